@@ -1,0 +1,27 @@
+# libvswitch: every part of the switch, linked by the daemon, the command
+# line, the hook and the tests.  Datapath modules first, then control modules.
+noinst_LIBRARIES += lib/libvswitch.a
+lib_libvswitch_a_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSONGLIB_CFLAGS) \
+	$(LIBNL_CFLAGS) $(URCU_CFLAGS)
+lib_libvswitch_a_SOURCES = \
+	lib/util.c lib/util.h \
+	lib/rcu.c lib/rcu.h \
+	lib/vlan.c lib/vlan.h \
+	lib/packet.c lib/packet.h \
+	lib/mac-table.c lib/mac-table.h \
+	lib/netdev-packet.c lib/netdev-packet.h \
+	lib/datapath.c lib/datapath.h \
+	lib/log.c lib/log.h \
+	lib/config.c lib/config.h \
+	lib/ctl-proto.c lib/ctl-proto.h \
+	lib/ctl-server.c lib/ctl-server.h \
+	lib/ctl-client.c lib/ctl-client.h \
+	lib/netlink-monitor.c lib/netlink-monitor.h
+
+# The datapath objects: checked by tests/check-datapath-symbols.sh so that no
+# allocation, lock, GLib call or logging sneaks onto the per-frame path.
+DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
+	lib/libvswitch_a-datapath.o lib/libvswitch_a-netdev-packet.o
+
+LIBVSWITCH_LIBS = lib/libvswitch.a $(GLIB_LIBS) $(JSONGLIB_LIBS) \
+	$(LIBNL_LIBS) $(URCU_LIBS) -lpthread

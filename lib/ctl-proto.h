@@ -1,0 +1,71 @@
+/* ctl-proto: the control protocol between vswitch-ctl and vswitchd.
+ *
+ * One request and one reply per connection turn, each a single JSON object
+ * on one line (newline-terminated) over a unix stream socket:
+ *
+ *   request: {"command": "add-port", "args": ["br0", "vnet0", "vlan=10"],
+ *             "json": false}
+ *   reply:   {"status": 0, "text": "...", "result": <any JSON>}
+ *
+ * status: 0 done, 1 refused (text says why, one line), 2 usage error.
+ * "text" is what a person reads; "result" is the machine-readable answer
+ * (present when the request asked for "json": true; null otherwise or for
+ * commands with nothing to return).
+ *
+ * Requests larger than CTL_MAX_MESSAGE are refused.
+ *
+ * Thread-safety: pure encode/decode of caller-owned values; any thread. */
+#ifndef VSWITCH_CTL_PROTO_H
+#define VSWITCH_CTL_PROTO_H 1
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+
+#define CTL_MAX_MESSAGE (1024 * 1024)
+#define CTL_MAX_ARGS 256
+
+enum ctl_status {
+    CTL_OK = 0,
+    CTL_REFUSED = 1,
+    CTL_USAGE = 2,
+};
+
+struct ctl_request {
+    char *command;       /* Owned.  Command name, e.g. "add-br". */
+    char **args;         /* Owned NULL-terminated vector (g_strfreev). */
+    bool json;           /* Caller wants 'result' filled. */
+};
+
+struct ctl_reply {
+    enum ctl_status status; /* Outcome. */
+    GString *text;          /* Owned.  Human-readable output or the reason
+                             * for a refusal. */
+    JsonNode *result;       /* Owned, may be NULL.  Machine-readable. */
+};
+
+void ctl_request_init(struct ctl_request *);
+void ctl_request_destroy(struct ctl_request *);
+/* Encodes as one line of JSON, without the trailing newline.  Caller frees. */
+char *ctl_request_encode(const struct ctl_request *);
+/* Decodes one line.  Returns false with 'error' set when it is not valid
+ * JSON, not an object, lacks "command", or has a non-string argument. */
+bool ctl_request_decode(const char *line, struct ctl_request *,
+                        GError **error);
+
+void ctl_reply_init(struct ctl_reply *);
+void ctl_reply_destroy(struct ctl_reply *);
+char *ctl_reply_encode(const struct ctl_reply *);
+bool ctl_reply_decode(const char *line, struct ctl_reply *, GError **error);
+
+/* Convenience for command handlers. */
+void ctl_reply_printf(struct ctl_reply *, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+/* Sets status CTL_REFUSED (or 'status') and replaces the text with the
+ * message. */
+void ctl_reply_error(struct ctl_reply *, enum ctl_status status,
+                     const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* Takes ownership of 'result'. */
+void ctl_reply_set_result(struct ctl_reply *, JsonNode *result);
+
+#endif /* ctl-proto.h */

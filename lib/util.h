@@ -1,0 +1,65 @@
+/* util: small foundations shared by every module.
+ *
+ * Owns nothing.  Everything here is safe on any thread: the helpers are pure
+ * or read the monotonic clock (vDSO, no system call on Linux). */
+#ifndef VSWITCH_UTIL_H
+#define VSWITCH_UTIL_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define ARRAY_SIZE(ARRAY) (sizeof (ARRAY) / sizeof (ARRAY)[0])
+#define CONTAINER_OF(POINTER, STRUCT, MEMBER) \
+    ((STRUCT *) (void *) ((char *) (POINTER) - offsetof(STRUCT, MEMBER)))
+#define OVS_LIKELY(X) __builtin_expect(!!(X), 1)
+#define OVS_UNLIKELY(X) __builtin_expect(!!(X), 0)
+#define MIN(A, B) ((A) < (B) ? (A) : (B))
+#define MAX(A, B) ((A) > (B) ? (A) : (B))
+
+#define ETH_ADDR_LEN 6
+#define ETH_ADDR_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+#define ETH_ADDR_ARGS(EA) \
+    (EA)[0], (EA)[1], (EA)[2], (EA)[3], (EA)[4], (EA)[5]
+/* Big enough for "xx:xx:xx:xx:xx:xx" and its NUL. */
+#define ETH_ADDR_STRLEN 18
+
+/* Monotonic clock in milliseconds and in whole seconds. */
+uint64_t time_msec(void);
+uint64_t time_usec(void);
+uint32_t time_sec(void);
+
+/* Parses "xx:xx:xx:xx:xx:xx" (hex, case-insensitive).  Returns true on
+ * success. */
+bool eth_addr_parse(const char *s, uint8_t mac[ETH_ADDR_LEN]);
+static inline bool
+eth_addr_is_multicast(const uint8_t mac[ETH_ADDR_LEN])
+{
+    return mac[0] & 1;
+}
+static inline bool
+eth_addr_is_zero(const uint8_t mac[ETH_ADDR_LEN])
+{
+    return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+}
+
+/* Parses a decimal unsigned integer in [min, max], the whole string.
+ * Returns true on success. */
+bool str_to_uint_range(const char *s, unsigned long min, unsigned long max,
+                       unsigned long *value);
+
+/* A 32-bit hash of 'n' bytes (not cryptographic; good spread, stable across
+ * runs for the same 'basis'). */
+uint32_t hash_bytes(const void *p, size_t n, uint32_t basis);
+static inline uint32_t
+hash_finish32(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+#endif /* util.h */

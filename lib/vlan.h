@@ -1,0 +1,76 @@
+/* vlan: 802.1Q VLAN sets and tag arithmetic.
+ *
+ * A 'struct vlan_bitmap' is a set of VLAN IDs 0-4095 (4096 bits).  Ports use
+ * it for the VLANs a trunk carries; the datapath tests membership per frame.
+ *
+ * Thread-safety: pure functions on caller-owned memory; safe anywhere,
+ * including the datapath.  vlan_bitmap_parse() and vlan_bitmap_format() are
+ * meant for the control thread (they format operator messages) but allocate
+ * nothing. */
+#ifndef VSWITCH_VLAN_H
+#define VSWITCH_VLAN_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VLAN_MIN 1
+#define VLAN_MAX 4094
+#define VLAN_COUNT 4096
+
+#define VLAN_VID_MASK 0x0fff
+#define VLAN_PCP_MASK 0xe000
+#define VLAN_PCP_SHIFT 13
+#define VLAN_CFI 0x1000
+
+#define ETH_TYPE_VLAN 0x8100      /* 802.1Q C-tag. */
+#define ETH_TYPE_VLAN_8021AD 0x88a8 /* 802.1ad S-tag. */
+
+struct vlan_bitmap {
+    uint64_t bits[VLAN_COUNT / 64]; /* Bit 'v' set: VLAN 'v' is a member. */
+};
+
+static inline bool
+vlan_bitmap_test(const struct vlan_bitmap *b, uint16_t vid)
+{
+    return (b->bits[(vid & VLAN_VID_MASK) / 64] >> (vid % 64)) & 1;
+}
+
+static inline void
+vlan_bitmap_set(struct vlan_bitmap *b, uint16_t vid)
+{
+    b->bits[(vid & VLAN_VID_MASK) / 64] |= UINT64_C(1) << (vid % 64);
+}
+
+void vlan_bitmap_clear_all(struct vlan_bitmap *);
+void vlan_bitmap_set_all(struct vlan_bitmap *);
+bool vlan_bitmap_is_empty(const struct vlan_bitmap *);
+bool vlan_bitmap_equal(const struct vlan_bitmap *, const struct vlan_bitmap *);
+
+/* Parses a trunk list such as "10,20,100-199" into 'b' (cleared first).
+ * Accepts VLANs VLAN_MIN..VLAN_MAX, single or as ascending ranges, separated
+ * by commas, no spaces.  Returns 0, or -EINVAL with an operator-readable
+ * reason in 'err' (e.g. "vlan 5000 is out of range (1-4094)"). */
+int vlan_bitmap_parse(const char *s, struct vlan_bitmap *b,
+                      char *err, size_t err_size);
+
+/* Formats 'b' in the compact form vlan_bitmap_parse() reads, ranges
+ * collapsed ("10,20,100-199").  Writes "" for an empty set.  Returns the
+ * length the full string needs (like snprintf). */
+size_t vlan_bitmap_format(const struct vlan_bitmap *b, char *buf,
+                          size_t size);
+
+/* Parses a single VLAN ID VLAN_MIN..VLAN_MAX.  Returns 0 or -EINVAL with a
+ * reason in 'err' naming 'what' (e.g. "vlan", "native"). */
+int vlan_parse_vid(const char *what, const char *s, uint16_t *vid,
+                   char *err, size_t err_size);
+
+/* Builds a TCI from a VID and the priority bits of 'pcp_tci' (only its PCP
+ * and CFI bits are used). */
+static inline uint16_t
+vlan_tci(uint16_t vid, uint16_t pcp_tci)
+{
+    return (pcp_tci & (VLAN_PCP_MASK | VLAN_CFI)) | (vid & VLAN_VID_MASK);
+}
+
+#endif /* vlan.h */

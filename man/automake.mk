@@ -1,0 +1,1 @@
+dist_man_MANS += man/vswitchd.8 man/vswitch-ctl.8 man/vswitchd.conf.5

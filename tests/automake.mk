@@ -1,0 +1,37 @@
+# Unit tests: one CUnit program per lib/ module; they need no privileges.
+UNIT_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSONGLIB_CFLAGS) $(URCU_CFLAGS) \
+	$(LIBNL_CFLAGS) $(CUNIT_CFLAGS)
+UNIT_LIBS = $(LIBVSWITCH_LIBS) $(CUNIT_LIBS)
+
+UNIT_TESTS = \
+	tests/unit/test-vlan \
+	tests/unit/test-packet \
+	tests/unit/test-mac-table \
+	tests/unit/test-config \
+	tests/unit/test-ctl-proto
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS) tests/check-datapath-symbols.sh
+EXTRA_DIST += tests/check-datapath-symbols.sh tests/unit/unit.h
+
+tests_unit_test_vlan_SOURCES = tests/unit/test-vlan.c
+tests_unit_test_vlan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_vlan_LDADD = $(UNIT_LIBS)
+tests_unit_test_packet_SOURCES = tests/unit/test-packet.c
+tests_unit_test_packet_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_packet_LDADD = $(UNIT_LIBS)
+tests_unit_test_mac_table_SOURCES = tests/unit/test-mac-table.c
+tests_unit_test_mac_table_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mac_table_LDADD = $(UNIT_LIBS)
+tests_unit_test_config_SOURCES = tests/unit/test-config.c
+tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_config_LDADD = $(UNIT_LIBS)
+tests_unit_test_ctl_proto_SOURCES = tests/unit/test-ctl-proto.c
+tests_unit_test_ctl_proto_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ctl_proto_LDADD = $(UNIT_LIBS)
+
+TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)'
+
+# System tests need root and build their own namespaces: run by
+# tests/run-all.sh (the README's test command), not by plain `make check`.
+EXTRA_DIST += tests/setup.sh tests/run-all.sh tests/system/lib.sh \
+	tests/system/*.sh tests/system/*.py
