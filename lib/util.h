@@ -14,8 +14,12 @@
     ((STRUCT *) (void *) ((char *) (POINTER) - offsetof(STRUCT, MEMBER)))
 #define OVS_LIKELY(X) __builtin_expect(!!(X), 1)
 #define OVS_UNLIKELY(X) __builtin_expect(!!(X), 0)
+#ifndef MIN
 #define MIN(A, B) ((A) < (B) ? (A) : (B))
+#endif
+#ifndef MAX
 #define MAX(A, B) ((A) > (B) ? (A) : (B))
+#endif
 
 #define ETH_ADDR_LEN 6
 #define ETH_ADDR_FMT "%02x:%02x:%02x:%02x:%02x:%02x"

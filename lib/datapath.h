@@ -1,0 +1,120 @@
+/* datapath: the switching threads and the forwarding state they read.
+ *
+ * Owns the datapath threads, the bridges' forwarding state (each bridge's MAC
+ * table) and the ports (their packet sockets and counters).  The control
+ * thread creates and changes bridges and ports through this interface; each
+ * change builds a new immutable snapshot of the port view (every port's
+ * bridge, VLAN mode and device) and publishes it with RCU, then wakes the
+ * threads so they poll the new set of sockets.  Threads never wait for the
+ * control thread.
+ *
+ * Each datapath thread owns the receive side of a share of the ports (port
+ * number modulo thread count).  Its loop: poll() the sockets, take a batch of
+ * frames from each ready one (recvmmsg), parse, apply the input VLAN rules,
+ * look the source and destination up in the bridge's MAC table, and queue the
+ * output per port; then send each port's queue with one sendmmsg.  A lone
+ * frame is sent at once.  No allocation, lock, logging or per-frame system
+ * call on this path.
+ *
+ * Learning: a thread that sees an unknown source, or a known one on a new
+ * port, queues (bridge, VLAN, MAC, port) on its fixed-size learning queue and
+ * signals the control thread through an eventfd (once per batch); the
+ * control thread calls datapath_run_learning() to apply them.  A full queue
+ * drops the request and counts it ("learn-queue" drops).
+ *
+ * Thread-safety: every function here is control-thread only, except the
+ * threads' own loop.  Changing a port republishes the snapshot; port memory
+ * and sockets are freed after a grace period.  datapath_bridge_destroy()
+ * waits for one grace period (a few microseconds: one batch). */
+#ifndef VSWITCH_DATAPATH_H
+#define VSWITCH_DATAPATH_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "mac-table.h"
+#include "vlan.h"
+
+#define DATAPATH_MAX_THREADS 16
+#define DATAPATH_MAX_PORTS 1024
+
+enum dp_vlan_mode {
+    DP_VLAN_ALL,     /* Every VLAN; VLAN 0 is untagged. */
+    DP_VLAN_ACCESS,  /* Untagged, in 'vlan'. */
+    DP_VLAN_TRUNK,   /* 'trunks' tagged, 'native' untagged. */
+};
+
+struct dp_port_settings {
+    enum dp_vlan_mode mode;      /* VLAN mode. */
+    uint16_t vlan;               /* DP_VLAN_ACCESS: the VLAN. */
+    struct vlan_bitmap trunks;   /* DP_VLAN_TRUNK: tagged VLANs. */
+    uint16_t native;             /* DP_VLAN_TRUNK: untagged VLAN or 0. */
+};
+
+enum dp_drop_reason {
+    DP_DROP_RUNT,         /* Malformed, too short, or truncated. */
+    DP_DROP_VLAN,         /* VLAN not allowed on the input port. */
+    DP_DROP_LOOP,         /* Destination is the input port. */
+    DP_DROP_LEARN_QUEUE,  /* Source not learned: learning queue full. */
+    DP_DROP_TX_ERROR,     /* The output device refused the frame. */
+    DP_N_DROPS
+};
+const char *dp_drop_reason_name(enum dp_drop_reason);
+
+struct dp_port_stats {
+    uint64_t rx_packets;          /* Frames received. */
+    uint64_t rx_bytes;            /* Bytes received (frames as on wire). */
+    uint64_t tx_packets;          /* Frames sent. */
+    uint64_t tx_bytes;            /* Bytes sent. */
+    uint64_t drops[DP_N_DROPS];   /* Drops by reason. */
+};
+
+struct datapath;
+struct dp_bridge;
+struct dp_port;
+
+/* Starts 'n_threads' datapath threads (1..DATAPATH_MAX_THREADS).  Returns
+ * NULL with errno set on failure. */
+struct datapath *datapath_create(unsigned int n_threads);
+/* Stops the threads and frees everything (ports and bridges included).
+ * Accepts NULL. */
+void datapath_destroy(struct datapath *);
+
+/* An eventfd the control thread watches: readable when learning requests
+ * are queued.  Then call datapath_run_learning(). */
+int datapath_learning_fd(const struct datapath *);
+/* Applies queued learning requests.  Returns how many were processed. */
+size_t datapath_run_learning(struct datapath *, uint32_t now);
+
+struct dp_bridge *datapath_bridge_create(struct datapath *, const char *name,
+                                         unsigned int mac_table_size,
+                                         unsigned int mac_aging);
+/* Destroys a bridge that has no ports left. */
+void datapath_bridge_destroy(struct datapath *, struct dp_bridge *);
+struct mac_table *dp_bridge_mac_table(const struct dp_bridge *);
+
+/* Adds a port (no device yet: see dp_port_attach()). */
+struct dp_port *datapath_port_add(struct datapath *, struct dp_bridge *,
+                                  const char *name,
+                                  const struct dp_port_settings *);
+/* Removes a port: its MAC entries are flushed, its socket closed. */
+void datapath_port_remove(struct datapath *, struct dp_port *);
+/* Changes a port's VLAN settings; its learned entries are flushed. */
+void datapath_port_set(struct datapath *, struct dp_port *,
+                       const struct dp_port_settings *);
+/* Opens the port's device.  Returns 0 or a negative errno with a reason in
+ * 'err'. */
+int datapath_port_attach(struct datapath *, struct dp_port *,
+                         char *err, size_t err_size);
+/* Closes the port's device (it disappeared); the port stays. */
+void datapath_port_detach(struct datapath *, struct dp_port *);
+
+uint32_t dp_port_no(const struct dp_port *);
+const char *dp_port_name(const struct dp_port *);
+bool dp_port_is_attached(const struct dp_port *);
+int dp_port_ifindex(const struct dp_port *);
+void dp_port_get_stats(const struct dp_port *, struct dp_port_stats *);
+/* The port numbered 'port_no', or NULL. */
+struct dp_port *datapath_find_port(const struct datapath *, uint32_t port_no);
+
+#endif /* datapath.h */

@@ -1,0 +1,161 @@
+#include <autoconf.h>
+#include "netdev-packet.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Sockets buffers: enough for a few batches of 64 KB segments, so a burst
+ * does not overflow while the datapath thread is busy on another port. */
+#define NETDEV_SOCKBUF (4 * 1024 * 1024)
+
+static int
+set_int_opt(int fd, int level, int opt, int value)
+{
+    return setsockopt(fd, level, opt, &value, sizeof value) ? -errno : 0;
+}
+
+/* Brings the device administratively up: a port is useless down, and
+ * hypervisors' taps and test veths are created down. */
+static int
+device_set_up(int fd, const char *name)
+{
+    struct ifreq ifr;
+
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+        return -errno;
+    }
+    if (!(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
+int
+netdev_packet_open(const char *name, struct netdev_packet **devp,
+                   char *err, size_t err_size)
+{
+    struct packet_mreq mreq;
+    struct sockaddr_ll sll;
+    struct netdev_packet *dev;
+    unsigned int ifindex;
+    int fd, error;
+
+    *devp = NULL;
+    ifindex = if_nametoindex(name);
+    if (!ifindex) {
+        snprintf(err, err_size, "no network device named \"%s\"", name);
+        return -ENODEV;
+    }
+
+    /* Protocol 0: receive nothing until the options are set and bound. */
+    fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = -errno;
+        snprintf(err, err_size, "%s: cannot open packet socket (%s); "
+                 "vswitchd needs CAP_NET_RAW", name, strerror(-error));
+        return error;
+    }
+
+    if ((error = set_int_opt(fd, SOL_PACKET, PACKET_VNET_HDR, 1))
+        || (error = set_int_opt(fd, SOL_PACKET, PACKET_AUXDATA, 1))
+        || (error = set_int_opt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1))
+        || (error = set_int_opt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1))) {
+        snprintf(err, err_size, "%s: packet socket option refused (%s)",
+                 name, strerror(-error));
+        goto close_fd;
+    }
+    /* Larger buffers need CAP_NET_ADMIN (the FORCE variants); fall back to
+     * what the system allows. */
+    if (set_int_opt(fd, SOL_SOCKET, SO_RCVBUFFORCE, NETDEV_SOCKBUF)) {
+        set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, NETDEV_SOCKBUF);
+    }
+    if (set_int_opt(fd, SOL_SOCKET, SO_SNDBUFFORCE, NETDEV_SOCKBUF)) {
+        set_int_opt(fd, SOL_SOCKET, SO_SNDBUF, NETDEV_SOCKBUF);
+    }
+
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = ifindex;
+    if (bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
+        error = -errno;
+        snprintf(err, err_size, "%s: cannot bind packet socket (%s)",
+                 name, strerror(-error));
+        goto close_fd;
+    }
+
+    memset(&mreq, 0, sizeof mreq);
+    mreq.mr_ifindex = ifindex;
+    mreq.mr_type = PACKET_MR_PROMISC;
+    if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq,
+                   sizeof mreq) < 0) {
+        error = -errno;
+        snprintf(err, err_size, "%s: cannot enable promiscuous mode (%s)",
+                 name, strerror(-error));
+        goto close_fd;
+    }
+
+    error = device_set_up(fd, name);
+    if (error) {
+        snprintf(err, err_size, "%s: cannot bring the device up (%s)",
+                 name, strerror(-error));
+        goto close_fd;
+    }
+
+    dev = calloc(1, sizeof *dev);
+    if (!dev) {
+        error = -ENOMEM;
+        snprintf(err, err_size, "out of memory");
+        goto close_fd;
+    }
+    dev->fd = fd;
+    dev->ifindex = ifindex;
+    snprintf(dev->name, sizeof dev->name, "%s", name);
+    *devp = dev;
+    return 0;
+
+close_fd:
+    close(fd);
+    return error;
+}
+
+void
+netdev_packet_close(struct netdev_packet *dev)
+{
+    if (dev) {
+        close(dev->fd);
+        free(dev);
+    }
+}
+
+bool
+netdev_packet_carrier(const char *name)
+{
+    char path[64 + IF_NAMESIZE];
+    char buf[8] = "";
+    FILE *f;
+
+    snprintf(path, sizeof path, "/sys/class/net/%s/carrier", name);
+    f = fopen(path, "r");
+    if (!f) {
+        return false;
+    }
+    if (!fgets(buf, sizeof buf, f)) {
+        buf[0] = '\0';
+    }
+    fclose(f);
+    return buf[0] == '1';
+}

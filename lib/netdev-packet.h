@@ -1,0 +1,51 @@
+/* netdev-packet: a network device opened as a switch port with AF_PACKET.
+ *
+ * Owns one AF_PACKET socket bound to one device, set up the way a switch
+ * port needs it:
+ *   - PACKET_VNET_HDR: every frame is read and written with a virtio-net
+ *     header, so large GSO segments and frames whose checksum the kernel has
+ *     not filled in yet pass through whole and the output device completes
+ *     or segments them (offloads stay on everywhere);
+ *   - PACKET_AUXDATA: the VLAN tag the kernel moved out of a frame is
+ *     reported, so the datapath can put it back;
+ *   - PACKET_IGNORE_OUTGOING: frames the switch (or anyone) sends on the
+ *     device are not read back;
+ *   - PACKET_QDISC_BYPASS, promiscuous membership, device set up.
+ * The socket is non-blocking in use (MSG_DONTWAIT): readiness comes from
+ * poll() in the datapath thread.
+ *
+ * Thread-safety: open/close and netdev_packet_set_up() are control-thread
+ * only.  The fd may be read by one datapath thread and written by several at
+ * once (the kernel serialises), as long as close waits for a grace period. */
+#ifndef VSWITCH_NETDEV_PACKET_H
+#define VSWITCH_NETDEV_PACKET_H 1
+
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* What every frame read or written is prefixed with. */
+#define NETDEV_VNET_HDR_LEN ((int) sizeof(struct virtio_net_hdr))
+/* Largest frame accepted: a 64 KB GSO segment plus its headers. */
+#define NETDEV_MAX_FRAME (65536 + 64)
+
+struct netdev_packet {
+    int fd;                       /* AF_PACKET socket, owned. */
+    int ifindex;                  /* Device index when opened. */
+    char name[IF_NAMESIZE];       /* Device name. */
+};
+
+/* Opens device 'name' as a port.  Returns 0 and sets '*devp', or a negative
+ * errno (-ENODEV when there is no such device) and writes a reason for the
+ * operator into 'err'. */
+int netdev_packet_open(const char *name, struct netdev_packet **devp,
+                       char *err, size_t err_size);
+/* Closes the socket and frees.  Accepts NULL. */
+void netdev_packet_close(struct netdev_packet *);
+
+/* Reads the device's carrier state (true: link up and carrier).  Returns
+ * false for a device that does not exist. */
+bool netdev_packet_carrier(const char *name);
+
+#endif /* netdev-packet.h */

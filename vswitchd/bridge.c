@@ -1,0 +1,1131 @@
+#include <autoconf.h>
+#include "bridge.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include "config.h"
+#include "ctl-server.h"
+#include "datapath.h"
+#include "log.h"
+#include "mac-table.h"
+#include "netdev-packet.h"
+#include "netlink-monitor.h"
+#include "util.h"
+
+#define THIS_MODULE "bridge"
+
+/* A running bridge. */
+struct br {
+    char *name;                    /* Owned.  Key in 'bridges'. */
+    struct dp_bridge *dp;          /* Owned datapath bridge. */
+    unsigned int mac_aging;        /* Applied aging time. */
+    unsigned int mac_table_size;   /* Applied size limit. */
+};
+
+/* A running port. */
+struct port {
+    char *name;                    /* Owned.  Key in 'ports'. */
+    struct br *br;                 /* Borrowed: its bridge. */
+    struct dp_port *dp;            /* Owned datapath port. */
+    struct dp_port_settings settings; /* Applied VLAN settings. */
+    bool carrier;                  /* Last known carrier. */
+};
+
+static struct datapath *dp;           /* Borrowed from the daemon. */
+static char *config_path;             /* Owned. */
+static struct config *running;        /* Owned: applied and saved. */
+static GHashTable *bridges;           /* name -> struct br *. */
+static GHashTable *ports;             /* name -> struct port *. */
+static struct netlink_monitor *monitor; /* Owned. */
+static guint learn_watch;             /* Learning eventfd watch. */
+static guint aging_timer;             /* MAC aging timer. */
+
+/* ---- Applying a configuration --------------------------------------- */
+
+static void
+settings_from_config(const struct config_port *cp, struct dp_port_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    switch (cp->mode) {
+    case CONFIG_VLAN_ACCESS:
+        s->mode = DP_VLAN_ACCESS;
+        s->vlan = cp->vlan;
+        break;
+    case CONFIG_VLAN_TRUNK:
+        s->mode = DP_VLAN_TRUNK;
+        s->trunks = cp->trunks;
+        s->native = cp->native;
+        break;
+    case CONFIG_VLAN_ALL:
+    default:
+        s->mode = DP_VLAN_ALL;
+        break;
+    }
+}
+
+static bool
+settings_equal(const struct dp_port_settings *a,
+               const struct dp_port_settings *b)
+{
+    return a->mode == b->mode && a->vlan == b->vlan && a->native == b->native
+           && vlan_bitmap_equal(&a->trunks, &b->trunks);
+}
+
+static void
+port_try_attach(struct port *p, bool quiet_if_absent)
+{
+    char err[256];
+    int error;
+
+    if (dp_port_is_attached(p->dp)) {
+        return;
+    }
+    error = datapath_port_attach(dp, p->dp, err, sizeof err);
+    if (error == -ENODEV && quiet_if_absent) {
+        VLOG_INFO("port %s: no such device yet; it will be attached when "
+                  "it appears", p->name);
+    } else if (error) {
+        VLOG_WARN("port %s: %s", p->name, err);
+    } else {
+        p->carrier = netdev_packet_carrier(p->name);
+        VLOG_INFO("port %s attached to bridge %s (ifindex %d)", p->name,
+                  p->br->name, dp_port_ifindex(p->dp));
+    }
+}
+
+/* Makes the running state equal to 'cfg' (already validated). */
+static void
+apply_config(const struct config *cfg)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+
+    /* Ports that went away or changed bridge. */
+    g_hash_table_iter_init(&iter, ports);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct port *p = value;
+        struct config_port *cp = config_find_port(cfg, p->name);
+        if (!cp || strcmp(cp->bridge, p->br->name)) {
+            g_hash_table_iter_steal(&iter);
+            VLOG_INFO("port %s removed from bridge %s", p->name, p->br->name);
+            datapath_port_remove(dp, p->dp);
+            g_free(p->name);
+            g_free(p);
+        }
+    }
+
+    /* Bridges that went away (they have no ports left now). */
+    g_hash_table_iter_init(&iter, bridges);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct br *br = value;
+        if (!config_find_bridge(cfg, br->name)) {
+            g_hash_table_iter_steal(&iter);
+            VLOG_INFO("bridge %s deleted", br->name);
+            datapath_bridge_destroy(dp, br->dp);
+            g_free(br->name);
+            g_free(br);
+        }
+    }
+
+    /* New and changed bridges. */
+    for (guint i = 0; i < cfg->bridges->len; i++) {
+        const struct config_bridge *cb = g_ptr_array_index(cfg->bridges, i);
+        struct br *br = g_hash_table_lookup(bridges, cb->name);
+        if (!br) {
+            br = g_new0(struct br, 1);
+            br->name = g_strdup(cb->name);
+            br->dp = datapath_bridge_create(dp, cb->name, cb->mac_table_size,
+                                            cb->mac_aging);
+            if (!br->dp) {
+                g_error("out of memory creating bridge %s", cb->name);
+            }
+            g_hash_table_insert(bridges, br->name, br);
+            VLOG_INFO("bridge %s created", br->name);
+        } else {
+            struct mac_table *mt = dp_bridge_mac_table(br->dp);
+            if (br->mac_aging != cb->mac_aging) {
+                mac_table_set_aging(mt, cb->mac_aging);
+            }
+            if (br->mac_table_size != cb->mac_table_size) {
+                mac_table_set_max(mt, cb->mac_table_size);
+            }
+        }
+        br->mac_aging = cb->mac_aging;
+        br->mac_table_size = cb->mac_table_size;
+    }
+
+    /* New and changed ports. */
+    for (guint i = 0; i < cfg->ports->len; i++) {
+        const struct config_port *cp = g_ptr_array_index(cfg->ports, i);
+        struct port *p = g_hash_table_lookup(ports, cp->name);
+        struct dp_port_settings s;
+
+        settings_from_config(cp, &s);
+        if (!p) {
+            p = g_new0(struct port, 1);
+            p->name = g_strdup(cp->name);
+            p->br = g_hash_table_lookup(bridges, cp->bridge);
+            p->settings = s;
+            p->dp = datapath_port_add(dp, p->br->dp, cp->name, &s);
+            if (!p->dp) {
+                g_error("out of memory adding port %s", cp->name);
+            }
+            g_hash_table_insert(ports, p->name, p);
+            port_try_attach(p, true);
+        } else if (!settings_equal(&s, &p->settings)) {
+            p->settings = s;
+            datapath_port_set(dp, p->dp, &s);
+            VLOG_INFO("port %s: VLAN settings changed; its MAC entries were "
+                      "flushed", p->name);
+        }
+    }
+
+    /* Static entries: remove those that went away, then (re)install every
+     * configured one (the port may have been re-created). */
+    if (running) {
+        for (guint i = 0; i < running->fdbs->len; i++) {
+            const struct config_fdb *f = g_ptr_array_index(running->fdbs, i);
+            struct br *br = g_hash_table_lookup(bridges, f->bridge);
+            const struct config_fdb *nf = config_find_fdb(cfg, f->bridge,
+                                                          f->vlan, f->mac);
+            if (br && (!nf || strcmp(nf->port, f->port))) {
+                mac_table_del(dp_bridge_mac_table(br->dp), f->vlan, f->mac);
+            }
+        }
+    }
+    for (guint i = 0; i < cfg->fdbs->len; i++) {
+        const struct config_fdb *f = g_ptr_array_index(cfg->fdbs, i);
+        struct br *br = g_hash_table_lookup(bridges, f->bridge);
+        struct port *p = g_hash_table_lookup(ports, f->port);
+        if (br && p
+            && mac_table_add_static(dp_bridge_mac_table(br->dp), f->vlan,
+                                    f->mac, dp_port_no(p->dp))) {
+            VLOG_WARN("bridge %s: static entry " ETH_ADDR_FMT " vlan %u not "
+                      "installed: the MAC table is full", f->bridge,
+                      ETH_ADDR_ARGS(f->mac), f->vlan);
+        }
+    }
+}
+
+/* Validates, saves and applies 'cfg' (taking ownership).  On failure fills
+ * 'reply' with the reason and leaves everything as it was. */
+static bool
+commit_config(struct config *cfg, struct ctl_reply *reply)
+{
+    GError *error = NULL;
+
+    if (!config_validate(cfg, &error)) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
+        goto fail;
+    }
+    if (!config_save(cfg, config_path, &error)) {
+        ctl_reply_error(reply, CTL_REFUSED, "cannot save configuration: %s",
+                        error->message);
+        goto fail;
+    }
+    apply_config(cfg);
+    config_free(running);
+    running = cfg;
+    return true;
+
+fail:
+    g_clear_error(&error);
+    config_free(cfg);
+    return false;
+}
+
+/* ---- Argument helpers ------------------------------------------------- */
+
+/* Splits "key=value"; false if there is no '='. */
+static bool
+split_kv(const char *arg, char **key, const char **value)
+{
+    const char *eq = strchr(arg, '=');
+
+    if (!eq || eq == arg) {
+        return false;
+    }
+    *key = g_strndup(arg, eq - arg);
+    *value = eq + 1;
+    return true;
+}
+
+static bool
+refuse_gerror(struct ctl_reply *reply, GError *error)
+{
+    ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
+    g_error_free(error);
+    return false;
+}
+
+/* Applies "key=value" arguments to a port's settings. */
+static bool
+port_set_args(struct config_port *cp, int n_args, char *args[],
+              struct ctl_reply *reply)
+{
+    for (int i = 0; i < n_args; i++) {
+        GError *error = NULL;
+        const char *value;
+        char *key;
+        bool ok;
+
+        if (!split_kv(args[i], &key, &value)) {
+            ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
+                            args[i]);
+            return false;
+        }
+        ok = config_port_set(cp, key, value, &error);
+        g_free(key);
+        if (!ok) {
+            return refuse_gerror(reply, error);
+        }
+    }
+    return true;
+}
+
+static bool
+bridge_set_args(struct config_bridge *cb, int n_args, char *args[],
+                struct ctl_reply *reply)
+{
+    for (int i = 0; i < n_args; i++) {
+        GError *error = NULL;
+        const char *value;
+        char *key;
+        bool ok;
+
+        if (!split_kv(args[i], &key, &value)) {
+            ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
+                            args[i]);
+            return false;
+        }
+        ok = config_bridge_set(cb, key, value, &error);
+        g_free(key);
+        if (!ok) {
+            return refuse_gerror(reply, error);
+        }
+    }
+    return true;
+}
+
+static struct br *
+find_br(const char *name, struct ctl_reply *reply)
+{
+    struct br *br = g_hash_table_lookup(bridges, name);
+
+    if (!br) {
+        ctl_reply_error(reply, CTL_REFUSED, "no bridge named %s", name);
+    }
+    return br;
+}
+
+static const char *
+port_state(const struct port *p)
+{
+    return !dp_port_is_attached(p->dp) ? "absent"
+           : p->carrier ? "up" : "down";
+}
+
+static const char *
+mode_name(enum config_vlan_mode mode)
+{
+    return mode == CONFIG_VLAN_ACCESS ? "access"
+           : mode == CONFIG_VLAN_TRUNK ? "trunk" : "all";
+}
+
+/* Ports of 'bridge' in configuration order. */
+static GPtrArray *
+bridge_config_ports(const char *bridge)
+{
+    GPtrArray *a = g_ptr_array_new();
+
+    for (guint i = 0; i < running->ports->len; i++) {
+        struct config_port *cp = g_ptr_array_index(running->ports, i);
+        if (!strcmp(cp->bridge, bridge)) {
+            g_ptr_array_add(a, cp);
+        }
+    }
+    return a;
+}
+
+/* ---- Commands: bridges ------------------------------------------------ */
+
+static void
+cmd_add_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
+           void *aux)
+{
+    struct config *cfg = config_clone(running);
+    struct config_bridge *cb;
+    GError *error = NULL;
+
+    cb = config_add_bridge(cfg, args[0], &error);
+    if (!cb) {
+        refuse_gerror(reply, error);
+        config_free(cfg);
+        return;
+    }
+    if (!bridge_set_args(cb, n_args - 1, args + 1, reply)) {
+        config_free(cfg);
+        return;
+    }
+    commit_config(cfg, reply);
+}
+
+static void
+cmd_set_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
+           void *aux)
+{
+    struct config *cfg;
+    struct config_bridge *cb;
+
+    if (!find_br(args[0], reply)) {
+        return;
+    }
+    cfg = config_clone(running);
+    cb = config_find_bridge(cfg, args[0]);
+    if (!bridge_set_args(cb, n_args - 1, args + 1, reply)) {
+        config_free(cfg);
+        return;
+    }
+    commit_config(cfg, reply);
+}
+
+static void
+cmd_del_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
+           void *aux)
+{
+    struct config *cfg;
+
+    if (!find_br(args[0], reply)) {
+        return;
+    }
+    cfg = config_clone(running);
+    config_del_bridge(cfg, args[0]);
+    commit_config(cfg, reply);
+}
+
+static void
+cmd_list_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
+            void *aux)
+{
+    JsonArray *a = json_array_new();
+    JsonNode *node;
+
+    for (guint i = 0; i < running->bridges->len; i++) {
+        const struct config_bridge *cb = g_ptr_array_index(running->bridges,
+                                                           i);
+        ctl_reply_printf(reply, "%s\n", cb->name);
+        json_array_add_string_element(a, cb->name);
+    }
+    if (json) {
+        JsonObject *o = json_object_new();
+        json_object_set_array_member(o, "bridges", a);
+        node = json_node_init_object(json_node_alloc(), o);
+        json_object_unref(o);
+        ctl_reply_set_result(reply, node);
+    } else {
+        json_array_unref(a);
+    }
+}
+
+/* ---- Commands: ports -------------------------------------------------- */
+
+static void
+cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
+             void *aux)
+{
+    struct config_port *cp;
+    struct config *cfg;
+    GError *error = NULL;
+    struct port *p;
+    char err[256];
+    int rc;
+
+    if (!find_br(args[0], reply)) {
+        return;
+    }
+    cfg = config_clone(running);
+    cp = config_add_port(cfg, args[0], args[1], &error);
+    if (!cp) {
+        refuse_gerror(reply, error);
+        config_free(cfg);
+        return;
+    }
+    if (!port_set_args(cp, n_args - 2, args + 2, reply)) {
+        config_free(cfg);
+        return;
+    }
+    if (!if_nametoindex(args[1])) {
+        ctl_reply_error(reply, CTL_REFUSED, "no network device named %s "
+                        "(create the device first: a VM's tap, a veth or "
+                        "a NIC)", args[1]);
+        config_free(cfg);
+        return;
+    }
+    if (!commit_config(cfg, reply)) {
+        return;
+    }
+
+    /* The device exists: if it cannot be opened, undo. */
+    p = g_hash_table_lookup(ports, args[1]);
+    rc = datapath_port_attach(dp, p->dp, err, sizeof err);
+    if (rc) {
+        struct config *undo = config_clone(running);
+        struct ctl_reply scratch;
+
+        config_del_port(undo, args[1]);
+        ctl_reply_init(&scratch);
+        commit_config(undo, &scratch);
+        ctl_reply_destroy(&scratch);
+        ctl_reply_error(reply, CTL_REFUSED, "%s", err);
+    }
+}
+
+static void
+cmd_set_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
+             void *aux)
+{
+    struct config_port *cp;
+    struct config *cfg;
+
+    if (!config_find_port(running, args[0])) {
+        ctl_reply_error(reply, CTL_REFUSED, "no port named %s", args[0]);
+        return;
+    }
+    cfg = config_clone(running);
+    cp = config_find_port(cfg, args[0]);
+    if (!port_set_args(cp, n_args - 1, args + 1, reply)) {
+        config_free(cfg);
+        return;
+    }
+    commit_config(cfg, reply);
+}
+
+static void
+cmd_del_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
+             void *aux)
+{
+    const char *name = args[n_args - 1];
+    struct config_port *cp = config_find_port(running, name);
+    struct config *cfg;
+
+    if (!cp) {
+        ctl_reply_error(reply, CTL_REFUSED, "no port named %s", name);
+        return;
+    }
+    if (n_args == 2 && strcmp(cp->bridge, args[0])) {
+        ctl_reply_error(reply, CTL_REFUSED, "port %s is on bridge %s, not %s",
+                        name, cp->bridge, args[0]);
+        return;
+    }
+    cfg = config_clone(running);
+    config_del_port(cfg, name);
+    commit_config(cfg, reply);
+}
+
+static void
+cmd_list_ports(struct ctl_reply *reply, int n_args, char *args[], bool json,
+               void *aux)
+{
+    JsonArray *a;
+    GPtrArray *list;
+
+    if (!find_br(args[0], reply)) {
+        return;
+    }
+    a = json_array_new();
+    list = bridge_config_ports(args[0]);
+    for (guint i = 0; i < list->len; i++) {
+        const struct config_port *cp = g_ptr_array_index(list, i);
+        ctl_reply_printf(reply, "%s\n", cp->name);
+        json_array_add_string_element(a, cp->name);
+    }
+    g_ptr_array_free(list, TRUE);
+    if (json) {
+        JsonObject *o = json_object_new();
+        json_object_set_array_member(o, "ports", a);
+        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
+                                                          o));
+        json_object_unref(o);
+    } else {
+        json_array_unref(a);
+    }
+}
+
+static void
+cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
+         void *aux)
+{
+    JsonArray *jbridges = json_array_new();
+
+    for (guint i = 0; i < running->bridges->len; i++) {
+        const struct config_bridge *cb = g_ptr_array_index(running->bridges,
+                                                           i);
+        GPtrArray *list = bridge_config_ports(cb->name);
+        JsonObject *jb = json_object_new();
+        JsonArray *jports = json_array_new();
+
+        ctl_reply_printf(reply, "bridge %s: mac-aging=%u mac-table-size=%u\n",
+                         cb->name, cb->mac_aging, cb->mac_table_size);
+        json_object_set_string_member(jb, "name", cb->name);
+        json_object_set_int_member(jb, "mac-aging", cb->mac_aging);
+        json_object_set_int_member(jb, "mac-table-size", cb->mac_table_size);
+        for (guint j = 0; j < list->len; j++) {
+            const struct config_port *cp = g_ptr_array_index(list, j);
+            const struct port *p = g_hash_table_lookup(ports, cp->name);
+            char *desc = config_port_vlan_describe(cp);
+            JsonObject *jp = json_object_new();
+            char trunks[4096 * 5];
+
+            vlan_bitmap_format(&cp->trunks, trunks, sizeof trunks);
+            ctl_reply_printf(reply, "    port %s: %s, %s\n", cp->name, desc,
+                             port_state(p));
+            json_object_set_string_member(jp, "name", cp->name);
+            json_object_set_int_member(jp, "port-no", dp_port_no(p->dp));
+            json_object_set_string_member(jp, "mode", mode_name(cp->mode));
+            json_object_set_int_member(jp, "vlan", cp->vlan);
+            json_object_set_string_member(jp, "trunks",
+                                          cp->mode == CONFIG_VLAN_TRUNK
+                                          ? trunks : "");
+            json_object_set_int_member(jp, "native", cp->native);
+            json_object_set_string_member(jp, "state", port_state(p));
+            json_array_add_object_element(jports, jp);
+            g_free(desc);
+        }
+        g_ptr_array_free(list, TRUE);
+        json_object_set_array_member(jb, "ports", jports);
+        json_array_add_object_element(jbridges, jb);
+    }
+    if (json) {
+        JsonObject *o = json_object_new();
+        json_object_set_array_member(o, "bridges", jbridges);
+        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
+                                                          o));
+        json_object_unref(o);
+    } else {
+        json_array_unref(jbridges);
+    }
+}
+
+/* ---- Commands: MAC table ---------------------------------------------- */
+
+struct fdb_row {
+    uint16_t vlan;                 /* Entry's VLAN. */
+    uint8_t mac[ETH_ADDR_LEN];     /* Entry's MAC. */
+    uint32_t port_no;              /* Entry's port. */
+    uint32_t used;                 /* Last seen. */
+    bool is_static;                /* Static entry. */
+};
+
+static void
+collect_fdb_row(const struct mac_entry *e, void *rows_)
+{
+    GArray *rows = rows_;
+    struct fdb_row r = {
+        .vlan = e->vlan, .port_no = e->port_no,
+        .used = CMM_LOAD_SHARED(e->used), .is_static = e->is_static,
+    };
+    memcpy(r.mac, e->mac, ETH_ADDR_LEN);
+    g_array_append_val(rows, r);
+}
+
+static gint
+fdb_row_cmp(gconstpointer a_, gconstpointer b_)
+{
+    const struct fdb_row *a = a_, *b = b_;
+
+    if (a->vlan != b->vlan) {
+        return a->vlan < b->vlan ? -1 : 1;
+    }
+    return memcmp(a->mac, b->mac, ETH_ADDR_LEN);
+}
+
+static void
+cmd_fdb_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
+             void *aux)
+{
+    struct br *br = find_br(args[0], reply);
+    struct mac_table_stats st;
+    struct mac_table *mt;
+    JsonArray *entries;
+    JsonObject *o, *js;
+    uint32_t now = time_sec();
+    GArray *rows;
+
+    if (!br) {
+        return;
+    }
+    mt = dp_bridge_mac_table(br->dp);
+    rows = g_array_new(FALSE, FALSE, sizeof(struct fdb_row));
+    mac_table_foreach(mt, collect_fdb_row, rows);
+    g_array_sort(rows, fdb_row_cmp);
+
+    entries = json_array_new();
+    ctl_reply_printf(reply, " port            VLAN  MAC                 Age  "
+                     "Type\n");
+    for (guint i = 0; i < rows->len; i++) {
+        const struct fdb_row *r = &g_array_index(rows, struct fdb_row, i);
+        struct dp_port *p = datapath_find_port(dp, r->port_no);
+        const char *pname = p ? dp_port_name(p) : "?";
+        char mac[ETH_ADDR_STRLEN];
+        JsonObject *je = json_object_new();
+        unsigned int age = r->is_static ? 0 : now - MIN(now, r->used);
+
+        snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(r->mac));
+        ctl_reply_printf(reply, " %-15s %4u  %s  %4u  %s\n", pname, r->vlan,
+                         mac, age, r->is_static ? "static" : "dynamic");
+        json_object_set_int_member(je, "vlan", r->vlan);
+        json_object_set_string_member(je, "mac", mac);
+        json_object_set_string_member(je, "port", pname);
+        json_object_set_int_member(je, "age", age);
+        json_object_set_boolean_member(je, "static", r->is_static);
+        json_array_add_object_element(entries, je);
+    }
+
+    mac_table_get_stats(mt, &st);
+    ctl_reply_printf(reply, "%u entries (limit %u, aging %u s); learned %"
+                     G_GUINT64_FORMAT ", moved %" G_GUINT64_FORMAT
+                     ", aged %" G_GUINT64_FORMAT ", not learned (table full) %"
+                     G_GUINT64_FORMAT "\n", rows->len,
+                     mac_table_get_max(mt), mac_table_get_aging(mt),
+                     st.learned, st.moved, st.aged, st.full_drops);
+    if (json) {
+        o = json_object_new();
+        json_object_set_string_member(o, "bridge", br->name);
+        json_object_set_int_member(o, "count", rows->len);
+        json_object_set_int_member(o, "max", mac_table_get_max(mt));
+        json_object_set_int_member(o, "aging", mac_table_get_aging(mt));
+        json_object_set_array_member(o, "entries", entries);
+        js = json_object_new();
+        json_object_set_int_member(js, "learned", st.learned);
+        json_object_set_int_member(js, "moved", st.moved);
+        json_object_set_int_member(js, "aged", st.aged);
+        json_object_set_int_member(js, "full-drops", st.full_drops);
+        json_object_set_int_member(js, "flushed", st.flushed);
+        json_object_set_object_member(o, "stats", js);
+        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
+                                                          o));
+        json_object_unref(o);
+    } else {
+        json_array_unref(entries);
+    }
+    g_array_free(rows, TRUE);
+}
+
+/* Parses the "vlan=N" and "port=IFACE" arguments of the fdb commands. */
+static bool
+fdb_args(int n_args, char *args[], int *vlan, const char **port,
+         struct ctl_reply *reply)
+{
+    for (int i = 0; i < n_args; i++) {
+        const char *value;
+        char *key;
+
+        if (!split_kv(args[i], &key, &value)) {
+            ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
+                            args[i]);
+            return false;
+        }
+        if (!strcmp(key, "vlan")) {
+            unsigned long v;
+            if (!str_to_uint_range(value, 0, VLAN_MAX, &v)) {
+                ctl_reply_error(reply, CTL_REFUSED, "vlan %s is out of range "
+                                "(0-%d)", value, VLAN_MAX);
+                g_free(key);
+                return false;
+            }
+            *vlan = v;
+        } else if (!strcmp(key, "port") && port) {
+            *port = value;
+        } else {
+            ctl_reply_error(reply, CTL_USAGE, "unknown argument \"%s\" "
+                            "(expected vlan=N%s)", key,
+                            port ? " or port=IFACE" : "");
+            g_free(key);
+            return false;
+        }
+        g_free(key);
+    }
+    return true;
+}
+
+static void
+cmd_fdb_flush(struct ctl_reply *reply, int n_args, char *args[], bool json,
+              void *aux)
+{
+    struct br *br = find_br(args[0], reply);
+    const char *port = NULL;
+    uint32_t port_no = MAC_PORT_ANY;
+    int vlan = MAC_VLAN_ANY;
+    size_t n;
+
+    if (!br || !fdb_args(n_args - 1, args + 1, &vlan, &port, reply)) {
+        return;
+    }
+    if (port) {
+        struct port *p = g_hash_table_lookup(ports, port);
+        if (!p || p->br != br) {
+            ctl_reply_error(reply, CTL_REFUSED, "no port named %s on bridge "
+                            "%s", port, br->name);
+            return;
+        }
+        port_no = dp_port_no(p->dp);
+    }
+    n = mac_table_flush(dp_bridge_mac_table(br->dp), vlan, port_no, false);
+    ctl_reply_printf(reply, "%zu entries flushed\n", n);
+    if (json) {
+        JsonObject *o = json_object_new();
+        json_object_set_int_member(o, "flushed", n);
+        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
+                                                          o));
+        json_object_unref(o);
+    }
+}
+
+static bool
+parse_mac_arg(const char *s, uint8_t mac[ETH_ADDR_LEN],
+              struct ctl_reply *reply)
+{
+    if (!eth_addr_parse(s, mac)) {
+        ctl_reply_error(reply, CTL_REFUSED, "\"%s\" is not a MAC address "
+                        "(expected xx:xx:xx:xx:xx:xx)", s);
+        return false;
+    }
+    if (eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s is not a station address "
+                        "(multicast and zero addresses cannot be learned)",
+                        s);
+        return false;
+    }
+    return true;
+}
+
+static void
+cmd_fdb_add(struct ctl_reply *reply, int n_args, char *args[], bool json,
+            void *aux)
+{
+    uint8_t mac[ETH_ADDR_LEN];
+    const char *port = NULL;
+    struct config *cfg;
+    int vlan = 0;
+
+    if (!find_br(args[0], reply) || !parse_mac_arg(args[1], mac, reply)
+        || !fdb_args(n_args - 2, args + 2, &vlan, &port, reply)) {
+        return;
+    }
+    if (!port) {
+        ctl_reply_error(reply, CTL_USAGE, "fdb/add needs port=IFACE");
+        return;
+    }
+    cfg = config_clone(running);
+    config_add_fdb(cfg, args[0], vlan, mac, port);
+    commit_config(cfg, reply);
+}
+
+static void
+cmd_fdb_del(struct ctl_reply *reply, int n_args, char *args[], bool json,
+            void *aux)
+{
+    struct br *br = find_br(args[0], reply);
+    uint8_t mac[ETH_ADDR_LEN];
+    int vlan = 0;
+
+    if (!br || !eth_addr_parse(args[1], mac)) {
+        if (br) {
+            ctl_reply_error(reply, CTL_REFUSED, "\"%s\" is not a MAC address "
+                            "(expected xx:xx:xx:xx:xx:xx)", args[1]);
+        }
+        return;
+    }
+    if (!fdb_args(n_args - 2, args + 2, &vlan, NULL, reply)) {
+        return;
+    }
+    if (config_find_fdb(running, args[0], vlan, mac)) {
+        struct config *cfg = config_clone(running);
+        config_del_fdb(cfg, args[0], vlan, mac);
+        commit_config(cfg, reply);
+    } else if (mac_table_del(dp_bridge_mac_table(br->dp), vlan, mac)) {
+        ctl_reply_error(reply, CTL_REFUSED, "no entry for %s in vlan %d on "
+                        "bridge %s", args[1], vlan, br->name);
+    }
+}
+
+static void
+port_stats_add(const struct port *p, struct ctl_reply *reply, JsonArray *a)
+{
+    struct dp_port_stats s;
+    JsonObject *o = json_object_new();
+    JsonObject *d = json_object_new();
+
+    dp_port_get_stats(p->dp, &s);
+    ctl_reply_printf(reply, "port %s (bridge %s, %s):\n"
+                     "  rx: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
+                     " bytes\n  tx: %" G_GUINT64_FORMAT " packets, %"
+                     G_GUINT64_FORMAT " bytes\n  drops:",
+                     p->name, p->br->name, port_state(p), s.rx_packets,
+                     s.rx_bytes, s.tx_packets, s.tx_bytes);
+    json_object_set_string_member(o, "name", p->name);
+    json_object_set_string_member(o, "bridge", p->br->name);
+    json_object_set_int_member(o, "rx-packets", s.rx_packets);
+    json_object_set_int_member(o, "rx-bytes", s.rx_bytes);
+    json_object_set_int_member(o, "tx-packets", s.tx_packets);
+    json_object_set_int_member(o, "tx-bytes", s.tx_bytes);
+    for (int r = 0; r < DP_N_DROPS; r++) {
+        ctl_reply_printf(reply, " %s=%" G_GUINT64_FORMAT,
+                         dp_drop_reason_name(r), s.drops[r]);
+        json_object_set_int_member(d, dp_drop_reason_name(r), s.drops[r]);
+    }
+    ctl_reply_printf(reply, "\n");
+    json_object_set_object_member(o, "drops", d);
+    json_array_add_object_element(a, o);
+}
+
+static void
+cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
+               void *aux)
+{
+    JsonArray *a = json_array_new();
+
+    if (n_args) {
+        struct port *p = g_hash_table_lookup(ports, args[0]);
+        if (!p) {
+            ctl_reply_error(reply, CTL_REFUSED, "no port named %s", args[0]);
+            json_array_unref(a);
+            return;
+        }
+        port_stats_add(p, reply, a);
+    } else {
+        for (guint i = 0; i < running->ports->len; i++) {
+            const struct config_port *cp = g_ptr_array_index(running->ports,
+                                                             i);
+            port_stats_add(g_hash_table_lookup(ports, cp->name), reply, a);
+        }
+    }
+    if (json) {
+        JsonObject *o = json_object_new();
+        json_object_set_array_member(o, "ports", a);
+        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
+                                                          o));
+        json_object_unref(o);
+    } else {
+        json_array_unref(a);
+    }
+}
+
+/* ---- Events and timers ------------------------------------------------ */
+
+static void
+resync_ports(void)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init(&iter, ports);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct port *p = value;
+        unsigned int ifindex = if_nametoindex(p->name);
+
+        if (dp_port_is_attached(p->dp)
+            && (int) ifindex != dp_port_ifindex(p->dp)) {
+            VLOG_INFO("port %s: device is gone; port kept, waiting for it "
+                      "to come back", p->name);
+            datapath_port_detach(dp, p->dp);
+        }
+        if (ifindex) {
+            port_try_attach(p, false);
+            p->carrier = netdev_packet_carrier(p->name);
+        }
+    }
+}
+
+static void
+link_event(const struct netlink_link_event *ev, void *aux)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+    struct port *p;
+
+    if (!ev->ifindex) {
+        resync_ports();
+        return;
+    }
+
+    /* A device we hold that was removed or renamed away. */
+    g_hash_table_iter_init(&iter, ports);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        p = value;
+        if (dp_port_is_attached(p->dp) && dp_port_ifindex(p->dp) == ev->ifindex
+            && (ev->removed || strcmp(p->name, ev->name))) {
+            VLOG_INFO("port %s: device is gone; port kept, waiting for it "
+                      "to come back", p->name);
+            datapath_port_detach(dp, p->dp);
+        }
+    }
+    if (ev->removed) {
+        return;
+    }
+
+    p = g_hash_table_lookup(ports, ev->name);
+    if (!p) {
+        return;
+    }
+    if (dp_port_is_attached(p->dp) && dp_port_ifindex(p->dp) != ev->ifindex) {
+        /* Re-created under the same name before we saw it go. */
+        datapath_port_detach(dp, p->dp);
+    }
+    port_try_attach(p, false);
+    if (p->carrier != ev->carrier) {
+        VLOG_INFO("port %s: carrier %s", p->name, ev->carrier ? "up" : "down");
+    }
+    p->carrier = ev->carrier;
+}
+
+static gboolean
+learning_ready(gint fd, GIOCondition cond, gpointer aux)
+{
+    datapath_run_learning(dp, time_sec());
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+aging_tick(gpointer aux)
+{
+    GHashTableIter iter;
+    gpointer key, value;
+    uint32_t now = time_sec();
+
+    /* Apply pending learning first, so a station that is still talking is
+     * not aged out on a stale time stamp. */
+    datapath_run_learning(dp, now);
+    g_hash_table_iter_init(&iter, bridges);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        struct br *br = value;
+        mac_table_age(dp_bridge_mac_table(br->dp), now);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* ---- Module life ------------------------------------------------------ */
+
+static void
+register_commands(void)
+{
+    ctl_command_register("add-br", "BR [mac-aging=SECS] [mac-table-size=N]",
+                         "Create bridge BR.", 1, 3, cmd_add_br, NULL);
+    ctl_command_register("set-br", "BR KEY=VALUE...",
+                         "Change mac-aging or mac-table-size of BR.", 2, -1,
+                         cmd_set_br, NULL);
+    ctl_command_register("del-br", "BR",
+                         "Delete bridge BR and all its ports.", 1, 1,
+                         cmd_del_br, NULL);
+    ctl_command_register("list-br", "", "List the bridges.", 0, 0,
+                         cmd_list_br, NULL);
+    ctl_command_register("add-port",
+                         "BR IFACE [vlan=N | trunks=LIST [native=N]]",
+                         "Attach network device IFACE to bridge BR.", 2, -1,
+                         cmd_add_port, NULL);
+    ctl_command_register("set-port", "IFACE KEY=VALUE...",
+                         "Change a port's vlan, trunks or native VLAN.", 2,
+                         -1, cmd_set_port, NULL);
+    ctl_command_register("del-port", "[BR] IFACE",
+                         "Detach IFACE from its bridge.", 1, 2, cmd_del_port,
+                         NULL);
+    ctl_command_register("list-ports", "BR", "List the ports of BR.", 1, 1,
+                         cmd_list_ports, NULL);
+    ctl_command_register("show", "",
+                         "Show every bridge and port with its VLAN mode and "
+                         "state.", 0, 0, cmd_show, NULL);
+    ctl_command_register("fdb/show", "BR",
+                         "Show the MAC table of BR.", 1, 1, cmd_fdb_show,
+                         NULL);
+    ctl_command_register("fdb/flush", "BR [vlan=N] [port=IFACE]",
+                         "Forget learned MAC entries of BR (static ones "
+                         "stay).", 1, 3, cmd_fdb_flush, NULL);
+    ctl_command_register("fdb/add", "BR MAC vlan=N port=IFACE",
+                         "Add a static MAC entry (kept in the configuration).",
+                         3, 4, cmd_fdb_add, NULL);
+    ctl_command_register("fdb/del", "BR MAC vlan=N",
+                         "Delete a MAC entry, static or learned.", 2, 3,
+                         cmd_fdb_del, NULL);
+    ctl_command_register("port/stats", "[IFACE]",
+                         "Show received, sent and dropped counters.", 0, 1,
+                         cmd_port_stats, NULL);
+}
+
+bool
+bridge_init(struct datapath *dp_, const char *path, GError **error)
+{
+    struct config *cfg;
+    int nl_error;
+
+    dp = dp_;
+    config_path = g_strdup(path);
+    cfg = config_load(path, error);
+    if (!cfg) {
+        return false;
+    }
+    bridges = g_hash_table_new(g_str_hash, g_str_equal);
+    ports = g_hash_table_new(g_str_hash, g_str_equal);
+
+    /* Subscribe before the first attach, so no device can appear unseen
+     * between the attach attempt and the subscription. */
+    monitor = netlink_monitor_create(link_event, NULL, &nl_error);
+    if (!monitor) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
+                    "cannot subscribe to link events: %s",
+                    g_strerror(-nl_error));
+        config_free(cfg);
+        return false;
+    }
+    apply_config(cfg);
+    running = cfg;
+    learn_watch = g_unix_fd_add(datapath_learning_fd(dp), G_IO_IN,
+                                learning_ready, NULL);
+    aging_timer = g_timeout_add_seconds(1, aging_tick, NULL);
+    register_commands();
+    return true;
+}
+
+void
+bridge_reload(void)
+{
+    GError *error = NULL;
+    struct config *cfg = config_load(config_path, &error);
+
+    if (!cfg) {
+        VLOG_ERR("configuration not reloaded, running state kept: %s",
+                 error->message);
+        g_error_free(error);
+        return;
+    }
+    if (!config_equal(cfg, running)) {
+        VLOG_INFO("configuration reloaded from %s", config_path);
+    }
+    apply_config(cfg);
+    config_free(running);
+    running = cfg;
+}
+
+void
+bridge_fini(void)
+{
+    struct config *empty;
+
+    if (!running) {
+        return;
+    }
+    g_source_remove(aging_timer);
+    g_source_remove(learn_watch);
+    netlink_monitor_destroy(monitor);
+    empty = config_new();
+    apply_config(empty);
+    config_free(empty);
+    config_free(running);
+    running = NULL;
+    g_hash_table_destroy(ports);
+    g_hash_table_destroy(bridges);
+    g_free(config_path);
+}

@@ -1,0 +1,301 @@
+/* vswitchd: the switching daemon.
+ *
+ * Wires the library together: the datapath threads, the bridges and ports
+ * kept equal to the configuration file (bridge.c), the control socket, and
+ * the signals.  Everything else lives in lib/. */
+#include <autoconf.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <glib-unix.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "bridge.h"
+#include "ctl-server.h"
+#include "datapath.h"
+#include "log.h"
+#include "rcu.h"
+#include "util.h"
+
+#define THIS_MODULE "vswitchd"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/vswitch/vswitchd.conf"
+#define DEFAULT_SOCKET RUNSTATEDIR "/vswitch/vswitchd.sock"
+
+struct options {
+    const char *config;       /* Configuration file. */
+    const char *socket;       /* Control socket path. */
+    const char *pidfile;      /* Pid file, or NULL. */
+    const char *log_file;     /* Log file, or NULL for stderr. */
+    bool detach;              /* Run in the background. */
+    unsigned int n_threads;   /* Datapath threads. */
+};
+
+static GMainLoop *main_loop;
+
+static void
+usage(void)
+{
+    printf("vswitchd: a virtual switch with teamed uplinks\n"
+           "usage: vswitchd [OPTION]...\n"
+           "\n"
+           "  --config=FILE          configuration file (default %s)\n"
+           "  --socket=PATH          control socket (default %s)\n"
+           "  --pidfile=FILE         write the daemon's pid to FILE\n"
+           "  --detach               run in the background once ready\n"
+           "  --log-file=FILE        log to FILE instead of stderr\n"
+           "  --log-level=LEVEL      err, warn, info (default) or dbg\n"
+           "  --datapath-threads=N   switching threads, 1-%d (default 1)\n"
+           "  -h, --help             show this help and exit\n"
+           "  -V, --version          show the version and exit\n"
+           "\n"
+           "Signals: SIGTERM and SIGINT stop the daemon cleanly; SIGHUP "
+           "re-reads the\nconfiguration file and reopens the log file.\n"
+           "Use vswitch-ctl(8) to configure it; see vswitchd(8).\n",
+           DEFAULT_CONFIG, DEFAULT_SOCKET, DATAPATH_MAX_THREADS);
+}
+
+static void
+die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void
+die(const char *fmt, ...)
+{
+    va_list args;
+
+    fprintf(stderr, "vswitchd: ");
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fputc('\n', stderr);
+    exit(EXIT_FAILURE);
+}
+
+static void
+parse_options(int argc, char *argv[], struct options *o)
+{
+    enum { OPT_CONFIG = 256, OPT_SOCKET, OPT_PIDFILE, OPT_DETACH,
+           OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_THREADS };
+    static const struct option long_options[] = {
+        { "config", required_argument, NULL, OPT_CONFIG },
+        { "socket", required_argument, NULL, OPT_SOCKET },
+        { "pidfile", required_argument, NULL, OPT_PIDFILE },
+        { "detach", no_argument, NULL, OPT_DETACH },
+        { "log-file", required_argument, NULL, OPT_LOG_FILE },
+        { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+        { "datapath-threads", required_argument, NULL, OPT_THREADS },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    unsigned long n;
+    int c, level;
+
+    o->config = DEFAULT_CONFIG;
+    o->socket = DEFAULT_SOCKET;
+    o->n_threads = 1;
+    while ((c = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_CONFIG:
+            o->config = optarg;
+            break;
+        case OPT_SOCKET:
+            o->socket = optarg;
+            break;
+        case OPT_PIDFILE:
+            o->pidfile = optarg;
+            break;
+        case OPT_DETACH:
+            o->detach = true;
+            break;
+        case OPT_LOG_FILE:
+            o->log_file = optarg;
+            break;
+        case OPT_LOG_LEVEL:
+            level = log_level_from_string(optarg);
+            if (level < 0) {
+                die("unknown log level \"%s\" (expected err, warn, info or "
+                    "dbg)", optarg);
+            }
+            log_set_level(level);
+            break;
+        case OPT_THREADS:
+            if (!str_to_uint_range(optarg, 1, DATAPATH_MAX_THREADS, &n)) {
+                die("--datapath-threads=%s is out of range (1-%d)", optarg,
+                    DATAPATH_MAX_THREADS);
+            }
+            o->n_threads = n;
+            break;
+        case 'h':
+            usage();
+            exit(EXIT_SUCCESS);
+        case 'V':
+            printf("vswitchd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+            exit(EXIT_SUCCESS);
+        default:
+            fprintf(stderr, "Try 'vswitchd --help' for more information.\n");
+            exit(2);
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "vswitchd: unexpected argument \"%s\"\n"
+                "Try 'vswitchd --help' for more information.\n",
+                argv[optind]);
+        exit(2);
+    }
+}
+
+/* Forks; the parent waits until the child says it is ready (or failed),
+ * then exits with the child's verdict, so "vswitchd --detach && vswitch-ctl
+ * ..." works.  Returns in the child the fd to signal readiness on. */
+static int
+detach_start(void)
+{
+    int fds[2];
+    pid_t pid;
+
+    if (pipe(fds)) {
+        die("pipe: %s", strerror(errno));
+    }
+    pid = fork();
+    if (pid < 0) {
+        die("fork: %s", strerror(errno));
+    }
+    if (pid > 0) {
+        char c;
+        close(fds[1]);
+        if (read(fds[0], &c, 1) == 1 && c == 'R') {
+            _exit(EXIT_SUCCESS);
+        }
+        _exit(EXIT_FAILURE);
+    }
+    close(fds[0]);
+    setsid();
+    return fds[1];
+}
+
+static void
+detach_finish(int fd)
+{
+    int null = open("/dev/null", O_RDWR);
+
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        if (!getenv("VSWITCHD_KEEP_STDERR")) {
+            dup2(null, STDERR_FILENO);
+        }
+        if (null > STDERR_FILENO) {
+            close(null);
+        }
+    }
+    if (write(fd, "R", 1) != 1) {
+        /* The parent is gone; nothing to tell. */
+    }
+    close(fd);
+    if (chdir("/")) {
+        /* Not fatal. */
+    }
+}
+
+static void
+pidfile_write(const char *path)
+{
+    char *text = g_strdup_printf("%ld\n", (long) getpid());
+    GError *error = NULL;
+    char *dir = g_path_get_dirname(path);
+
+    g_mkdir_with_parents(dir, 0755);
+    g_free(dir);
+    if (!g_file_set_contents(path, text, -1, &error)) {
+        die("cannot write pidfile: %s", error->message);
+    }
+    g_free(text);
+}
+
+static gboolean
+on_terminate(gpointer aux)
+{
+    VLOG_INFO("%s received: shutting down", (const char *) aux);
+    g_main_loop_quit(main_loop);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_hangup(gpointer aux)
+{
+    VLOG_INFO("SIGHUP received: reloading configuration, reopening log");
+    log_reopen();
+    bridge_reload();
+    return G_SOURCE_CONTINUE;
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct ctl_server *server;
+    struct datapath *dp;
+    struct options o = { 0 };
+    GError *error = NULL;
+    int ready_fd = -1;
+    int rc;
+
+    parse_options(argc, argv, &o);
+    if (o.log_file && (rc = log_set_file(o.log_file))) {
+        die("cannot open log file %s: %s", o.log_file, strerror(-rc));
+    }
+    if (o.detach) {
+        ready_fd = detach_start();
+    }
+
+    vs_rcu_init();
+    rcu_register_thread();
+    main_loop = g_main_loop_new(NULL, FALSE);
+    g_unix_signal_add(SIGTERM, on_terminate, "SIGTERM");
+    g_unix_signal_add(SIGINT, on_terminate, "SIGINT");
+    g_unix_signal_add(SIGHUP, on_hangup, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    server = ctl_server_create(o.socket, &error);
+    if (!server) {
+        die("%s", error->message);
+    }
+    dp = datapath_create(o.n_threads);
+    if (!dp) {
+        ctl_server_destroy(server);
+        die("cannot start the datapath: %s", strerror(errno));
+    }
+    if (!bridge_init(dp, o.config, &error)) {
+        datapath_destroy(dp);
+        ctl_server_destroy(server);
+        die("%s", error->message);
+    }
+    if (o.pidfile) {
+        pidfile_write(o.pidfile);
+    }
+    VLOG_INFO("vswitchd %s started: config %s, socket %s, %u datapath "
+              "thread(s)", PACKAGE_VERSION, o.config, o.socket, o.n_threads);
+    if (ready_fd >= 0) {
+        detach_finish(ready_fd);
+    }
+
+    g_main_loop_run(main_loop);
+
+    ctl_server_destroy(server);
+    bridge_fini();
+    datapath_destroy(dp);
+    ctl_command_unregister_all();
+    if (o.pidfile) {
+        unlink(o.pidfile);
+    }
+    g_main_loop_unref(main_loop);
+    rcu_unregister_thread();
+    VLOG_INFO("stopped");
+    return EXIT_SUCCESS;
+}
