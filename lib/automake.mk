@@ -10,7 +10,8 @@ lib_libvswitch_a_SOURCES = \
 	lib/packet.c lib/packet.h \
 	lib/mac-table.c lib/mac-table.h \
 	lib/netdev-packet.c lib/netdev-packet.h \
-	lib/datapath.c lib/datapath.h \
+	lib/datapath.c lib/datapath.h lib/datapath-private.h \
+	lib/dp-thread.c \
 	lib/log.c lib/log.h \
 	lib/config.c lib/config.h \
 	lib/ctl-proto.c lib/ctl-proto.h \
@@ -21,7 +22,7 @@ lib_libvswitch_a_SOURCES = \
 # The datapath objects: checked by tests/check-datapath-symbols.sh so that no
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.
 DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
-	lib/libvswitch_a-datapath.o lib/libvswitch_a-netdev-packet.o
+	lib/libvswitch_a-dp-thread.o
 
 LIBVSWITCH_LIBS = lib/libvswitch.a $(GLIB_LIBS) $(JSONGLIB_LIBS) \
 	$(LIBNL_LIBS) $(URCU_LIBS) -lpthread

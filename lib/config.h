@@ -34,11 +34,11 @@
 #ifndef VSWITCH_CONFIG_H
 #define VSWITCH_CONFIG_H 1
 
-#include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "util.h"
+#include "util.h"             /* Before glib.h, which redefines MIN, MAX. */
 #include "vlan.h"
+#include <glib.h>
 
 #define CONFIG_ERROR (config_error_quark())
 GQuark config_error_quark(void);

@@ -24,6 +24,11 @@
 #ifndef VSWITCH_RCU_H
 #define VSWITCH_RCU_H 1
 
+/* Inline the read-side primitives and rcu_dereference() instead of calling
+ * into the library: they run per frame. */
+#ifndef _LGPL_SOURCE
+#define _LGPL_SOURCE 1
+#endif
 #include <urcu.h>
 #include <urcu/rculfhash.h>
 #include <urcu/compiler.h>

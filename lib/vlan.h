@@ -43,6 +43,7 @@ vlan_bitmap_set(struct vlan_bitmap *b, uint16_t vid)
 }
 
 void vlan_bitmap_clear_all(struct vlan_bitmap *);
+/* Sets VLANs VLAN_MIN..VLAN_MAX ("1-4094"), not 0 or 4095. */
 void vlan_bitmap_set_all(struct vlan_bitmap *);
 bool vlan_bitmap_is_empty(const struct vlan_bitmap *);
 bool vlan_bitmap_equal(const struct vlan_bitmap *, const struct vlan_bitmap *);

@@ -1,0 +1,136 @@
+/* datapath-private: the datapath's internal structures, shared by the
+ * control side (datapath.c) and the threads (dp-thread.c).  Nothing outside
+ * those two files includes it.
+ *
+ * Thread-safety: as documented on each structure and member. */
+#ifndef VSWITCH_DATAPATH_PRIVATE_H
+#define VSWITCH_DATAPATH_PRIVATE_H 1
+
+#include <linux/if_packet.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include "datapath.h"
+#include "netdev-packet.h"
+#include "packet.h"
+#include "rcu.h"
+#include "util.h"
+
+/* Frames taken from one socket per system call. */
+#define DP_BATCH 32
+/* Output frames queued before a flush (a batch flooded to many ports). */
+#define DP_TX_MAX 512
+/* Learning requests a thread can queue before the control thread runs. */
+#define DP_LEARN_RING 1024
+#define DP_RX_SLOT (NETDEV_VNET_HDR_LEN + NETDEV_MAX_FRAME)
+#define DP_AUX_SPACE CMSG_SPACE(sizeof(struct tpacket_auxdata))
+
+struct dp_bridge {
+    struct dp_bridge *next;        /* In datapath's list; control only. */
+    uint32_t id;                   /* Unique for the daemon's lifetime. */
+    char name[16];                 /* For debugging. */
+    struct mac_table *macs;        /* Owned.  RCU-readable. */
+};
+
+/* A port: long-lived, owned by the datapath.  Settings and device are
+ * copied into each snapshot; only the counters are written after
+ * publication, with atomics, once per batch. */
+struct dp_port {
+    struct dp_port *next;          /* In datapath's list; control only. */
+    uint32_t port_no;              /* Unique for the daemon's lifetime. */
+    char name[IF_NAMESIZE];        /* Device name. */
+    struct dp_bridge *bridge;      /* Borrowed: its bridge. */
+    struct dp_port_settings settings; /* Control thread's copy. */
+    struct netdev_packet *dev;     /* Owned, NULL when detached.  Closed
+                                    * after a grace period. */
+    struct rcu_head rcu_head;      /* For the deferred free. */
+    uint64_t stats[4 + DP_N_DROPS];/* rx pkts, rx bytes, tx pkts, tx bytes,
+                                    * drops: atomic adds by any thread. */
+};
+enum { ST_RX_PKTS, ST_RX_BYTES, ST_TX_PKTS, ST_TX_BYTES, ST_DROPS };
+
+/* One port as the datapath sees it in a snapshot: immutable. */
+struct dp_view {
+    struct dp_port *port;          /* Borrowed, RCU-protected lifetime. */
+    struct dp_bridge *bridge;      /* Borrowed, RCU-protected lifetime. */
+    int fd;                        /* Socket, or -1 when detached. */
+    uint32_t port_no;              /* Copy of port->port_no. */
+    uint32_t first, count;         /* Range of this bridge's views in the
+                                    * snapshot, sorted by port_no. */
+    enum dp_vlan_mode mode;        /* VLAN mode. */
+    uint16_t vlan;                 /* Access VLAN. */
+    uint16_t native;               /* Trunk native VLAN, 0 = none. */
+    struct vlan_bitmap member;     /* VLANs this port carries (access VLAN,
+                                    * trunks plus native, or all + 0). */
+};
+
+/* The published port view.  Views of one bridge are contiguous. */
+struct dp_snapshot {
+    struct rcu_head rcu_head;      /* For the deferred free. */
+    uint64_t gen;                  /* Generation, increases by one. */
+    size_t n;                      /* Number of views. */
+    struct dp_view views[];        /* The views. */
+};
+
+struct dp_learn {
+    uint32_t bridge_id;            /* Bridge the frame arrived on. */
+    uint32_t port_no;              /* Port the source was seen on. */
+    uint16_t vlan;                 /* VLAN of the frame. */
+    uint8_t mac[ETH_ADDR_LEN];     /* Source address. */
+};
+
+/* A frame queued for output: points into the receive buffer. */
+struct dp_tx {
+    const struct dp_view *out;     /* Output port view (snapshot). */
+    struct virtio_net_hdr vnet;    /* Offload header, adjusted for the tag. */
+    uint8_t tag[VLAN_HEADER_LEN];  /* The tag to insert, if iov[2] used. */
+    struct iovec iov[4];           /* vnet, MACs, tag, rest. */
+    int n_iov;                     /* Used entries of iov. */
+    size_t len;                    /* Frame length on the wire. */
+};
+
+struct dp_thread {
+    struct datapath *dp;           /* Owner. */
+    unsigned int id;               /* Index, 0-based. */
+    pthread_t thread;              /* The thread. */
+    int kick_fd;                   /* eventfd: snapshot changed or exit. */
+
+    /* Learning ring: single producer (this thread), single consumer (the
+     * control thread). */
+    struct dp_learn ring[DP_LEARN_RING]; /* Requests. */
+    uint32_t ring_head;            /* Next write; written by producer. */
+    uint32_t ring_tail;            /* Next read; written by consumer. */
+
+    /* Everything below is private to the thread. */
+    uint64_t gen;                  /* Snapshot generation of 'pfds'. */
+    struct pollfd pfds[DATAPATH_MAX_PORTS + 1]; /* Ports, then kick_fd. */
+    const struct dp_view *pviews[DATAPATH_MAX_PORTS]; /* pfds' views. */
+    size_t n_pfds;                 /* Port entries in pfds. */
+    uint8_t *rx_buf;               /* DP_BATCH slots of DP_RX_SLOT. */
+    struct mmsghdr rx_msgs[DP_BATCH];
+    struct iovec rx_iov[DP_BATCH];
+    uint8_t rx_aux[DP_BATCH][DP_AUX_SPACE];
+    struct dp_tx tx[DP_TX_MAX];
+    size_t n_tx;
+    bool tx_done[DP_TX_MAX];
+    struct mmsghdr tx_msgs[DP_TX_MAX];
+    size_t tx_lens[DP_TX_MAX];     /* Wire length of each tx_msgs entry. */
+};
+
+struct datapath {
+    struct dp_snapshot *snap;      /* RCU-protected.  Control writes. */
+    uint64_t gen;                  /* Last published generation. */
+    struct dp_bridge *bridges;     /* Control only. */
+    struct dp_port *ports;         /* Control only. */
+    uint32_t next_port_no;         /* Control only. */
+    uint32_t next_bridge_id;       /* Control only. */
+    int learn_fd;                  /* eventfd: learning requests queued. */
+    bool exiting;                  /* Set once, read by threads. */
+    unsigned int n_threads;        /* Number of threads. */
+    struct dp_thread *threads[DATAPATH_MAX_THREADS]; /* Owned. */
+};
+
+/* The thread body (dp-thread.c). */
+void *dp_thread_main(void *thread);
+
+#endif /* datapath-private.h */

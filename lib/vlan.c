@@ -1,0 +1,242 @@
+#include <autoconf.h>
+#include "vlan.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "util.h"
+
+static void set_err(char *err, size_t err_size, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t err_size, const char *format, ...)
+{
+    va_list args;
+
+    if (!err || !err_size) {
+        return;
+    }
+    va_start(args, format);
+    vsnprintf(err, err_size, format, args);
+    va_end(args);
+}
+
+/* Parses the 'n' bytes at 's' as a decimal number into '*value'.  Returns
+ * false if they are not all digits, or there are none.  The value saturates
+ * far above any VLAN ID, so a huge number is reported as out of range, not
+ * wrapped around into one. */
+static bool
+parse_decimal(const char *s, size_t n, uint32_t *value)
+{
+    uint32_t v = 0;
+
+    if (!n) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char) s[i])) {
+            return false;
+        }
+        v = MIN(v * 10 + (uint32_t) (s[i] - '0'), 10 * VLAN_COUNT);
+    }
+    *value = v;
+    return true;
+}
+
+static bool
+vid_in_range(uint32_t v)
+{
+    return v >= VLAN_MIN && v <= VLAN_MAX;
+}
+
+void
+vlan_bitmap_clear_all(struct vlan_bitmap *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void
+vlan_bitmap_set_all(struct vlan_bitmap *b)
+{
+    vlan_bitmap_clear_all(b);
+    for (uint16_t vid = VLAN_MIN; vid <= VLAN_MAX; vid++) {
+        vlan_bitmap_set(b, vid);
+    }
+}
+
+bool
+vlan_bitmap_is_empty(const struct vlan_bitmap *b)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(b->bits); i++) {
+        if (b->bits[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+vlan_bitmap_equal(const struct vlan_bitmap *a, const struct vlan_bitmap *b)
+{
+    return !memcmp(a->bits, b->bits, sizeof a->bits);
+}
+
+/* Parses one element of a trunk list, the 'n' bytes at 'elem': "10" or
+ * "100-199".  Adds its VLANs to 'b'.  'list' is the whole list, for
+ * messages. */
+static int
+parse_element(const char *list, const char *elem, size_t n,
+              struct vlan_bitmap *b, char *err, size_t err_size)
+{
+    const char *dash = memchr(elem, '-', n);
+    size_t lo_len = dash ? (size_t) (dash - elem) : n;
+    uint32_t lo, hi;
+
+    if (!n) {
+        set_err(err, err_size, "bad vlan list \"%s\": empty element", list);
+        return -EINVAL;
+    }
+    if (!parse_decimal(elem, lo_len, &lo)
+        || (dash && !parse_decimal(dash + 1, n - lo_len - 1, &hi))) {
+        set_err(err, err_size, "bad vlan list \"%s\": \"%.*s\" is neither a "
+                "vlan nor a range of vlans (write 10 or 100-199)",
+                list, (int) n, elem);
+        return -EINVAL;
+    }
+    if (!vid_in_range(lo)) {
+        set_err(err, err_size, "vlan %.*s is out of range (%d-%d)",
+                (int) lo_len, elem, VLAN_MIN, VLAN_MAX);
+        return -EINVAL;
+    }
+    if (!dash) {
+        hi = lo;
+    } else if (!vid_in_range(hi)) {
+        set_err(err, err_size, "vlan %.*s is out of range (%d-%d)",
+                (int) (n - lo_len - 1), dash + 1, VLAN_MIN, VLAN_MAX);
+        return -EINVAL;
+    } else if (hi < lo) {
+        set_err(err, err_size, "vlan range %.*s is reversed (write %"PRIu32
+                "-%"PRIu32")", (int) n, elem, hi, lo);
+        return -EINVAL;
+    }
+    for (uint32_t vid = lo; vid <= hi; vid++) {
+        vlan_bitmap_set(b, vid);
+    }
+    return 0;
+}
+
+/* The empty string is the empty set, so that whatever vlan_bitmap_format()
+ * writes reads back the same.  On error 'b' is left empty, never half
+ * filled. */
+int
+vlan_bitmap_parse(const char *s, struct vlan_bitmap *b,
+                  char *err, size_t err_size)
+{
+    vlan_bitmap_clear_all(b);
+    if (!s) {
+        set_err(err, err_size, "missing vlan list (write e.g. 10,20,100-199)");
+        return -EINVAL;
+    }
+    for (const char *p = s; *p; p++) {
+        if (isspace((unsigned char) *p)) {
+            set_err(err, err_size, "bad vlan list \"%s\": spaces are not "
+                    "allowed (write e.g. 10,20,100-199)", s);
+            return -EINVAL;
+        }
+    }
+    if (!*s) {
+        return 0;
+    }
+
+    for (const char *p = s;; ) {
+        size_t n = strcspn(p, ",");
+        int error = parse_element(s, p, n, b, err, err_size);
+
+        if (error) {
+            vlan_bitmap_clear_all(b);
+            return error;
+        }
+        if (!p[n]) {
+            return 0;
+        }
+        p += n + 1;
+    }
+}
+
+/* An output buffer that, like snprintf, counts what does not fit. */
+struct fmt_buf {
+    char *buf;          /* Caller's buffer, possibly NULL if 'size' is 0. */
+    size_t size;        /* Size of 'buf'. */
+    size_t len;         /* Length of the full output so far. */
+};
+
+static void
+fmt_append(struct fmt_buf *f, const char *s)
+{
+    for (; *s; s++, f->len++) {
+        if (f->len + 1 < f->size) {
+            f->buf[f->len] = *s;
+        }
+    }
+}
+
+size_t
+vlan_bitmap_format(const struct vlan_bitmap *b, char *buf, size_t size)
+{
+    struct fmt_buf f = { .buf = buf, .size = size, .len = 0 };
+    unsigned int vid = 0;
+
+    while (vid < VLAN_COUNT) {
+        char tmp[16];
+        unsigned int first;
+
+        if (!vlan_bitmap_test(b, vid)) {
+            vid++;
+            continue;
+        }
+        first = vid;
+        while (vid + 1 < VLAN_COUNT && vlan_bitmap_test(b, vid + 1)) {
+            vid++;
+        }
+        if (vid != first) {
+            snprintf(tmp, sizeof tmp, "%s%u-%u", f.len ? "," : "", first, vid);
+        } else {
+            snprintf(tmp, sizeof tmp, "%s%u", f.len ? "," : "", first);
+        }
+        fmt_append(&f, tmp);
+        vid++;
+    }
+    if (size) {
+        buf[MIN(f.len, size - 1)] = '\0';
+    }
+    return f.len;
+}
+
+int
+vlan_parse_vid(const char *what, const char *s, uint16_t *vid,
+               char *err, size_t err_size)
+{
+    uint32_t v;
+
+    if (!s || !*s) {
+        set_err(err, err_size, "missing %s (write a vlan %d-%d)",
+                what, VLAN_MIN, VLAN_MAX);
+        return -EINVAL;
+    }
+    if (!parse_decimal(s, strlen(s), &v)) {
+        set_err(err, err_size, "%s \"%s\" is not a number (write a vlan "
+                "%d-%d)", what, s, VLAN_MIN, VLAN_MAX);
+        return -EINVAL;
+    }
+    if (!vid_in_range(v)) {
+        set_err(err, err_size, "%s %s is out of range (%d-%d)",
+                what, s, VLAN_MIN, VLAN_MAX);
+        return -EINVAL;
+    }
+    *vid = v;
+    return 0;
+}
