@@ -14,6 +14,8 @@
 #include "netdev-packet.h"
 #include "packet.h"
 #include "rcu.h"
+#include "team-hash.h"
+#include "team-map.h"
 #include "util.h"
 
 /* Frames taken from one socket per system call. */
@@ -44,16 +46,62 @@ struct dp_port {
     struct netdev_packet *dev;     /* Owned, NULL when detached.  Closed
                                     * after a grace period. */
     struct rcu_head rcu_head;      /* For the deferred free. */
-    uint64_t stats[4 + DP_N_DROPS];/* rx pkts, rx bytes, tx pkts, tx bytes,
+    uint64_t stats[DP_N_STATS];    /* rx pkts, rx bytes, tx pkts, tx bytes,
                                     * drops: atomic adds by any thread. */
+    struct dp_team *team;          /* Owned; non-NULL for a team port. */
+    uint64_t team_tx_bytes;        /* Bytes this port sent into its
+                                    * bridge's team (src-port load); written
+                                    * by the thread that reads the port. */
 };
-enum { ST_RX_PKTS, ST_RX_BYTES, ST_TX_PKTS, ST_TX_BYTES, ST_DROPS };
+
+/* The assignment of a team, as the datapath reads it: immutable once
+ * published, except 'first_use_usec'. */
+struct dp_team_map {
+    struct rcu_head rcu_head;      /* For the deferred free. */
+    enum team_policy policy;       /* Distribution policy. */
+    enum team_hash_fields fields;  /* For TEAM_POLICY_HASH. */
+    bool switch_independent;       /* Apply the receive rules. */
+    uint32_t usable;               /* Bit per member slot: may carry. */
+    int designated;                /* Receives floods, or TEAM_NONE. */
+    int active;                    /* active-backup's member. */
+    int8_t bucket[TEAM_BUCKETS];   /* Bucket -> member slot. */
+    uint64_t published_usec;       /* When the control thread published. */
+    uint64_t first_use_usec;       /* When a datapath thread first used it;
+                                    * written once, by any thread. */
+    size_t n_ports;                /* Entries in 'ports'. */
+    struct dp_team_port {
+        uint32_t port_no;          /* A VM port of the bridge. */
+        int slot;                  /* Its member (src-port). */
+    } ports[];                     /* Sorted by port_no. */
+};
+
+/* One member device of a team. */
+struct dp_team_member {
+    bool present;                  /* Slot in use (control only). */
+    char name[IF_NAMESIZE];        /* Device name (control only). */
+    struct netdev_packet *dev;     /* Owned, NULL when detached. */
+    uint64_t stats[DP_N_STATS];    /* As dp_port's. */
+};
+
+struct dp_team {
+    struct dp_team_map *map;       /* RCU-protected; control publishes. */
+    struct dp_team_member members[TEAM_MAX_MEMBERS]; /* By slot. */
+    uint64_t bucket_bytes[TEAM_BUCKETS]; /* Bytes sent per bucket: load for
+                                    * rebalancing.  Plain read-modify-write
+                                    * by datapath threads: approximate when
+                                    * several threads hit one bucket. */
+};
 
 /* One port as the datapath sees it in a snapshot: immutable. */
 struct dp_view {
     struct dp_port *port;          /* Borrowed, RCU-protected lifetime. */
     struct dp_bridge *bridge;      /* Borrowed, RCU-protected lifetime. */
-    int fd;                        /* Socket, or -1 when detached. */
+    int fd;                        /* Socket, or -1 when detached (always
+                                    * -1 for a team). */
+    struct dp_team *team;          /* The port's team, or NULL. */
+    int member_fd[TEAM_MAX_MEMBERS]; /* Team members' sockets, or -1. */
+    bool can_send;                 /* Has a socket, or is a team with at
+                                    * least one attached member. */
     uint32_t port_no;              /* Copy of port->port_no. */
     uint32_t first, count;         /* Range of this bridge's views in the
                                     * snapshot, sorted by port_no. */
@@ -75,6 +123,8 @@ struct dp_snapshot {
 struct dp_learn {
     uint32_t bridge_id;            /* Bridge the frame arrived on. */
     uint32_t port_no;              /* Port the source was seen on. */
+    bool announce;                 /* The frame was a gratuitous ARP or a
+                                    * RARP (a station announcing a move). */
     uint16_t vlan;                 /* VLAN of the frame. */
     uint8_t mac[ETH_ADDR_LEN];     /* Source address. */
 };
@@ -82,6 +132,8 @@ struct dp_learn {
 /* A frame queued for output: points into the receive buffer. */
 struct dp_tx {
     const struct dp_view *out;     /* Output port view (snapshot). */
+    int fd;                        /* Socket to send on. */
+    uint64_t *member_stats;        /* Team member's counters, or NULL. */
     struct virtio_net_hdr vnet;    /* Offload header, adjusted for the tag. */
     uint8_t tag[VLAN_HEADER_LEN];  /* The tag to insert, if iov[2] used. */
     struct iovec iov[4];           /* vnet, MACs, tag, rest. */
@@ -105,6 +157,7 @@ struct dp_thread {
     uint64_t gen;                  /* Snapshot generation of 'pfds'. */
     struct pollfd pfds[DATAPATH_MAX_PORTS + 1]; /* Ports, then kick_fd. */
     const struct dp_view *pviews[DATAPATH_MAX_PORTS]; /* pfds' views. */
+    int pslots[DATAPATH_MAX_PORTS];   /* Team member slot of pfds, or -1. */
     size_t n_pfds;                 /* Port entries in pfds. */
     uint8_t *rx_buf;               /* DP_BATCH slots of DP_RX_SLOT. */
     struct mmsghdr rx_msgs[DP_BATCH];
@@ -128,6 +181,9 @@ struct datapath {
     bool exiting;                  /* Set once, read by threads. */
     unsigned int n_threads;        /* Number of threads. */
     struct dp_thread *threads[DATAPATH_MAX_THREADS]; /* Owned. */
+    datapath_learn_filter *learn_filter; /* Consulted for moves onto a
+                                    * team; control only. */
+    void *learn_filter_aux;        /* For learn_filter. */
 };
 
 /* The thread body (dp-thread.c). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "datapath-private.h"
 
@@ -15,6 +16,9 @@ static const char *const drop_names[DP_N_DROPS] = {
     [DP_DROP_LOOP] = "loop",
     [DP_DROP_LEARN_QUEUE] = "learn-queue",
     [DP_DROP_TX_ERROR] = "tx-error",
+    [DP_DROP_TEAM_RX] = "team-rx",
+    [DP_DROP_REFLECTION] = "reflection",
+    [DP_DROP_TEAM_DOWN] = "team-down",
 };
 
 const char *
@@ -52,6 +56,16 @@ view_init(struct dp_view *v, struct dp_port *port)
     v->port = port;
     v->bridge = port->bridge;
     v->fd = port->dev ? port->dev->fd : -1;
+    v->can_send = v->fd >= 0;
+    v->team = port->team;
+    for (int i = 0; i < TEAM_MAX_MEMBERS; i++) {
+        const struct dp_team_member *m = port->team ? &port->team->members[i]
+                                                    : NULL;
+        v->member_fd[i] = m && m->dev ? m->dev->fd : -1;
+        if (v->member_fd[i] >= 0) {
+            v->can_send = true;
+        }
+    }
     v->port_no = port->port_no;
     v->mode = s->mode;
     switch (s->mode) {
@@ -176,6 +190,13 @@ port_free_cb(struct rcu_head *head)
     struct dp_port *port = CONTAINER_OF(head, struct dp_port, rcu_head);
 
     netdev_packet_close(port->dev);
+    if (port->team) {
+        for (int i = 0; i < TEAM_MAX_MEMBERS; i++) {
+            netdev_packet_close(port->team->members[i].dev);
+        }
+        free(port->team->map);
+        free(port->team);
+    }
     free(port);
 }
 
@@ -251,6 +272,40 @@ port_carries(const struct dp_port *p, uint16_t vlan)
     }
 }
 
+/* A station known on a local port is learned on a team only when it
+ * announced a move (live migration) that is not our own announcement
+ * reflected back. */
+static bool
+learn_allowed(const struct datapath *dp, const struct dp_bridge *b,
+              const struct dp_port *p, const struct dp_learn *l)
+{
+    struct mac_entry *e;
+    bool known_local;
+
+    if (!p->team) {
+        return true;
+    }
+    rcu_read_lock();
+    e = mac_table_lookup_rcu(b->macs, l->vlan, l->mac);
+    known_local = e && e->port_no != p->port_no;
+    rcu_read_unlock();
+    if (!known_local) {
+        return true;
+    }
+    return l->announce
+           && (!dp->learn_filter
+               || dp->learn_filter(p->port_no, l->vlan, l->mac,
+                                   dp->learn_filter_aux));
+}
+
+void
+datapath_set_learn_filter(struct datapath *dp, datapath_learn_filter *filter,
+                          void *aux)
+{
+    dp->learn_filter = filter;
+    dp->learn_filter_aux = aux;
+}
+
 size_t
 datapath_run_learning(struct datapath *dp, uint32_t now)
 {
@@ -273,7 +328,8 @@ datapath_run_learning(struct datapath *dp, uint32_t now)
 
             /* The port may have gone, or changed VLANs, since the frame
              * was seen: learn only what is still true. */
-            if (b && p && p->bridge == b && port_carries(p, l->vlan)) {
+            if (b && p && p->bridge == b && port_carries(p, l->vlan)
+                && learn_allowed(dp, b, p, l)) {
                 mac_table_learn(b->macs, l->vlan, l->mac, l->port_no, now);
             }
             n++;
@@ -443,14 +499,224 @@ dp_port_ifindex(const struct dp_port *p)
     return p->dev ? p->dev->ifindex : 0;
 }
 
+static void
+stats_read(const uint64_t *stats, struct dp_port_stats *s)
+{
+    s->rx_packets = uatomic_read(&stats[ST_RX_PKTS]);
+    s->rx_bytes = uatomic_read(&stats[ST_RX_BYTES]);
+    s->tx_packets = uatomic_read(&stats[ST_TX_PKTS]);
+    s->tx_bytes = uatomic_read(&stats[ST_TX_BYTES]);
+    for (int r = 0; r < DP_N_DROPS; r++) {
+        s->drops[r] = uatomic_read(&stats[ST_DROPS + r]);
+    }
+}
+
 void
 dp_port_get_stats(const struct dp_port *p, struct dp_port_stats *s)
 {
-    s->rx_packets = uatomic_read(&p->stats[ST_RX_PKTS]);
-    s->rx_bytes = uatomic_read(&p->stats[ST_RX_BYTES]);
-    s->tx_packets = uatomic_read(&p->stats[ST_TX_PKTS]);
-    s->tx_bytes = uatomic_read(&p->stats[ST_TX_BYTES]);
-    for (int r = 0; r < DP_N_DROPS; r++) {
-        s->drops[r] = uatomic_read(&p->stats[ST_DROPS + r]);
+    stats_read(p->stats, s);
+}
+
+/* ---- Teams ---------------------------------------------------------------- */
+
+struct dp_port *
+datapath_team_add(struct datapath *dp, struct dp_bridge *b, const char *name,
+                  const struct dp_port_settings *s)
+{
+    struct dp_team *team = calloc(1, sizeof *team);
+    struct dp_team_map *map = calloc(1, sizeof *map);
+    struct dp_port *p;
+
+    if (!team || !map) {
+        free(team);
+        free(map);
+        return NULL;
     }
+    map->designated = TEAM_NONE;
+    map->active = TEAM_NONE;
+    memset(map->bucket, TEAM_NONE, sizeof map->bucket);
+    team->map = map;
+
+    p = calloc(1, sizeof *p);
+    if (!p) {
+        free(team);
+        free(map);
+        return NULL;
+    }
+    p->port_no = dp->next_port_no++;
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->bridge = b;
+    p->settings = *s;
+    p->team = team;
+    p->next = dp->ports;
+    dp->ports = p;
+    datapath_publish(dp);
+    return p;
+}
+
+bool
+dp_port_is_team(const struct dp_port *p)
+{
+    return p->team != NULL;
+}
+
+void
+datapath_team_member_set(struct datapath *dp, struct dp_port *p, int slot,
+                         const char *name)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+
+    m->present = true;
+    snprintf(m->name, sizeof m->name, "%s", name);
+    memset(m->stats, 0, sizeof m->stats);
+}
+
+void
+datapath_team_member_clear(struct datapath *dp, struct dp_port *p, int slot)
+{
+    datapath_team_member_detach(dp, p, slot);
+    p->team->members[slot].present = false;
+    p->team->members[slot].name[0] = '\0';
+}
+
+int
+datapath_team_member_attach(struct datapath *dp, struct dp_port *p, int slot,
+                            char *err, size_t err_size)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+    int error;
+
+    if (m->dev) {
+        return 0;
+    }
+    error = netdev_packet_open(m->name, &m->dev, err, err_size);
+    if (!error) {
+        datapath_publish(dp);
+    }
+    return error;
+}
+
+void
+datapath_team_member_detach(struct datapath *dp, struct dp_port *p, int slot)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+    struct dev_free *df;
+
+    if (!m->dev) {
+        return;
+    }
+    df = calloc(1, sizeof *df);
+    if (!df) {
+        abort();
+    }
+    df->dev = m->dev;
+    m->dev = NULL;
+    datapath_publish(dp);
+    call_rcu(&df->rcu_head, dev_free_cb);
+}
+
+bool
+dp_team_member_is_attached(const struct dp_port *p, int slot)
+{
+    return p->team->members[slot].dev != NULL;
+}
+
+int
+dp_team_member_ifindex(const struct dp_port *p, int slot)
+{
+    const struct dp_team_member *m = &p->team->members[slot];
+
+    return m->dev ? m->dev->ifindex : 0;
+}
+
+void
+dp_team_member_get_stats(const struct dp_port *p, int slot,
+                         struct dp_port_stats *s)
+{
+    stats_read(p->team->members[slot].stats, s);
+}
+
+static void
+team_map_free_cb(struct rcu_head *head)
+{
+    free(CONTAINER_OF(head, struct dp_team_map, rcu_head));
+}
+
+void
+datapath_team_publish(struct datapath *dp, struct dp_port *p,
+                      const struct dp_team_map_desc *d)
+{
+    struct dp_team_map *map, *old;
+
+    map = calloc(1, sizeof *map + d->n_ports * sizeof map->ports[0]);
+    if (!map) {
+        abort();
+    }
+    map->policy = d->policy;
+    map->fields = d->fields;
+    map->switch_independent = d->switch_independent;
+    map->usable = d->usable;
+    map->designated = d->designated;
+    map->active = d->active;
+    memcpy(map->bucket, d->bucket, sizeof map->bucket);
+    map->n_ports = d->n_ports;
+    for (size_t i = 0; i < d->n_ports; i++) {
+        map->ports[i].port_no = d->port_nos[i];
+        map->ports[i].slot = d->port_slots[i];
+    }
+    map->published_usec = time_usec();
+
+    old = p->team->map;
+    rcu_assign_pointer(p->team->map, map);
+    call_rcu(&old->rcu_head, team_map_free_cb);
+}
+
+void
+dp_team_map_times(const struct dp_port *p, uint64_t *published,
+                  uint64_t *first_use)
+{
+    const struct dp_team_map *map = p->team->map;
+
+    *published = map->published_usec;
+    *first_use = CMM_LOAD_SHARED(map->first_use_usec);
+}
+
+void
+dp_team_bucket_bytes(const struct dp_port *p, uint64_t bytes[TEAM_BUCKETS])
+{
+    for (int i = 0; i < TEAM_BUCKETS; i++) {
+        bytes[i] = CMM_LOAD_SHARED(p->team->bucket_bytes[i]);
+    }
+}
+
+uint64_t
+dp_port_team_tx_bytes(const struct dp_port *p)
+{
+    return CMM_LOAD_SHARED(p->team_tx_bytes);
+}
+
+int
+datapath_team_send(struct dp_port *p, int slot, const void *frame,
+                   size_t len)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+    struct virtio_net_hdr vnet;
+    struct iovec iov[2];
+    struct msghdr mh;
+
+    if (!m->dev) {
+        return -ENETDOWN;
+    }
+    memset(&vnet, 0, sizeof vnet);
+    iov[0] = (struct iovec) { &vnet, sizeof vnet };
+    iov[1] = (struct iovec) { (void *) frame, len };
+    memset(&mh, 0, sizeof mh);
+    mh.msg_iov = iov;
+    mh.msg_iovlen = 2;
+    if (sendmsg(m->dev->fd, &mh, MSG_DONTWAIT) < 0) {
+        return -errno;
+    }
+    uatomic_add(&m->stats[ST_TX_PKTS], 1);
+    uatomic_add(&m->stats[ST_TX_BYTES], len);
+    return 0;
 }

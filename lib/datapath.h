@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mac-table.h"
+#include "team-hash.h"
+#include "team-map.h"
 #include "vlan.h"
 
 #define DATAPATH_MAX_THREADS 16
@@ -57,8 +59,16 @@ enum dp_drop_reason {
     DP_DROP_LOOP,         /* Destination is the input port. */
     DP_DROP_LEARN_QUEUE,  /* Source not learned: learning queue full. */
     DP_DROP_TX_ERROR,     /* The output device refused the frame. */
+    DP_DROP_TEAM_RX,      /* Team receive rule: a flood or a unicast on a
+                           * member that must not deliver it (the copy
+                           * that arrives on the right member is kept). */
+    DP_DROP_REFLECTION,   /* Team: a frame of a local station came back
+                           * from upstream. */
+    DP_DROP_TEAM_DOWN,    /* Team: no usable member to send on. */
     DP_N_DROPS
 };
+enum { ST_RX_PKTS, ST_RX_BYTES, ST_TX_PKTS, ST_TX_BYTES, ST_DROPS,
+       DP_N_STATS = ST_DROPS + DP_N_DROPS };
 const char *dp_drop_reason_name(enum dp_drop_reason);
 
 struct dp_port_stats {
@@ -116,5 +126,70 @@ int dp_port_ifindex(const struct dp_port *);
 void dp_port_get_stats(const struct dp_port *, struct dp_port_stats *);
 /* The port numbered 'port_no', or NULL. */
 struct dp_port *datapath_find_port(const struct datapath *, uint32_t port_no);
+
+/* Learning moves a station from a local port onto a team only when the
+ * frame announced it (gratuitous ARP or RARP: a VM that migrated to another
+ * host) and this filter agrees (it is not the switch's own announcement
+ * coming back).  Without a filter, such moves are accepted. */
+typedef bool datapath_learn_filter(uint32_t team_port_no, uint16_t vlan,
+                                   const uint8_t mac[ETH_ADDR_LEN],
+                                   void *aux);
+void datapath_set_learn_filter(struct datapath *, datapath_learn_filter *,
+                               void *aux);
+
+/* ---- Teams ----
+ *
+ * A team is a port (it has a port number, VLAN settings, MAC entries) whose
+ * frames go out on one of its member devices, chosen per frame from the
+ * team's published map, and come in on any member subject to the receive
+ * rules of switch-independent teaming. */
+
+/* What the control thread publishes for a team. */
+struct dp_team_map_desc {
+    enum team_policy policy;       /* Distribution policy. */
+    enum team_hash_fields fields;  /* For TEAM_POLICY_HASH. */
+    bool switch_independent;       /* Apply the receive rules. */
+    uint32_t usable;               /* Bit per usable member slot. */
+    int designated;                /* Flood-receiving member or TEAM_NONE. */
+    int active;                    /* active-backup's member or TEAM_NONE. */
+    int8_t bucket[TEAM_BUCKETS];   /* Bucket -> member slot. */
+    size_t n_ports;                /* src-port assignments: */
+    const uint32_t *port_nos;      /* ...ports, ascending... */
+    const int *port_slots;         /* ...and their member slots. */
+};
+
+struct dp_port *datapath_team_add(struct datapath *, struct dp_bridge *,
+                                  const char *name,
+                                  const struct dp_port_settings *);
+bool dp_port_is_team(const struct dp_port *);
+/* Names member slot 'slot' (no device opened yet). */
+void datapath_team_member_set(struct datapath *, struct dp_port *team,
+                              int slot, const char *name);
+/* Forgets member 'slot' (closing its device). */
+void datapath_team_member_clear(struct datapath *, struct dp_port *team,
+                                int slot);
+int datapath_team_member_attach(struct datapath *, struct dp_port *team,
+                                int slot, char *err, size_t err_size);
+void datapath_team_member_detach(struct datapath *, struct dp_port *team,
+                                 int slot);
+bool dp_team_member_is_attached(const struct dp_port *team, int slot);
+int dp_team_member_ifindex(const struct dp_port *team, int slot);
+void dp_team_member_get_stats(const struct dp_port *team, int slot,
+                              struct dp_port_stats *);
+/* Publishes a new map; the datapath uses it from its next frame on. */
+void datapath_team_publish(struct datapath *, struct dp_port *team,
+                           const struct dp_team_map_desc *);
+/* When the current map was published and first used by a datapath thread
+ * (0 if not yet), in time_usec(). */
+void dp_team_map_times(const struct dp_port *team, uint64_t *published,
+                       uint64_t *first_use);
+/* Cumulative bytes sent per bucket, and by a port into its team. */
+void dp_team_bucket_bytes(const struct dp_port *team,
+                          uint64_t bytes[TEAM_BUCKETS]);
+uint64_t dp_port_team_tx_bytes(const struct dp_port *);
+/* Sends one frame (no offload) on a member: announcements.  Returns 0 or a
+ * negative errno. */
+int datapath_team_send(struct dp_port *team, int slot, const void *frame,
+                       size_t len);
 
 #endif /* datapath.h */

@@ -10,13 +10,22 @@
 #include <unistd.h>
 #include "datapath-private.h"
 
-/* ---- Datapath thread ---------------------------------------------------- */
+/* What the pipeline knows about the frame being processed. */
+struct dp_frame {
+    const struct virtio_net_hdr *vnet; /* Offload header as received. */
+    const uint8_t *data;           /* Frame bytes. */
+    size_t len;                    /* Frame length. */
+    struct packet_info pi;         /* Parsed headers. */
+    bool l3_parsed;                /* pi's L3/L4 part is filled. */
+    uint16_t vlan;                 /* VLAN the frame is switched in. */
+    uint16_t tci;                  /* Priority bits to keep. */
+};
 
 static void
-port_count(struct dp_port *port, int idx, uint64_t n)
+stats_add(uint64_t *stats, int idx, uint64_t n)
 {
     if (n) {
-        uatomic_add(&port->stats[idx], n);
+        uatomic_add(&stats[idx], n);
     }
 }
 
@@ -25,17 +34,29 @@ thread_rebuild_pollfds(struct dp_thread *t, const struct dp_snapshot *snap)
 {
     size_t n = 0;
 
-    for (size_t i = 0; i < snap->n && n < DATAPATH_MAX_PORTS; i++) {
+    for (size_t i = 0; i < snap->n; i++) {
         const struct dp_view *v = &snap->views[i];
-        if (v->fd >= 0 && v->port_no % t->dp->n_threads == t->id) {
-            t->pfds[n].fd = v->fd;
-            t->pfds[n].events = POLLIN;
+
+        if (v->port_no % t->dp->n_threads != t->id) {
+            continue;
+        }
+        if (v->fd >= 0 && n < DATAPATH_MAX_PORTS) {
+            t->pfds[n] = (struct pollfd) { .fd = v->fd, .events = POLLIN };
             t->pviews[n] = v;
+            t->pslots[n] = -1;
             n++;
         }
+        for (int m = 0; m < TEAM_MAX_MEMBERS; m++) {
+            if (v->member_fd[m] >= 0 && v->team && n < DATAPATH_MAX_PORTS) {
+                t->pfds[n] = (struct pollfd) { .fd = v->member_fd[m],
+                                               .events = POLLIN };
+                t->pviews[n] = v;
+                t->pslots[n] = m;
+                n++;
+            }
+        }
     }
-    t->pfds[n].fd = t->kick_fd;
-    t->pfds[n].events = POLLIN;
+    t->pfds[n] = (struct pollfd) { .fd = t->kick_fd, .events = POLLIN };
     t->n_pfds = n;
     t->gen = snap->gen;
 }
@@ -43,7 +64,7 @@ thread_rebuild_pollfds(struct dp_thread *t, const struct dp_snapshot *snap)
 /* Queues a learning request; false if the ring is full. */
 static bool
 thread_learn(struct dp_thread *t, const struct dp_view *in, uint16_t vlan,
-             const uint8_t mac[ETH_ADDR_LEN])
+             const uint8_t mac[ETH_ADDR_LEN], bool announce)
 {
     uint32_t head = t->ring_head;
     uint32_t tail = CMM_LOAD_SHARED(t->ring_tail);
@@ -55,6 +76,7 @@ thread_learn(struct dp_thread *t, const struct dp_view *in, uint16_t vlan,
     l = &t->ring[head % DP_LEARN_RING];
     l->bridge_id = in->bridge->id;
     l->port_no = in->port_no;
+    l->announce = announce;
     l->vlan = vlan;
     memcpy(l->mac, mac, ETH_ADDR_LEN);
     cmm_smp_wmb();
@@ -83,17 +105,153 @@ snapshot_find_rcu(const struct dp_snapshot *snap, const struct dp_view *in,
     return NULL;
 }
 
+/* The member slot a VM port is assigned to (src-port), or TEAM_NONE. */
+static int
+team_port_slot(const struct dp_team_map *map, uint32_t port_no)
+{
+    size_t lo = 0, hi = map->n_ports;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (map->ports[mid].port_no == port_no) {
+            return map->ports[mid].slot;
+        } else if (map->ports[mid].port_no < port_no) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return TEAM_NONE;
+}
+
+static const struct dp_team_map *
+team_map_rcu(const struct dp_view *v, uint64_t now_usec)
+{
+    struct dp_team_map *map = rcu_dereference(v->team->map);
+
+    if (OVS_UNLIKELY(!CMM_LOAD_SHARED(map->first_use_usec))) {
+        CMM_STORE_SHARED(map->first_use_usec, now_usec);
+    }
+    return map;
+}
+
+/* True if a gratuitous ARP or a RARP: how a station announces a move. */
+static bool
+frame_is_announcement(const struct dp_frame *f)
+{
+    const uint8_t *arp = f->data + f->pi.payload_ofs;
+
+    if (f->pi.eth_type == ETH_TYPE_RARP) {
+        return true;
+    }
+    if (f->pi.eth_type != ETH_TYPE_ARP
+        || (size_t) f->pi.payload_ofs + 28 > f->len) {
+        return false;
+    }
+    /* Sender and target protocol addresses equal. */
+    return !memcmp(arp + 14, arp + 24, 4);
+}
+
+/* Picks the member a frame from 'in' leaves 'team' on, and counts its load.
+ * Returns TEAM_NONE when no member can carry it. */
+static int
+team_select_rcu(struct dp_thread *t, const struct dp_view *in,
+                const struct dp_view *team, struct dp_frame *f,
+                uint64_t now_usec)
+{
+    const struct dp_team_map *map = team_map_rcu(team, now_usec);
+    int slot = TEAM_NONE;
+    int bucket = -1;
+
+    switch (map->policy) {
+    case TEAM_POLICY_SRC_PORT:
+        slot = team_port_slot(map, in->port_no);
+        in->port->team_tx_bytes += f->len;
+        break;
+    case TEAM_POLICY_SRC_MAC:
+        bucket = team_hash_src_mac(f->pi.eth_src, f->vlan);
+        break;
+    case TEAM_POLICY_HASH:
+        if (!f->l3_parsed && map->fields != TEAM_HASH_L2) {
+            packet_parse_l3(f->data, f->len, &f->pi);
+            f->l3_parsed = true;
+        }
+        bucket = team_hash_bucket(&f->pi, f->vlan, map->fields);
+        break;
+    case TEAM_POLICY_ACTIVE_BACKUP:
+    default:
+        slot = map->active;
+        break;
+    }
+    if (bucket >= 0) {
+        slot = map->bucket[bucket];
+        team->team->bucket_bytes[bucket] += f->len;
+    }
+    if (slot < 0 || !(map->usable & (1u << slot))
+        || team->member_fd[slot] < 0) {
+        /* Not assigned yet, or the map lags behind a member that just went:
+         * any usable member beats a drop. */
+        slot = map->designated;
+        if (slot < 0 || team->member_fd[slot] < 0) {
+            return TEAM_NONE;
+        }
+    }
+    (void) t;
+    return slot;
+}
+
+/* Applies the receive rules of switch-independent teaming to a frame that
+ * arrived on member 'slot' of team 'in'.  Returns the drop reason, or
+ * DP_N_DROPS to accept.  'dst' is the destination's entry or NULL. */
+static int
+team_receive_rules_rcu(const struct dp_view *in, int slot,
+                       const struct dp_frame *f, const struct mac_entry *dst,
+                       uint64_t now_usec)
+{
+    const struct dp_team_map *map = team_map_rcu(in, now_usec);
+    int expected;
+
+    if (!map->switch_independent) {
+        return DP_N_DROPS;
+    }
+    if (eth_addr_is_multicast(f->pi.eth_dst) || !dst
+        || dst->port_no == in->port_no) {
+        /* Flooded upstream: every member gets a copy; keep one. */
+        return slot == map->designated ? DP_N_DROPS : DP_DROP_TEAM_RX;
+    }
+    /* Unicast to a local station: upstream delivers it where it learned
+     * the station, i.e. on the member the station's traffic leaves on.  A
+     * copy on another member is an unknown-unicast flood. */
+    switch (map->policy) {
+    case TEAM_POLICY_SRC_PORT:
+        expected = team_port_slot(map, dst->port_no);
+        break;
+    case TEAM_POLICY_SRC_MAC:
+        expected = map->bucket[team_hash_src_mac(f->pi.eth_dst, f->vlan)];
+        break;
+    case TEAM_POLICY_ACTIVE_BACKUP:
+        expected = map->active;
+        break;
+    case TEAM_POLICY_HASH:
+    default:
+        return DP_N_DROPS;
+    }
+    if (expected < 0 || !(map->usable & (1u << expected))) {
+        expected = map->designated;
+    }
+    return slot == expected ? DP_N_DROPS : DP_DROP_TEAM_RX;
+}
+
 static void thread_flush(struct dp_thread *);
 
-/* Queues 'frame' (as received: 'tagged_in_frame' says whether its outer tag
- * is in the bytes) for output on 'out' in VLAN 'vlan' with priority bits
- * from 'tci'. */
+/* Queues frame 'f' for output on 'out' (member 'slot' if a team). */
 static void
-thread_output(struct dp_thread *t, const struct dp_view *out,
-              const struct virtio_net_hdr *vnet, const uint8_t *frame,
-              size_t len, bool tagged_in_frame, uint16_t vlan, uint16_t tci)
+thread_output(struct dp_thread *t, const struct dp_view *out, int slot,
+              const struct dp_frame *f)
 {
+    bool tagged_in_frame = f->pi.tag_source == PACKET_TAG_IN_FRAME;
     struct dp_tx *tx;
+    size_t skip;
     bool tag_out;
     int delta;
 
@@ -102,11 +260,11 @@ thread_output(struct dp_thread *t, const struct dp_view *out,
         tag_out = false;
         break;
     case DP_VLAN_TRUNK:
-        tag_out = vlan != out->native;
+        tag_out = f->vlan != out->native;
         break;
     case DP_VLAN_ALL:
     default:
-        tag_out = vlan != 0;
+        tag_out = f->vlan != 0;
         break;
     }
 
@@ -115,23 +273,28 @@ thread_output(struct dp_thread *t, const struct dp_view *out,
     }
     tx = &t->tx[t->n_tx++];
     tx->out = out;
-    tx->vnet = *vnet;
+    if (slot >= 0) {
+        tx->fd = out->member_fd[slot];
+        tx->member_stats = out->team->members[slot].stats;
+    } else {
+        tx->fd = out->fd;
+        tx->member_stats = NULL;
+    }
+    tx->vnet = *f->vnet;
     tx->n_iov = 0;
     tx->iov[tx->n_iov++] = (struct iovec) { &tx->vnet, NETDEV_VNET_HDR_LEN };
-    tx->iov[tx->n_iov++] = (struct iovec) { (void *) frame, 12 };
+    tx->iov[tx->n_iov++] = (struct iovec) { (void *) f->data, 12 };
     if (tag_out) {
         uint16_t tpid = htons(ETH_TYPE_VLAN);
-        uint16_t ntci = htons(vlan_tci(vlan, tci));
+        uint16_t ntci = htons(vlan_tci(f->vlan, f->tci));
         memcpy(tx->tag, &tpid, 2);
         memcpy(tx->tag + 2, &ntci, 2);
         tx->iov[tx->n_iov++] = (struct iovec) { tx->tag, VLAN_HEADER_LEN };
     }
-    {
-        size_t skip = tagged_in_frame ? 12 + VLAN_HEADER_LEN : 12;
-        tx->iov[tx->n_iov++] = (struct iovec) { (void *) (frame + skip),
-                                                len - skip };
-        tx->len = 12 + (tag_out ? VLAN_HEADER_LEN : 0) + len - skip;
-    }
+    skip = tagged_in_frame ? 12 + VLAN_HEADER_LEN : 12;
+    tx->iov[tx->n_iov++] = (struct iovec) { (void *) (f->data + skip),
+                                            f->len - skip };
+    tx->len = 12 + (tag_out ? VLAN_HEADER_LEN : 0) + f->len - skip;
 
     /* Offsets in the offload header count from the frame's start: moving
      * the payload by a tag moves them too. */
@@ -149,7 +312,25 @@ thread_output(struct dp_thread *t, const struct dp_view *out,
     tx->vnet.flags &= ~VIRTIO_NET_HDR_F_DATA_VALID;
 }
 
-/* Sends every queued frame, one sendmmsg per output port. */
+/* Queues 'f' on 'out', choosing a member when 'out' is a team. */
+static void
+thread_output_port(struct dp_thread *t, const struct dp_view *in,
+                   const struct dp_view *out, struct dp_frame *f,
+                   uint64_t now_usec, uint64_t *drops)
+{
+    int slot = -1;
+
+    if (out->team) {
+        slot = team_select_rcu(t, in, out, f, now_usec);
+        if (slot < 0) {
+            drops[DP_DROP_TEAM_DOWN]++;
+            return;
+        }
+    }
+    thread_output(t, out, slot, f);
+}
+
+/* Sends every queued frame, one sendmmsg per output socket. */
 static void
 thread_flush(struct dp_thread *t)
 {
@@ -158,16 +339,19 @@ thread_flush(struct dp_thread *t)
     memset(t->tx_done, 0, n * sizeof t->tx_done[0]);
     for (size_t i = 0; i < n; i++) {
         const struct dp_view *out;
+        uint64_t *member_stats;
         uint64_t bytes = 0, packets = 0;
         size_t m = 0;
-        int sent;
+        int fd, sent;
 
         if (t->tx_done[i]) {
             continue;
         }
         out = t->tx[i].out;
+        fd = t->tx[i].fd;
+        member_stats = t->tx[i].member_stats;
         for (size_t j = i; j < n; j++) {
-            if (!t->tx_done[j] && t->tx[j].out == out) {
+            if (!t->tx_done[j] && t->tx[j].fd == fd) {
                 struct msghdr *mh = &t->tx_msgs[m].msg_hdr;
                 memset(mh, 0, sizeof *mh);
                 mh->msg_iov = t->tx[j].iov;
@@ -179,11 +363,11 @@ thread_flush(struct dp_thread *t)
         }
 
         for (size_t k = 0; k < m;) {
-            sent = sendmmsg(out->fd, &t->tx_msgs[k], m - k, MSG_DONTWAIT);
+            sent = sendmmsg(fd, &t->tx_msgs[k], m - k, MSG_DONTWAIT);
             if (sent <= 0) {
                 /* The frame at 'k' was refused (buffer full, device gone,
                  * over the MTU): count it and go on with the rest. */
-                port_count(out->port, ST_DROPS + DP_DROP_TX_ERROR, 1);
+                stats_add(out->port->stats, ST_DROPS + DP_DROP_TX_ERROR, 1);
                 k++;
                 continue;
             }
@@ -193,16 +377,47 @@ thread_flush(struct dp_thread *t)
             packets += sent;
             k += sent;
         }
-        port_count(out->port, ST_TX_PKTS, packets);
-        port_count(out->port, ST_TX_BYTES, bytes);
+        stats_add(out->port->stats, ST_TX_PKTS, packets);
+        stats_add(out->port->stats, ST_TX_BYTES, bytes);
+        if (member_stats) {
+            stats_add(member_stats, ST_TX_PKTS, packets);
+            stats_add(member_stats, ST_TX_BYTES, bytes);
+        }
     }
     t->n_tx = 0;
 }
 
-/* Processes one received batch from 'in'. */
+/* Assigns the frame's VLAN per the input port's mode.  Returns false if
+ * the port does not accept it. */
+static bool
+ingress_vlan(const struct dp_view *in, struct dp_frame *f)
+{
+    const struct packet_info *pi = &f->pi;
+
+    /* A priority tag (VID 0) counts as untagged. */
+    if (pi->vlan_present && (pi->vlan_tci & VLAN_VID_MASK)) {
+        f->vlan = pi->vlan_tci & VLAN_VID_MASK;
+        f->tci = pi->vlan_tci;
+        return in->mode != DP_VLAN_ACCESS
+               && vlan_bitmap_test(&in->member, f->vlan);
+    }
+    f->tci = pi->vlan_present ? pi->vlan_tci : 0;
+    if (in->mode == DP_VLAN_ACCESS) {
+        f->vlan = in->vlan;
+    } else if (in->mode == DP_VLAN_TRUNK) {
+        f->vlan = in->native;
+        return in->native != 0;
+    } else {
+        f->vlan = 0;
+    }
+    return true;
+}
+
+/* Processes one received batch from 'in' (member 'slot' if a team). */
 static void
 thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
-                         const struct dp_view *in, int n, uint32_t now)
+                         const struct dp_view *in, int slot, int n,
+                         uint32_t now, uint64_t now_usec)
 {
     uint64_t drops[DP_N_DROPS] = { 0 };
     uint64_t rx_bytes = 0;
@@ -210,21 +425,21 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
 
     for (int i = 0; i < n; i++) {
         struct mmsghdr *mm = &t->rx_msgs[i];
-        const uint8_t *slot = t->rx_buf + (size_t) i * DP_RX_SLOT;
-        const struct virtio_net_hdr *vnet = (const void *) slot;
-        const uint8_t *frame = slot + NETDEV_VNET_HDR_LEN;
+        const uint8_t *buf = t->rx_buf + (size_t) i * DP_RX_SLOT;
         struct tpacket_auxdata *aux = NULL;
-        struct packet_info pi;
-        bool aux_valid = false;
-        uint16_t vlan, tci = 0;
-        size_t len;
+        struct mac_entry *src, *dst = NULL;
+        struct dp_frame f;
+        int verdict;
 
         if (mm->msg_len < (unsigned int) NETDEV_VNET_HDR_LEN
             || (mm->msg_hdr.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
             drops[DP_DROP_RUNT]++;
             continue;
         }
-        len = mm->msg_len - NETDEV_VNET_HDR_LEN;
+        f.vnet = (const void *) buf;
+        f.data = buf + NETDEV_VNET_HDR_LEN;
+        f.len = mm->msg_len - NETDEV_VNET_HDR_LEN;
+        f.l3_parsed = false;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&mm->msg_hdr); c;
              c = CMSG_NXTHDR(&mm->msg_hdr, c)) {
             if (c->cmsg_level == SOL_PACKET
@@ -233,52 +448,60 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
                 aux = (struct tpacket_auxdata *) (void *) CMSG_DATA(c);
             }
         }
-        if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID)) {
-            aux_valid = true;
-        }
-        if (packet_parse(frame, len, aux_valid,
+        if (packet_parse(f.data, f.len,
+                         aux && (aux->tp_status & TP_STATUS_VLAN_VALID),
                          aux && (aux->tp_status & TP_STATUS_VLAN_TPID_VALID)
-                         ? aux->tp_vlan_tpid : ETH_TYPE_VLAN,
-                         aux ? aux->tp_vlan_tci : 0, &pi)) {
+                         ? aux->tp_vlan_tpid : 0,
+                         aux ? aux->tp_vlan_tci : 0, &f.pi)) {
             drops[DP_DROP_RUNT]++;
             continue;
         }
-        rx_bytes += len + (pi.tag_source == PACKET_TAG_AUXDATA
-                           ? VLAN_HEADER_LEN : 0);
+        rx_bytes += f.len + (f.pi.tag_source == PACKET_TAG_AUXDATA
+                             ? VLAN_HEADER_LEN : 0);
+        if (!ingress_vlan(in, &f)) {
+            drops[DP_DROP_VLAN]++;
+            continue;
+        }
 
-        /* Input VLAN: a priority tag (VID 0) counts as untagged. */
-        if (pi.vlan_present && (pi.vlan_tci & VLAN_VID_MASK)) {
-            vlan = pi.vlan_tci & VLAN_VID_MASK;
-            tci = pi.vlan_tci;
-            if (in->mode == DP_VLAN_ACCESS
-                || !vlan_bitmap_test(&in->member, vlan)) {
-                drops[DP_DROP_VLAN]++;
+        src = eth_addr_is_multicast(f.pi.eth_src)
+              || eth_addr_is_zero(f.pi.eth_src)
+              ? NULL : mac_table_lookup_rcu(in->bridge->macs, f.vlan,
+                                            f.pi.eth_src);
+        if (!eth_addr_is_multicast(f.pi.eth_dst)) {
+            dst = mac_table_lookup_rcu(in->bridge->macs, f.vlan,
+                                       f.pi.eth_dst);
+        }
+
+        if (slot >= 0) {
+            verdict = team_receive_rules_rcu(in, slot, &f, dst, now_usec);
+            if (verdict != DP_N_DROPS) {
+                drops[verdict]++;
                 continue;
             }
-        } else {
-            tci = pi.vlan_present ? pi.vlan_tci : 0;
-            if (in->mode == DP_VLAN_ACCESS) {
-                vlan = in->vlan;
-            } else if (in->mode == DP_VLAN_TRUNK) {
-                if (!in->native) {
-                    drops[DP_DROP_VLAN]++;
+            if (src && src->port_no != in->port_no && !src->is_static) {
+                /* A local station's frame came back from upstream.  Only
+                 * an announcement (the station really moved) may relearn
+                 * it, and the control thread decides that. */
+                if (!frame_is_announcement(&f)) {
+                    drops[DP_DROP_REFLECTION]++;
                     continue;
                 }
-                vlan = in->native;
-            } else {
-                vlan = 0;
+                if (thread_learn(t, in, f.vlan, f.pi.eth_src, true)) {
+                    learned = true;
+                }
+                drops[DP_DROP_REFLECTION]++;
+                continue;
             }
         }
 
         /* Learn the source. */
-        if (!eth_addr_is_multicast(pi.eth_src)
-            && !eth_addr_is_zero(pi.eth_src)) {
-            struct mac_entry *e = mac_table_lookup_rcu(in->bridge->macs,
-                                                       vlan, pi.eth_src);
-            if (e && e->port_no == in->port_no) {
-                mac_entry_touch_rcu(e, now);
-            } else if (!e || !e->is_static) {
-                if (thread_learn(t, in, vlan, pi.eth_src)) {
+        if (!eth_addr_is_multicast(f.pi.eth_src)
+            && !eth_addr_is_zero(f.pi.eth_src)) {
+            if (src && src->port_no == in->port_no) {
+                mac_entry_touch_rcu(src, now);
+            } else if (!src || !src->is_static) {
+                if (thread_learn(t, in, f.vlan, f.pi.eth_src,
+                                 frame_is_announcement(&f))) {
                     learned = true;
                 } else {
                     drops[DP_DROP_LEARN_QUEUE]++;
@@ -286,41 +509,41 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
             }
         }
 
-        /* Forward. */
-        bool in_frame = pi.tag_source == PACKET_TAG_IN_FRAME;
-        if (!eth_addr_is_multicast(pi.eth_dst)) {
-            struct mac_entry *e = mac_table_lookup_rcu(in->bridge->macs,
-                                                       vlan, pi.eth_dst);
-            if (e) {
-                const struct dp_view *out;
-                if (e->port_no == in->port_no) {
-                    drops[DP_DROP_LOOP]++;
-                    continue;
-                }
-                out = snapshot_find_rcu(snap, in, e->port_no);
-                if (out && out->fd >= 0
-                    && vlan_bitmap_test(&out->member, vlan)) {
-                    thread_output(t, out, vnet, frame, len, in_frame, vlan,
-                                  tci);
-                    continue;
-                }
-                /* Stale entry (port gone or changed): flood. */
+        /* Forward: known unicast to its port, else flood the VLAN. */
+        if (dst) {
+            const struct dp_view *out;
+
+            if (dst->port_no == in->port_no) {
+                drops[DP_DROP_LOOP]++;
+                continue;
             }
+            out = snapshot_find_rcu(snap, in, dst->port_no);
+            if (out && out->can_send
+                && vlan_bitmap_test(&out->member, f.vlan)) {
+                thread_output_port(t, in, out, &f, now_usec, drops);
+                continue;
+            }
+            /* Stale entry (port gone or changed): flood. */
         }
         for (uint32_t k = in->first; k < in->first + in->count; k++) {
             const struct dp_view *out = &snap->views[k];
-            if (out != in && out->fd >= 0
-                && vlan_bitmap_test(&out->member, vlan)) {
-                thread_output(t, out, vnet, frame, len, in_frame, vlan, tci);
+            if (out != in && out->can_send
+                && vlan_bitmap_test(&out->member, f.vlan)) {
+                thread_output_port(t, in, out, &f, now_usec, drops);
             }
         }
     }
 
     thread_flush(t);
-    port_count(in->port, ST_RX_PKTS, n);
-    port_count(in->port, ST_RX_BYTES, rx_bytes);
+    stats_add(in->port->stats, ST_RX_PKTS, n);
+    stats_add(in->port->stats, ST_RX_BYTES, rx_bytes);
+    if (slot >= 0) {
+        uint64_t *ms = in->team->members[slot].stats;
+        stats_add(ms, ST_RX_PKTS, n);
+        stats_add(ms, ST_RX_BYTES, rx_bytes);
+    }
     for (int r = 0; r < DP_N_DROPS; r++) {
-        port_count(in->port, ST_DROPS + r, drops[r]);
+        stats_add(in->port->stats, ST_DROPS + r, drops[r]);
     }
     if (learned) {
         uint64_t one = 1;
@@ -361,7 +584,7 @@ dp_thread_main(void *t_)
 
     while (!CMM_LOAD_SHARED(dp->exiting)) {
         const struct dp_snapshot *snap;
-        uint32_t now;
+        uint64_t now_usec;
 
         /* Poll outside any read section, so an idle thread never holds up
          * a grace period.  The sockets polled may be closed meanwhile: then
@@ -383,12 +606,14 @@ dp_thread_main(void *t_)
             rcu_read_unlock();
             continue;
         }
-        now = time_sec();
+        now_usec = time_usec();
         for (size_t i = 0; i < t->n_pfds; i++) {
             if (t->pfds[i].revents & POLLIN) {
                 int n = thread_receive(t, t->pfds[i].fd);
                 if (n > 0) {
-                    thread_process_batch_rcu(t, snap, t->pviews[i], n, now);
+                    thread_process_batch_rcu(t, snap, t->pviews[i],
+                                             t->pslots[i], n,
+                                             now_usec / 1000000, now_usec);
                 }
             }
         }
@@ -398,4 +623,3 @@ dp_thread_main(void *t_)
     rcu_unregister_thread();
     return NULL;
 }
-
