@@ -9,8 +9,8 @@
  *
  * status: 0 done, 1 refused (text says why, one line), 2 usage error.
  * "text" is what a person reads; "result" is the machine-readable answer
- * (present when the request asked for "json": true; null otherwise or for
- * commands with nothing to return).
+ * (present when the request asked for "json": true: {} from a command with
+ * nothing to return, {"error": TEXT} when refused; null otherwise).
  *
  * Requests larger than CTL_MAX_MESSAGE are refused.
  *
@@ -48,14 +48,16 @@ void ctl_request_init(struct ctl_request *);
 void ctl_request_destroy(struct ctl_request *);
 /* Encodes as one line of JSON, without the trailing newline.  Caller frees. */
 char *ctl_request_encode(const struct ctl_request *);
-/* Decodes one line.  Returns false with 'error' set when it is not valid
- * JSON, not an object, lacks "command", or has a non-string argument. */
+/* Decodes one line into a request initialised by the caller (what it held
+ * is freed).  Returns false with 'error' set when it is not valid JSON, not
+ * an object, lacks "command", or has a non-string argument. */
 bool ctl_request_decode(const char *line, struct ctl_request *,
                         GError **error);
 
 void ctl_reply_init(struct ctl_reply *);
 void ctl_reply_destroy(struct ctl_reply *);
 char *ctl_reply_encode(const struct ctl_reply *);
+/* Decodes one line into a reply initialised by the caller. */
 bool ctl_reply_decode(const char *line, struct ctl_reply *, GError **error);
 
 /* Convenience for command handlers. */

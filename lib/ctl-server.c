@@ -1,0 +1,932 @@
+#include <autoconf.h>
+#include "ctl-server.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "log.h"
+
+#define THIS_MODULE "ctl"
+
+/* Most clients connected at once; one more is told to try again later. */
+#define CTL_MAX_CLIENTS 64
+
+/* Bytes read from a client per wakeup. */
+#define CTL_READ_CHUNK 65536
+
+/* Requests handled per wakeup of one client, so that one client sending a
+ * burst of requests cannot hold the main loop. */
+#define CTL_BATCH 16
+
+/* A client that makes no progress (sends nothing, reads nothing) for this
+ * long is disconnected, so half-open clients cannot hold every slot. */
+#define CTL_IDLE_TIMEOUT_SEC 60
+#define CTL_IDLE_SWEEP_SEC 10
+
+static struct log_ratelimit ctl_rl = LOG_RATELIMIT_INIT(5, 60 * 1000);
+
+/* ---- The command registry. ---- */
+
+struct ctl_command {
+    char *name;                 /* Owned.  Command name, the table's key. */
+    char *usage;                /* Owned.  Argument synopsis, maybe "". */
+    char *help;                 /* Owned.  One sentence. */
+    int min_args;               /* Fewest arguments accepted. */
+    int max_args;               /* Most arguments accepted, -1: no limit. */
+    ctl_handler_func *handler;  /* Runs the command. */
+    void *aux;                  /* Passed to 'handler'. */
+};
+
+/* Name -> struct ctl_command *.  Created with the built-in commands on first
+ * use, so ctl_command_unregister_all() leaves the built-ins in place. */
+static GHashTable *ctl_commands;
+
+static GHashTable *get_commands(void);
+
+static void
+ctl_command_free(void *cmd_)
+{
+    struct ctl_command *cmd = cmd_;
+
+    g_free(cmd->name);
+    g_free(cmd->usage);
+    g_free(cmd->help);
+    g_free(cmd);
+}
+
+static void
+add_command(GHashTable *table, const char *name, const char *usage,
+            const char *help, int min_args, int max_args,
+            ctl_handler_func *handler, void *aux)
+{
+    struct ctl_command *cmd;
+
+    if (!name || !name[0] || !handler || min_args < 0
+        || (max_args >= 0 && max_args < min_args)) {
+        VLOG_ERR("bad registration of command \"%s\" (min %d, max %d)",
+                 name ? name : "(null)", min_args, max_args);
+        abort();
+    }
+    if (g_hash_table_contains(table, name)) {
+        VLOG_ERR("command \"%s\" registered twice", name);
+        abort();
+    }
+    cmd = g_new0(struct ctl_command, 1);
+    cmd->name = g_strdup(name);
+    cmd->usage = g_strdup(usage ? usage : "");
+    cmd->help = g_strdup(help ? help : "");
+    cmd->min_args = min_args;
+    cmd->max_args = max_args;
+    cmd->handler = handler;
+    cmd->aux = aux;
+    g_hash_table_insert(table, cmd->name, cmd);
+}
+
+void
+ctl_command_register(const char *name, const char *usage, const char *help,
+                     int min_args, int max_args, ctl_handler_func *handler,
+                     void *aux)
+{
+    add_command(get_commands(), name, usage, help, min_args, max_args,
+                handler, aux);
+}
+
+void
+ctl_command_unregister_all(void)
+{
+    if (ctl_commands) {
+        g_hash_table_destroy(ctl_commands);
+        ctl_commands = NULL;
+    }
+}
+
+static int
+compare_commands(const void *a_, const void *b_)
+{
+    const struct ctl_command *a = a_;
+    const struct ctl_command *b = b_;
+
+    return strcmp(a->name, b->name);
+}
+
+/* Returns the registered commands sorted by name.  Caller frees the list
+ * (not the commands). */
+static GList *
+sorted_commands(void)
+{
+    return g_list_sort(g_hash_table_get_values(get_commands()),
+                       compare_commands);
+}
+
+static void
+append_usage(GString *s, const struct ctl_command *cmd)
+{
+    g_string_append_printf(s, "usage: vswitch-ctl %s%s%s", cmd->name,
+                           cmd->usage[0] ? " " : "", cmd->usage);
+}
+
+static JsonNode *
+command_to_json(const struct ctl_command *cmd)
+{
+    JsonObject *obj = json_object_new();
+    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+
+    json_object_set_string_member(obj, "name", cmd->name);
+    json_object_set_string_member(obj, "usage", cmd->usage);
+    json_object_set_string_member(obj, "help", cmd->help);
+    json_node_take_object(node, obj);
+    return node;
+}
+
+static void
+reply_unknown_command(struct ctl_reply *reply, const char *name)
+{
+    ctl_reply_error(reply, CTL_USAGE,
+                    "unknown command \"%s\"; try \"vswitch-ctl "
+                    "list-commands\"", name);
+}
+
+static void
+list_commands(struct ctl_reply *reply, bool want_json)
+{
+    GList *list = sorted_commands();
+    JsonArray *array = want_json ? json_array_new() : NULL;
+
+    for (GList *l = list; l; l = l->next) {
+        const struct ctl_command *cmd = l->data;
+
+        ctl_reply_printf(reply, "  %s%s%s\n", cmd->name,
+                         cmd->usage[0] ? " " : "", cmd->usage);
+        if (array) {
+            json_array_add_element(array, command_to_json(cmd));
+        }
+    }
+    if (array) {
+        JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+
+        json_node_take_array(node, array);
+        ctl_reply_set_result(reply, node);
+    }
+    g_list_free(list);
+}
+
+static void
+builtin_list_commands(struct ctl_reply *reply, int n_args, char *args[],
+                      bool want_json, void *aux)
+{
+    list_commands(reply, want_json);
+}
+
+static void
+builtin_help(struct ctl_reply *reply, int n_args, char *args[],
+             bool want_json, void *aux)
+{
+    const struct ctl_command *cmd;
+
+    if (!n_args) {
+        list_commands(reply, want_json);
+        return;
+    }
+    cmd = g_hash_table_lookup(get_commands(), args[0]);
+    if (!cmd) {
+        reply_unknown_command(reply, args[0]);
+        return;
+    }
+    append_usage(reply->text, cmd);
+    g_string_append_c(reply->text, '\n');
+    if (cmd->help[0]) {
+        ctl_reply_printf(reply, "%s\n", cmd->help);
+    }
+    if (want_json) {
+        ctl_reply_set_result(reply, command_to_json(cmd));
+    }
+}
+
+static void
+builtin_version(struct ctl_reply *reply, int n_args, char *args[],
+                bool want_json, void *aux)
+{
+    ctl_reply_printf(reply, "vswitchd (%s) %s\n", PACKAGE_NAME,
+                     PACKAGE_VERSION);
+    if (want_json) {
+        JsonObject *obj = json_object_new();
+        JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+
+        json_object_set_string_member(obj, "name", PACKAGE_NAME);
+        json_object_set_string_member(obj, "version", PACKAGE_VERSION);
+        json_node_take_object(node, obj);
+        ctl_reply_set_result(reply, node);
+    }
+}
+
+static GHashTable *
+get_commands(void)
+{
+    if (!ctl_commands) {
+        ctl_commands = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                             ctl_command_free);
+        add_command(ctl_commands, "list-commands", "",
+                    "List the commands that the daemon provides.",
+                    0, 0, builtin_list_commands, NULL);
+        add_command(ctl_commands, "help", "[COMMAND]",
+                    "Show the usage and help of COMMAND, or list the "
+                    "commands.", 0, 1, builtin_help, NULL);
+        add_command(ctl_commands, "version", "",
+                    "Show the daemon's version.",
+                    0, 0, builtin_version, NULL);
+    }
+    return ctl_commands;
+}
+
+void
+ctl_command_execute(const struct ctl_request *req, struct ctl_reply *reply)
+{
+    static char *no_args[] = { NULL };
+    char **args = req->args ? req->args : no_args;
+    int n_args = g_strv_length(args);
+    const struct ctl_command *cmd;
+
+    cmd = (req->command
+           ? g_hash_table_lookup(get_commands(), req->command) : NULL);
+    if (!cmd) {
+        reply_unknown_command(reply, req->command ? req->command : "");
+    } else if (n_args < cmd->min_args
+               || (cmd->max_args >= 0 && n_args > cmd->max_args)) {
+        reply->status = CTL_USAGE;
+        g_string_truncate(reply->text, 0);
+        append_usage(reply->text, cmd);
+    } else {
+        cmd->handler(reply, n_args, args, req->json, cmd->aux);
+    }
+
+    /* A JSON request always gets JSON back, so that "vswitch-ctl --json"
+     * prints JSON whatever the command; a text request gets none. */
+    if (!req->json) {
+        ctl_reply_set_result(reply, NULL);
+    } else if (!reply->result) {
+        JsonObject *obj = json_object_new();
+        JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+
+        if (reply->status != CTL_OK) {
+            char *msg = g_strchomp(g_strdup(reply->text->str));
+
+            json_object_set_string_member(obj, "error", msg);
+            g_free(msg);
+        }
+        json_node_take_object(node, obj);
+        ctl_reply_set_result(reply, node);
+    }
+}
+
+/* ---- The socket. ---- */
+
+struct ctl_server;
+
+struct ctl_conn {
+    struct ctl_server *server;  /* Borrowed.  The server that accepted it. */
+    int fd;                     /* Owned.  Non-blocking stream socket. */
+    guint watch;                /* Source watching 'fd'; 0 while its
+                                 * callback runs. */
+    GString *in;                /* Owned.  Received, not yet handled. */
+    GString *out;               /* Owned.  Encoded replies not yet sent. */
+    size_t out_pos;             /* Bytes of 'out' already sent. */
+    bool eof;                   /* The client shut down its sending side. */
+    bool closing;               /* Close once 'out' is sent. */
+    gint64 last_active;         /* Monotonic time (us) of last progress. */
+};
+
+struct ctl_server {
+    char *path;                 /* Owned.  Socket file name. */
+    int fd;                     /* Owned.  Listening socket, -1 if closed. */
+    dev_t dev;                  /* Device of our socket file. */
+    ino_t ino;                  /* Inode of our socket file, so that only
+                                 * our own file is removed. */
+    guint listen_watch;         /* Source accepting on 'fd', 0 if none. */
+    guint accept_retry;         /* Timer resuming accepts after an error. */
+    guint idle_sweep;           /* Timer closing idle clients, 0 when no
+                                 * client is connected. */
+    GList *conns;               /* Owned struct ctl_conn *s. */
+    unsigned int n_conns;       /* Length of 'conns'. */
+    unsigned int dispatching;   /* Client callbacks running (handlers may
+                                 * destroy the server). */
+    bool destroyed;             /* ctl_server_destroy() was called while
+                                 * 'dispatching'; free when it drops to 0. */
+};
+
+static gboolean conn_cb(int fd, GIOCondition cond, void *conn_);
+static gboolean accept_cb(int fd, GIOCondition cond, void *server_);
+
+static void
+conn_close(struct ctl_conn *conn)
+{
+    struct ctl_server *server = conn->server;
+
+    if (conn->watch) {
+        g_source_remove(conn->watch);
+    }
+    close(conn->fd);
+    g_string_free(conn->in, TRUE);
+    g_string_free(conn->out, TRUE);
+    server->conns = g_list_remove(server->conns, conn);
+    server->n_conns--;
+    g_free(conn);
+
+    if (!server->n_conns && server->idle_sweep) {
+        g_source_remove(server->idle_sweep);
+        server->idle_sweep = 0;
+    }
+}
+
+static bool
+conn_output_pending(const struct ctl_conn *conn)
+{
+    return conn->out_pos < conn->out->len;
+}
+
+/* True if 'conn->in' holds something to handle now: a whole line, or the
+ * rest of the input after the client shut down its side. */
+static bool
+conn_input_ready(const struct ctl_conn *conn)
+{
+    return (memchr(conn->in->str, '\n', conn->in->len)
+            || (conn->eof && conn->in->len));
+}
+
+/* Sends what it can of 'conn->out' without blocking.  Returns false if the
+ * connection failed. */
+static bool
+conn_flush(struct ctl_conn *conn)
+{
+    while (conn_output_pending(conn)) {
+        ssize_t n = send(conn->fd, conn->out->str + conn->out_pos,
+                         conn->out->len - conn->out_pos,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno == EAGAIN || errno == EWOULDBLOCK;
+        }
+        conn->out_pos += n;
+        conn->last_active = g_get_monotonic_time();
+    }
+    g_string_truncate(conn->out, 0);
+    conn->out_pos = 0;
+    return true;
+}
+
+static void
+conn_queue_reply(struct ctl_conn *conn, const struct ctl_reply *reply)
+{
+    char *line = ctl_reply_encode(reply);
+
+    g_string_append(conn->out, line);
+    g_string_append_c(conn->out, '\n');
+    g_free(line);
+}
+
+/* Answers a request that cannot be handled with a usage error, then closes
+ * the connection once the answer is sent: after a malformed request, the
+ * rest of the stream cannot be trusted to be framed right. */
+static void G_GNUC_PRINTF(2, 3)
+conn_refuse(struct ctl_conn *conn, const char *fmt, ...)
+{
+    struct ctl_reply reply;
+    va_list args;
+    char *msg;
+
+    va_start(args, fmt);
+    msg = g_strdup_vprintf(fmt, args);
+    va_end(args);
+
+    if (log_ratelimit_pass(&ctl_rl)) {
+        VLOG_WARN("%s: closing control connection: %s",
+                  conn->server->path, msg);
+    }
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_USAGE, "%s", msg);
+    conn_queue_reply(conn, &reply);
+    ctl_reply_destroy(&reply);
+    g_free(msg);
+    conn->closing = true;
+}
+
+static bool
+line_is_blank(const char *line, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (!g_ascii_isspace(line[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Handles the request in the first 'len' bytes of 'line' (NUL-terminated
+ * at 'len' by the caller). */
+static void
+conn_handle_line(struct ctl_conn *conn, const char *line, size_t len)
+{
+    struct ctl_request req;
+    struct ctl_reply reply;
+    GError *error = NULL;
+
+    if (line_is_blank(line, len)) {
+        return;
+    }
+    if (len > CTL_MAX_MESSAGE) {
+        conn_refuse(conn, "request is longer than the limit of %d bytes",
+                    CTL_MAX_MESSAGE);
+        return;
+    }
+    if (memchr(line, '\0', len)) {
+        conn_refuse(conn, "request contains a NUL byte");
+        return;
+    }
+
+    ctl_request_init(&req);
+    if (!ctl_request_decode(line, &req, &error)) {
+        conn_refuse(conn, "%s", error->message);
+        g_error_free(error);
+        return;
+    }
+    ctl_reply_init(&reply);
+    ctl_command_execute(&req, &reply);
+    conn_queue_reply(conn, &reply);
+    ctl_reply_destroy(&reply);
+    ctl_request_destroy(&req);
+}
+
+/* Handles up to CTL_BATCH complete requests, one at a time: the next one
+ * only once the previous reply is sent, so that a client that does not read
+ * cannot make us buffer without bound. */
+static void
+conn_handle_input(struct ctl_conn *conn)
+{
+    for (int i = 0; i < CTL_BATCH; i++) {
+        char *nl;
+        size_t len;
+
+        if (conn->closing || conn_output_pending(conn)) {
+            return;
+        }
+        nl = memchr(conn->in->str, '\n', conn->in->len);
+        if (nl) {
+            len = nl - conn->in->str;
+        } else if (conn->in->len > CTL_MAX_MESSAGE) {
+            conn_refuse(conn, "request is longer than the limit of %d "
+                        "bytes", CTL_MAX_MESSAGE);
+            return;
+        } else if (conn->eof && conn->in->len) {
+            /* The last request may lack its newline. */
+            len = conn->in->len;
+        } else {
+            return;
+        }
+
+        conn->in->str[len] = '\0';
+        conn_handle_line(conn, conn->in->str, len);
+        g_string_erase(conn->in, 0, MIN(len + 1, conn->in->len));
+        if (!conn_flush(conn)) {
+            conn->closing = true;
+            g_string_truncate(conn->out, 0);
+            conn->out_pos = 0;
+            return;
+        }
+    }
+}
+
+/* Reads once from 'conn'.  Returns false if the connection failed. */
+static bool
+conn_read(struct ctl_conn *conn)
+{
+    size_t old_len = conn->in->len;
+    ssize_t n;
+
+    g_string_set_size(conn->in, old_len + CTL_READ_CHUNK);
+    do {
+        n = recv(conn->fd, conn->in->str + old_len, CTL_READ_CHUNK,
+                 MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    g_string_set_size(conn->in, old_len + MAX(n, 0));
+
+    if (n < 0) {
+        return errno == EAGAIN || errno == EWOULDBLOCK;
+    } else if (!n) {
+        conn->eof = true;
+    } else {
+        conn->last_active = g_get_monotonic_time();
+    }
+    return true;
+}
+
+/* Does what 'conn' allows now.  Returns false when it should be closed. */
+static bool
+conn_run(struct ctl_conn *conn)
+{
+    if (!conn_flush(conn)) {
+        return false;
+    }
+    if (!conn_output_pending(conn) && !conn->closing && !conn->eof
+        && !conn_input_ready(conn)) {
+        if (!conn_read(conn)) {
+            return false;
+        }
+    }
+    conn_handle_input(conn);
+
+    if (conn_output_pending(conn)) {
+        return true;
+    }
+    if (conn->closing) {
+        return false;
+    }
+    return !conn->eof || conn->in->len;
+}
+
+/* Watches 'conn' for what it waits for: room to send when it has output or
+ * requests to handle, otherwise input. */
+static void
+conn_watch(struct ctl_conn *conn)
+{
+    GIOCondition cond = (conn_output_pending(conn) || conn_input_ready(conn)
+                         ? G_IO_OUT : G_IO_IN);
+
+    conn->watch = g_unix_fd_add(conn->fd, cond, conn_cb, conn);
+}
+
+static void server_free(struct ctl_server *);
+
+static gboolean
+conn_cb(int fd, GIOCondition cond, void *conn_)
+{
+    struct ctl_conn *conn = conn_;
+    struct ctl_server *server = conn->server;
+    bool keep;
+
+    /* This source goes away on return; conn_watch() makes the next one. */
+    conn->watch = 0;
+
+    server->dispatching++;
+    keep = conn_run(conn);
+    server->dispatching--;
+
+    if (server->destroyed) {
+        if (!server->dispatching) {
+            server_free(server);
+        }
+    } else if (keep) {
+        conn_watch(conn);
+    } else {
+        conn_close(conn);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean
+idle_sweep_cb(void *server_)
+{
+    struct ctl_server *server = server_;
+    gint64 limit = (g_get_monotonic_time()
+                    - (gint64) CTL_IDLE_TIMEOUT_SEC * G_USEC_PER_SEC);
+    GList *next;
+
+    for (GList *l = server->conns; l; l = next) {
+        struct ctl_conn *conn = l->data;
+
+        next = l->next;
+        if (conn->watch && conn->last_active < limit) {
+            if (log_ratelimit_pass(&ctl_rl)) {
+                VLOG_WARN("%s: closing control connection idle for %d s",
+                          server->path, CTL_IDLE_TIMEOUT_SEC);
+            }
+            /* May free the last connection and with it remove this timer:
+             * then stop at once. */
+            if (server->n_conns == 1) {
+                server->idle_sweep = 0;
+                conn_close(conn);
+                return G_SOURCE_REMOVE;
+            }
+            conn_close(conn);
+        }
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+conn_create(struct ctl_server *server, int fd)
+{
+    struct ctl_conn *conn = g_new0(struct ctl_conn, 1);
+
+    conn->server = server;
+    conn->fd = fd;
+    conn->in = g_string_sized_new(256);
+    conn->out = g_string_new("");
+    conn->last_active = g_get_monotonic_time();
+    server->conns = g_list_prepend(server->conns, conn);
+    server->n_conns++;
+    conn_watch(conn);
+
+    if (!server->idle_sweep) {
+        server->idle_sweep = g_timeout_add_seconds(CTL_IDLE_SWEEP_SEC,
+                                                   idle_sweep_cb, server);
+    }
+}
+
+/* Tells a client over the limit why it is turned away, if its socket takes
+ * the reply at once, and closes it. */
+static void
+refuse_client(struct ctl_server *server, int fd)
+{
+    struct ctl_reply reply;
+    char *encoded;
+    char *line;
+
+    if (log_ratelimit_pass(&ctl_rl)) {
+        VLOG_WARN("%s: refusing control connection: already %d clients",
+                  server->path, CTL_MAX_CLIENTS);
+    }
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_REFUSED, "vswitchd is serving too many "
+                    "control connections (%d); try again later",
+                    CTL_MAX_CLIENTS);
+    encoded = ctl_reply_encode(&reply);
+    line = g_strconcat(encoded, "\n", NULL);
+    g_free(encoded);
+    ctl_reply_destroy(&reply);
+    /* Best effort: the client gets the reason only if its socket has room
+     * for it right now; either way it sees the connection close. */
+    if (send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+        VLOG_DBG("%s: could not tell a refused client why (%s)",
+                 server->path, g_strerror(errno));
+    }
+    g_free(line);
+    close(fd);
+}
+
+static gboolean
+accept_retry_cb(void *server_)
+{
+    struct ctl_server *server = server_;
+
+    server->accept_retry = 0;
+    server->listen_watch = g_unix_fd_add(server->fd, G_IO_IN, accept_cb,
+                                         server);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean
+accept_cb(int fd, GIOCondition cond, void *server_)
+{
+    struct ctl_server *server = server_;
+
+    for (int i = 0; i < CTL_BATCH; i++) {
+        int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+        if (cfd < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
+                || errno == ECONNABORTED) {
+                break;
+            }
+            /* Out of file descriptors, say: the listening socket stays
+             * readable, so pause instead of spinning. */
+            if (log_ratelimit_pass(&ctl_rl)) {
+                VLOG_WARN("%s: accept failed (%s); pausing for 1 s",
+                          server->path, g_strerror(errno));
+            }
+            server->listen_watch = 0;
+            server->accept_retry = g_timeout_add_seconds(1, accept_retry_cb,
+                                                         server);
+            return G_SOURCE_REMOVE;
+        }
+        if (server->n_conns >= CTL_MAX_CLIENTS) {
+            refuse_client(server, cfd);
+        } else {
+            conn_create(server, cfd);
+        }
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+set_errno_error(GError **error, int err, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void
+set_errno_error(GError **error, int err, const char *fmt, ...)
+{
+    va_list args;
+    char *msg;
+
+    va_start(args, fmt);
+    msg = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s (%s)",
+                msg, g_strerror(err));
+    g_free(msg);
+}
+
+/* Returns 0 if a server accepts connections on 'sun', ECONNREFUSED or
+ * ENOENT if none does, another errno value if that cannot be told. */
+static int
+probe_socket(const struct sockaddr_un *sun)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int err = 0;
+
+    if (fd < 0) {
+        return errno;
+    }
+    if (connect(fd, (const struct sockaddr *) sun, sizeof *sun) < 0) {
+        /* EAGAIN: the backlog is full, so someone is listening. */
+        err = errno == EAGAIN ? 0 : errno;
+    }
+    close(fd);
+    return err;
+}
+
+/* Makes room for our socket at 'sun->sun_path': refuses when a live server
+ * answers there or the name is not a socket, removes a stale socket. */
+static bool
+clear_socket_path(const struct sockaddr_un *sun, GError **error)
+{
+    const char *path = sun->sun_path;
+    struct stat st;
+    int err;
+
+    if (lstat(path, &st) < 0) {
+        if (errno == ENOENT) {
+            return true;
+        }
+        set_errno_error(error, errno, "cannot check socket %s", path);
+        return false;
+    }
+    if (!S_ISSOCK(st.st_mode)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                    "%s exists and is not a socket; remove it or choose "
+                    "another socket path", path);
+        return false;
+    }
+
+    err = probe_socket(sun);
+    if (!err) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                    "another vswitchd is already listening on %s", path);
+        return false;
+    } else if (err != ECONNREFUSED && err != ENOENT) {
+        set_errno_error(error, err, "cannot tell whether another vswitchd "
+                        "is listening on %s", path);
+        return false;
+    }
+
+    if (unlink(path) < 0 && errno != ENOENT) {
+        set_errno_error(error, errno, "cannot remove stale socket %s", path);
+        return false;
+    }
+    VLOG_INFO("removed stale socket %s", path);
+    return true;
+}
+
+static bool
+make_parent_dir(const char *path, GError **error)
+{
+    char *dir = g_path_get_dirname(path);
+    bool ok = true;
+
+    /* chmod() because the umask may have narrowed the mode: clients of
+     * the socket's group must be able to reach it. */
+    if (!g_file_test(dir, G_FILE_TEST_IS_DIR)
+        && (g_mkdir_with_parents(dir, 0755) < 0 || chmod(dir, 0755) < 0)) {
+        set_errno_error(error, errno, "cannot create directory %s for the "
+                        "control socket", dir);
+        ok = false;
+    }
+    g_free(dir);
+    return ok;
+}
+
+struct ctl_server *
+ctl_server_create(const char *path, GError **error)
+{
+    struct ctl_server *server;
+    struct sockaddr_un sun;
+    struct stat st;
+    int fd;
+
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    if (!path[0] || strlen(path) >= sizeof sun.sun_path) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "socket path \"%s\" is empty or too long (at most %zu "
+                    "bytes)", path, sizeof sun.sun_path - 1);
+        return NULL;
+    }
+    strcpy(sun.sun_path, path);
+
+    if (!make_parent_dir(path, error) || !clear_socket_path(&sun, error)) {
+        return NULL;
+    }
+
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        set_errno_error(error, errno, "cannot create control socket");
+        return NULL;
+    }
+    if (bind(fd, (struct sockaddr *) &sun, sizeof sun) < 0) {
+        if (errno == EADDRINUSE) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                        "another vswitchd is already listening on %s", path);
+        } else {
+            set_errno_error(error, errno, "cannot bind control socket %s",
+                            path);
+        }
+        goto error_close;
+    }
+    /* Nobody can connect before listen(), so the mode is right before the
+     * first client comes. */
+    if (chmod(path, 0660) < 0 || stat(path, &st) < 0) {
+        set_errno_error(error, errno, "cannot set the mode of %s", path);
+        goto error_unlink;
+    }
+    if (listen(fd, CTL_MAX_CLIENTS) < 0) {
+        set_errno_error(error, errno, "cannot listen on %s", path);
+        goto error_unlink;
+    }
+
+    server = g_new0(struct ctl_server, 1);
+    server->path = g_strdup(path);
+    server->fd = fd;
+    server->dev = st.st_dev;
+    server->ino = st.st_ino;
+    server->listen_watch = g_unix_fd_add(fd, G_IO_IN, accept_cb, server);
+    VLOG_INFO("listening for commands on %s", path);
+    return server;
+
+error_unlink:
+    unlink(path);
+error_close:
+    close(fd);
+    return NULL;
+}
+
+/* Stops accepting and removes the socket file, if it is still ours. */
+static void
+server_stop_listening(struct ctl_server *server)
+{
+    struct stat st;
+
+    if (server->listen_watch) {
+        g_source_remove(server->listen_watch);
+        server->listen_watch = 0;
+    }
+    if (server->accept_retry) {
+        g_source_remove(server->accept_retry);
+        server->accept_retry = 0;
+    }
+    if (server->fd >= 0) {
+        if (!stat(server->path, &st) && st.st_dev == server->dev
+            && st.st_ino == server->ino) {
+            unlink(server->path);
+        }
+        close(server->fd);
+        server->fd = -1;
+    }
+}
+
+static void
+server_free(struct ctl_server *server)
+{
+    server_stop_listening(server);
+    while (server->conns) {
+        conn_close(server->conns->data);
+    }
+    if (server->idle_sweep) {
+        g_source_remove(server->idle_sweep);
+    }
+    g_free(server->path);
+    g_free(server);
+}
+
+void
+ctl_server_destroy(struct ctl_server *server)
+{
+    if (!server) {
+        return;
+    }
+    if (server->dispatching) {
+        /* Called from a command handler: the connection whose callback is
+         * running is still in use, so stop listening now and free the rest
+         * when the callback returns. */
+        server_stop_listening(server);
+        server->destroyed = true;
+        return;
+    }
+    server_free(server);
+}
