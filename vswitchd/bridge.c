@@ -14,6 +14,7 @@
 #include "mac-table.h"
 #include "netdev-packet.h"
 #include "netlink-monitor.h"
+#include "team.h"
 #include "util.h"
 
 #define THIS_MODULE "bridge"
@@ -46,8 +47,8 @@ static guint aging_timer;             /* MAC aging timer. */
 
 /* ---- Applying a configuration --------------------------------------- */
 
-static void
-settings_from_config(const struct config_port *cp, struct dp_port_settings *s)
+void
+bridge_port_settings(const struct config_port *cp, struct dp_port_settings *s)
 {
     memset(s, 0, sizeof *s);
     switch (cp->mode) {
@@ -118,6 +119,8 @@ apply_config(const struct config *cfg)
         }
     }
 
+    team_apply_removals(cfg);
+
     /* Bridges that went away (they have no ports left now). */
     g_hash_table_iter_init(&iter, bridges);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
@@ -164,7 +167,7 @@ apply_config(const struct config *cfg)
         struct port *p = g_hash_table_lookup(ports, cp->name);
         struct dp_port_settings s;
 
-        settings_from_config(cp, &s);
+        bridge_port_settings(cp, &s);
         if (!p) {
             p = g_new0(struct port, 1);
             p->name = g_strdup(cp->name);
@@ -184,6 +187,8 @@ apply_config(const struct config *cfg)
         }
     }
 
+    team_apply(cfg);
+
     /* Static entries: remove those that went away, then (re)install every
      * configured one (the port may have been re-created). */
     if (running) {
@@ -200,10 +205,13 @@ apply_config(const struct config *cfg)
     for (guint i = 0; i < cfg->fdbs->len; i++) {
         const struct config_fdb *f = g_ptr_array_index(cfg->fdbs, i);
         struct br *br = g_hash_table_lookup(bridges, f->bridge);
-        struct port *p = g_hash_table_lookup(ports, f->port);
+        struct dp_port *p = bridge_dp_port(f->port);
+        if (!p) {
+            p = team_dp_port(f->port);
+        }
         if (br && p
             && mac_table_add_static(dp_bridge_mac_table(br->dp), f->vlan,
-                                    f->mac, dp_port_no(p->dp))) {
+                                    f->mac, dp_port_no(p))) {
             VLOG_WARN("bridge %s: static entry " ETH_ADDR_FMT " vlan %u not "
                       "installed: the MAC table is full", f->bridge,
                       ETH_ADDR_ARGS(f->mac), f->vlan);
@@ -213,8 +221,8 @@ apply_config(const struct config *cfg)
 
 /* Validates, saves and applies 'cfg' (taking ownership).  On failure fills
  * 'reply' with the reason and leaves everything as it was. */
-static bool
-commit_config(struct config *cfg, struct ctl_reply *reply)
+bool
+bridge_commit(struct config *cfg, struct ctl_reply *reply)
 {
     GError *error = NULL;
 
@@ -241,8 +249,8 @@ fail:
 /* ---- Argument helpers ------------------------------------------------- */
 
 /* Splits "key=value"; false if there is no '='. */
-static bool
-split_kv(const char *arg, char **key, const char **value)
+bool
+bridge_split_kv(const char *arg, char **key, const char **value)
 {
     const char *eq = strchr(arg, '=');
 
@@ -273,7 +281,7 @@ port_set_args(struct config_port *cp, int n_args, char *args[],
         char *key;
         bool ok;
 
-        if (!split_kv(args[i], &key, &value)) {
+        if (!bridge_split_kv(args[i], &key, &value)) {
             ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
                             args[i]);
             return false;
@@ -297,7 +305,7 @@ bridge_set_args(struct config_bridge *cb, int n_args, char *args[],
         char *key;
         bool ok;
 
-        if (!split_kv(args[i], &key, &value)) {
+        if (!bridge_split_kv(args[i], &key, &value)) {
             ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
                             args[i]);
             return false;
@@ -371,7 +379,7 @@ cmd_add_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    commit_config(cfg, reply);
+    bridge_commit(cfg, reply);
 }
 
 static void
@@ -390,7 +398,7 @@ cmd_set_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    commit_config(cfg, reply);
+    bridge_commit(cfg, reply);
 }
 
 static void
@@ -404,7 +412,7 @@ cmd_del_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
     cfg = config_clone(running);
     config_del_bridge(cfg, args[0]);
-    commit_config(cfg, reply);
+    bridge_commit(cfg, reply);
 }
 
 static void
@@ -465,7 +473,7 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    if (!commit_config(cfg, reply)) {
+    if (!bridge_commit(cfg, reply)) {
         return;
     }
 
@@ -478,7 +486,7 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
 
         config_del_port(undo, args[1]);
         ctl_reply_init(&scratch);
-        commit_config(undo, &scratch);
+        bridge_commit(undo, &scratch);
         ctl_reply_destroy(&scratch);
         ctl_reply_error(reply, CTL_REFUSED, "%s", err);
     }
@@ -501,7 +509,7 @@ cmd_set_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    commit_config(cfg, reply);
+    bridge_commit(cfg, reply);
 }
 
 static void
@@ -523,7 +531,7 @@ cmd_del_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
     cfg = config_clone(running);
     config_del_port(cfg, name);
-    commit_config(cfg, reply);
+    bridge_commit(cfg, reply);
 }
 
 static void
@@ -597,6 +605,11 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
         }
         g_ptr_array_free(list, TRUE);
         json_object_set_array_member(jb, "ports", jports);
+        {
+            JsonArray *jteams = json_array_new();
+            team_show_bridge(cb->name, reply, jteams);
+            json_object_set_array_member(jb, "teams", jteams);
+        }
         json_array_add_object_element(jbridges, jb);
     }
     if (json) {
@@ -724,7 +737,7 @@ fdb_args(int n_args, char *args[], int *vlan, const char **port,
         const char *value;
         char *key;
 
-        if (!split_kv(args[i], &key, &value)) {
+        if (!bridge_split_kv(args[i], &key, &value)) {
             ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
                             args[i]);
             return false;
@@ -822,7 +835,7 @@ cmd_fdb_add(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
     cfg = config_clone(running);
     config_add_fdb(cfg, args[0], vlan, mac, port);
-    commit_config(cfg, reply);
+    bridge_commit(cfg, reply);
 }
 
 static void
@@ -846,7 +859,7 @@ cmd_fdb_del(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (config_find_fdb(running, args[0], vlan, mac)) {
         struct config *cfg = config_clone(running);
         config_del_fdb(cfg, args[0], vlan, mac);
-        commit_config(cfg, reply);
+        bridge_commit(cfg, reply);
     } else if (mac_table_del(dp_bridge_mac_table(br->dp), vlan, mac)) {
         ctl_reply_error(reply, CTL_REFUSED, "no entry for %s in vlan %d on "
                         "bridge %s", args[1], vlan, br->name);
@@ -891,18 +904,21 @@ cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
 
     if (n_args) {
         struct port *p = g_hash_table_lookup(ports, args[0]);
-        if (!p) {
-            ctl_reply_error(reply, CTL_REFUSED, "no port named %s", args[0]);
+        if (p) {
+            port_stats_add(p, reply, a);
+        } else if (!team_port_stats(args[0], reply, a)) {
+            ctl_reply_error(reply, CTL_REFUSED, "no port, team or team "
+                            "member named %s", args[0]);
             json_array_unref(a);
             return;
         }
-        port_stats_add(p, reply, a);
     } else {
         for (guint i = 0; i < running->ports->len; i++) {
             const struct config_port *cp = g_ptr_array_index(running->ports,
                                                              i);
             port_stats_add(g_hash_table_lookup(ports, cp->name), reply, a);
         }
+        team_port_stats(NULL, reply, a);
     }
     if (json) {
         JsonObject *o = json_object_new();
@@ -948,6 +964,7 @@ link_event(const struct netlink_link_event *ev, void *aux)
     gpointer key, value;
     struct port *p;
 
+    team_link_event(ev);
     if (!ev->ifindex) {
         resync_ports();
         return;
@@ -1006,6 +1023,30 @@ aging_tick(gpointer aux)
         mac_table_age(dp_bridge_mac_table(br->dp), now);
     }
     return G_SOURCE_CONTINUE;
+}
+
+/* ---- For team.c ------------------------------------------------------- */
+
+const struct config *
+bridge_config(void)
+{
+    return running;
+}
+
+struct dp_bridge *
+bridge_dp_bridge(const char *name)
+{
+    struct br *br = g_hash_table_lookup(bridges, name);
+
+    return br ? br->dp : NULL;
+}
+
+struct dp_port *
+bridge_dp_port(const char *name)
+{
+    struct port *p = g_hash_table_lookup(ports, name);
+
+    return p ? p->dp : NULL;
 }
 
 /* ---- Module life ------------------------------------------------------ */
@@ -1069,6 +1110,7 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
+    team_init(dp);
 
     /* Subscribe before the first attach, so no device can appear unseen
      * between the attach attempt and the subscription. */
@@ -1123,6 +1165,7 @@ bridge_fini(void)
     empty = config_new();
     apply_config(empty);
     config_free(empty);
+    team_fini();
     config_free(running);
     running = NULL;
     g_hash_table_destroy(ports);

@@ -18,7 +18,13 @@
 #include <glib.h>
 #include <stdbool.h>
 
+struct config;
+struct config_port;
+struct ctl_reply;
 struct datapath;
+struct dp_bridge;
+struct dp_port;
+struct dp_port_settings;
 
 /* Loads 'config_path' and builds every bridge and port in it.  Returns false
  * with 'error' set if the file is invalid. */
@@ -28,5 +34,21 @@ bool bridge_init(struct datapath *, const char *config_path, GError **error);
 void bridge_reload(void);
 /* Removes every port and bridge from the datapath (the file is kept). */
 void bridge_fini(void);
+
+/* For team.c, the other half of the daemon's configuration. */
+
+/* The running configuration (do not change it: clone, edit, commit). */
+const struct config *bridge_config(void);
+/* Validates, saves and applies 'cfg' (takes ownership); on failure fills
+ * 'reply' and changes nothing. */
+bool bridge_commit(struct config *cfg, struct ctl_reply *reply);
+struct dp_bridge *bridge_dp_bridge(const char *name);
+/* The datapath port of a plain port (not a team), or NULL. */
+struct dp_port *bridge_dp_port(const char *name);
+/* A port's VLAN settings as the datapath wants them. */
+void bridge_port_settings(const struct config_port *,
+                          struct dp_port_settings *);
+/* Splits "key=value" (caller frees '*key'); false if there is no '='. */
+bool bridge_split_kv(const char *arg, char **key, const char **value);
 
 #endif /* bridge.h */

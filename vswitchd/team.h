@@ -1,0 +1,49 @@
+/* team: the daemon's teams of uplinks, kept equal to the configuration.
+ *
+ * Owns every running team: its datapath port, its assignment state
+ * (lib/team-map), its members' health (carrier from netlink, up and down
+ * delays, administrative state), the announcements sent after a move, the
+ * periodic rebalancing, and the team's event history.  bridge.c calls in at
+ * two points of every configuration change (before bridges go away, and
+ * after ports exist) and forwards link events.
+ *
+ * Registers add-team, set-team, del-team, add-team-member, del-team-member,
+ * team/show, team/set-member, team/migrate, team/hash and team/events.
+ *
+ * Thread-safety: control thread only. */
+#ifndef VSWITCHD_TEAM_H
+#define VSWITCHD_TEAM_H 1
+
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct config;
+struct ctl_reply;
+struct datapath;
+struct dp_port;
+struct netlink_link_event;
+
+void team_init(struct datapath *);
+void team_fini(void);
+
+/* Removes the teams that 'cfg' no longer has (or that moved bridge).  Call
+ * before bridges are destroyed. */
+void team_apply_removals(const struct config *cfg);
+/* Creates and updates teams from 'cfg'.  Call after ports exist. */
+void team_apply(const struct config *cfg);
+
+/* A link event (or, with ifindex 0, a resynchronisation). */
+void team_link_event(const struct netlink_link_event *);
+
+/* The datapath port of team 'name', or NULL. */
+struct dp_port *team_dp_port(const char *name);
+
+/* Appends the teams of 'bridge' to 'show' output. */
+void team_show_bridge(const char *bridge, struct ctl_reply *,
+                      JsonArray *teams);
+/* Appends team ports and their members to port/stats output; 'name' NULL
+ * for all.  Returns true if 'name' was a team or a member. */
+bool team_port_stats(const char *name, struct ctl_reply *, JsonArray *ports);
+
+#endif /* team.h */
