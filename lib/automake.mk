@@ -9,6 +9,8 @@ lib_libvswitch_a_SOURCES = \
 	lib/vlan.c lib/vlan.h \
 	lib/packet.c lib/packet.h \
 	lib/mac-table.c lib/mac-table.h \
+	lib/team-hash.c lib/team-hash.h \
+	lib/team-map.c lib/team-map.h \
 	lib/netdev-packet.c lib/netdev-packet.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
 	lib/dp-thread.c \
@@ -22,7 +24,7 @@ lib_libvswitch_a_SOURCES = \
 # The datapath objects: checked by tests/check-datapath-symbols.sh so that no
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.
 DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
-	lib/libvswitch_a-dp-thread.o
+	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-team-hash.o
 
 LIBVSWITCH_LIBS = lib/libvswitch.a $(GLIB_LIBS) $(JSONGLIB_LIBS) \
 	$(LIBNL_LIBS) $(URCU_LIBS) -lpthread

@@ -133,8 +133,8 @@ void team_map_rebalance(struct team_map *, unsigned int threshold_pct,
                         GArray *moves);
 
 /* Moves one item by hand.  Returns 0, -ENOENT (no such item), -EINVAL (no
- * such member) or -ENETDOWN (member not usable).  The item's home becomes
- * 'to'. */
+ * such member), -ENETDOWN (member not usable) or -EBUSY (a port whose
+ * usable preferred member is another).  The item's home becomes 'to'. */
 int team_map_migrate(struct team_map *, enum team_item_kind, uint32_t id,
                      int to, GArray *moves);
 

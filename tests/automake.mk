@@ -8,7 +8,9 @@ UNIT_TESTS = \
 	tests/unit/test-packet \
 	tests/unit/test-mac-table \
 	tests/unit/test-config \
-	tests/unit/test-ctl-proto
+	tests/unit/test-ctl-proto \
+	tests/unit/test-team-map \
+	tests/unit/test-team-hash
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) tests/check-datapath-symbols.sh
 EXTRA_DIST += tests/check-datapath-symbols.sh tests/unit/unit.h
@@ -28,6 +30,13 @@ tests_unit_test_config_LDADD = $(UNIT_LIBS)
 tests_unit_test_ctl_proto_SOURCES = tests/unit/test-ctl-proto.c
 tests_unit_test_ctl_proto_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctl_proto_LDADD = $(UNIT_LIBS)
+
+tests_unit_test_team_map_SOURCES = tests/unit/test-team-map.c
+tests_unit_test_team_map_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_team_map_LDADD = $(UNIT_LIBS)
+tests_unit_test_team_hash_SOURCES = tests/unit/test-team-hash.c
+tests_unit_test_team_hash_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_team_hash_LDADD = $(UNIT_LIBS)
 
 TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)'
 

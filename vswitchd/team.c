@@ -571,8 +571,11 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
             d.usable |= 1u << members[i];
         }
     }
-    d.designated = team_map_designated(t->map);
     d.active = team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0);
+    /* Floods are taken where the traffic is: for active-backup, on the
+     * active member even when failback=no keeps it off the first one. */
+    d.designated = t->s.policy == TEAM_POLICY_ACTIVE_BACKUP
+                   ? d.active : team_map_designated(t->map);
     for (int b = 0; b < TEAM_BUCKETS; b++) {
         d.bucket[b] = team_map_member_of(t->map, TEAM_ITEM_BUCKET, b);
     }
