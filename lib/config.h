@@ -1,7 +1,8 @@
 /* config: the daemon's configuration, the one source of truth.
  *
  * Owns an in-memory model of /etc/vswitch/vswitchd.conf (a GLib key file):
- * bridges, ports and static MAC entries, with the parsers and validators
+ * bridges, ports, teams (NIC teams: one logical port of a bridge made of
+ * member devices) and static MAC entries, with the parsers and validators
  * that both the file loader and the control commands use, so that a value
  * is checked by one piece of code whichever way it arrives.  Saving is
  * atomic (write a temporary file, fsync, rename).
@@ -15,14 +16,30 @@
  *     [port vnet0]
  *     bridge=br0
  *     vlan=10                  # access port in VLAN 10
+ *     uplink=eth2              # preferred member of the bridge's team
  *
- *     [port eth1]
+ *     [port vnet1]
  *     bridge=br0
- *     trunks=10,20,100-199     # trunk; "native=N" adds an untagged VLAN
+ *     trunks=10,20             # trunk; "native=N" adds an untagged VLAN
+ *
+ *     [team bond0]
+ *     bridge=br0
+ *     members=eth1,eth2        # devices, in failover order
+ *     policy=hash              # src-port (default), src-mac, hash or
+ *     hash-fields=l34          # active-backup; l2, l23 or l34 with hash
+ *     updelay=200              # ms a member must be up before it is used
+ *     trunks=10,20,100-199     # VLAN keys as a port's: a team is a port
  *
  *     [fdb br0 02:00:00:00:00:01]
  *     vlan=10
- *     port=vnet0
+ *     port=vnet0               # a port or a team of the bridge
+ *
+ * Bridges, ports, teams and team members share one namespace: a name is
+ * used once.  Other team keys (see struct config_team): mode, downdelay,
+ * failback, announce, announce-count, announce-interval, rebalance, probe
+ * ("arp:IPV4ADDR" or "none"), probe-interval and disabled (members taken
+ * out of service by the operator).  The file holds only what differs from
+ * the defaults.
  *
  * Errors are reported through GError (domain CONFIG_ERROR) with messages an
  * operator can act on: they name the file and line or the group and key,
@@ -48,6 +65,17 @@ enum { CONFIG_ERROR_INVALID, CONFIG_ERROR_IO };
 #define CONFIG_MAC_TABLE_SIZE_MAX 1048576   /* Entries. */
 #define CONFIG_NAME_MAX 15                  /* IFNAMSIZ - 1. */
 
+/* Team limits.  CONFIG_TEAM_MEMBERS_MAX is team-map.h's TEAM_MAX_MEMBERS:
+ * a team the file accepts is one the daemon can run. */
+#define CONFIG_TEAM_MEMBERS_MAX 16
+#define CONFIG_TEAM_DELAY_MAX 600000            /* updelay, downdelay: ms. */
+#define CONFIG_TEAM_ANNOUNCE_COUNT_MAX 100
+#define CONFIG_TEAM_ANNOUNCE_INTERVAL_MIN 1     /* ms. */
+#define CONFIG_TEAM_ANNOUNCE_INTERVAL_MAX 60000 /* ms. */
+#define CONFIG_TEAM_REBALANCE_MAX 86400         /* Seconds. */
+#define CONFIG_TEAM_PROBE_INTERVAL_MIN 10       /* ms. */
+#define CONFIG_TEAM_PROBE_INTERVAL_MAX 60000    /* ms. */
+
 enum config_vlan_mode {
     CONFIG_VLAN_ALL,     /* No VLAN settings: trunk of every VLAN, VLAN 0
                           * (untagged) included. */
@@ -69,18 +97,95 @@ struct config_port {
     struct vlan_bitmap trunks;   /* CONFIG_VLAN_TRUNK: tagged VLANs. */
     uint16_t native;             /* CONFIG_VLAN_TRUNK: untagged VLAN, 0 =
                                   * none (untagged frames dropped). */
+    char *uplink;                /* Owned.  Preferred team member device
+                                  * for this port's traffic, NULL = none.
+                                  * Must be a member of a team of the same
+                                  * bridge.  Always NULL in a team's
+                                  * 'port'. */
+};
+
+/* How a team spreads traffic over its members (the "policy" key). */
+enum config_team_policy {
+    CONFIG_TEAM_SRC_PORT,        /* "src-port" (default): each port on one
+                                  * member. */
+    CONFIG_TEAM_SRC_MAC,         /* "src-mac": by source MAC and VLAN. */
+    CONFIG_TEAM_HASH,            /* "hash": by the 'hash_fields' hash. */
+    CONFIG_TEAM_ACTIVE_BACKUP,   /* "active-backup": all on one member. */
+};
+
+/* What the hash policy hashes (the "hash-fields" key). */
+enum config_team_hash_fields {
+    CONFIG_TEAM_HASH_L2,         /* "l2": MACs and VLAN. */
+    CONFIG_TEAM_HASH_L23,        /* "l23": and IP addresses. */
+    CONFIG_TEAM_HASH_L34,        /* "l34" (default): IP addresses and
+                                  * TCP/UDP ports. */
+};
+
+/* What the upstream switch does (the "mode" key). */
+enum config_team_mode {
+    CONFIG_TEAM_SWITCH_INDEPENDENT, /* "switch-independent" (default): the
+                                     * upstream sees separate links. */
+    CONFIG_TEAM_STATIC,          /* "static": the upstream aggregates the
+                                  * members (static link aggregation). */
+};
+
+struct config_team_member {
+    char *name;                  /* Owned.  Device name. */
+    bool disabled;               /* Taken out of service by the operator
+                                  * (the "disabled" key). */
+};
+
+/* A team: one logical port of a bridge made of member devices.  Every
+ * setting has the default written next to it; the file holds only those
+ * that differ. */
+struct config_team {
+    struct config_port port;     /* The team as a port of its bridge: its
+                                  * name (the team's), bridge and VLAN
+                                  * settings, which the config_port_*()
+                                  * functions handle as for any port.
+                                  * 'port.uplink' is unused (NULL). */
+    GPtrArray *members;          /* Owned 'struct config_team_member *', in
+                                  * failover order; 1 to
+                                  * CONFIG_TEAM_MEMBERS_MAX. */
+    enum config_team_policy policy;  /* Default CONFIG_TEAM_SRC_PORT. */
+    enum config_team_hash_fields hash_fields; /* Default
+                                  * CONFIG_TEAM_HASH_L34; used only with
+                                  * CONFIG_TEAM_HASH (kept otherwise). */
+    enum config_team_mode mode;  /* Default
+                                  * CONFIG_TEAM_SWITCH_INDEPENDENT. */
+    unsigned int updelay;        /* ms a member must have carrier before it
+                                  * is used, 0-600000; default 0. */
+    unsigned int downdelay;      /* ms a member may lose carrier before it
+                                  * is given up, 0-600000; default 0. */
+    bool failback;               /* Moved traffic returns to its member when
+                                  * that member is usable again; default
+                                  * true. */
+    bool announce;               /* Announce moved MACs on their new member
+                                  * (RARP or gratuitous ARP); default
+                                  * true. */
+    unsigned int announce_count; /* Announcements per move, 0-100; default
+                                  * 3. */
+    unsigned int announce_interval; /* ms between them, 1-60000; default
+                                  * 100. */
+    unsigned int rebalance;      /* Seconds between rebalancing runs,
+                                  * 0 = off, 0-86400; default 10. */
+    uint32_t probe_ip;           /* ARP probe target, network byte order;
+                                  * 0 = no probing ("none", the default). */
+    unsigned int probe_interval; /* ms between probes, 10-60000; default
+                                  * 1000. */
 };
 
 struct config_fdb {
     char *bridge;                /* Owned.  Bridge name. */
     uint8_t mac[ETH_ADDR_LEN];   /* Station address. */
     uint16_t vlan;               /* VLAN 0-4094 (0: untagged on ALL ports). */
-    char *port;                  /* Owned.  Port (device) name. */
+    char *port;                  /* Owned.  Port (device) or team name. */
 };
 
 struct config {
     GPtrArray *bridges;          /* Owned 'struct config_bridge *'. */
     GPtrArray *ports;            /* Owned 'struct config_port *'. */
+    GPtrArray *teams;            /* Owned 'struct config_team *'. */
     GPtrArray *fdbs;             /* Owned 'struct config_fdb *'. */
 };
 
@@ -113,32 +218,41 @@ struct config_fdb *config_find_fdb(const struct config *, const char *bridge,
                                    uint16_t vlan,
                                    const uint8_t mac[ETH_ADDR_LEN]);
 
+struct config_team *config_find_team(const struct config *,
+                                     const char *name);
+/* The team that has device 'member' as a member, or NULL. */
+struct config_team *config_find_team_of_member(const struct config *,
+                                               const char *member);
+struct config_team_member *config_team_find_member(const struct config_team *,
+                                                   const char *member);
+
 /* Checks a bridge or device name: 1-15 characters from [A-Za-z0-9_.-]. */
 bool config_name_valid(const char *what, const char *name, GError **error);
 
 /* Adds a bridge with default settings.  Fails if the name is bad or taken
- * (by a bridge or a port). */
+ * (by a bridge, a port, a team or a team member). */
 struct config_bridge *config_add_bridge(struct config *, const char *name,
                                         GError **error);
-/* Removes a bridge, its ports and its static entries.  Returns false if
- * there is no such bridge. */
+/* Removes a bridge, its ports, its teams and its static entries.  Returns
+ * false if there is no such bridge. */
 bool config_del_bridge(struct config *, const char *name);
 /* Sets "mac-aging" or "mac-table-size" from text. */
 bool config_bridge_set(struct config_bridge *, const char *key,
                        const char *value, GError **error);
 
 /* Adds port 'name' to 'bridge' (untagged, all VLANs).  Fails if the bridge
- * does not exist or the device is already a port (of any bridge, the
- * message says which). */
+ * does not exist or the name is taken: by a port (of any bridge, the
+ * message says which), a bridge, a team or a team member. */
 struct config_port *config_add_port(struct config *, const char *bridge,
                                     const char *name, GError **error);
 /* Removes a port and the static entries that point to it. */
 bool config_del_port(struct config *, const char *name);
 /* Sets one port key from text: "vlan" (1-4094, or "none"), "trunks" (a
- * list, "all", or "none"), "native" (1-4094 or "none").  Setting vlan makes
- * it an access port; trunks makes it a trunk.  Consistency across keys is
- * checked by config_port_validate(), so that "trunks=10 native=20" can be
- * applied in any order. */
+ * list, "all", or "none"), "native" (1-4094 or "none"), "uplink" (a device
+ * name or "none").  Setting vlan makes it an access port; trunks makes it a
+ * trunk.  Consistency across keys is checked by config_port_validate(), so
+ * that "trunks=10 native=20" can be applied in any order; that the uplink
+ * is a member of a team of the port's bridge, by config_validate(). */
 bool config_port_set(struct config_port *, const char *key,
                      const char *value, GError **error);
 bool config_port_validate(const struct config_port *, GError **error);
@@ -156,5 +270,66 @@ struct config_fdb *config_add_fdb(struct config *, const char *bridge,
                                   const char *port);
 bool config_del_fdb(struct config *, const char *bridge, uint16_t vlan,
                     const uint8_t mac[ETH_ADDR_LEN]);
+
+/* Teams. */
+
+/* Adds team 'name' to 'bridge' with default settings and 'members' (a
+ * NULL-terminated list of device names, at least one, in failover order).
+ * Fails if the bridge does not exist, the name or a member is bad or taken
+ * (by a bridge, a port, a team or a member of a team; a member may not be
+ * listed twice), or there are too many members. */
+struct config_team *config_add_team(struct config *, const char *bridge,
+                                    const char *name, char *const *members,
+                                    GError **error);
+/* Removes a team and the static entries that point to it, and clears the
+ * 'uplink' of the ports of its bridge that named one of its members.
+ * Returns false if there is no such team. */
+bool config_del_team(struct config *, const char *name);
+/* Sets one team key from text:
+ *   policy             src-port, src-mac, hash or active-backup
+ *   hash-fields        l2, l23 or l34
+ *   mode               switch-independent or static
+ *   updelay, downdelay ms, 0-600000
+ *   failback, announce yes or no
+ *   announce-count     0-100
+ *   announce-interval  ms, 1-60000
+ *   rebalance          seconds, 0-86400, 0 = off
+ *   probe              arp:IPV4ADDR or none
+ *   probe-interval     ms, 10-60000
+ *   disabled           the members to disable, comma-separated (all others
+ *                      are enabled), or none
+ *   vlan, trunks, native  as config_port_set()
+ * The bridge and the members are not settings: see config_add_team() and
+ * config_team_add_member(). */
+bool config_team_set(struct config_team *, const char *key,
+                     const char *value, GError **error);
+/* Checks one team on its own (values in range, members named well and
+ * listed once, VLAN settings consistent); config_validate() also checks
+ * it against the rest of the configuration. */
+bool config_team_validate(const struct config_team *, GError **error);
+/* Appends 'member' to the failover order of 'team', which must be in
+ * 'cfg'.  Fails as config_add_team() does for a bad member. */
+bool config_team_add_member(struct config *, struct config_team *,
+                            const char *member, GError **error);
+/* Removes 'member' from 'team' (which must be in 'cfg') and clears the
+ * 'uplink' of the ports of its bridge that named it.  Refuses to remove
+ * the last member: that is deleting the team. */
+bool config_team_del_member(struct config *, struct config_team *,
+                            const char *member, GError **error);
+/* Disables a member (it carries nothing) or enables it again.  Fails if
+ * 'member' is not a member of 'team'. */
+bool config_team_set_disabled(struct config_team *, const char *member,
+                              bool disabled, GError **error);
+
+/* Names of the team enums as the file writes them, and back.  The parsers
+ * return false for an unknown name. */
+const char *config_team_policy_to_string(enum config_team_policy);
+bool config_team_policy_from_string(const char *,
+                                    enum config_team_policy *);
+const char *config_team_hash_fields_to_string(enum config_team_hash_fields);
+bool config_team_hash_fields_from_string(const char *,
+                                         enum config_team_hash_fields *);
+const char *config_team_mode_to_string(enum config_team_mode);
+bool config_team_mode_from_string(const char *, enum config_team_mode *);
 
 #endif /* config.h */

@@ -321,18 +321,31 @@ test_header_example(void)
         "[port vnet0]\n"
         "bridge=br0\n"
         "vlan=10                  # access port in VLAN 10\n"
+        "uplink=eth2              # preferred member of the bridge's team\n"
         "\n"
-        "[port eth1]\n"
+        "[port vnet1]\n"
         "bridge=br0\n"
-        "trunks=10,20,100-199     # trunk; \"native=N\" adds an untagged "
+        "trunks=10,20             # trunk; \"native=N\" adds an untagged "
         "VLAN\n"
+        "\n"
+        "[team bond0]\n"
+        "bridge=br0\n"
+        "members=eth1,eth2        # devices, in failover order\n"
+        "policy=hash              # src-port (default), src-mac, hash or\n"
+        "hash-fields=l34          # active-backup; l2, l23 or l34 with "
+        "hash\n"
+        "updelay=200              # ms a member must be up before it is "
+        "used\n"
+        "trunks=10,20,100-199     # VLAN keys as a port's: a team is a "
+        "port\n"
         "\n"
         "[fdb br0 02:00:00:00:00:01]\n"
         "vlan=10\n"
-        "port=vnet0\n";
+        "port=vnet0               # a port or a team of the bridge\n";
     GError *error = NULL;
     struct config *cfg = load_text(text, &error);
     const struct config_port *p;
+    const struct config_team *t;
     const struct config_fdb *f;
 
     CU_ASSERT_PTR_NULL(error);
@@ -343,18 +356,30 @@ test_header_example(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     CU_ASSERT_EQUAL(cfg->bridges->len, 1);
     CU_ASSERT_EQUAL(cfg->ports->len, 2);
+    CU_ASSERT_EQUAL(cfg->teams->len, 1);
     CU_ASSERT_EQUAL(cfg->fdbs->len, 1);
     p = config_find_port(cfg, "vnet0");
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_ACCESS);
     CU_ASSERT_EQUAL(p->vlan, 10);
-    p = config_find_port(cfg, "eth1");
+    CU_ASSERT_STRING_EQUAL(p->uplink, "eth2");
+    p = config_find_port(cfg, "vnet1");
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_TRUNK);
     CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 10));
-    CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 150));
+    CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 20));
     CU_ASSERT_FALSE(vlan_bitmap_test(&p->trunks, 11));
     CU_ASSERT_EQUAL(p->native, 0);
+    CU_ASSERT_PTR_NULL(p->uplink);
+    t = config_find_team(cfg, "bond0");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(t->members->len, 2);
+    CU_ASSERT_PTR_EQUAL(config_find_team_of_member(cfg, "eth2"), t);
+    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_HASH);
+    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L34);
+    CU_ASSERT_EQUAL(t->updelay, 200);
+    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_TRUE(vlan_bitmap_test(&t->port.trunks, 150));
     f = config_find_fdb(cfg, "br0", 10, MAC1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     CU_ASSERT_STRING_EQUAL(f->port, "vnet0");
@@ -421,7 +446,8 @@ test_unknown_group_and_key(void)
 {
     expect_load_error("[bridge br0]\n[brdge br1]\n",
                       SOURCE ": unknown group [brdge br1] (expected "
-                      "[bridge NAME], [port NAME] or [fdb BRIDGE MAC])");
+                      "[bridge NAME], [port NAME], [team NAME] or [fdb "
+                      "BRIDGE MAC])");
     expect_load_error("[bridge]\n",
                       SOURCE ": [bridge] needs a name: [bridge NAME]");
     expect_load_error("[bridge br0]\nmac-ageing=10\n",
@@ -429,7 +455,7 @@ test_unknown_group_and_key(void)
                       "(expected mac-aging or mac-table-size)");
     expect_load_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlann=10\n",
                       SOURCE ": [port vnet0] unknown key \"vlann\" "
-                      "(expected bridge, vlan, trunks or native)");
+                      "(expected bridge, vlan, trunks, native or uplink)");
     expect_load_error("[bridge br0]\n[port vnet0]\nbridge=br0\n"
                       "[fdb br0 02:00:00:00:00:01]\nport=vnet0\nvid=3\n",
                       SOURCE ": [fdb br0 02:00:00:00:00:01] unknown key "
@@ -779,7 +805,8 @@ test_port_set(void)
     expect_port_set_error(p, "native", "4095",
                           "native 4095 is out of range (1-4094)");
     expect_port_set_error(p, "mode", "access", "unknown port setting "
-                          "\"mode\" (expected vlan, trunks or native)");
+                          "\"mode\" (expected vlan, trunks, native or "
+                          "uplink)");
     CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_TRUNK);
     CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 7));
     CU_ASSERT_FALSE(vlan_bitmap_test(&p->trunks, 8));
@@ -1097,6 +1124,1168 @@ test_load_file_error_names_file(void)
     g_free(dir);
 }
 
+/* Teams. */
+
+static void
+team_set_ok(struct config_team *t, const char *key, const char *value)
+{
+    GError *error = NULL;
+
+    CU_ASSERT_TRUE(config_team_set(t, key, value, &error));
+    if (error) {
+        fprintf(stderr, "\n  unexpected: %s=%s: %s\n", key, value,
+                error->message);
+    }
+    g_clear_error(&error);
+}
+
+static void
+expect_team_set_error(struct config_team *t, const char *key,
+                      const char *value, const char *expected)
+{
+    GError *error = NULL;
+
+    CU_ASSERT_FALSE(config_team_set(t, key, value, &error));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    if (strcmp(error->message, expected)) {
+        fprintf(stderr, "\n  expected: %s\n  got:      %s\n",
+                expected, error->message);
+    }
+    CU_ASSERT_STRING_EQUAL(error->message, expected);
+    g_error_free(error);
+}
+
+/* Checks that 'error' is set with exactly 'expected', and clears it. */
+static void
+expect_error(GError **error, const char *expected)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*error);
+    CU_ASSERT(g_error_matches(*error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
+    if (strcmp((*error)->message, expected)) {
+        fprintf(stderr, "\n  expected: %s\n  got:      %s\n",
+                expected, (*error)->message);
+    }
+    CU_ASSERT_STRING_EQUAL((*error)->message, expected);
+    g_clear_error(error);
+}
+
+static struct config_team *
+add_team_ok(struct config *cfg, const char *bridge, const char *name,
+            char *const *members)
+{
+    GError *error = NULL;
+    struct config_team *t = config_add_team(cfg, bridge, name, members,
+                                            &error);
+
+    if (error) {
+        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    }
+    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL(t);
+    return t;
+}
+
+static bool
+member_disabled(const struct config_team *t, const char *member)
+{
+    const struct config_team_member *m = config_team_find_member(t, member);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    return m->disabled;
+}
+
+/* br0 { vnet0 (access 10, uplink eth11), vnet1, team bond0 (eth10, eth11,
+ * eth12; every setting changed; trunk 10,20 native 1) }, br1 { vnet2
+ * (uplink eth20), team bond1 (eth20, defaults) }; static entries on vnet0
+ * and on bond0. */
+static struct config *
+build_team_sample(void)
+{
+    static char *members0[] = { "eth10", "eth11", "eth12", NULL };
+    static char *members1[] = { "eth20", NULL };
+    struct config *cfg = config_new();
+    struct config_port *p;
+    struct config_team *t;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_bridge(cfg, "br0", NULL));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_bridge(cfg, "br1", NULL));
+    p = config_add_port(cfg, "br0", "vnet0", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    set_ok(p, "vlan", "10");
+    set_ok(p, "uplink", "eth11");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_port(cfg, "br0", "vnet1",
+                                                 NULL));
+    p = config_add_port(cfg, "br1", "vnet2", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    set_ok(p, "uplink", "eth20");
+
+    t = add_team_ok(cfg, "br0", "bond0", members0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    team_set_ok(t, "policy", "hash");
+    team_set_ok(t, "hash-fields", "l23");
+    team_set_ok(t, "mode", "static");
+    team_set_ok(t, "updelay", "200");
+    team_set_ok(t, "downdelay", "600000");
+    team_set_ok(t, "failback", "no");
+    team_set_ok(t, "announce", "no");
+    team_set_ok(t, "announce-count", "0");
+    team_set_ok(t, "announce-interval", "60000");
+    team_set_ok(t, "rebalance", "0");
+    team_set_ok(t, "probe", "arp:198.18.0.1");
+    team_set_ok(t, "probe-interval", "10");
+    team_set_ok(t, "disabled", "eth12");
+    team_set_ok(t, "trunks", "10,20");
+    team_set_ok(t, "native", "1");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(add_team_ok(cfg, "br1", "bond1",
+                                             members1));
+
+    config_add_fdb(cfg, "br0", 10, MAC1, "vnet0");
+    config_add_fdb(cfg, "br0", 20, MAC2, "bond0");
+    return cfg;
+}
+
+static const char TEAM_TEXT[] =
+    "# Written by vswitchd; edits are read on SIGHUP or restart.\n"
+    "\n"
+    "[bridge br0]\n"
+    "\n"
+    "[bridge br1]\n"
+    "\n"
+    "[port vnet0]\n"
+    "bridge=br0\n"
+    "vlan=10\n"
+    "uplink=eth11\n"
+    "\n"
+    "[port vnet1]\n"
+    "bridge=br0\n"
+    "\n"
+    "[port vnet2]\n"
+    "bridge=br1\n"
+    "uplink=eth20\n"
+    "\n"
+    "[team bond0]\n"
+    "bridge=br0\n"
+    "members=eth10,eth11,eth12\n"
+    "policy=hash\n"
+    "hash-fields=l23\n"
+    "mode=static\n"
+    "updelay=200\n"
+    "downdelay=600000\n"
+    "failback=no\n"
+    "announce=no\n"
+    "announce-count=0\n"
+    "announce-interval=60000\n"
+    "rebalance=0\n"
+    "probe=arp:198.18.0.1\n"
+    "probe-interval=10\n"
+    "disabled=eth12\n"
+    "trunks=10,20\n"
+    "native=1\n"
+    "\n"
+    "[team bond1]\n"
+    "bridge=br1\n"
+    "members=eth20\n"
+    "\n"
+    "[fdb br0 02:00:00:00:00:01]\n"
+    "vlan=10\n"
+    "port=vnet0\n"
+    "\n"
+    "[fdb br0 02:00:00:00:00:02]\n"
+    "vlan=20\n"
+    "port=bond0\n";
+
+static void
+test_team_defaults(void)
+{
+    static char *members[] = { "eth1", "eth2", NULL };
+    struct config *cfg = config_new();
+    struct config_team *t;
+    char *text;
+
+    config_add_bridge(cfg, "br0", NULL);
+    t = add_team_ok(cfg, "br0", "bond0", members);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_STRING_EQUAL(t->port.name, "bond0");
+    CU_ASSERT_STRING_EQUAL(t->port.bridge, "br0");
+    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_ALL);
+    CU_ASSERT_PTR_NULL(t->port.uplink);
+    CU_ASSERT_EQUAL_FATAL(t->members->len, 2);
+    CU_ASSERT_STRING_EQUAL(((struct config_team_member *)
+                            g_ptr_array_index(t->members, 0))->name, "eth1");
+    CU_ASSERT_STRING_EQUAL(((struct config_team_member *)
+                            g_ptr_array_index(t->members, 1))->name, "eth2");
+    CU_ASSERT_FALSE(member_disabled(t, "eth1"));
+    CU_ASSERT_FALSE(member_disabled(t, "eth2"));
+    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_SRC_PORT);
+    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L34);
+    CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_SWITCH_INDEPENDENT);
+    CU_ASSERT_EQUAL(t->updelay, 0);
+    CU_ASSERT_EQUAL(t->downdelay, 0);
+    CU_ASSERT_TRUE(t->failback);
+    CU_ASSERT_TRUE(t->announce);
+    CU_ASSERT_EQUAL(t->announce_count, 3);
+    CU_ASSERT_EQUAL(t->announce_interval, 100);
+    CU_ASSERT_EQUAL(t->rebalance, 10);
+    CU_ASSERT_EQUAL(t->probe_ip, 0);
+    CU_ASSERT_EQUAL(t->probe_interval, 1000);
+
+    CU_ASSERT_PTR_EQUAL(config_find_team(cfg, "bond0"), t);
+    CU_ASSERT_PTR_NULL(config_find_team(cfg, "eth1"));
+    CU_ASSERT_PTR_NULL(config_find_port(cfg, "bond0"));
+    CU_ASSERT_PTR_EQUAL(config_find_team_of_member(cfg, "eth2"), t);
+    CU_ASSERT_PTR_NULL(config_find_team_of_member(cfg, "bond0"));
+    CU_ASSERT_PTR_NULL(config_find_team_of_member(cfg, "eth3"));
+    CU_ASSERT_PTR_NULL(config_team_find_member(t, "eth3"));
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+
+    /* Defaults are not written; a file that says them gives the same. */
+    text = config_to_data(cfg, NULL);
+    CU_ASSERT_STRING_EQUAL(text,
+                           "# Written by vswitchd; edits are read on "
+                           "SIGHUP or restart.\n\n[bridge br0]\n\n"
+                           "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n");
+    g_free(text);
+    {
+        GError *error = NULL;
+        struct config *back = load_text(
+            "[bridge br0]\n[team bond0]\nbridge=br0\nmembers=eth1,eth2\n"
+            "policy=src-port\nhash-fields=l34\nmode=switch-independent\n"
+            "updelay=0\ndowndelay=0\nfailback=yes\nannounce=yes\n"
+            "announce-count=3\nannounce-interval=100\nrebalance=10\n"
+            "probe=none\nprobe-interval=1000\ndisabled=none\n"
+            "vlan=none\ntrunks=none\nnative=none\n", &error);
+
+        CU_ASSERT_PTR_NULL(error);
+        g_clear_error(&error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+        CU_ASSERT_TRUE(config_equal(cfg, back));
+        config_free(back);
+    }
+    config_free(cfg);
+}
+
+static void
+test_team_round_trip(void)
+{
+    struct config *cfg = build_team_sample();
+    struct config *back;
+    const struct config_team *t;
+    GError *error = NULL;
+    char *text, *again;
+    size_t len;
+
+    CU_ASSERT_TRUE(config_validate(cfg, &error));
+    if (error) {
+        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    }
+    g_clear_error(&error);
+    text = config_to_data(cfg, &len);
+    CU_ASSERT_EQUAL(len, strlen(text));
+    if (strcmp(text, TEAM_TEXT)) {
+        fprintf(stderr, "\n  got:\n%s\n", text);
+    }
+    CU_ASSERT_STRING_EQUAL(text, TEAM_TEXT);
+
+    back = config_load_data(text, len, SOURCE, &error);
+    if (error) {
+        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    }
+    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_TRUE(config_equal(cfg, back));
+    CU_ASSERT_TRUE(config_equal(back, cfg));
+
+    /* What was loaded, field by field. */
+    t = config_find_team(back, "bond0");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(t->members->len, 3);
+    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_HASH);
+    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L23);
+    CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_STATIC);
+    CU_ASSERT_EQUAL(t->updelay, 200);
+    CU_ASSERT_EQUAL(t->downdelay, CONFIG_TEAM_DELAY_MAX);
+    CU_ASSERT_FALSE(t->failback);
+    CU_ASSERT_FALSE(t->announce);
+    CU_ASSERT_EQUAL(t->announce_count, 0);
+    CU_ASSERT_EQUAL(t->announce_interval, 60000);
+    CU_ASSERT_EQUAL(t->rebalance, 0);
+    CU_ASSERT_EQUAL(t->probe_ip, htonl(0xc6120001));  /* 198.18.0.1 */
+    CU_ASSERT_EQUAL(t->probe_interval, 10);
+    CU_ASSERT_FALSE(member_disabled(t, "eth10"));
+    CU_ASSERT_FALSE(member_disabled(t, "eth11"));
+    CU_ASSERT_TRUE(member_disabled(t, "eth12"));
+    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(t->port.native, 1);
+    CU_ASSERT_STRING_EQUAL(config_find_port(back, "vnet0")->uplink,
+                           "eth11");
+    CU_ASSERT_STRING_EQUAL(config_find_fdb(back, "br0", 20, MAC2)->port,
+                           "bond0");
+
+    again = config_to_data(back, NULL);
+    CU_ASSERT_STRING_EQUAL(again, text);
+    g_free(again);
+    g_free(text);
+    config_free(back);
+    config_free(cfg);
+}
+
+/* Key order in the file does not matter: disabled before members, native
+ * before trunks, policy after hash-fields. */
+static void
+test_team_key_order(void)
+{
+    GError *error = NULL;
+    struct config *a = load_text("[bridge br0]\n[team bond0]\n"
+                                 "disabled=eth2\nnative=5\nhash-fields=l2\n"
+                                 "trunks=5,6\npolicy=hash\nbridge=br0\n"
+                                 "members=eth1,eth2\n", &error);
+    struct config *b;
+
+    CU_ASSERT_PTR_NULL(error);
+    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    b = load_text("[bridge br0]\n[team bond0]\nbridge=br0\n"
+                  "members=eth1,eth2\npolicy=hash\nhash-fields=l2\n"
+                  "disabled=eth2\ntrunks=5,6\nnative=5\n", &error);
+    CU_ASSERT_PTR_NULL(error);
+    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_TRUE(config_equal(a, b));
+    CU_ASSERT_TRUE(member_disabled(config_find_team(a, "bond0"), "eth2"));
+    config_free(a);
+    config_free(b);
+}
+
+static void
+test_team_clone_equal(void)
+{
+    static const struct {
+        const char *key;
+        const char *value;
+    } changes[] = {
+        { "policy", "src-mac" }, { "hash-fields", "l34" },
+        { "mode", "switch-independent" }, { "updelay", "201" },
+        { "downdelay", "0" }, { "failback", "yes" }, { "announce", "yes" },
+        { "announce-count", "1" }, { "announce-interval", "59999" },
+        { "rebalance", "1" }, { "probe", "arp:198.18.0.2" },
+        { "probe-interval", "11" }, { "disabled", "none" },
+        { "trunks", "10" }, { "native", "none" },
+    };
+    struct config *cfg = build_team_sample();
+    struct config *copy = config_clone(cfg);
+    struct config_team *t, *ct;
+
+    CU_ASSERT_TRUE(config_equal(cfg, copy));
+    /* Deep: the copy owns its own strings and members. */
+    t = config_find_team(cfg, "bond0");
+    ct = config_find_team(copy, "bond0");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ct);
+    CU_ASSERT_PTR_NOT_EQUAL(ct->port.name, t->port.name);
+    CU_ASSERT_PTR_NOT_EQUAL(ct->members, t->members);
+    CU_ASSERT_PTR_NOT_EQUAL(config_team_find_member(ct, "eth10"),
+                            config_team_find_member(t, "eth10"));
+    CU_ASSERT_PTR_NOT_EQUAL(config_find_port(copy, "vnet0")->uplink,
+                            config_find_port(cfg, "vnet0")->uplink);
+    config_free(copy);
+
+    /* Any one setting changed makes a difference. */
+    for (size_t i = 0; i < G_N_ELEMENTS(changes); i++) {
+        copy = config_clone(cfg);
+        team_set_ok(config_find_team(copy, "bond0"), changes[i].key,
+                    changes[i].value);
+        if (config_equal(cfg, copy)) {
+            fprintf(stderr, "\n  %s=%s made no difference\n",
+                    changes[i].key, changes[i].value);
+        }
+        CU_ASSERT_FALSE(config_equal(cfg, copy));
+        CU_ASSERT_FALSE(config_equal(copy, cfg));
+        config_free(copy);
+    }
+
+    /* So do members, their order, a disabled flag and an uplink. */
+    copy = config_clone(cfg);
+    CU_ASSERT_TRUE(config_team_add_member(copy, config_find_team(copy,
+                                                                 "bond1"),
+                                          "eth21", NULL));
+    CU_ASSERT_FALSE(config_equal(cfg, copy));
+    config_free(copy);
+
+    copy = config_clone(cfg);
+    ct = config_find_team(copy, "bond0");
+    g_ptr_array_add(ct->members, g_ptr_array_steal_index(ct->members, 0));
+    CU_ASSERT_FALSE(config_equal(cfg, copy));
+    config_free(copy);
+
+    copy = config_clone(cfg);
+    CU_ASSERT_TRUE(config_team_set_disabled(config_find_team(copy, "bond0"),
+                                            "eth10", true, NULL));
+    CU_ASSERT_FALSE(config_equal(cfg, copy));
+    config_free(copy);
+
+    copy = config_clone(cfg);
+    set_ok(config_find_port(copy, "vnet0"), "uplink", "eth10");
+    CU_ASSERT_FALSE(config_equal(cfg, copy));
+    config_free(copy);
+
+    copy = config_clone(cfg);
+    set_ok(config_find_port(copy, "vnet0"), "uplink", "none");
+    CU_ASSERT_FALSE(config_equal(cfg, copy));
+    CU_ASSERT_FALSE(config_equal(copy, cfg));
+    config_free(copy);
+
+    copy = config_clone(cfg);
+    CU_ASSERT_TRUE(config_del_team(copy, "bond1"));
+    CU_ASSERT_FALSE(config_equal(cfg, copy));
+    config_free(copy);
+    config_free(cfg);
+}
+
+static void
+test_team_enum_names(void)
+{
+    enum config_team_policy policy;
+    enum config_team_hash_fields fields;
+    enum config_team_mode mode;
+
+    CU_ASSERT_STRING_EQUAL(config_team_policy_to_string(CONFIG_TEAM_SRC_PORT),
+                           "src-port");
+    CU_ASSERT_STRING_EQUAL(config_team_policy_to_string(CONFIG_TEAM_SRC_MAC),
+                           "src-mac");
+    CU_ASSERT_STRING_EQUAL(config_team_policy_to_string(CONFIG_TEAM_HASH),
+                           "hash");
+    CU_ASSERT_STRING_EQUAL(
+        config_team_policy_to_string(CONFIG_TEAM_ACTIVE_BACKUP),
+        "active-backup");
+    CU_ASSERT_TRUE(config_team_policy_from_string("active-backup", &policy));
+    CU_ASSERT_EQUAL(policy, CONFIG_TEAM_ACTIVE_BACKUP);
+    CU_ASSERT_TRUE(config_team_policy_from_string("src-mac", &policy));
+    CU_ASSERT_EQUAL(policy, CONFIG_TEAM_SRC_MAC);
+    CU_ASSERT_FALSE(config_team_policy_from_string("Hash", &policy));
+    CU_ASSERT_EQUAL(policy, CONFIG_TEAM_SRC_MAC);
+
+    CU_ASSERT_STRING_EQUAL(
+        config_team_hash_fields_to_string(CONFIG_TEAM_HASH_L2), "l2");
+    CU_ASSERT_STRING_EQUAL(
+        config_team_hash_fields_to_string(CONFIG_TEAM_HASH_L23), "l23");
+    CU_ASSERT_STRING_EQUAL(
+        config_team_hash_fields_to_string(CONFIG_TEAM_HASH_L34), "l34");
+    CU_ASSERT_TRUE(config_team_hash_fields_from_string("l23", &fields));
+    CU_ASSERT_EQUAL(fields, CONFIG_TEAM_HASH_L23);
+    CU_ASSERT_FALSE(config_team_hash_fields_from_string("l3", &fields));
+
+    CU_ASSERT_STRING_EQUAL(
+        config_team_mode_to_string(CONFIG_TEAM_SWITCH_INDEPENDENT),
+        "switch-independent");
+    CU_ASSERT_STRING_EQUAL(config_team_mode_to_string(CONFIG_TEAM_STATIC),
+                           "static");
+    CU_ASSERT_TRUE(config_team_mode_from_string("static", &mode));
+    CU_ASSERT_EQUAL(mode, CONFIG_TEAM_STATIC);
+    CU_ASSERT_FALSE(config_team_mode_from_string("lacp", &mode));
+}
+
+/* Each setting: limits accepted, one past refused with the range, and a
+ * refused value leaves the team as it was. */
+static void
+test_team_set(void)
+{
+    static char *members[] = { "eth1", "eth2", "eth3", NULL };
+    struct config *cfg = config_new();
+    struct config_team *t;
+
+    config_add_bridge(cfg, "br0", NULL);
+    t = add_team_ok(cfg, "br0", "bond0", members);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+
+    expect_team_set_error(t, "policy", "round-robin", "unknown policy "
+                          "\"round-robin\" (expected src-port, src-mac, "
+                          "hash or active-backup)");
+    expect_team_set_error(t, "hash-fields", "l3", "unknown hash-fields "
+                          "\"l3\" (expected l2, l23 or l34)");
+    expect_team_set_error(t, "mode", "lacp", "unknown mode \"lacp\" "
+                          "(expected switch-independent or static)");
+    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_SRC_PORT);
+    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L34);
+    CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_SWITCH_INDEPENDENT);
+    team_set_ok(t, "policy", "active-backup");
+    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_ACTIVE_BACKUP);
+    team_set_ok(t, "hash-fields", "l2");
+    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L2);
+    team_set_ok(t, "mode", "static");
+    CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_STATIC);
+
+    team_set_ok(t, "updelay", "600000");
+    CU_ASSERT_EQUAL(t->updelay, 600000);
+    expect_team_set_error(t, "updelay", "600001",
+                          "updelay 600001 is out of range (0-600000)");
+    expect_team_set_error(t, "updelay", "-1", "updelay \"-1\" is not a "
+                          "number (write 0-600000 ms)");
+    CU_ASSERT_EQUAL(t->updelay, 600000);
+    team_set_ok(t, "downdelay", "0");
+    expect_team_set_error(t, "downdelay", "1000000",
+                          "downdelay 1000000 is out of range (0-600000)");
+    CU_ASSERT_EQUAL(t->downdelay, 0);
+    team_set_ok(t, "announce-count", "100");
+    CU_ASSERT_EQUAL(t->announce_count, 100);
+    expect_team_set_error(t, "announce-count", "101", "announce-count 101 "
+                          "is out of range (0-100)");
+    team_set_ok(t, "announce-interval", "1");
+    CU_ASSERT_EQUAL(t->announce_interval, 1);
+    expect_team_set_error(t, "announce-interval", "0", "announce-interval "
+                          "0 is out of range (1-60000)");
+    expect_team_set_error(t, "announce-interval", "60001",
+                          "announce-interval 60001 is out of range "
+                          "(1-60000)");
+    CU_ASSERT_EQUAL(t->announce_interval, 1);
+    team_set_ok(t, "rebalance", "86400");
+    CU_ASSERT_EQUAL(t->rebalance, 86400);
+    expect_team_set_error(t, "rebalance", "86401", "rebalance 86401 is out "
+                          "of range (0-86400)");
+    expect_team_set_error(t, "rebalance", "off", "rebalance \"off\" is not "
+                          "a number (write 0-86400 seconds, 0 = off)");
+    team_set_ok(t, "probe-interval", "60000");
+    CU_ASSERT_EQUAL(t->probe_interval, 60000);
+    expect_team_set_error(t, "probe-interval", "9", "probe-interval 9 is "
+                          "out of range (10-60000)");
+    CU_ASSERT_EQUAL(t->probe_interval, 60000);
+
+    team_set_ok(t, "failback", "no");
+    CU_ASSERT_FALSE(t->failback);
+    expect_team_set_error(t, "failback", "true", "failback \"true\" is not "
+                          "yes or no");
+    CU_ASSERT_FALSE(t->failback);
+    team_set_ok(t, "announce", "no");
+    CU_ASSERT_FALSE(t->announce);
+    team_set_ok(t, "announce", "yes");
+    CU_ASSERT_TRUE(t->announce);
+
+    /* Probes. */
+    team_set_ok(t, "probe", "arp:198.19.255.254");
+    CU_ASSERT_EQUAL(t->probe_ip, htonl(0xc613fffe));
+    expect_team_set_error(t, "probe", "arp:198.18.0", "probe address "
+                          "\"198.18.0\" is not an IPv4 address (write "
+                          "arp:IPV4ADDR, e.g. arp:198.18.0.1, or none)");
+    expect_team_set_error(t, "probe", "arp:198.18.0.256", "probe address "
+                          "\"198.18.0.256\" is not an IPv4 address (write "
+                          "arp:IPV4ADDR, e.g. arp:198.18.0.1, or none)");
+    expect_team_set_error(t, "probe", "arp:", "probe address \"\" is not "
+                          "an IPv4 address (write arp:IPV4ADDR, e.g. "
+                          "arp:198.18.0.1, or none)");
+    expect_team_set_error(t, "probe", "arp:2001:db8::1", "probe address "
+                          "\"2001:db8::1\" is not an IPv4 address (write "
+                          "arp:IPV4ADDR, e.g. arp:198.18.0.1, or none)");
+    expect_team_set_error(t, "probe", "198.18.0.1", "probe \"198.18.0.1\" "
+                          "is not valid (write arp:IPV4ADDR, e.g. "
+                          "arp:198.18.0.1, or none)");
+    expect_team_set_error(t, "probe", "arp:224.0.0.1", "probe address "
+                          "224.0.0.1 is not a unicast host address (write "
+                          "arp:IPV4ADDR, e.g. arp:198.18.0.1, or none)");
+    expect_team_set_error(t, "probe", "arp:255.255.255.255", "probe "
+                          "address 255.255.255.255 is not a unicast host "
+                          "address (write arp:IPV4ADDR, e.g. "
+                          "arp:198.18.0.1, or none)");
+    expect_team_set_error(t, "probe", "arp:0.0.0.0", "probe address "
+                          "0.0.0.0 is not a unicast host address (write "
+                          "arp:IPV4ADDR, e.g. arp:198.18.0.1, or none)");
+    expect_team_set_error(t, "probe", "arp:127.0.0.1", "probe address "
+                          "127.0.0.1 is not a unicast host address (write "
+                          "arp:IPV4ADDR, e.g. arp:198.18.0.1, or none)");
+    CU_ASSERT_EQUAL(t->probe_ip, htonl(0xc613fffe));
+    team_set_ok(t, "probe", "none");
+    CU_ASSERT_EQUAL(t->probe_ip, 0);
+
+    /* disabled replaces the whole set; a bad list changes nothing. */
+    team_set_ok(t, "disabled", "eth3,eth1");
+    CU_ASSERT_TRUE(member_disabled(t, "eth1"));
+    CU_ASSERT_FALSE(member_disabled(t, "eth2"));
+    CU_ASSERT_TRUE(member_disabled(t, "eth3"));
+    expect_team_set_error(t, "disabled", "eth2,eth9",
+                          "eth9 is not a member of team bond0");
+    expect_team_set_error(t, "disabled", "eth2,", "member name is empty "
+                          "(give 1-15 characters from A-Z, a-z, 0-9, '_', "
+                          "'.' and '-')");
+    expect_team_set_error(t, "disabled", "", "disabled \"\" lists no "
+                          "device (write e.g. eth1,eth2)");
+    CU_ASSERT_TRUE(member_disabled(t, "eth1"));
+    CU_ASSERT_FALSE(member_disabled(t, "eth2"));
+    team_set_ok(t, "disabled", "eth2");
+    CU_ASSERT_FALSE(member_disabled(t, "eth1"));
+    CU_ASSERT_TRUE(member_disabled(t, "eth2"));
+    CU_ASSERT_FALSE(member_disabled(t, "eth3"));
+    team_set_ok(t, "disabled", "none");
+    CU_ASSERT_FALSE(member_disabled(t, "eth2"));
+
+    /* VLAN keys are the port's. */
+    team_set_ok(t, "native", "7");
+    CU_ASSERT_FALSE(config_team_validate(t, NULL));
+    team_set_ok(t, "trunks", "all");
+    CU_ASSERT_TRUE(config_team_validate(t, NULL));
+    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_TRUE(config_port_has_vlan(&t->port, 4094));
+    CU_ASSERT_TRUE(config_port_has_vlan(&t->port, 7));
+    team_set_ok(t, "vlan", "30");
+    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_ACCESS);
+    CU_ASSERT_EQUAL(t->port.native, 0);
+    expect_team_set_error(t, "trunks", "1-4095", "vlan 4095 is out of "
+                          "range (1-4094)");
+    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_ACCESS);
+
+    /* Not settings. */
+    expect_team_set_error(t, "uplink", "eth1", "unknown team setting "
+                          "\"uplink\" (expected policy, hash-fields, mode, "
+                          "updelay, downdelay, failback, announce, "
+                          "announce-count, announce-interval, rebalance, "
+                          "probe, probe-interval, disabled, vlan, trunks or "
+                          "native)");
+    expect_team_set_error(t, "members", "eth1", "members is not a setting "
+                          "(add and remove members one at a time)");
+    expect_team_set_error(t, "bridge", "br1", "bridge is not a setting (a "
+                          "team stays on its bridge: delete the team and "
+                          "add it to the other one)");
+    CU_ASSERT_PTR_NULL(t->port.uplink);
+    CU_ASSERT_EQUAL(t->members->len, 3);
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    config_free(cfg);
+}
+
+/* Errors in a [team] group name the group and key. */
+static void
+test_team_load_errors(void)
+{
+#define BR "[bridge br0]\n"
+#define TEAM "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n"
+    expect_load_error(BR TEAM "policy=round-robin\n",
+                      SOURCE ": [team bond0] policy: unknown policy "
+                      "\"round-robin\" (expected src-port, src-mac, hash or "
+                      "active-backup)");
+    expect_load_error(BR TEAM "hash-fields=l4\n",
+                      SOURCE ": [team bond0] hash-fields: unknown "
+                      "hash-fields \"l4\" (expected l2, l23 or l34)");
+    expect_load_error(BR TEAM "mode=lacp\n",
+                      SOURCE ": [team bond0] mode: unknown mode \"lacp\" "
+                      "(expected switch-independent or static)");
+    expect_load_error(BR TEAM "updelay=600001\n",
+                      SOURCE ": [team bond0] updelay: updelay 600001 is out "
+                      "of range (0-600000)");
+    expect_load_error(BR TEAM "downdelay=700000\n",
+                      SOURCE ": [team bond0] downdelay: downdelay 700000 is "
+                      "out of range (0-600000)");
+    expect_load_error(BR TEAM "updelay=1s\n",
+                      SOURCE ": [team bond0] updelay: updelay \"1s\" is not "
+                      "a number (write 0-600000 ms)");
+    expect_load_error(BR TEAM "announce-count=101\n",
+                      SOURCE ": [team bond0] announce-count: announce-count "
+                      "101 is out of range (0-100)");
+    expect_load_error(BR TEAM "announce-interval=0\n",
+                      SOURCE ": [team bond0] announce-interval: "
+                      "announce-interval 0 is out of range (1-60000)");
+    expect_load_error(BR TEAM "rebalance=86401\n",
+                      SOURCE ": [team bond0] rebalance: rebalance 86401 is "
+                      "out of range (0-86400)");
+    expect_load_error(BR TEAM "probe-interval=60001\n",
+                      SOURCE ": [team bond0] probe-interval: probe-interval "
+                      "60001 is out of range (10-60000)");
+    expect_load_error(BR TEAM "failback=maybe\n",
+                      SOURCE ": [team bond0] failback: failback \"maybe\" is "
+                      "not yes or no");
+    expect_load_error(BR TEAM "announce=1\n",
+                      SOURCE ": [team bond0] announce: announce \"1\" is not "
+                      "yes or no");
+    expect_load_error(BR TEAM "probe=arp:198.18.0.300\n",
+                      SOURCE ": [team bond0] probe: probe address "
+                      "\"198.18.0.300\" is not an IPv4 address (write "
+                      "arp:IPV4ADDR, e.g. arp:198.18.0.1, or none)");
+    expect_load_error(BR TEAM "probe=ping:198.18.0.3\n",
+                      SOURCE ": [team bond0] probe: probe "
+                      "\"ping:198.18.0.3\" is not valid (write "
+                      "arp:IPV4ADDR, e.g. arp:198.18.0.1, or none)");
+    expect_load_error(BR TEAM "disabled=eth3\n",
+                      SOURCE ": [team bond0] disabled: eth3 is not a member "
+                      "of team bond0");
+    expect_load_error(BR TEAM "vlan=10\ntrunks=20\n",
+                      SOURCE ": [team bond0] vlan and trunks cannot both be "
+                      "set (vlan makes an access port, trunks a trunk)");
+    expect_load_error(BR TEAM "native=5\n",
+                      SOURCE ": [team bond0] native=5 needs trunks=LIST");
+    expect_load_error(BR TEAM "trunks=10,5000\n",
+                      SOURCE ": [team bond0] trunks: vlan 5000 is out of "
+                      "range (1-4094)");
+    expect_load_error(BR TEAM "uplink=eth1\n",
+                      SOURCE ": [team bond0] unknown key \"uplink\" "
+                      "(expected bridge, members, policy, hash-fields, "
+                      "mode, updelay, downdelay, failback, announce, "
+                      "announce-count, announce-interval, rebalance, probe, "
+                      "probe-interval, disabled, vlan, trunks or native)");
+    expect_load_error(BR TEAM "policy=hash\npolicy=src-mac\n",
+                      SOURCE ": [team bond0] policy is given twice (each "
+                      "group and each key in it may appear only once)");
+    expect_load_error(BR "[team]\nbridge=br0\n",
+                      SOURCE ": [team] needs a name: [team NAME]");
+
+    /* Members. */
+    expect_load_error(BR "[team bond0]\nbridge=br0\n",
+                      SOURCE ": [team bond0] missing key \"members\" (write "
+                      "members=DEV,DEV..., the team's devices in failover "
+                      "order)");
+    expect_load_error(BR "[team bond0]\nmembers=eth1\n",
+                      SOURCE ": [team bond0] missing key \"bridge\" (write "
+                      "bridge=NAME, the bridge this team belongs to)");
+    expect_load_error(BR "[team bond0]\nbridge=br0\nmembers=\n",
+                      SOURCE ": [team bond0] members: members \"\" lists no "
+                      "device (write e.g. eth1,eth2)");
+    expect_load_error(BR "[team bond0]\nbridge=br0\nmembers=eth1,,eth2\n",
+                      SOURCE ": [team bond0] members: member name is empty "
+                      "(give 1-15 characters from A-Z, a-z, 0-9, '_', '.' "
+                      "and '-')");
+    expect_load_error(BR "[team bond0]\nbridge=br0\nmembers=eth1, eth2\n",
+                      SOURCE ": [team bond0] members: member name \" eth2\" "
+                      "contains ' ' (use only A-Z, a-z, 0-9, '_', '.' and "
+                      "'-')");
+    expect_load_error(BR "[team bond0]\nbridge=br0\nmembers=eth1,eth2,eth1\n",
+                      SOURCE ": [team bond0] eth1 is listed twice in "
+                      "members");
+    expect_load_error(BR "[team bond0]\nbridge=br0\nmembers=eth1,bond0\n",
+                      SOURCE ": [team bond0] bond0 is the team's own name (a "
+                      "team and a team member cannot share a name)");
+    expect_load_error(BR "[team bond0]\nbridge=br0\nmembers=e0,e1,e2,e3,e4,"
+                      "e5,e6,e7,e8,e9,e10,e11,e12,e13,e14,e15,e16\n",
+                      SOURCE ": [team bond0] 17 members is too many (at "
+                      "most 16)");
+    expect_load_error(BR "[team bond0!]\nbridge=br0\nmembers=eth1\n",
+                      SOURCE ": [team bond0!] team name \"bond0!\" contains "
+                      "'!' (use only A-Z, a-z, 0-9, '_', '.' and '-')");
+#undef TEAM
+#undef BR
+}
+
+/* Names are shared by bridges, ports, teams and members. */
+static void
+test_team_references(void)
+{
+    /* One member in two teams, or a port. */
+    expect_load_error("[bridge br0]\n[port eth1]\nbridge=br0\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n",
+                      SOURCE ": team bond0: eth1 is already a port of bridge "
+                      "br0");
+    expect_load_error("[bridge br0]\n[bridge br1]\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n"
+                      "[team bond1]\nbridge=br1\nmembers=eth3,eth2\n",
+                      SOURCE ": team bond1: eth2 is already a member of team "
+                      "bond0");
+    /* A member named like a bridge or a team (defined before or after). */
+    expect_load_error("[bridge br0]\n[bridge eth2]\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n",
+                      SOURCE ": team bond0: eth2 is a bridge (a bridge and a "
+                      "team member cannot share a name)");
+    expect_load_error("[bridge br0]\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1,bond1\n"
+                      "[team bond1]\nbridge=br0\nmembers=eth3\n",
+                      SOURCE ": team bond0: bond1 is already a team of bridge "
+                      "br0 (a team and a team member cannot share a name)");
+    /* A team named like a bridge or a port. */
+    expect_load_error("[bridge br0]\n[team br0]\nbridge=br0\nmembers=eth1\n",
+                      SOURCE ": br0 is both a bridge and a team (rename "
+                      "one)");
+    expect_load_error("[bridge br0]\n[port vnet0]\nbridge=br0\n"
+                      "[team vnet0]\nbridge=br0\nmembers=eth1\n",
+                      SOURCE ": vnet0 is both a port and a team (rename "
+                      "one)");
+    expect_load_error("[bridge br0]\n[team bond0]\nbridge=br9\n"
+                      "members=eth1\n",
+                      SOURCE ": team bond0: bridge br9 does not exist");
+
+    /* Uplinks. */
+    expect_load_error("[bridge br0]\n[port vnet0]\nbridge=br0\n"
+                      "uplink=eth9\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n",
+                      SOURCE ": port vnet0: uplink eth9 is not a member of a "
+                      "team on bridge br0");
+    expect_load_error("[bridge br0]\n[bridge br1]\n[port vnet0]\n"
+                      "bridge=br0\nuplink=eth3\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n"
+                      "[team bond1]\nbridge=br1\nmembers=eth3\n",
+                      SOURCE ": port vnet0: uplink eth3 is a member of team "
+                      "bond1 on bridge br1, not br0");
+    /* The team itself is not a member. */
+    expect_load_error("[bridge br0]\n[port vnet0]\nbridge=br0\n"
+                      "uplink=bond0\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n",
+                      SOURCE ": port vnet0: uplink bond0 is not a member of a "
+                      "team on bridge br0");
+    expect_load_error("[bridge br0]\n[port vnet0]\nbridge=br0\n"
+                      "uplink=eth/1\n",
+                      SOURCE ": [port vnet0] uplink: uplink name \"eth/1\" "
+                      "contains '/' (use only A-Z, a-z, 0-9, '_', '.' and "
+                      "'-')");
+
+    /* Static entries behind a team, not behind its members. */
+    expect_load_error("[bridge br0]\n[bridge br1]\n"
+                      "[team bond0]\nbridge=br1\nmembers=eth1\n"
+                      "[fdb br0 02:00:00:00:00:01]\nport=bond0\n",
+                      SOURCE ": fdb br0 02:00:00:00:00:01 vlan 0: team bond0 "
+                      "is on bridge br1, not br0");
+    expect_load_error("[bridge br0]\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1\ntrunks=10\n"
+                      "[fdb br0 02:00:00:00:00:01]\nvlan=20\nport=bond0\n",
+                      SOURCE ": fdb br0 02:00:00:00:00:01 vlan 20: team "
+                      "bond0 does not carry vlan 20 (trunk trunks=10)");
+    expect_load_error("[bridge br0]\n"
+                      "[team bond0]\nbridge=br0\nmembers=eth1\n"
+                      "[fdb br0 02:00:00:00:00:01]\nport=eth1\n",
+                      SOURCE ": fdb br0 02:00:00:00:00:01 vlan 0: eth1 is a "
+                      "member of team bond0 (write port=bond0)");
+}
+
+/* The same checks through the API, on values set behind its back. */
+static void
+test_team_validate_api(void)
+{
+    struct config *cfg = build_team_sample();
+    struct config_team *t = config_find_team(cfg, "bond0");
+    struct config_team_member *m;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    t->updelay = 700000;
+    expect_invalid(cfg, "team bond0: updelay 700000 is out of range "
+                   "(0-600000)");
+    t->updelay = 0;
+    t->probe_interval = 5;
+    expect_invalid(cfg, "team bond0: probe-interval 5 is out of range "
+                   "(10-60000)");
+    t->probe_interval = 10;
+    t->probe_ip = htonl(0xe0000005);
+    expect_invalid(cfg, "team bond0: probe address 224.0.0.5 is not a "
+                   "unicast host address (write arp:IPV4ADDR, e.g. "
+                   "arp:198.18.0.1, or none)");
+    t->probe_ip = 0;
+    t->policy = 4;
+    expect_invalid(cfg, "team bond0: unknown policy, hash-fields or mode "
+                   "(4, 1, 1)");
+    t->policy = CONFIG_TEAM_HASH;
+    t->port.uplink = g_strdup("eth10");
+    expect_invalid(cfg, "team bond0: uplink=eth10 is a port setting (a "
+                   "team has no uplink)");
+    g_clear_pointer(&t->port.uplink, g_free);
+    m = config_team_find_member(t, "eth12");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    g_free(m->name);
+    m->name = g_strdup("eth20");
+    expect_invalid(cfg, "team bond1: eth20 is already a member of team "
+                   "bond0");
+    g_free(m->name);
+    m->name = g_strdup("vnet1");
+    expect_invalid(cfg, "team bond0: vnet1 is already a port of bridge br0");
+    g_free(m->name);
+    m->name = g_strdup("eth12");
+    g_ptr_array_set_size(t->members, 0);
+    expect_invalid(cfg, "team bond0: a team needs at least one member");
+    config_free(cfg);
+
+    /* An uplink set through the API is checked against the teams. */
+    cfg = build_team_sample();
+    set_ok(config_find_port(cfg, "vnet1"), "uplink", "eth20");
+    expect_invalid(cfg, "port vnet1: uplink eth20 is a member of team bond1 "
+                   "on bridge br1, not br0");
+    set_ok(config_find_port(cfg, "vnet1"), "uplink", "eth12");
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    config_free(cfg);
+
+    cfg = build_team_sample();
+    config_add_fdb(cfg, "br1", 0, MAC3, "bond1");
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    config_add_fdb(cfg, "br1", 5, (uint8_t[]) { 2, 0, 0, 0, 0, 4 },
+                   "bond0");
+    expect_invalid(cfg, "fdb br1 02:00:00:00:00:04 vlan 5: team bond0 is on "
+                   "bridge br0, not br1");
+    config_free(cfg);
+}
+
+static void
+test_team_add_errors(void)
+{
+    static char *ok[] = { "eth30", "eth31", NULL };
+    static char *port[] = { "eth30", "vnet1", NULL };
+    static char *member[] = { "eth30", "eth11", NULL };
+    static char *twice[] = { "eth30", "eth31", "eth30", NULL };
+    static char *own[] = { "eth30", "bond9", NULL };
+    static char *bridge[] = { "br1", NULL };
+    static char *team[] = { "bond1", NULL };
+    static char *bad[] = { "eth30", "a:b", NULL };
+    static char *none[] = { NULL };
+    struct config *cfg = build_team_sample();
+    struct config *before = config_clone(cfg);
+    GError *error = NULL;
+
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", port, &error));
+    expect_error(&error, "vnet1 is already a port of bridge br0");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", member, &error));
+    expect_error(&error, "eth11 is already a member of team bond0");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", twice, &error));
+    expect_error(&error, "eth30 is listed twice in members");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", own, &error));
+    expect_error(&error, "bond9 is the team's own name (a team and a team "
+                 "member cannot share a name)");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", bridge, &error));
+    expect_error(&error, "br1 is a bridge (a bridge and a team member "
+                 "cannot share a name)");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", team, &error));
+    expect_error(&error, "bond1 is already a team of bridge br1 (a team and "
+                 "a team member cannot share a name)");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", bad, &error));
+    expect_error(&error, "member name \"a:b\" contains ':' (use only A-Z, "
+                 "a-z, 0-9, '_', '.' and '-')");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", none, &error));
+    expect_error(&error, "a team needs at least one member");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", NULL, &error));
+    expect_error(&error, "a team needs at least one member");
+
+    /* The team's own name. */
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br9", "bond9", ok, &error));
+    expect_error(&error, "bridge br9 does not exist");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond1", ok, &error));
+    expect_error(&error, "team bond1 already exists");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "br1", ok, &error));
+    expect_error(&error, "br1 is a bridge (a bridge and a team cannot share "
+                 "a name)");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "vnet2", ok, &error));
+    expect_error(&error, "vnet2 is already a port of bridge br1 (a team and "
+                 "a port cannot share a name)");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "eth20", ok, &error));
+    expect_error(&error, "eth20 is already a member of team bond1 (a team "
+                 "and a team member cannot share a name)");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "", ok, &error));
+    expect_error(&error, "team name is empty (give 1-15 characters from "
+                 "A-Z, a-z, 0-9, '_', '.' and '-')");
+
+    /* Bridges and ports cannot take a team's or a member's name either. */
+    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br0", "eth10", &error));
+    expect_error(&error, "eth10 is already a member of team bond0");
+    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br1", "bond0", &error));
+    expect_error(&error, "bond0 is already a team of bridge br0 (a team and "
+                 "a port cannot share a name)");
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "bond1", &error));
+    expect_error(&error, "bond1 is already a team of bridge br1 (a bridge "
+                 "and a team cannot share a name)");
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "eth12", &error));
+    expect_error(&error, "eth12 is already a member of team bond0 (a bridge "
+                 "and a team member cannot share a name)");
+
+    /* Nothing was left behind; then a good one goes in at the end. */
+    CU_ASSERT_TRUE(config_equal(cfg, before));
+    CU_ASSERT_PTR_NOT_NULL(add_team_ok(cfg, "br0", "bond9", ok));
+    CU_ASSERT_EQUAL(cfg->teams->len, 3);
+    CU_ASSERT_STRING_EQUAL(((struct config_team *)
+                            g_ptr_array_index(cfg->teams, 2))->port.name,
+                           "bond9");
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    config_free(before);
+    config_free(cfg);
+}
+
+static void
+test_team_members(void)
+{
+    struct config *cfg = build_team_sample();
+    struct config_team *t0 = config_find_team(cfg, "bond0");
+    struct config_team *t1 = config_find_team(cfg, "bond1");
+    struct config_team_member *m;
+    GError *error = NULL;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
+
+    /* Adding: to the end of the failover order, enabled. */
+    CU_ASSERT_TRUE(config_team_add_member(cfg, t1, "eth21", &error));
+    CU_ASSERT_PTR_NULL(error);
+    g_clear_error(&error);
+    CU_ASSERT_EQUAL_FATAL(t1->members->len, 2);
+    m = g_ptr_array_index(t1->members, 1);
+    CU_ASSERT_STRING_EQUAL(m->name, "eth21");
+    CU_ASSERT_FALSE(m->disabled);
+    CU_ASSERT_PTR_EQUAL(config_find_team_of_member(cfg, "eth21"), t1);
+    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "eth21", &error));
+    expect_error(&error, "eth21 is already a member of team bond1");
+    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "eth10", &error));
+    expect_error(&error, "eth10 is already a member of team bond0");
+    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "vnet0", &error));
+    expect_error(&error, "vnet0 is already a port of bridge br0");
+    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "bond1", &error));
+    expect_error(&error, "bond1 is the team's own name (a team and a team "
+                 "member cannot share a name)");
+    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "bond0", &error));
+    expect_error(&error, "bond0 is already a team of bridge br0 (a team and "
+                 "a team member cannot share a name)");
+    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "eth 1", &error));
+    expect_error(&error, "member name \"eth 1\" contains ' ' (use only A-Z, "
+                 "a-z, 0-9, '_', '.' and '-')");
+    for (int i = 2; i < CONFIG_TEAM_MEMBERS_MAX; i++) {
+        char name[16];
+
+        snprintf(name, sizeof name, "x%d", i);
+        CU_ASSERT_TRUE(config_team_add_member(cfg, t1, name, NULL));
+    }
+    CU_ASSERT_EQUAL(t1->members->len, CONFIG_TEAM_MEMBERS_MAX);
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "x99", &error));
+    expect_error(&error, "team bond1 already has 16 members (at most 16)");
+
+    /* Disabling. */
+    CU_ASSERT_TRUE(config_team_set_disabled(t0, "eth10", true, NULL));
+    CU_ASSERT_TRUE(member_disabled(t0, "eth10"));
+    CU_ASSERT_TRUE(config_team_set_disabled(t0, "eth12", false, NULL));
+    CU_ASSERT_FALSE(member_disabled(t0, "eth12"));
+    CU_ASSERT_FALSE(config_team_set_disabled(t0, "eth20", true, &error));
+    expect_error(&error, "eth20 is not a member of team bond0");
+
+    /* Removing a member clears the uplinks of its bridge that named it. */
+    CU_ASSERT_FALSE(config_team_del_member(cfg, t0, "eth20", &error));
+    expect_error(&error, "eth20 is not a member of team bond0");
+    CU_ASSERT_TRUE(config_team_del_member(cfg, t0, "eth10", NULL));
+    CU_ASSERT_STRING_EQUAL(config_find_port(cfg, "vnet0")->uplink, "eth11");
+    CU_ASSERT_TRUE(config_team_del_member(cfg, t0, "eth11", NULL));
+    CU_ASSERT_PTR_NULL(config_find_port(cfg, "vnet0")->uplink);
+    CU_ASSERT_STRING_EQUAL(config_find_port(cfg, "vnet2")->uplink, "eth20");
+    CU_ASSERT_PTR_NULL(config_find_team_of_member(cfg, "eth11"));
+    CU_ASSERT_EQUAL_FATAL(t0->members->len, 1);
+    CU_ASSERT_FALSE(config_team_del_member(cfg, t0, "eth12", &error));
+    expect_error(&error, "team bond0 needs at least one member; use "
+                 "del-team");
+    CU_ASSERT_EQUAL(t0->members->len, 1);
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    /* The device is free again. */
+    CU_ASSERT_PTR_NOT_NULL(config_add_port(cfg, "br0", "eth11", NULL));
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    config_free(cfg);
+}
+
+static void
+test_del_team(void)
+{
+    struct config *cfg = build_team_sample();
+    struct config_port *p;
+
+    /* vnet1 on br0 names a bond0 member, vnet2 on br1 a bond1 one. */
+    set_ok(config_find_port(cfg, "vnet1"), "uplink", "eth12");
+    config_add_fdb(cfg, "br1", 0, MAC3, "bond1");
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+
+    CU_ASSERT_FALSE(config_del_team(cfg, "bond9"));
+    CU_ASSERT_FALSE(config_del_team(cfg, "eth10"));
+    CU_ASSERT_TRUE(config_del_team(cfg, "bond0"));
+    CU_ASSERT_PTR_NULL(config_find_team(cfg, "bond0"));
+    CU_ASSERT_PTR_NULL(config_find_team_of_member(cfg, "eth10"));
+    CU_ASSERT_EQUAL(cfg->teams->len, 1);
+    CU_ASSERT_PTR_NULL(config_find_port(cfg, "vnet0")->uplink);
+    CU_ASSERT_PTR_NULL(config_find_port(cfg, "vnet1")->uplink);
+    p = config_find_port(cfg, "vnet2");
+    CU_ASSERT_STRING_EQUAL(p->uplink, "eth20");
+    /* Its static entries went with it; the others stay. */
+    CU_ASSERT_PTR_NULL(config_find_fdb(cfg, "br0", 20, MAC2));
+    CU_ASSERT_PTR_NOT_NULL(config_find_fdb(cfg, "br0", 10, MAC1));
+    CU_ASSERT_PTR_NOT_NULL(config_find_fdb(cfg, "br1", 0, MAC3));
+    CU_ASSERT_EQUAL(cfg->fdbs->len, 2);
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_FALSE(config_del_team(cfg, "bond0"));
+    /* Its name and members are free again. */
+    CU_ASSERT_PTR_NOT_NULL(config_add_port(cfg, "br0", "eth10", NULL));
+    CU_ASSERT_PTR_NOT_NULL(config_add_bridge(cfg, "bond0", NULL));
+    config_free(cfg);
+}
+
+static void
+test_del_bridge_teams(void)
+{
+    struct config *cfg = build_team_sample();
+
+    CU_ASSERT_TRUE(config_del_bridge(cfg, "br0"));
+    CU_ASSERT_EQUAL(cfg->teams->len, 1);
+    CU_ASSERT_PTR_NULL(config_find_team(cfg, "bond0"));
+    CU_ASSERT_PTR_NOT_NULL(config_find_team(cfg, "bond1"));
+    CU_ASSERT_EQUAL(cfg->ports->len, 1);
+    CU_ASSERT_STRING_EQUAL(config_find_port(cfg, "vnet2")->uplink, "eth20");
+    CU_ASSERT_EQUAL(cfg->fdbs->len, 0);
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+
+    CU_ASSERT_TRUE(config_del_bridge(cfg, "br1"));
+    CU_ASSERT_EQUAL(cfg->teams->len, 0);
+    CU_ASSERT_EQUAL(cfg->ports->len, 0);
+    CU_ASSERT_EQUAL(cfg->bridges->len, 0);
+    config_free(cfg);
+}
+
+static void
+test_port_uplink(void)
+{
+    struct config *cfg = build_team_sample();
+    struct config_port *p = config_find_port(cfg, "vnet1");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_PTR_NULL(p->uplink);
+    set_ok(p, "uplink", "eth10");
+    CU_ASSERT_STRING_EQUAL(p->uplink, "eth10");
+    expect_port_set_error(p, "uplink", "", "uplink name is empty (give 1-15 "
+                          "characters from A-Z, a-z, 0-9, '_', '.' and "
+                          "'-')");
+    expect_port_set_error(p, "uplink", "sixteen-chars-xx", "uplink name "
+                          "\"sixteen-chars-xx\" is too long (16 characters, "
+                          "at most 15)");
+    CU_ASSERT_STRING_EQUAL(p->uplink, "eth10");
+    /* A disabled member may be preferred: it is used when enabled. */
+    set_ok(p, "uplink", "eth12");
+    port_valid(p);
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    set_ok(p, "uplink", "none");
+    CU_ASSERT_PTR_NULL(p->uplink);
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+
+    /* An uplink without a team on the bridge. */
+    set_ok(p, "uplink", "eth1");
+    expect_invalid(cfg, "port vnet1: uplink eth1 is not a member of a team "
+                   "on bridge br0");
+    config_free(cfg);
+}
+
+static void
+test_team_save_load(void)
+{
+    struct config *cfg = build_team_sample();
+    struct config *back;
+    GError *error = NULL;
+    char *dir = make_temp_dir();
+    char *path, *contents;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    path = g_build_filename(dir, "vswitchd.conf", NULL);
+    CU_ASSERT_TRUE(config_save(cfg, path, &error));
+    g_clear_error(&error);
+    CU_ASSERT_TRUE(g_file_get_contents(path, &contents, NULL, NULL));
+    CU_ASSERT_STRING_EQUAL(contents, TEAM_TEXT);
+    g_free(contents);
+    back = config_load(path, &error);
+    CU_ASSERT_PTR_NULL(error);
+    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_TRUE(config_equal(cfg, back));
+    config_free(back);
+
+    /* A team that would not load again is not written. */
+    set_ok(config_find_port(cfg, "vnet1"), "uplink", "eth20");
+    CU_ASSERT_FALSE(config_save(cfg, path, &error));
+    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
+    CU_ASSERT(error && g_str_has_suffix(error->message, "port vnet1: uplink "
+                                        "eth20 is a member of team bond1 on "
+                                        "bridge br1, not br0"));
+    g_clear_error(&error);
+    CU_ASSERT_TRUE(g_file_get_contents(path, &contents, NULL, NULL));
+    CU_ASSERT_STRING_EQUAL(contents, TEAM_TEXT);
+    g_free(contents);
+
+    config_free(cfg);
+    remove_tree(dir);
+    g_free(path);
+    g_free(dir);
+}
+
 static const CU_TestInfo tests[] = {
     { "defaults", test_defaults },
     { "round trip", test_round_trip },
@@ -1120,6 +2309,21 @@ static const CU_TestInfo tests[] = {
     { "save and load", test_save_load },
     { "i/o errors", test_io_errors },
     { "file errors name the file", test_load_file_error_names_file },
+    { "team defaults", test_team_defaults },
+    { "team round trip", test_team_round_trip },
+    { "team keys in any order", test_team_key_order },
+    { "team clone and equal", test_team_clone_equal },
+    { "team enum names", test_team_enum_names },
+    { "team set", test_team_set },
+    { "team load errors", test_team_load_errors },
+    { "team references", test_team_references },
+    { "team validate through the API", test_team_validate_api },
+    { "add team errors", test_team_add_errors },
+    { "team members", test_team_members },
+    { "del team", test_del_team },
+    { "del bridge with teams", test_del_bridge_teams },
+    { "port uplink", test_port_uplink },
+    { "team save and load", test_team_save_load },
     CU_TEST_INFO_NULL,
 };
 
