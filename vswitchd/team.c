@@ -952,7 +952,10 @@ team_link_event(const struct netlink_link_event *ev)
                     datapath_team_member_detach(dp, t->dp, slot);
                 }
                 member_try_attach(t, slot);
-                m->carrier = ev->carrier;
+                /* Events queue up (our own "set up" makes several): take
+                 * the device's state now, so a stale one cannot flap the
+                 * member. */
+                m->carrier = netdev_packet_carrier(m->name);
             } else {
                 continue;
             }
