@@ -1,0 +1,453 @@
+#include <autoconf.h>
+#include "mac-table.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "rcu.h"
+#include "util.h"
+
+/* Why the control thread sizes the bucket array itself, instead of passing
+ * CDS_LFHT_AUTO_RESIZE: in liburcu (seen with 0.13), the lazy resize path
+ * queues its work item for the resize worker and only then sets the table's
+ * "resize initiated" flag; if the worker runs the (small, quick) resize in
+ * between, it clears the flag before the queuing thread sets it, the flag
+ * stays set for good, and the table never resizes again.  A 1M-entry table
+ * stuck at 256 buckets was seen in about one fill in forty, and lookups then
+ * walk chains thousands of entries long.  Growing synchronously with
+ * cds_lfht_resize() has no such race, and the control thread knows the
+ * count anyway.
+ *
+ * Growth keeps at most one entry per bucket, doubling the bucket array
+ * (16 bytes per bucket) when the count passes it: a grow links the new
+ * buckets in without waiting for a grace period, and its cost is amortized
+ * over the entries that caused it.  The array never shrinks, since that
+ * would make the control thread wait for grace periods; it is bounded by the
+ * table's size limit. */
+#define MAC_TABLE_MIN_BUCKETS 64
+
+struct mac_table {
+    struct cds_lfht *ht;          /* Owned; holds the 'struct mac_entry's. */
+    unsigned long n_buckets;      /* Size of 'ht'; control thread only. */
+    uint32_t basis;               /* Random hash basis, fixed at creation. */
+    unsigned int max_entries;     /* Size limit; control thread only. */
+    unsigned int aging_secs;      /* Aging time, 0 = never; control only. */
+    size_t n_entries;             /* Entries in 'ht'; control thread only. */
+    struct mac_table_stats stats; /* Counters; control thread only. */
+};
+
+/* The lookup key.  Exactly 8 bytes with no padding, so it can be hashed as
+ * raw bytes. */
+struct mac_key {
+    uint8_t mac[ETH_ADDR_LEN];    /* Ethernet address. */
+    uint16_t vlan;                /* VLAN ID. */
+};
+_Static_assert(sizeof(struct mac_key) == 8, "struct mac_key has padding");
+
+static void
+mac_key_init(struct mac_key *key, uint16_t vlan,
+             const uint8_t mac[ETH_ADDR_LEN])
+{
+    memcpy(key->mac, mac, ETH_ADDR_LEN);
+    key->vlan = vlan;
+}
+
+static uint32_t
+mac_table_hash(const struct mac_table *t, const struct mac_key *key)
+{
+    return hash_bytes(key, sizeof *key, t->basis);
+}
+
+static int
+mac_entry_match(struct cds_lfht_node *node, const void *key_)
+{
+    const struct mac_entry *e = CONTAINER_OF(node, struct mac_entry, node);
+    const struct mac_key *key = key_;
+
+    return e->vlan == key->vlan && !memcmp(e->mac, key->mac, ETH_ADDR_LEN);
+}
+
+/* A fully built entry, not yet published. */
+static struct mac_entry *
+mac_entry_create(const struct mac_key *key, uint32_t port_no, bool is_static,
+                 uint32_t used)
+{
+    struct mac_entry *e = malloc(sizeof *e);
+
+    if (e) {
+        memset(e, 0, sizeof *e);
+        cds_lfht_node_init(&e->node);
+        memcpy(e->mac, key->mac, ETH_ADDR_LEN);
+        e->vlan = key->vlan;
+        e->port_no = port_no;
+        e->is_static = is_static;
+        e->used = used;
+    }
+    return e;
+}
+
+static void
+mac_entry_free_cb(struct rcu_head *head)
+{
+    free(CONTAINER_OF(head, struct mac_entry, rcu_head));
+}
+
+static uint32_t
+mac_table_random_basis(const struct mac_table *t)
+{
+    uint32_t basis;
+
+    if (getrandom(&basis, sizeof basis, GRND_NONBLOCK) == sizeof basis) {
+        return basis;
+    }
+    /* No entropy yet (early boot): still differ per table and per run. */
+    return hash_finish32((uint32_t) time_usec() ^ (uint32_t) (uintptr_t) t);
+}
+
+struct mac_table *
+mac_table_create(unsigned int max_entries, unsigned int aging_secs)
+{
+    struct mac_table *t = calloc(1, sizeof *t);
+
+    if (!t) {
+        return NULL;
+    }
+    t->ht = cds_lfht_new(MAC_TABLE_MIN_BUCKETS, MAC_TABLE_MIN_BUCKETS, 0, 0,
+                         NULL);
+    if (!t->ht) {
+        free(t);
+        return NULL;
+    }
+    t->n_buckets = MAC_TABLE_MIN_BUCKETS;
+    t->basis = mac_table_random_basis(t);
+    t->max_entries = max_entries;
+    t->aging_secs = aging_secs;
+    return t;
+}
+
+/* No other thread can reach the table (the caller's promise), and cds_lfht
+ * has no resize worker of its own here (see the comment at the top), so
+ * each entry can be freed as soon as it is unlinked: the iterator has
+ * already read the pointer to the next one. */
+void
+mac_table_destroy(struct mac_table *t)
+{
+    struct cds_lfht_iter iter;
+    struct mac_entry *e;
+
+    if (!t) {
+        return;
+    }
+
+    rcu_read_lock();
+    cds_lfht_for_each_entry (t->ht, &iter, e, node) {
+        if (!cds_lfht_del(t->ht, &e->node)) {
+            free(e);
+        }
+    }
+    rcu_read_unlock();
+
+    if (cds_lfht_destroy(t->ht, NULL)) {
+        /* Only possible if another thread broke the contract and added an
+         * entry meanwhile. */
+        abort();
+    }
+    free(t);
+}
+
+void
+mac_table_set_max(struct mac_table *t, unsigned int max_entries)
+{
+    /* Lowering the limit evicts nothing: it only stops learning until
+     * aging or flushes bring the count under it. */
+    t->max_entries = max_entries;
+}
+
+void
+mac_table_set_aging(struct mac_table *t, unsigned int aging_secs)
+{
+    t->aging_secs = aging_secs;
+}
+
+unsigned int
+mac_table_get_max(const struct mac_table *t)
+{
+    return t->max_entries;
+}
+
+unsigned int
+mac_table_get_aging(const struct mac_table *t)
+{
+    return t->aging_secs;
+}
+
+static struct mac_entry *
+mac_table_find__(const struct mac_table *t, const struct mac_key *key,
+                 uint32_t hash, struct cds_lfht_iter *iter)
+{
+    struct cds_lfht_node *node;
+
+    cds_lfht_lookup(t->ht, hash, mac_entry_match, key, iter);
+    node = cds_lfht_iter_get_node(iter);
+    return node ? CONTAINER_OF(node, struct mac_entry, node) : NULL;
+}
+
+struct mac_entry *
+mac_table_lookup_rcu(const struct mac_table *t, uint16_t vlan,
+                     const uint8_t mac[ETH_ADDR_LEN])
+{
+    struct cds_lfht_iter iter;
+    struct mac_key key;
+
+    assert(rcu_read_ongoing());
+    mac_key_init(&key, vlan, mac);
+    return mac_table_find__(t, &key, mac_table_hash(t, &key), &iter);
+}
+
+/* Publishes 'e', known not to be in the table.  In a read section. */
+static void
+mac_table_insert__(struct mac_table *t, struct mac_entry *e,
+                   const struct mac_key *key, uint32_t hash)
+{
+    struct cds_lfht_node *node;
+
+    node = cds_lfht_add_unique(t->ht, hash, mac_entry_match, key, &e->node);
+    if (node != &e->node) {
+        /* Only a second writer could have added the key since our lookup. */
+        abort();
+    }
+    t->n_entries++;
+}
+
+/* Doubles the bucket array until it has at least one bucket per entry.
+ * cds_lfht_resize() must not run inside a read section, so a caller that
+ * holds one gets its resize from a later call. */
+static void
+mac_table_grow(struct mac_table *t)
+{
+    unsigned long n = t->n_buckets;
+
+    if (n >= t->n_entries || rcu_read_ongoing()) {
+        return;
+    }
+    while (n < t->n_entries) {
+        n *= 2;
+    }
+    cds_lfht_resize(t->ht, n);
+    t->n_buckets = n;
+}
+
+/* Publishes 'new' in place of the entry at 'iter' and frees the old one after
+ * a grace period: readers see either the old entry or the new one, each
+ * consistent.  In a read section. */
+static void
+mac_table_replace__(struct mac_table *t, struct cds_lfht_iter *iter,
+                    struct mac_entry *new, const struct mac_key *key,
+                    uint32_t hash)
+{
+    struct mac_entry *old = CONTAINER_OF(cds_lfht_iter_get_node(iter),
+                                         struct mac_entry, node);
+
+    if (cds_lfht_replace(t->ht, iter, hash, mac_entry_match, key,
+                         &new->node)) {
+        /* Only a second writer could have removed 'old' since our lookup. */
+        abort();
+    }
+    call_rcu(&old->rcu_head, mac_entry_free_cb);
+}
+
+/* Unpublishes 'e' and frees it after a grace period.  In a read section. */
+static bool
+mac_table_remove__(struct mac_table *t, struct mac_entry *e)
+{
+    if (cds_lfht_del(t->ht, &e->node)) {
+        return false;
+    }
+    t->n_entries--;
+    call_rcu(&e->rcu_head, mac_entry_free_cb);
+    return true;
+}
+
+/* An allocation failure is reported as MAC_LEARN_FULL and counted in
+ * 'full_drops': either way the address is not learned (or not moved) and
+ * will be tried again with the next frame. */
+enum mac_learn_result
+mac_table_learn(struct mac_table *t, uint16_t vlan,
+                const uint8_t mac[ETH_ADDR_LEN], uint32_t port_no,
+                uint32_t now)
+{
+    enum mac_learn_result result;
+    struct cds_lfht_iter iter;
+    struct mac_entry *e, *new;
+    struct mac_key key;
+    uint32_t hash;
+
+    mac_key_init(&key, vlan, mac);
+    hash = mac_table_hash(t, &key);
+
+    rcu_read_lock();
+    e = mac_table_find__(t, &key, hash, &iter);
+    if (e && e->is_static) {
+        result = MAC_LEARN_STATIC;
+    } else if (e && e->port_no == port_no) {
+        mac_entry_touch_rcu(e, now);
+        result = MAC_LEARN_REFRESHED;
+    } else if (e) {
+        new = mac_entry_create(&key, port_no, false, now);
+        if (new) {
+            mac_table_replace__(t, &iter, new, &key, hash);
+            t->stats.moved++;
+            result = MAC_LEARN_MOVED;
+        } else {
+            t->stats.full_drops++;
+            result = MAC_LEARN_FULL;
+        }
+    } else if (t->n_entries >= t->max_entries
+               || !(new = mac_entry_create(&key, port_no, false, now))) {
+        t->stats.full_drops++;
+        result = MAC_LEARN_FULL;
+    } else {
+        mac_table_insert__(t, new, &key, hash);
+        t->stats.learned++;
+        result = MAC_LEARN_NEW;
+    }
+    rcu_read_unlock();
+
+    if (result == MAC_LEARN_NEW) {
+        mac_table_grow(t);
+    }
+    return result;
+}
+
+int
+mac_table_add_static(struct mac_table *t, uint16_t vlan,
+                     const uint8_t mac[ETH_ADDR_LEN], uint32_t port_no)
+{
+    struct cds_lfht_iter iter;
+    struct mac_entry *e, *new;
+    struct mac_key key;
+    uint32_t hash;
+    int error = 0;
+
+    mac_key_init(&key, vlan, mac);
+    hash = mac_table_hash(t, &key);
+
+    rcu_read_lock();
+    e = mac_table_find__(t, &key, hash, &iter);
+    if (e && e->is_static && e->port_no == port_no) {
+        /* Already exactly this. */
+    } else if (!e && t->n_entries >= t->max_entries) {
+        error = -ENOSPC;
+    } else if (!(new = mac_entry_create(&key, port_no, true, time_sec()))) {
+        error = -ENOMEM;
+    } else if (e) {
+        mac_table_replace__(t, &iter, new, &key, hash);
+    } else {
+        mac_table_insert__(t, new, &key, hash);
+    }
+    rcu_read_unlock();
+
+    mac_table_grow(t);
+    return error;
+}
+
+int
+mac_table_del(struct mac_table *t, uint16_t vlan,
+              const uint8_t mac[ETH_ADDR_LEN])
+{
+    struct cds_lfht_iter iter;
+    struct mac_entry *e;
+    struct mac_key key;
+    int error;
+
+    mac_key_init(&key, vlan, mac);
+
+    rcu_read_lock();
+    e = mac_table_find__(t, &key, mac_table_hash(t, &key), &iter);
+    error = e && mac_table_remove__(t, e) ? 0 : -ENOENT;
+    rcu_read_unlock();
+
+    return error;
+}
+
+size_t
+mac_table_flush(struct mac_table *t, int vlan, uint32_t port_no,
+                bool include_static)
+{
+    struct cds_lfht_iter iter;
+    struct mac_entry *e;
+    size_t n = 0;
+
+    /* cds_lfht allows removal during traversal. */
+    rcu_read_lock();
+    cds_lfht_for_each_entry (t->ht, &iter, e, node) {
+        if ((vlan == MAC_VLAN_ANY || e->vlan == vlan)
+            && (port_no == MAC_PORT_ANY || e->port_no == port_no)
+            && (include_static || !e->is_static)
+            && mac_table_remove__(t, e)) {
+            n++;
+        }
+    }
+    rcu_read_unlock();
+
+    t->stats.flushed += n;
+    return n;
+}
+
+size_t
+mac_table_age(struct mac_table *t, uint32_t now)
+{
+    struct cds_lfht_iter iter;
+    struct mac_entry *e;
+    size_t n = 0;
+
+    if (!t->aging_secs) {
+        return 0;
+    }
+
+    rcu_read_lock();
+    cds_lfht_for_each_entry (t->ht, &iter, e, node) {
+        /* A reader may have stamped 'used' later than 'now' (it read the
+         * clock after our caller did): the difference is then "negative",
+         * and the entry is fresh, not 4 billion seconds old. */
+        uint32_t age = now - CMM_LOAD_SHARED(e->used);
+
+        if (!e->is_static && (int32_t) age >= 0 && age >= t->aging_secs
+            && mac_table_remove__(t, e)) {
+            n++;
+        }
+    }
+    rcu_read_unlock();
+
+    t->stats.aged += n;
+    return n;
+}
+
+size_t
+mac_table_count(const struct mac_table *t)
+{
+    return t->n_entries;
+}
+
+void
+mac_table_get_stats(const struct mac_table *t, struct mac_table_stats *stats)
+{
+    *stats = t->stats;
+}
+
+void
+mac_table_foreach(const struct mac_table *t, mac_table_foreach_cb *cb,
+                  void *aux)
+{
+    struct cds_lfht_iter iter;
+    struct mac_entry *e;
+
+    rcu_read_lock();
+    cds_lfht_for_each_entry (t->ht, &iter, e, node) {
+        cb(e, aux);
+    }
+    rcu_read_unlock();
+}
