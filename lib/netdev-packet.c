@@ -86,6 +86,15 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
         set_int_opt(fd, SOL_SOCKET, SO_SNDBUF, NETDEV_SOCKBUF);
     }
 
+    /* Up before bind: a packet socket bound to a device that is down is
+     * marked ENETDOWN, and its first send would fail. */
+    error = device_set_up(fd, name);
+    if (error) {
+        snprintf(err, err_size, "%s: cannot bring the device up (%s)",
+                 name, strerror(-error));
+        goto close_fd;
+    }
+
     memset(&sll, 0, sizeof sll);
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);
@@ -108,11 +117,13 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
         goto close_fd;
     }
 
-    error = device_set_up(fd, name);
-    if (error) {
-        snprintf(err, err_size, "%s: cannot bring the device up (%s)",
-                 name, strerror(-error));
-        goto close_fd;
+    /* The device may still have gone down between the two (its peer, a
+     * race with the operator): clear any error the bind left pending, so
+     * it is not reported by the first send. */
+    {
+        int so_error;
+        socklen_t len = sizeof so_error;
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
     }
 
     dev = calloc(1, sizeof *dev);

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# run-all.sh: every test of the project, the README's test command.
+#
+#   1. tests/setup.sh (packages, build);
+#   2. `make check`: the unit tests (CUnit: counted per test case, from each
+#      program's "Run Summary"), and the other automake checks;
+#   3. every tests/system/test-*.sh, as root (skipped otherwise), each with
+#      a timeout ($VST_TIMEOUT seconds, default 120) and its own log.
+#
+# Prints one line per test program and a closing line
+# "N passed, N failed, N skipped"; exits non-zero if anything failed.
+# Logs: tests/logs/.  With arguments, runs only the system tests named
+# (no unit tests):  ./tests/run-all.sh test-ping test-vlan-isolation
+
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+SRCDIR=$(pwd)
+LOGDIR=$SRCDIR/tests/logs
+TIMEOUT=${VST_TIMEOUT:-120}
+passed=0
+failed=0
+skipped=0
+
+mkdir -p "$LOGDIR"
+
+# show_tail FILE: the end of a log, indented, for a failure.
+show_tail()
+{
+    [[ -s $1 ]] || return 0
+    printf '    --- last lines of %s ---\n' "${1#"$SRCDIR"/}"
+    tail -n "${2:-25}" "$1" | sed 's/^/    /'
+}
+
+totals()
+{
+    printf '%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+}
+
+# 1. Setup and build.
+if ! bash ./tests/setup.sh; then
+    echo "FAIL setup: tests/setup.sh failed, nothing was tested"
+    failed=$((failed + 1))
+    totals
+    exit 1
+fi
+
+# 2. Unit tests (not when system tests were named).
+run_unit()
+{
+    local stamp mc unit_failed trs_files trs name log result total ran p f
+    stamp=$(mktemp)
+    sleep 1     # .trs files written by this run are strictly newer.
+    echo "make check (log: tests/logs/make-check.log)"
+    make -j"$(nproc 2>/dev/null || echo 2)" check \
+        >"$LOGDIR/make-check.log" 2>&1
+    mc=$?
+    unit_failed=0
+    mapfile -t trs_files < <(find . -name '*.trs' -newer "$stamp" \
+        -not -path './tests/logs/*' | sort)
+    for trs in "${trs_files[@]}"; do
+        name=${trs#./}
+        name=${name%.trs}
+        log=${trs%.trs}.log
+        result=$(sed -n 's/^:test-result: //p' "$trs" | head -n 1)
+        # CUnit's summary: "tests TOTAL RAN PASSED FAILED INACTIVE".
+        read -r total ran p f < <(awk '
+            /Run Summary/ { s = 1 }
+            s && $1 == "tests" && NF == 6 {
+                t += $2; r += $3; p += $4; f += $5
+            }
+            END { print t + 0, r + 0, p + 0, f + 0 }' "$log" 2>/dev/null)
+        if grep -q 'Run Summary' "$log" 2>/dev/null; then
+            # Tests that were due but did not run (a suite's set-up failed)
+            # count as failed; so does a program that failed after its
+            # summary.
+            f=$((f + total - ran))
+            if [[ $result != PASS && $f -eq 0 ]]; then
+                f=1
+            fi
+            passed=$((passed + p))
+            failed=$((failed + f))
+            if ((f == 0)); then
+                printf 'PASS %s (%d CUnit tests)\n' "$name" "$p"
+            else
+                printf 'FAIL %s (%d of %d CUnit tests failed)\n' "$name" "$f" \
+                    "$total"
+                unit_failed=$((unit_failed + 1))
+                show_tail "$SRCDIR/${log#./}" 30
+            fi
+            continue
+        fi
+        case $result in
+        PASS|XFAIL)
+            passed=$((passed + 1))
+            printf 'PASS %s\n' "$name"
+            ;;
+        SKIP)
+            skipped=$((skipped + 1))
+            printf 'SKIP %s: %s\n' "$name" "$(tail -n 1 "$log" 2>/dev/null)"
+            ;;
+        *)
+            failed=$((failed + 1))
+            unit_failed=$((unit_failed + 1))
+            printf 'FAIL %s (%s)\n' "$name" "${result:-no result}"
+            show_tail "$SRCDIR/${log#./}" 30
+            ;;
+        esac
+    done
+    if ((mc != 0 && unit_failed == 0)); then
+        failed=$((failed + 1))
+        printf 'FAIL make check (exit status %d)\n' "$mc"
+        show_tail "$LOGDIR/make-check.log" 30
+    fi
+    rm -f "$stamp"
+}
+if (($# == 0)); then
+    run_unit
+fi
+
+# 3. System tests.
+
+# sweep PREFIX: removes what a test killed by the timeout could not: its
+# namespaces (after stopping, by pid, whatever still runs in them) and its
+# temp directory.  Only names with this run's unique prefix.
+sweep()
+{
+    local prefix=$1 n pid
+    for n in $(ip netns list 2>/dev/null | awk '{print $1}' \
+               | grep "^$prefix-"); do
+        for pid in $(ip netns pids "$n" 2>/dev/null); do
+            kill -KILL "$pid" 2>/dev/null
+        done
+        ip netns del "$n" 2>/dev/null \
+            && printf '    removed leftover namespace %s\n' "$n"
+    done
+    rm -rf "/tmp/$prefix".??????
+}
+
+if (($#)); then
+    tests=()
+    for t in "$@"; do
+        t=${t%.sh}
+        tests+=("tests/system/${t#tests/system/}.sh")
+    done
+else
+    mapfile -t tests < <(ls tests/system/test-*.sh 2>/dev/null)
+fi
+
+idx=0
+digits=0123456789abcdefghijklmnopqrstuvwxyz
+for t in "${tests[@]}"; do
+    name=system/$(basename "$t" .sh)
+    log=$LOGDIR/$(basename "$t" .sh).log
+    if [[ $(id -u) -ne 0 ]]; then
+        skipped=$((skipped + 1))
+        printf 'SKIP %s: needs root (network namespaces); run: sudo %s\n' \
+            "$name" "$0"
+        continue
+    fi
+    if [[ ! -f $t ]]; then
+        failed=$((failed + 1))
+        printf 'FAIL %s: no such test\n' "$name"
+        continue
+    fi
+    # A prefix unique to this run and test: "v", this runner's pid in hex,
+    # one character for the test.
+    prefix=v$(printf '%x' $$)${digits:idx % 36:1}
+    idx=$((idx + 1))
+    start=$SECONDS
+    VST_PREFIX=$prefix timeout -k 10 "$TIMEOUT" bash "$t" </dev/null \
+        >"$log" 2>&1
+    rc=$?
+    secs=$((SECONDS - start))
+    sweep "$prefix"
+    case $rc in
+    0)
+        passed=$((passed + 1))
+        printf 'PASS %s (%d s)\n' "$name" "$secs"
+        ;;
+    77)
+        skipped=$((skipped + 1))
+        printf 'SKIP %s: %s\n' "$name" \
+            "$(sed -n 's/^SKIP: //p' "$log" | tail -n 1)"
+        ;;
+    124|137)
+        failed=$((failed + 1))
+        printf 'FAIL %s: timed out after %d s\n' "$name" "$TIMEOUT"
+        show_tail "$log"
+        ;;
+    *)
+        failed=$((failed + 1))
+        printf 'FAIL %s (exit status %d, %d s)\n' "$name" "$rc" "$secs"
+        show_tail "$log"
+        ;;
+    esac
+done
+
+totals
+((failed == 0))

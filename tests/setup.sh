@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# setup.sh: makes a fresh Debian 12 machine ready to build and test vswitch,
+# and builds it.  Idempotent: installs only missing packages (apt-get update
+# only then), regenerates the build system only when it is missing or
+# older than configure.ac, configures only when there is no Makefile
+# (with $CONFIGURE_FLAGS), then runs make.
+#
+# Output is a few lines; the details go to tests/setup.log (or $SETUP_LOG).
+# Run as root when packages are missing.
+
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SRCDIR=$(pwd)
+LOG=${SETUP_LOG:-$SRCDIR/tests/setup.log}
+
+PACKAGES=(
+    build-essential autoconf automake libtool pkg-config
+    libglib2.0-dev libjson-glib-dev libnl-3-dev libnl-route-3-dev
+    liburcu-dev libxml2-dev libvirt-dev libcunit1-dev
+    iproute2 iputils-ping iperf3 python3 python3-scapy tcpdump ethtool
+    procps man-db
+)
+
+step()
+{
+    printf 'setup: %s\n' "$*"
+}
+
+die()
+{
+    printf 'setup: error: %s\n' "$*" >&2
+    if [[ -s $LOG ]]; then
+        printf 'setup: --- last lines of %s ---\n' "$LOG" >&2
+        tail -n 30 "$LOG" >&2
+    fi
+    exit 1
+}
+
+: >"$LOG" || die "cannot write the log file $LOG"
+
+# 1. Packages.
+missing=()
+for p in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [[ $status == "install ok installed" ]] || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        die "missing packages: ${missing[*]}
+  run this script as root, or: sudo apt-get install ${missing[*]}"
+    fi
+    step "installing ${missing[*]} (log: $LOG)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >>"$LOG" 2>&1 \
+        || die "apt-get update failed (is a Debian mirror reachable?)"
+    apt-get install -y -q --no-install-recommends "${missing[@]}" \
+        >>"$LOG" 2>&1 || die "apt-get install ${missing[*]} failed"
+else
+    step "all ${#PACKAGES[@]} packages present"
+fi
+
+# 2. Build system.
+if [[ ! -f configure || configure.ac -nt configure ]]; then
+    step "autoreconf -fi"
+    autoreconf -fi >>"$LOG" 2>&1 || die "autoreconf failed"
+fi
+if [[ ! -f Makefile ]]; then
+    step "./configure ${CONFIGURE_FLAGS:-}"
+    # shellcheck disable=SC2086
+    ./configure ${CONFIGURE_FLAGS:-} >>"$LOG" 2>&1 \
+        || die "./configure failed (see config.log)"
+fi
+
+# 3. Build.
+jobs=$(nproc 2>/dev/null || echo 2)
+step "make -j$jobs"
+make -j"$jobs" >>"$LOG" 2>&1 || die "make failed"
+step "built vswitchd/vswitchd and utilities/vswitch-ctl"
