@@ -1,0 +1,243 @@
+#!/usr/bin/python3
+"""bench-report: the benchmark's table, JSON and bar chart.
+
+Reads the samples tests/bench/bench.sh recorded (one per line: round,
+switch, figure, value, tab-separated), its notes (one per line) and its
+description of the run (JSON), and
+  - prints a table on stdout: each figure's median over the rounds with
+    min and max, for each switch, and the ratio of ours to each other;
+  - writes all of it, with every sample, to --json;
+  - draws one bar chart per figure (median, min-max as error bars) into
+    --png, if matplotlib is there (Debian's python3-matplotlib).
+
+Usage: bench-report.py --raw FILE --notes FILE --meta FILE --json OUT
+                       [--png OUT]
+"""
+
+import argparse
+import json
+import statistics
+import sys
+
+SWITCHES = ["ours", "kbr", "ovs", "ovs-tso"]
+LABELS = {"ours": "ours", "kbr": "kernel bridge", "ovs": "ovs",
+          "ovs-tso": "ovs-tso"}
+OURS = "ours"
+
+# key, label, unit, scale from the recorded unit, which way is better.
+FIGURES = [
+    ("tcp_ew_1", "TCP east-west, 1 stream", "Gbit/s", 1, "higher"),
+    ("tcp_ew_4", "TCP east-west, 4 streams", "Gbit/s", 1, "higher"),
+    ("tcp_ns_1", "TCP north-south VM->remote, 1 stream", "Gbit/s", 1,
+     "higher"),
+    ("udp64_delivered_pps", "UDP 64 B frames delivered", "kpps", 1e-3,
+     "higher"),
+    ("udp64_offered_pps", "UDP 64 B frames offered", "kpps", 1e-3,
+     "higher"),
+    ("rtt_median_us", "ping RTT VM->VM, median", "us", 1, "lower"),
+    ("rtt_p99_us", "ping RTT VM->VM, 99th percentile", "us", 1, "lower"),
+    ("tcp_cpu_per_gbit", "switch CPU per Gbit (TCP E-W 1 stream)",
+     "CPU s/Gbit", 1, "lower"),
+    ("tcp_cpu_pct", "switch CPU during TCP E-W 1 stream", "% of a CPU", 1,
+     "-"),
+    ("idle_cpu_pct", "switch CPU with no traffic", "% of a CPU", 1,
+     "lower"),
+]
+
+
+def fmt(v):
+    """A number in about 3 significant digits."""
+    if v is None:
+        return "n/a"
+    a = abs(v)
+    if a >= 100:
+        return "%.0f" % v
+    if a >= 10:
+        return "%.1f" % v
+    if a >= 1:
+        return "%.2f" % v
+    return "%.3f" % v
+
+
+def load_samples(path):
+    samples = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                continue
+            rnd, sw, fig, value = parts
+            try:
+                v = float(value)
+            except ValueError:
+                continue
+            samples.setdefault(fig, {}).setdefault(sw, []).append(
+                (int(rnd), v))
+    return samples
+
+
+def summarize(samples, meta):
+    switches = [s for s in SWITCHES if s in meta.get("switches", SWITCHES)]
+    figures = []
+    for key, label, unit, scale, better in FIGURES:
+        values = {}
+        for sw in switches:
+            got = samples.get(key, {}).get(sw)
+            if not got:
+                values[sw] = None
+                continue
+            vs = [v * scale for _, v in sorted(got)]
+            values[sw] = {"median": statistics.median(vs), "min": min(vs),
+                          "max": max(vs), "samples": vs,
+                          "rounds": [r for r, _ in sorted(got)]}
+        ratios = {}
+        ours = values.get(OURS)
+        for sw in switches:
+            if sw == OURS:
+                continue
+            other = values.get(sw)
+            if ours and other and other["median"]:
+                ratios["%s/%s" % (OURS, sw)] = ours["median"] / other["median"]
+            else:
+                ratios["%s/%s" % (OURS, sw)] = None
+        figures.append({"key": key, "label": label, "unit": unit,
+                        "better": better, "values": values,
+                        "ratios": ratios})
+    return switches, figures
+
+
+def cell(v):
+    if v is None:
+        return "n/a"
+    return "%s (%s-%s)" % (fmt(v["median"]), fmt(v["min"]), fmt(v["max"]))
+
+
+def print_table(switches, figures, meta, notes):
+    others = [s for s in switches if s != OURS]
+    head = (["figure", "unit", "better"] + [LABELS[s] for s in switches]
+            + ["ours/%s" % s for s in others])
+    rows = []
+    for f in figures:
+        row = [f["label"], f["unit"], f["better"]]
+        row += [cell(f["values"][s]) for s in switches]
+        for s in others:
+            r = f["ratios"].get("%s/%s" % (OURS, s))
+            row.append("n/a" if r is None else "%.2f" % r)
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows + [head])
+              for i in range(len(head))]
+
+    def line(r):
+        return "  ".join(c.ljust(w) if i < 3 else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+
+    print("Benchmark %s: %s, %d round(s) of %d s per traffic run, "
+          "median (min-max)" % (meta.get("date", "?"),
+                                "QUICK" if meta.get("quick") else "full",
+                                meta.get("rounds", 0),
+                                meta.get("seconds_per_run", 0)))
+    print("Host: %s, %s CPUs, kernel %s" % (
+        meta.get("host", {}).get("cpu", "?"),
+        meta.get("host", {}).get("cpus", "?"),
+        meta.get("host", {}).get("kernel", "?")))
+    print(line(head))
+    print(line(["-" * w for w in widths]))
+    for r in rows:
+        print(line(r))
+    print("n/a: not measured (a kernel bridge has no process) or failed "
+          "(see notes).")
+    if meta.get("offloads"):
+        print("Offloads: %s." % meta["offloads"])
+    if notes:
+        print("Notes:")
+        for n in notes:
+            print("  - " + n)
+
+
+def draw(path, switches, figures, meta):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("no chart: python3-matplotlib is not installed",
+              file=sys.stderr)
+        return False
+    shown = [f for f in figures
+             if any(f["values"].get(s) for s in switches)]
+    if not shown:
+        print("no chart: no figure was measured", file=sys.stderr)
+        return False
+    cols = 3
+    rows = (len(shown) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.6 * rows),
+                             squeeze=False)
+    colors = {"ours": "#1f77b4", "kbr": "#7f7f7f", "ovs": "#ff7f0e",
+              "ovs-tso": "#d62728"}
+    for ax, f in zip(axes.flat, shown):
+        xs, hs, lo, hi, cs, names = [], [], [], [], [], []
+        for i, s in enumerate(switches):
+            v = f["values"].get(s)
+            names.append(LABELS[s])
+            xs.append(i)
+            cs.append(colors.get(s, "#333333"))
+            if v:
+                hs.append(v["median"])
+                lo.append(v["median"] - v["min"])
+                hi.append(v["max"] - v["median"])
+            else:
+                hs.append(0)
+                lo.append(0)
+                hi.append(0)
+        ax.bar(xs, hs, color=cs, yerr=[lo, hi], capsize=4)
+        for x, h, s in zip(xs, hs, switches):
+            ax.text(x, h, " " + (fmt(h) if f["values"].get(s) else "n/a"),
+                    ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(xs)
+        ax.set_xticklabels(names, fontsize=8)
+        title = f["label"]
+        if f["better"] in ("higher", "lower"):
+            title += " (%s is better)" % f["better"]
+        ax.set_title(title, fontsize=9)
+        ax.set_ylabel(f["unit"], fontsize=8)
+        ax.margins(y=0.15)
+    for ax in list(axes.flat)[len(shown):]:
+        ax.axis("off")
+    fig.suptitle("vswitch benchmark %s (%s, %d rounds, median, min-max "
+                 "bars)" % (meta.get("date", "?"),
+                            "QUICK" if meta.get("quick") else "full",
+                            meta.get("rounds", 0)), fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--notes", required=True)
+    ap.add_argument("--meta", required=True)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--png")
+    a = ap.parse_args()
+
+    with open(a.meta) as f:
+        meta = json.load(f)
+    with open(a.notes) as f:
+        notes = [n.strip() for n in f if n.strip()]
+    samples = load_samples(a.raw)
+    switches, figures = summarize(samples, meta)
+    print_table(switches, figures, meta, notes)
+    with open(a.json, "w") as f:
+        json.dump({"meta": meta, "switches": switches,
+                   "labels": {s: LABELS[s] for s in switches},
+                   "figures": figures, "notes": notes}, f, indent=1)
+    print("JSON: %s" % a.json)
+    if a.png and draw(a.png, switches, figures, meta):
+        print("Chart: %s" % a.png)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
