@@ -19,7 +19,8 @@ lib_libvswitch_a_SOURCES = \
 	lib/ctl-proto.c lib/ctl-proto.h \
 	lib/ctl-server.c lib/ctl-server.h \
 	lib/ctl-client.c lib/ctl-client.h \
-	lib/netlink-monitor.c lib/netlink-monitor.h
+	lib/netlink-monitor.c lib/netlink-monitor.h \
+	lib/arp-probe.c lib/arp-probe.h
 
 # The datapath objects: checked by tests/check-datapath-symbols.sh so that no
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.

@@ -10,7 +10,8 @@ UNIT_TESTS = \
 	tests/unit/test-config \
 	tests/unit/test-ctl-proto \
 	tests/unit/test-team-map \
-	tests/unit/test-team-hash
+	tests/unit/test-team-hash \
+	tests/unit/test-arp-probe
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) tests/check-datapath-symbols.sh
 EXTRA_DIST += tests/check-datapath-symbols.sh tests/unit/unit.h
@@ -37,6 +38,10 @@ tests_unit_test_team_map_LDADD = $(UNIT_LIBS)
 tests_unit_test_team_hash_SOURCES = tests/unit/test-team-hash.c
 tests_unit_test_team_hash_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_team_hash_LDADD = $(UNIT_LIBS)
+
+tests_unit_test_arp_probe_SOURCES = tests/unit/test-arp-probe.c
+tests_unit_test_arp_probe_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_arp_probe_LDADD = $(UNIT_LIBS)
 
 TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)'
 

@@ -4,9 +4,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <glib.h>
+#include <glib-unix.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include "arp-probe.h"
 #include "bridge.h"
 #include "config.h"
 #include "ctl-server.h"
@@ -48,6 +50,10 @@ struct member {
     enum member_state state;     /* Health. */
     gint64 since;                /* Wall clock (µs) of the last change. */
     guint delay_timer;           /* Up/down delay source, or 0. */
+    struct arp_probe *probe;     /* Owned ARP watcher, or NULL. */
+    guint probe_watch;           /* Its fd's source, or 0. */
+    bool probe_ok;               /* A reply came within 3 intervals. */
+    uint64_t probe_reply_usec;   /* When the last reply came. */
 };
 
 struct team_settings {
@@ -61,6 +67,8 @@ struct team_settings {
     unsigned int announce_count; /* Announcements per station and move. */
     unsigned int announce_interval; /* ms between them. */
     unsigned int rebalance;      /* Seconds, 0 = off. */
+    uint32_t probe_ip;           /* ARP probe target, 0 = none. */
+    unsigned int probe_interval; /* ms between probes. */
 };
 
 struct announcement {
@@ -101,6 +109,7 @@ struct team {
     uint64_t bucket_base[TEAM_BUCKETS]; /* Counters at the last run. */
     GHashTable *port_base;       /* port_no -> bytes at the last run. */
     guint rebalance_timer;       /* Source id, or 0. */
+    guint probe_timer;           /* ARP probing tick, or 0. */
 
     GQueue *announce_queue;      /* Of struct announcement *. */
 };
@@ -227,6 +236,7 @@ member_update(struct team *t, int slot, uint64_t event_usec)
 {
     struct member *m = &t->members[slot];
     bool attached = dp_team_member_is_attached(t->dp, slot);
+    bool link_ok = m->carrier && (!m->probe || m->probe_ok);
 
     if (m->admin_disabled) {
         member_cancel_delay(m);
@@ -234,7 +244,7 @@ member_update(struct team *t, int slot, uint64_t event_usec)
     } else if (!attached) {
         member_cancel_delay(m);
         member_set_state(t, slot, MEMBER_ABSENT, event_usec);
-    } else if (m->carrier) {
+    } else if (link_ok) {
         if (m->state == MEMBER_UP || m->state == MEMBER_WAIT_UP) {
             if (m->state == MEMBER_UP) {
                 member_cancel_delay(m);
@@ -266,6 +276,113 @@ member_update(struct team *t, int slot, uint64_t event_usec)
     }
 }
 
+/* ---- ARP probing ---------------------------------------------------------- */
+
+static void
+member_probe_stop(struct member *m)
+{
+    if (m->probe_watch) {
+        g_source_remove(m->probe_watch);
+        m->probe_watch = 0;
+    }
+    arp_probe_destroy(m->probe);
+    m->probe = NULL;
+    m->probe_ok = false;
+}
+
+struct probe_ctx {
+    struct team *t;              /* Team. */
+    int slot;                    /* Member. */
+};
+
+static gboolean
+member_probe_readable(gint fd, GIOCondition cond, gpointer ctx_)
+{
+    struct probe_ctx *ctx = ctx_;
+    struct member *m = &ctx->t->members[ctx->slot];
+
+    if (m->probe && arp_probe_receive(m->probe)) {
+        m->probe_reply_usec = time_usec();
+        if (!m->probe_ok) {
+            m->probe_ok = true;
+            team_log(ctx->t, "member %s: upstream %s answers ARP", m->name,
+                     inet_ntoa((struct in_addr) { ctx->t->s.probe_ip }));
+            member_update(ctx->t, ctx->slot, time_usec());
+        }
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+member_probe_start(struct team *t, int slot)
+{
+    struct member *m = &t->members[slot];
+    struct probe_ctx *ctx;
+    int error;
+
+    member_probe_stop(m);
+    if (!t->s.probe_ip || !dp_team_member_is_attached(t->dp, slot)) {
+        return;
+    }
+    m->probe = arp_probe_create(m->name, t->s.probe_ip, &error);
+    if (!m->probe) {
+        VLOG_WARN("team %s: member %s: cannot start ARP probing: %s",
+                  t->name, m->name, g_strerror(-error));
+        return;
+    }
+    ctx = g_new(struct probe_ctx, 1);
+    ctx->t = t;
+    ctx->slot = slot;
+    m->probe_watch = g_unix_fd_add_full(G_PRIORITY_DEFAULT,
+                                        arp_probe_fd(m->probe), G_IO_IN,
+                                        member_probe_readable, ctx, g_free);
+    arp_probe_send(m->probe);
+}
+
+/* Every probe interval: ask again, and give up on members whose upstream
+ * has not answered for three intervals. */
+static gboolean
+probe_tick(gpointer t_)
+{
+    struct team *t = t_;
+    uint64_t now = time_usec();
+    uint64_t limit = 3 * (uint64_t) t->s.probe_interval * 1000;
+
+    for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
+        struct member *m = &t->members[slot];
+
+        if (!m->name || !m->probe) {
+            continue;
+        }
+        if (m->probe_ok && now - m->probe_reply_usec > limit) {
+            m->probe_ok = false;
+            team_log(t, "member %s: no ARP reply from %s for %u ms", m->name,
+                     inet_ntoa((struct in_addr) { t->s.probe_ip }),
+                     3 * t->s.probe_interval);
+            member_update(t, slot, now);
+        }
+        arp_probe_send(m->probe);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+team_set_probing(struct team *t)
+{
+    if (t->probe_timer) {
+        g_source_remove(t->probe_timer);
+        t->probe_timer = 0;
+    }
+    for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
+        if (t->members[slot].name) {
+            member_probe_start(t, slot);
+        }
+    }
+    if (t->s.probe_ip) {
+        t->probe_timer = g_timeout_add(t->s.probe_interval, probe_tick, t);
+    }
+}
+
 static void
 member_try_attach(struct team *t, int slot)
 {
@@ -283,6 +400,7 @@ member_try_attach(struct team *t, int slot)
         return;
     }
     t->members[slot].carrier = netdev_packet_carrier(t->members[slot].name);
+    member_probe_start(t, slot);
 }
 
 /* ---- Announcements -------------------------------------------------------- */
@@ -705,6 +823,8 @@ team_settings_from_config(const struct config_team *ct,
     s->announce_count = ct->announce_count;
     s->announce_interval = ct->announce_interval;
     s->rebalance = ct->rebalance;
+    s->probe_ip = ct->probe_ip;
+    s->probe_interval = ct->probe_interval;
 }
 
 static void
@@ -713,8 +833,12 @@ team_destroy(struct team *t)
     team_log(t, "team deleted");
     g_hash_table_steal(teams, t->name);
     team_set_rebalance(t, 0);
+    if (t->probe_timer) {
+        g_source_remove(t->probe_timer);
+    }
     for (int i = 0; i < TEAM_MAX_MEMBERS; i++) {
         member_cancel_delay(&t->members[i]);
+        member_probe_stop(&t->members[i]);
         g_free(t->members[i].name);
     }
     datapath_port_remove(dp, t->dp);
@@ -824,6 +948,7 @@ team_apply(const struct config *cfg)
         struct team *t = g_hash_table_lookup(teams, ct->port.name);
         struct dp_port_settings vlan;
         struct team_settings s;
+        bool probe_changed = true;
         GArray *moves;
 
         team_settings_from_config(ct, &s);
@@ -852,6 +977,8 @@ team_apply(const struct config *cfg)
             if (s.failback != t->s.failback) {
                 team_map_set_failback(t->map, s.failback);
             }
+            probe_changed = s.probe_ip != t->s.probe_ip
+                            || s.probe_interval != t->s.probe_interval;
             t->s = s;
         }
         team_set_rebalance(t, s.rebalance);
@@ -868,6 +995,7 @@ team_apply(const struct config *cfg)
             if (!keep) {
                 team_log(t, "member %s removed", m->name);
                 member_cancel_delay(m);
+                member_probe_stop(m);
                 team_map_del_member(t->map, slot, moves);
                 datapath_team_member_clear(dp, t->dp, slot);
                 g_clear_pointer(&m->name, g_free);
@@ -896,6 +1024,9 @@ team_apply(const struct config *cfg)
             t->members[slot].admin_disabled = cm->disabled;
         }
 
+        if (probe_changed) {
+            team_set_probing(t);
+        }
         team_sync_ports(t, cfg, moves);
         team_publish(t, moves, 0, "configuration");
         g_array_free(moves, TRUE);
