@@ -15,7 +15,8 @@ lib_libvswitch_a_SOURCES = \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
 	lib/dp-thread.c \
 	lib/log.c lib/log.h \
-	lib/config.c lib/config.h \
+	lib/config.c lib/config.h lib/config-private.h \
+	lib/config-team.c lib/config-file.c \
 	lib/ctl-proto.c lib/ctl-proto.h \
 	lib/ctl-server.c lib/ctl-server.h \
 	lib/ctl-client.c lib/ctl-client.h \

@@ -1,0 +1,589 @@
+/* config-file: the configuration's key file (see config.h): loading it,
+ * with the messages that name the group and key, and saving it. */
+#include <autoconf.h>
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "config-private.h"
+
+#define CONFIG_HEADER \
+    "# Written by vswitchd; edits are read on SIGHUP or restart.\n"
+
+/* Loading. */
+
+/* Values may carry a trailing comment ("vlan=10   # web servers"), as the
+ * examples in config.h and vswitchd.conf(5) do: no value of ours contains
+ * '#' or blanks. */
+static void
+strip_comment(char *value)
+{
+    for (char *p = value; *p; p++) {
+        if (*p == '#' && (p == value || p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            break;
+        }
+    }
+    g_strstrip(value);
+}
+
+/* Returns the value of 'key' in 'group', or NULL if the key is absent (no
+ * error) or cannot be read (error set). */
+static char *
+get_value(GKeyFile *kf, const char *group, const char *key, GError **error)
+{
+    GError *kf_error = NULL;
+    char *value;
+
+    if (!g_key_file_has_key(kf, group, key, NULL)) {
+        return NULL;
+    }
+    value = g_key_file_get_string(kf, group, key, &kf_error);
+    if (!value) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "[%s] %s: %s", group, key, kf_error->message);
+        g_error_free(kf_error);
+        return NULL;
+    }
+    strip_comment(value);
+    return value;
+}
+
+/* Checks that every key of 'group' is one of 'known' (NULL-terminated) and
+ * appears once.  'expected' lists them for the message. */
+static bool
+check_keys(GKeyFile *kf, const char *group, const char *const *known,
+           const char *expected, GError **error)
+{
+    char **keys = g_key_file_get_keys(kf, group, NULL, NULL);
+    bool ok = true;
+
+    for (guint i = 0; ok && keys && keys[i]; i++) {
+        if (!g_strv_contains(known, keys[i])) {
+            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                        "[%s] unknown key \"%s\" (expected %s)",
+                        group, keys[i], expected);
+            ok = false;
+        }
+        for (guint j = 0; ok && j < i; j++) {
+            if (!strcmp(keys[i], keys[j])) {
+                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                            "[%s] %s is given twice (each group and each key "
+                            "in it may appear only once)", group, keys[i]);
+                ok = false;
+            }
+        }
+    }
+    g_strfreev(keys);
+    return ok;
+}
+
+static bool
+load_bridge(struct config *cfg, GKeyFile *kf, const char *group,
+            const char *name, GError **error)
+{
+    static const char *const keys[] = { "mac-aging", "mac-table-size", NULL };
+    struct config_bridge *b;
+
+    if (!config_name_valid("bridge", name, error)) {
+        g_prefix_error(error, "[%s] ", group);
+        return false;
+    }
+    if (!check_keys(kf, group, keys, "mac-aging or mac-table-size", error)) {
+        return false;
+    }
+    b = config_bridge_new(name);
+    g_ptr_array_add(cfg->bridges, b);
+    for (guint i = 0; keys[i]; i++) {
+        GError *value_error = NULL;
+        char *value = get_value(kf, group, keys[i], &value_error);
+        bool ok = true;
+
+        if (value) {
+            ok = config_bridge_set(b, keys[i], value, error);
+            if (!ok) {
+                g_prefix_error(error, "[%s] %s: ", group, keys[i]);
+            }
+            g_free(value);
+        } else if (value_error) {
+            g_propagate_error(error, value_error);
+            ok = false;
+        }
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Reads each of 'keys' (NULL-terminated) of 'group' into 'values' (NULL
+ * for an absent key).  On error the caller still frees 'values'. */
+static bool
+get_values(GKeyFile *kf, const char *group, const char *const *keys,
+           char **values, GError **error)
+{
+    for (guint i = 0; keys[i]; i++) {
+        GError *value_error = NULL;
+
+        values[i] = get_value(kf, group, keys[i], &value_error);
+        if (value_error) {
+            g_propagate_error(error, value_error);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Checks the "bridge" key of a port or team group ('kind'). */
+static bool
+check_bridge_key(const char *group, const char *kind, const char *bridge,
+                 GError **error)
+{
+    if (!bridge) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "[%s] missing key \"bridge\" (write bridge=NAME, the "
+                    "bridge this %s belongs to)", group, kind);
+        return false;
+    }
+    if (!config_name_valid("bridge", bridge, error)) {
+        g_prefix_error(error, "[%s] bridge: ", group);
+        return false;
+    }
+    return true;
+}
+
+/* Applying vlan and then trunks would let one silently undo the other. */
+static bool
+check_vlan_trunks(const char *group, const char *vlan, const char *trunks,
+                  GError **error)
+{
+    if (vlan && trunks && strcmp(vlan, "none") && strcmp(trunks, "none")) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "[%s] vlan and trunks cannot both be set (vlan makes an "
+                    "access port, trunks a trunk)", group);
+        return false;
+    }
+    return true;
+}
+
+static bool
+load_port(struct config *cfg, GKeyFile *kf, const char *group,
+          const char *name, GError **error)
+{
+    static const char *const keys[] = {
+        "bridge", "vlan", "trunks", "native", "uplink", NULL
+    };
+    char *values[G_N_ELEMENTS(keys)] = { NULL };
+    struct config_port *p;
+    bool ok = false;
+
+    if (!config_name_valid("port", name, error)) {
+        g_prefix_error(error, "[%s] ", group);
+        return false;
+    }
+    if (!check_keys(kf, group, keys, "bridge, vlan, trunks, native or "
+                    "uplink", error)
+        || !get_values(kf, group, keys, values, error)
+        || !check_bridge_key(group, "port", values[0], error)
+        || !check_vlan_trunks(group, values[1], values[2], error)) {
+        goto out;
+    }
+
+    p = config_port_new(name, values[0]);
+    g_ptr_array_add(cfg->ports, p);
+    /* A fixed order, not the file's, so that the result does not depend on
+     * how the keys were written. */
+    for (guint i = 1; keys[i]; i++) {
+        if (values[i] && !config_port_set(p, keys[i], values[i], error)) {
+            g_prefix_error(error, "[%s] %s: ", group, keys[i]);
+            goto out;
+        }
+    }
+    if (!config_port_validate(p, error)) {
+        g_prefix_error(error, "[%s] ", group);
+        goto out;
+    }
+    ok = true;
+
+out:
+    for (guint i = 0; i < G_N_ELEMENTS(values); i++) {
+        g_free(values[i]);
+    }
+    return ok;
+}
+
+static bool
+load_team(struct config *cfg, GKeyFile *kf, const char *group,
+          const char *name, GError **error)
+{
+    /* The order in which they apply: "disabled" after "members". */
+    static const char *const keys[] = {
+        "bridge", "members", "policy", "hash-fields", "mode", "updelay",
+        "downdelay", "failback", "announce", "announce-count",
+        "announce-interval", "rebalance", "probe", "probe-interval",
+        "disabled", "vlan", "trunks", "native", NULL
+    };
+    enum { BRIDGE, MEMBERS, FIRST_SETTING };
+    char *values[G_N_ELEMENTS(keys)] = { NULL };
+    const char *vlan = NULL, *trunks = NULL;
+    char **members = NULL;
+    struct config_team *t;
+    bool ok = false;
+
+    if (!config_name_valid("team", name, error)) {
+        g_prefix_error(error, "[%s] ", group);
+        return false;
+    }
+    if (!check_keys(kf, group, keys, "bridge, members, policy, "
+                    "hash-fields, mode, updelay, downdelay, failback, "
+                    "announce, announce-count, announce-interval, "
+                    "rebalance, probe, probe-interval, disabled, vlan, "
+                    "trunks or native", error)
+        || !get_values(kf, group, keys, values, error)
+        || !check_bridge_key(group, "team", values[BRIDGE], error)) {
+        goto out;
+    }
+    if (!values[MEMBERS]) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "[%s] missing key \"members\" (write members=DEV,DEV..., "
+                    "the team's devices in failover order)", group);
+        goto out;
+    }
+    members = config_parse_names("members", values[MEMBERS], error);
+    if (!members) {
+        g_prefix_error(error, "[%s] members: ", group);
+        goto out;
+    }
+    for (guint i = FIRST_SETTING; keys[i]; i++) {
+        if (!strcmp(keys[i], "vlan")) {
+            vlan = values[i];
+        } else if (!strcmp(keys[i], "trunks")) {
+            trunks = values[i];
+        }
+    }
+    if (!check_vlan_trunks(group, vlan, trunks, error)) {
+        goto out;
+    }
+
+    t = config_team_new(name, values[BRIDGE], members);
+    g_ptr_array_add(cfg->teams, t);
+    for (guint i = FIRST_SETTING; keys[i]; i++) {
+        if (values[i] && !config_team_set(t, keys[i], values[i], error)) {
+            g_prefix_error(error, "[%s] %s: ", group, keys[i]);
+            goto out;
+        }
+    }
+    if (!config_team_validate(t, error)) {
+        g_prefix_error(error, "[%s] ", group);
+        goto out;
+    }
+    ok = true;
+
+out:
+    g_strfreev(members);
+    for (guint i = 0; i < G_N_ELEMENTS(values); i++) {
+        g_free(values[i]);
+    }
+    return ok;
+}
+
+static bool
+load_fdb(struct config *cfg, GKeyFile *kf, const char *group,
+         const char *rest, GError **error)
+{
+    static const char *const keys[] = { "vlan", "port", NULL };
+    char **words = g_strsplit(rest, " ", 0);
+    char *vlan = NULL, *port = NULL;
+    uint8_t mac[ETH_ADDR_LEN];
+    unsigned long vid = 0;
+    GError *value_error = NULL;
+    bool ok = false;
+
+    if (g_strv_length(words) != 2) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "[%s] should be [fdb BRIDGE MAC]", group);
+        goto out;
+    }
+    if (!config_name_valid("bridge", words[0], error)) {
+        g_prefix_error(error, "[%s] ", group);
+        goto out;
+    }
+    if (!eth_addr_parse(words[1], mac)) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "[%s] \"%s\" is not a MAC address (write "
+                    "xx:xx:xx:xx:xx:xx)", group, words[1]);
+        goto out;
+    }
+    if (!check_keys(kf, group, keys, "vlan or port", error)) {
+        goto out;
+    }
+    vlan = get_value(kf, group, "vlan", &value_error);
+    if (!value_error) {
+        port = get_value(kf, group, "port", &value_error);
+    }
+    if (value_error) {
+        g_propagate_error(error, value_error);
+        goto out;
+    }
+    if (vlan && !str_to_uint_range(vlan, 0, VLAN_MAX, &vid)) {
+        unsigned int dummy;
+
+        /* Same wording as the other numbers. */
+        config_parse_setting("vlan", vlan, 0, VLAN_MAX, "", &dummy, error);
+        g_prefix_error(error, "[%s] vlan: ", group);
+        goto out;
+    }
+    if (!port) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "[%s] missing key \"port\" (write port=NAME, the port "
+                    "the station is behind)", group);
+        goto out;
+    }
+    if (!config_name_valid("port", port, error)) {
+        g_prefix_error(error, "[%s] port: ", group);
+        goto out;
+    }
+    g_ptr_array_add(cfg->fdbs, config_fdb_new(words[0], vid, mac, port));
+    ok = true;
+
+out:
+    g_free(vlan);
+    g_free(port);
+    g_strfreev(words);
+    return ok;
+}
+
+static bool
+load_group(struct config *cfg, GKeyFile *kf, const char *group,
+           GError **error)
+{
+    static const struct {
+        const char *kind;
+        bool (*load)(struct config *, GKeyFile *, const char *,
+                     const char *, GError **);
+    } kinds[] = {
+        { "bridge", load_bridge },
+        { "port", load_port },
+        { "team", load_team },
+        { "fdb", load_fdb },
+    };
+    const char *space = strchr(group, ' ');
+    size_t kind_len = space ? (size_t) (space - group) : strlen(group);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        if (strlen(kinds[i].kind) == kind_len
+            && !strncmp(group, kinds[i].kind, kind_len)) {
+            if (!space) {
+                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                            "[%s] needs a name: [%s NAME]%s", group, group,
+                            !strcmp(group, "fdb") ? " (here [fdb BRIDGE MAC])"
+                            : "");
+                return false;
+            }
+            return kinds[i].load(cfg, kf, group, space + 1, error);
+        }
+    }
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "unknown group [%s] (expected [bridge NAME], [port NAME], "
+                "[team NAME] or [fdb BRIDGE MAC])", group);
+    return false;
+}
+
+struct config *
+config_load_data(const char *data, size_t len, const char *source,
+                 GError **error)
+{
+    GKeyFile *kf = g_key_file_new();
+    struct config *cfg = config_new();
+    GError *kf_error = NULL;
+    char **groups = NULL;
+
+    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE,
+                                   &kf_error)) {
+        /* GKeyFile quotes the offending line. */
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID, "%s: %s",
+                    source, kf_error->message);
+        g_error_free(kf_error);
+        goto error;
+    }
+    groups = g_key_file_get_groups(kf, NULL);
+    for (guint i = 0; groups[i]; i++) {
+        if (!load_group(cfg, kf, groups[i], error)) {
+            g_prefix_error(error, "%s: ", source);
+            goto error;
+        }
+    }
+    if (!config_validate(cfg, error)) {
+        g_prefix_error(error, "%s: ", source);
+        goto error;
+    }
+    g_strfreev(groups);
+    g_key_file_free(kf);
+    return cfg;
+
+error:
+    g_strfreev(groups);
+    g_key_file_free(kf);
+    config_free(cfg);
+    return NULL;
+}
+
+struct config *
+config_load(const char *path, GError **error)
+{
+    GError *file_error = NULL;
+    struct config *cfg;
+    char *data;
+    gsize len;
+
+    if (!g_file_get_contents(path, &data, &len, &file_error)) {
+        if (g_error_matches(file_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+            g_error_free(file_error);
+            return config_new();
+        }
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
+                    "cannot read configuration %s: %s", path,
+                    file_error->message);
+        g_error_free(file_error);
+        return NULL;
+    }
+    cfg = config_load_data(data, len, path, error);
+    g_free(data);
+    return cfg;
+}
+
+/* Saving. */
+
+/* The VLAN keys of a port or team. */
+static void
+append_vlan_keys(GString *s, const struct config_port *p)
+{
+    if (p->mode == CONFIG_VLAN_ACCESS) {
+        g_string_append_printf(s, "vlan=%u\n", p->vlan);
+    } else if (p->mode == CONFIG_VLAN_TRUNK) {
+        char *trunks = config_trunks_to_string(&p->trunks);
+
+        g_string_append_printf(s, "trunks=%s\n", trunks);
+        g_free(trunks);
+    }
+    if (p->native) {
+        g_string_append_printf(s, "native=%u\n", p->native);
+    }
+}
+
+static void
+append_team(GString *s, const struct config_team *t,
+            const struct config_team *defaults)
+{
+    char *members = config_team_get(t, "members");
+
+    g_string_append_printf(s, "\n[team %s]\nbridge=%s\nmembers=%s\n",
+                           t->port.name, t->port.bridge, members);
+    g_free(members);
+    for (size_t i = 0; config_team_settings[i]; i++) {
+        const char *key = config_team_settings[i];
+        char *value = config_team_get(t, key);
+        char *def = config_team_get(defaults, key);
+
+        if (strcmp(value, def)) {
+            g_string_append_printf(s, "%s=%s\n", key, value);
+        }
+        g_free(def);
+        g_free(value);
+    }
+    append_vlan_keys(s, &t->port);
+}
+
+/* Writes only what differs from the defaults and from what the port's mode
+ * already says, in a fixed order, so that saving twice gives the same
+ * text. */
+char *
+config_to_data(const struct config *cfg, size_t *len)
+{
+    GString *s = g_string_new(CONFIG_HEADER);
+    struct config_team *defaults = config_team_new("", "", NULL);
+
+    for (guint i = 0; i < cfg->bridges->len; i++) {
+        const struct config_bridge *b = g_ptr_array_index(cfg->bridges, i);
+
+        g_string_append_printf(s, "\n[bridge %s]\n", b->name);
+        if (b->mac_aging != DEFAULT_MAC_AGING) {
+            g_string_append_printf(s, "mac-aging=%u\n", b->mac_aging);
+        }
+        if (b->mac_table_size != DEFAULT_MAC_TABLE_SIZE) {
+            g_string_append_printf(s, "mac-table-size=%u\n",
+                                   b->mac_table_size);
+        }
+    }
+    for (guint i = 0; i < cfg->ports->len; i++) {
+        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
+
+        g_string_append_printf(s, "\n[port %s]\nbridge=%s\n",
+                               p->name, p->bridge);
+        append_vlan_keys(s, p);
+        if (p->uplink) {
+            g_string_append_printf(s, "uplink=%s\n", p->uplink);
+        }
+    }
+    for (guint i = 0; i < cfg->teams->len; i++) {
+        append_team(s, g_ptr_array_index(cfg->teams, i), defaults);
+    }
+    config_team_free(defaults);
+    for (guint i = 0; i < cfg->fdbs->len; i++) {
+        const struct config_fdb *f = g_ptr_array_index(cfg->fdbs, i);
+
+        g_string_append_printf(s, "\n[fdb %s " ETH_ADDR_FMT "]\n",
+                               f->bridge, ETH_ADDR_ARGS(f->mac));
+        if (f->vlan) {
+            g_string_append_printf(s, "vlan=%u\n", f->vlan);
+        }
+        g_string_append_printf(s, "port=%s\n", f->port);
+    }
+    if (len) {
+        *len = s->len;
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Refuses to write a configuration that would not load again: the daemon
+ * would then fail at its next start. */
+bool
+config_save(const struct config *cfg, const char *path, GError **error)
+{
+    GError *file_error = NULL;
+    char *dir, *data;
+    size_t len;
+    bool ok;
+
+    if (!config_validate(cfg, error)) {
+        g_prefix_error(error, "not saving %s: ", path);
+        return false;
+    }
+
+    dir = g_path_get_dirname(path);
+    if (g_mkdir_with_parents(dir, 0755)) {
+        int err = errno;
+
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
+                    "cannot create directory %s for %s: %s",
+                    dir, path, g_strerror(err));
+        g_free(dir);
+        return false;
+    }
+    g_free(dir);
+
+    data = config_to_data(cfg, &len);
+    ok = g_file_set_contents_full(path, data, len,
+                                  G_FILE_SET_CONTENTS_CONSISTENT
+                                  | G_FILE_SET_CONTENTS_DURABLE,
+                                  0644, &file_error);
+    g_free(data);
+    if (!ok) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
+                    "cannot save configuration %s: %s", path,
+                    file_error->message);
+        g_error_free(file_error);
+    }
+    return ok;
+}

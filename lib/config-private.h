@@ -1,0 +1,62 @@
+/* config-private: the helpers the configuration module's files share.
+ *
+ * The module is config.c (the model: objects, lookups, bridges, ports,
+ * static entries, validation), config-team.c (teams) and config-file.c
+ * (loading and saving the key file).  This header is what each of them
+ * needs from another; nothing outside config*.c includes it, and the
+ * contract for everyone else stays config.h.
+ *
+ * Thread-safety: control thread only, as config.h. */
+#ifndef VSWITCH_CONFIG_PRIVATE_H
+#define VSWITCH_CONFIG_PRIVATE_H 1
+
+#include "config.h"
+
+/* Defaults of a new bridge; the file writes only values that differ. */
+#define DEFAULT_MAC_AGING 300
+#define DEFAULT_MAC_TABLE_SIZE 8192
+
+/* Objects (config.c), unchecked: the callers validate. */
+struct config_bridge *config_bridge_new(const char *name);
+struct config_port *config_port_new(const char *name, const char *bridge);
+/* The fields of a port, also of the port inside a team: 'init' fills
+ * uninitialized memory, 'uninit' frees what it owns, 'copy' makes an
+ * uninitialized 'dst' a deep copy. */
+void config_port_init(struct config_port *, const char *name,
+                      const char *bridge);
+void config_port_uninit(struct config_port *);
+void config_port_copy(struct config_port *dst, const struct config_port *src);
+bool config_port_equal(const struct config_port *, const struct config_port *);
+struct config_fdb *config_fdb_new(const char *bridge, uint16_t vlan,
+                                  const uint8_t mac[ETH_ADDR_LEN],
+                                  const char *port);
+/* Removes the static entries that point to port or team 'port'. */
+void config_del_port_fdbs(struct config *, const char *port);
+
+/* Checks and formatting shared by the adders, the setters and the key
+ * file (config.c). */
+bool config_name_is_free(const struct config *, const char *name,
+                         const char *kind, GError **error);
+bool config_bridge_exists(const struct config *, const char *bridge,
+                          GError **error);
+bool config_parse_setting(const char *key, const char *value,
+                          unsigned long min, unsigned long max,
+                          const char *unit, unsigned int *out, GError **error);
+/* "all" or a list, as the file writes trunks.  Caller frees. */
+char *config_trunks_to_string(const struct vlan_bitmap *);
+
+/* Teams (config-team.c). */
+struct config_team *config_team_new(const char *name, const char *bridge,
+                                    char *const *members);
+void config_team_free(void *team); /* A GPtrArray free function. */
+struct config_team *config_team_clone(const struct config_team *);
+bool config_team_equal(const struct config_team *, const struct config_team *);
+/* The text of one of a team's own keys ("members" or one of
+ * config_team_settings[]), as the file writes it.  Caller frees. */
+char *config_team_get(const struct config_team *, const char *key);
+/* A team's own settings in file order, NULL-terminated. */
+extern const char *const config_team_settings[];
+/* Splits and checks a list of device names ("members", "disabled"). */
+char **config_parse_names(const char *key, const char *value, GError **error);
+
+#endif /* config-private.h */

@@ -1,0 +1,755 @@
+/* config-team: the teams of the configuration (see config.h): their
+ * objects, settings, members and the names of their enums. */
+#include <autoconf.h>
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <string.h>
+#include "config-private.h"
+
+/* Defaults of a new team (those of its numeric keys are in
+ * team_numbers[]). */
+#define DEFAULT_TEAM_POLICY CONFIG_TEAM_SRC_PORT
+#define DEFAULT_TEAM_HASH_FIELDS CONFIG_TEAM_HASH_L34
+#define DEFAULT_TEAM_MODE CONFIG_TEAM_SWITCH_INDEPENDENT
+#define DEFAULT_TEAM_FAILBACK true
+#define DEFAULT_TEAM_ANNOUNCE true
+
+/* Objects. */
+
+static struct config_team_member *
+member_new(const char *name)
+{
+    struct config_team_member *m = g_new0(struct config_team_member, 1);
+
+    m->name = g_strdup(name);
+    return m;
+}
+
+static void
+member_free(void *m_)
+{
+    struct config_team_member *m = m_;
+
+    g_free(m->name);
+    g_free(m);
+}
+
+static void team_set_defaults(struct config_team *);
+
+/* A team with default settings and the members in 'members' (NULL or
+ * NULL-terminated), unchecked. */
+struct config_team *
+config_team_new(const char *name, const char *bridge, char *const *members)
+{
+    struct config_team *t = g_new0(struct config_team, 1);
+
+    config_port_init(&t->port, name, bridge);
+    t->members = g_ptr_array_new_with_free_func(member_free);
+    for (size_t i = 0; members && members[i]; i++) {
+        g_ptr_array_add(t->members, member_new(members[i]));
+    }
+    team_set_defaults(t);
+    return t;
+}
+
+void
+config_team_free(void *t_)
+{
+    struct config_team *t = t_;
+
+    config_port_uninit(&t->port);
+    g_ptr_array_unref(t->members);
+    g_free(t);
+}
+
+struct config_team *
+config_team_clone(const struct config_team *t)
+{
+    struct config_team *copy = g_new(struct config_team, 1);
+
+    /* Every setting, then the owned parts. */
+    *copy = *t;
+    config_port_copy(&copy->port, &t->port);
+    copy->members = g_ptr_array_new_with_free_func(member_free);
+    for (guint i = 0; i < t->members->len; i++) {
+        const struct config_team_member *m = g_ptr_array_index(t->members,
+                                                               i);
+        struct config_team_member *nm = member_new(m->name);
+
+        nm->disabled = m->disabled;
+        g_ptr_array_add(copy->members, nm);
+    }
+    return copy;
+}
+
+struct config_team_member *
+config_team_find_member(const struct config_team *t, const char *member)
+{
+    for (guint i = 0; i < t->members->len; i++) {
+        struct config_team_member *m = g_ptr_array_index(t->members, i);
+
+        if (!strcmp(m->name, member)) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+/* Names of the enums. */
+
+static const char *const policy_names[] = {
+    [CONFIG_TEAM_SRC_PORT] = "src-port",
+    [CONFIG_TEAM_SRC_MAC] = "src-mac",
+    [CONFIG_TEAM_HASH] = "hash",
+    [CONFIG_TEAM_ACTIVE_BACKUP] = "active-backup",
+};
+
+static const char *const hash_fields_names[] = {
+    [CONFIG_TEAM_HASH_L2] = "l2",
+    [CONFIG_TEAM_HASH_L23] = "l23",
+    [CONFIG_TEAM_HASH_L34] = "l34",
+};
+
+static const char *const mode_names[] = {
+    [CONFIG_TEAM_SWITCH_INDEPENDENT] = "switch-independent",
+    [CONFIG_TEAM_STATIC] = "static",
+};
+
+static const char *
+choice_name(const char *const *names, size_t n, unsigned int value)
+{
+    return value < n ? names[value] : "unknown";
+}
+
+static bool
+choice_from_string(const char *const *names, size_t n, const char *s,
+                   unsigned int *value)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(s, names[i])) {
+            *value = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "a, b or c".  Caller frees. */
+static char *
+choices_list(const char *const *names, size_t n)
+{
+    GString *s = g_string_new(NULL);
+
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            g_string_append(s, i + 1 < n ? ", " : " or ");
+        }
+        g_string_append(s, names[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Parses 'value' as one of the 'n' 'names' of setting 'key'. */
+static bool
+parse_choice(const char *key, const char *value, const char *const *names,
+             size_t n, unsigned int *out, GError **error)
+{
+    char *list;
+
+    if (choice_from_string(names, n, value, out)) {
+        return true;
+    }
+    list = choices_list(names, n);
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "unknown %s \"%s\" (expected %s)", key, value, list);
+    g_free(list);
+    return false;
+}
+
+const char *
+config_team_policy_to_string(enum config_team_policy policy)
+{
+    return choice_name(policy_names, ARRAY_SIZE(policy_names), policy);
+}
+
+bool
+config_team_policy_from_string(const char *s, enum config_team_policy *out)
+{
+    unsigned int v;
+
+    if (!choice_from_string(policy_names, ARRAY_SIZE(policy_names), s, &v)) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+const char *
+config_team_hash_fields_to_string(enum config_team_hash_fields fields)
+{
+    return choice_name(hash_fields_names, ARRAY_SIZE(hash_fields_names),
+                       fields);
+}
+
+bool
+config_team_hash_fields_from_string(const char *s,
+                                    enum config_team_hash_fields *out)
+{
+    unsigned int v;
+
+    if (!choice_from_string(hash_fields_names, ARRAY_SIZE(hash_fields_names),
+                            s, &v)) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+const char *
+config_team_mode_to_string(enum config_team_mode mode)
+{
+    return choice_name(mode_names, ARRAY_SIZE(mode_names), mode);
+}
+
+bool
+config_team_mode_from_string(const char *s, enum config_team_mode *out)
+{
+    unsigned int v;
+
+    if (!choice_from_string(mode_names, ARRAY_SIZE(mode_names), s, &v)) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool
+parse_yes_no(const char *key, const char *value, bool *out, GError **error)
+{
+    if (!strcmp(value, "yes") || !strcmp(value, "no")) {
+        *out = !strcmp(value, "yes");
+        return true;
+    }
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "%s \"%s\" is not yes or no", key, value);
+    return false;
+}
+
+/* The numeric team keys: range, default and unit in one place, for the
+ * setter, the validator, the writer and new teams. */
+struct team_number {
+    const char *key;            /* Its key in the file. */
+    size_t offset;              /* Of its 'unsigned int' in a team. */
+    unsigned int min, max;      /* Accepted range. */
+    unsigned int def;           /* Default. */
+    const char *unit;           /* Follows the range in messages. */
+};
+
+static const struct team_number team_numbers[] = {
+    { "updelay", offsetof(struct config_team, updelay),
+      0, CONFIG_TEAM_DELAY_MAX, 0, " ms" },
+    { "downdelay", offsetof(struct config_team, downdelay),
+      0, CONFIG_TEAM_DELAY_MAX, 0, " ms" },
+    { "announce-count", offsetof(struct config_team, announce_count),
+      0, CONFIG_TEAM_ANNOUNCE_COUNT_MAX, 3, " announcements" },
+    { "announce-interval", offsetof(struct config_team, announce_interval),
+      CONFIG_TEAM_ANNOUNCE_INTERVAL_MIN, CONFIG_TEAM_ANNOUNCE_INTERVAL_MAX,
+      100, " ms" },
+    { "rebalance", offsetof(struct config_team, rebalance),
+      0, CONFIG_TEAM_REBALANCE_MAX, 10, " seconds, 0 = off" },
+    { "probe-interval", offsetof(struct config_team, probe_interval),
+      CONFIG_TEAM_PROBE_INTERVAL_MIN, CONFIG_TEAM_PROBE_INTERVAL_MAX, 1000,
+      " ms" },
+};
+
+static const struct team_number *
+team_number_find(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(team_numbers); i++) {
+        if (!strcmp(key, team_numbers[i].key)) {
+            return &team_numbers[i];
+        }
+    }
+    return NULL;
+}
+
+static unsigned int *
+team_number_field(struct config_team *t, const struct team_number *n)
+{
+    return (unsigned int *) (void *) ((char *) t + n->offset);
+}
+
+static unsigned int
+team_number_get(const struct config_team *t, const struct team_number *n)
+{
+    return *(const unsigned int *) (const void *) ((const char *) t
+                                                   + n->offset);
+}
+
+static void
+team_set_defaults(struct config_team *t)
+{
+    t->policy = DEFAULT_TEAM_POLICY;
+    t->hash_fields = DEFAULT_TEAM_HASH_FIELDS;
+    t->mode = DEFAULT_TEAM_MODE;
+    t->failback = DEFAULT_TEAM_FAILBACK;
+    t->announce = DEFAULT_TEAM_ANNOUNCE;
+    t->probe_ip = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(team_numbers); i++) {
+        *team_number_field(t, &team_numbers[i]) = team_numbers[i].def;
+    }
+}
+
+#define PROBE_SYNTAX "write arp:IPV4ADDR, e.g. arp:198.18.0.1, or none"
+
+/* An ARP probe goes to a host: not to "this network" (0/8), loopback
+ * (127/8), multicast or the reserved and broadcast addresses above. */
+static bool
+probe_ip_check(uint32_t ip, GError **error)
+{
+    uint32_t h = ntohl(ip);
+    char text[INET_ADDRSTRLEN];
+
+    if (h >> 24 && h >> 24 != 127 && h < 0xe0000000) {
+        return true;
+    }
+    inet_ntop(AF_INET, &ip, text, sizeof text);
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "probe address %s is not a unicast host address (%s)",
+                text, PROBE_SYNTAX);
+    return false;
+}
+
+static bool
+parse_probe(const char *value, uint32_t *ip, GError **error)
+{
+    struct in_addr addr;
+
+    if (!strcmp(value, "none")) {
+        *ip = 0;
+        return true;
+    }
+    if (!g_str_has_prefix(value, "arp:")) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "probe \"%s\" is not valid (%s)", value, PROBE_SYNTAX);
+        return false;
+    }
+    if (inet_pton(AF_INET, value + 4, &addr) != 1) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "probe address \"%s\" is not an IPv4 address (%s)",
+                    value + 4, PROBE_SYNTAX);
+        return false;
+    }
+    if (!probe_ip_check(addr.s_addr, error)) {
+        return false;
+    }
+    *ip = addr.s_addr;
+    return true;
+}
+
+/* Splits the comma-separated device names of 'key' ("members",
+ * "disabled"), each checked.  Returns NULL on error. */
+char **
+config_parse_names(const char *key, const char *value, GError **error)
+{
+    char **names;
+
+    if (!*value) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "%s \"\" lists no device (write e.g. eth1,eth2)", key);
+        return NULL;
+    }
+    names = g_strsplit(value, ",", 0);
+    for (size_t i = 0; names[i]; i++) {
+        if (!config_name_valid("member", names[i], error)) {
+            g_strfreev(names);
+            return NULL;
+        }
+    }
+    return names;
+}
+
+/* Writes 'value' the way the file says it: the canonical text of one of a
+ * team's own keys (not bridge or the VLAN keys).  Caller frees. */
+char *
+config_team_get(const struct config_team *t, const char *key)
+{
+    const struct team_number *n = team_number_find(key);
+
+    if (n) {
+        return g_strdup_printf("%u", team_number_get(t, n));
+    } else if (!strcmp(key, "members") || !strcmp(key, "disabled")) {
+        bool members = !strcmp(key, "members");
+        GString *s = g_string_new(NULL);
+
+        for (guint i = 0; i < t->members->len; i++) {
+            const struct config_team_member *m = g_ptr_array_index(
+                t->members, i);
+
+            if (members || m->disabled) {
+                g_string_append_printf(s, "%s%s", s->len ? "," : "",
+                                       m->name);
+            }
+        }
+        if (!s->len) {
+            g_string_append(s, "none");
+        }
+        return g_string_free(s, FALSE);
+    } else if (!strcmp(key, "policy")) {
+        return g_strdup(config_team_policy_to_string(t->policy));
+    } else if (!strcmp(key, "hash-fields")) {
+        return g_strdup(config_team_hash_fields_to_string(t->hash_fields));
+    } else if (!strcmp(key, "mode")) {
+        return g_strdup(config_team_mode_to_string(t->mode));
+    } else if (!strcmp(key, "failback")) {
+        return g_strdup(t->failback ? "yes" : "no");
+    } else if (!strcmp(key, "announce")) {
+        return g_strdup(t->announce ? "yes" : "no");
+    } else if (!strcmp(key, "probe")) {
+        char text[INET_ADDRSTRLEN];
+
+        if (!t->probe_ip) {
+            return g_strdup("none");
+        }
+        inet_ntop(AF_INET, &t->probe_ip, text, sizeof text);
+        return g_strdup_printf("arp:%s", text);
+    }
+    return NULL;
+}
+
+/* A team's own settings, in the order the file writes them. */
+const char *const config_team_settings[] = {
+    "policy", "hash-fields", "mode", "updelay", "downdelay", "failback",
+    "announce", "announce-count", "announce-interval", "rebalance", "probe",
+    "probe-interval", "disabled", NULL
+};
+
+static bool
+team_key_equal(const struct config_team *x, const struct config_team *y,
+               const char *key)
+{
+    char *a = config_team_get(x, key);
+    char *b = config_team_get(y, key);
+    bool equal = !strcmp(a, b);
+
+    g_free(a);
+    g_free(b);
+    return equal;
+}
+
+/* Equal as config_to_data() writes them, so by the text of each key. */
+bool
+config_team_equal(const struct config_team *x, const struct config_team *y)
+{
+    if (!config_port_equal(&x->port, &y->port)
+        || !team_key_equal(x, y, "members")) {
+        return false;
+    }
+    for (size_t i = 0; config_team_settings[i]; i++) {
+        if (!team_key_equal(x, y, config_team_settings[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+not_a_member(const struct config_team *t, const char *member,
+             GError **error)
+{
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "%s is not a member of team %s", member, t->port.name);
+    return false;
+}
+
+/* Disables exactly the members listed in 'value' (or none). */
+static bool
+team_set_disabled_list(struct config_team *t, const char *value,
+                       GError **error)
+{
+    char **names = NULL;
+
+    if (strcmp(value, "none")) {
+        names = config_parse_names("disabled", value, error);
+        if (!names) {
+            return false;
+        }
+        for (size_t i = 0; names[i]; i++) {
+            if (!config_team_find_member(t, names[i])) {
+                not_a_member(t, names[i], error);
+                g_strfreev(names);
+                return false;
+            }
+        }
+    }
+    for (guint i = 0; i < t->members->len; i++) {
+        struct config_team_member *m = g_ptr_array_index(t->members, i);
+
+        m->disabled = names && g_strv_contains((const char *const *) names,
+                                               m->name);
+    }
+    g_strfreev(names);
+    return true;
+}
+
+/* Like config_port_set(), each key changes only what it names, so that
+ * keys apply in any order; config_team_validate() judges the result. */
+bool
+config_team_set(struct config_team *t, const char *key, const char *value,
+                GError **error)
+{
+    const struct team_number *n = team_number_find(key);
+    unsigned int choice;
+
+    if (n) {
+        return config_parse_setting(key, value, n->min, n->max, n->unit,
+                                    team_number_field(t, n), error);
+    } else if (!strcmp(key, "policy")) {
+        if (!parse_choice(key, value, policy_names,
+                          ARRAY_SIZE(policy_names), &choice, error)) {
+            return false;
+        }
+        t->policy = choice;
+        return true;
+    } else if (!strcmp(key, "hash-fields")) {
+        if (!parse_choice(key, value, hash_fields_names,
+                          ARRAY_SIZE(hash_fields_names), &choice, error)) {
+            return false;
+        }
+        t->hash_fields = choice;
+        return true;
+    } else if (!strcmp(key, "mode")) {
+        if (!parse_choice(key, value, mode_names, ARRAY_SIZE(mode_names),
+                          &choice, error)) {
+            return false;
+        }
+        t->mode = choice;
+        return true;
+    } else if (!strcmp(key, "failback")) {
+        return parse_yes_no(key, value, &t->failback, error);
+    } else if (!strcmp(key, "announce")) {
+        return parse_yes_no(key, value, &t->announce, error);
+    } else if (!strcmp(key, "probe")) {
+        return parse_probe(value, &t->probe_ip, error);
+    } else if (!strcmp(key, "disabled")) {
+        return team_set_disabled_list(t, value, error);
+    } else if (!strcmp(key, "vlan") || !strcmp(key, "trunks")
+               || !strcmp(key, "native")) {
+        return config_port_set(&t->port, key, value, error);
+    } else if (!strcmp(key, "members")) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "members is not a setting (add and remove members one "
+                    "at a time)");
+        return false;
+    } else if (!strcmp(key, "bridge")) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "bridge is not a setting (a team stays on its bridge: "
+                    "delete the team and add it to the other one)");
+        return false;
+    }
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "unknown team setting \"%s\" (expected policy, hash-fields, "
+                "mode, updelay, downdelay, failback, announce, "
+                "announce-count, announce-interval, rebalance, probe, "
+                "probe-interval, disabled, vlan, trunks or native)", key);
+    return false;
+}
+
+bool
+config_team_validate(const struct config_team *t, GError **error)
+{
+    guint n_members = t->members->len;
+
+    if (!n_members) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "a team needs at least one member");
+        return false;
+    }
+    if (n_members > CONFIG_TEAM_MEMBERS_MAX) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "%u members is too many (at most %d)",
+                    n_members, CONFIG_TEAM_MEMBERS_MAX);
+        return false;
+    }
+    for (guint i = 0; i < n_members; i++) {
+        const struct config_team_member *m = g_ptr_array_index(t->members,
+                                                               i);
+
+        if (!config_name_valid("member", m->name, error)) {
+            return false;
+        }
+        if (!strcmp(m->name, t->port.name)) {
+            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                        "%s is the team's own name (a team and a team "
+                        "member cannot share a name)", m->name);
+            return false;
+        }
+        for (guint j = 0; j < i; j++) {
+            const struct config_team_member *o = g_ptr_array_index(
+                t->members, j);
+
+            if (!strcmp(m->name, o->name)) {
+                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                            "%s is listed twice in members", m->name);
+                return false;
+            }
+        }
+    }
+    if ((unsigned int) t->policy >= ARRAY_SIZE(policy_names)
+        || (unsigned int) t->hash_fields >= ARRAY_SIZE(hash_fields_names)
+        || (unsigned int) t->mode >= ARRAY_SIZE(mode_names)) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "unknown policy, hash-fields or mode (%d, %d, %d)",
+                    (int) t->policy, (int) t->hash_fields, (int) t->mode);
+        return false;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(team_numbers); i++) {
+        const struct team_number *n = &team_numbers[i];
+        unsigned int v = team_number_get(t, n);
+
+        if (v < n->min || v > n->max) {
+            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                        "%s %u is out of range (%u-%u)",
+                        n->key, v, n->min, n->max);
+            return false;
+        }
+    }
+    if (t->probe_ip && !probe_ip_check(t->probe_ip, error)) {
+        return false;
+    }
+    if (t->port.uplink) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "uplink=%s is a port setting (a team has no uplink)",
+                    t->port.uplink);
+        return false;
+    }
+    return config_port_validate(&t->port, error);
+}
+
+struct config_team *
+config_add_team(struct config *cfg, const char *bridge, const char *name,
+                char *const *members, GError **error)
+{
+    struct config_team *t;
+
+    if (!config_name_valid("team", name, error)
+        || !config_bridge_exists(cfg, bridge, error)
+        || !config_name_is_free(cfg, name, "team", error)) {
+        return NULL;
+    }
+    t = config_team_new(name, bridge, members);
+    if (!config_team_validate(t, error)) {
+        goto error;
+    }
+    for (guint i = 0; i < t->members->len; i++) {
+        const struct config_team_member *m = g_ptr_array_index(t->members,
+                                                               i);
+
+        if (!config_name_is_free(cfg, m->name, "member", error)) {
+            goto error;
+        }
+    }
+    g_ptr_array_add(cfg->teams, t);
+    return t;
+
+error:
+    config_team_free(t);
+    return NULL;
+}
+
+/* Clears the uplink of the ports of 'bridge' that preferred 'member'. */
+static void
+clear_uplinks(struct config *cfg, const char *bridge, const char *member)
+{
+    for (guint i = 0; i < cfg->ports->len; i++) {
+        struct config_port *p = g_ptr_array_index(cfg->ports, i);
+
+        if (p->uplink && !strcmp(p->uplink, member)
+            && !strcmp(p->bridge, bridge)) {
+            g_free(p->uplink);
+            p->uplink = NULL;
+        }
+    }
+}
+
+bool
+config_del_team(struct config *cfg, const char *name)
+{
+    struct config_team *t = config_find_team(cfg, name);
+
+    if (!t) {
+        return false;
+    }
+    for (guint i = 0; i < t->members->len; i++) {
+        const struct config_team_member *m = g_ptr_array_index(t->members,
+                                                               i);
+
+        clear_uplinks(cfg, t->port.bridge, m->name);
+    }
+    config_del_port_fdbs(cfg, name);
+    g_ptr_array_remove(cfg->teams, t);
+    return true;
+}
+
+bool
+config_team_add_member(struct config *cfg, struct config_team *t,
+                       const char *member, GError **error)
+{
+    if (!config_name_valid("member", member, error)) {
+        return false;
+    }
+    if (!strcmp(member, t->port.name)) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "%s is the team's own name (a team and a team member "
+                    "cannot share a name)", member);
+        return false;
+    }
+    if (!config_name_is_free(cfg, member, "member", error)) {
+        return false;
+    }
+    if (t->members->len >= CONFIG_TEAM_MEMBERS_MAX) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "team %s already has %u members (at most %d)",
+                    t->port.name, t->members->len, CONFIG_TEAM_MEMBERS_MAX);
+        return false;
+    }
+    g_ptr_array_add(t->members, member_new(member));
+    return true;
+}
+
+bool
+config_team_del_member(struct config *cfg, struct config_team *t,
+                       const char *member, GError **error)
+{
+    struct config_team_member *m = config_team_find_member(t, member);
+
+    if (!m) {
+        return not_a_member(t, member, error);
+    }
+    if (t->members->len == 1) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "team %s needs at least one member; use del-team",
+                    t->port.name);
+        return false;
+    }
+    clear_uplinks(cfg, t->port.bridge, member);
+    g_ptr_array_remove(t->members, m);
+    return true;
+}
+
+bool
+config_team_set_disabled(struct config_team *t, const char *member,
+                         bool disabled, GError **error)
+{
+    struct config_team_member *m = config_team_find_member(t, member);
+
+    if (!m) {
+        return not_a_member(t, member, error);
+    }
+    m->disabled = disabled;
+    return true;
+}
+
