@@ -221,12 +221,34 @@ apply_config(const struct config *cfg)
 
 /* Validates, saves and applies 'cfg' (taking ownership).  On failure fills
  * 'reply' with the reason and leaves everything as it was. */
+/* The daemon runs at most one team per bridge: a VM port's traffic into
+ * "the" team is what src-port balancing measures. */
+static bool
+check_teams(const struct config *cfg, GError **error)
+{
+    for (guint i = 0; i < cfg->teams->len; i++) {
+        const struct config_team *a = g_ptr_array_index(cfg->teams, i);
+        for (guint j = i + 1; j < cfg->teams->len; j++) {
+            const struct config_team *b = g_ptr_array_index(cfg->teams, j);
+            if (!strcmp(a->port.bridge, b->port.bridge)) {
+                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                            "bridge %s has two teams, %s and %s: one team of "
+                            "uplinks per bridge (put all the uplinks in "
+                            "one)", a->port.bridge, a->port.name,
+                            b->port.name);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 bool
 bridge_commit(struct config *cfg, struct ctl_reply *reply)
 {
     GError *error = NULL;
 
-    if (!config_validate(cfg, &error)) {
+    if (!config_validate(cfg, &error) || !check_teams(cfg, &error)) {
         ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
         goto fail;
     }
@@ -552,6 +574,13 @@ cmd_list_ports(struct ctl_reply *reply, int n_args, char *args[], bool json,
         json_array_add_string_element(a, cp->name);
     }
     g_ptr_array_free(list, TRUE);
+    for (guint i = 0; i < running->teams->len; i++) {
+        const struct config_team *ct = g_ptr_array_index(running->teams, i);
+        if (!strcmp(ct->port.bridge, args[0])) {
+            ctl_reply_printf(reply, "%s\n", ct->port.name);
+            json_array_add_string_element(a, ct->port.name);
+        }
+    }
     if (json) {
         JsonObject *o = json_object_new();
         json_object_set_array_member(o, "ports", a);
@@ -780,12 +809,18 @@ cmd_fdb_flush(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
     if (port) {
         struct port *p = g_hash_table_lookup(ports, port);
-        if (!p || p->br != br) {
-            ctl_reply_error(reply, CTL_REFUSED, "no port named %s on bridge "
-                            "%s", port, br->name);
+        struct dp_port *tp = team_dp_port(port);
+        const struct config_team *ct = config_find_team(running, port);
+
+        if (p && p->br == br) {
+            port_no = dp_port_no(p->dp);
+        } else if (tp && ct && !strcmp(ct->port.bridge, br->name)) {
+            port_no = dp_port_no(tp);
+        } else {
+            ctl_reply_error(reply, CTL_REFUSED, "no port or team named %s "
+                            "on bridge %s", port, br->name);
             return;
         }
-        port_no = dp_port_no(p->dp);
     }
     n = mac_table_flush(dp_bridge_mac_table(br->dp), vlan, port_no, false);
     ctl_reply_printf(reply, "%zu entries flushed\n", n);
@@ -1103,8 +1138,12 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     int nl_error;
 
     dp = dp_;
-    config_path = g_strdup(path);
-    cfg = config_load(path, error);
+    /* Absolute: the daemon may chdir("/") when it detaches. */
+    config_path = g_canonicalize_filename(path, NULL);
+    cfg = config_load(config_path, error);
+    if (cfg && !check_teams(cfg, error)) {
+        g_clear_pointer(&cfg, config_free);
+    }
     if (!cfg) {
         return false;
     }
@@ -1137,6 +1176,9 @@ bridge_reload(void)
     GError *error = NULL;
     struct config *cfg = config_load(config_path, &error);
 
+    if (cfg && !check_teams(cfg, &error)) {
+        g_clear_pointer(&cfg, config_free);
+    }
     if (!cfg) {
         VLOG_ERR("configuration not reloaded, running state kept: %s",
                  error->message);

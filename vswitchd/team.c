@@ -330,6 +330,12 @@ member_probe_start(struct team *t, int slot)
                   t->name, m->name, g_strerror(-error));
         return;
     }
+    /* Give the upstream three intervals to answer before the member is
+     * taken out, so that enabling probing on a running team, or a member
+     * coming up, does not drop traffic while the first reply is on its
+     * way. */
+    m->probe_ok = true;
+    m->probe_reply_usec = time_usec();
     ctx = g_new(struct probe_ctx, 1);
     ctx->t = t;
     ctx->slot = slot;
@@ -611,6 +617,11 @@ learn_filter(uint32_t team_port_no, uint16_t vlan,
     if (expiry && *expiry > time_usec()) {
         return false;
     }
+    static struct log_ratelimit rl = LOG_RATELIMIT_INIT(10, 1000);
+
+    if (!log_ratelimit_pass(&rl)) {
+        return true;
+    }
     VLOG_INFO("station " ETH_ADDR_FMT " vlan %u announced itself from "
               "upstream: it moved to another host; relearned on the team",
               ETH_ADDR_ARGS(mac), vlan);
@@ -667,6 +678,16 @@ migration_timed(gpointer t_)
     return G_SOURCE_REMOVE;
 }
 
+/* The member that takes floods from upstream: for active-backup the active
+ * one, even when failback=no keeps it off the first in order. */
+static int
+team_designated(const struct team *t)
+{
+    return t->s.policy == TEAM_POLICY_ACTIVE_BACKUP
+           ? team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0)
+           : team_map_designated(t->map);
+}
+
 /* Publishes the map as it stands and announces the moves. */
 static void
 team_publish(struct team *t, GArray *moves, uint64_t event_usec,
@@ -690,10 +711,7 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
         }
     }
     d.active = team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0);
-    /* Floods are taken where the traffic is: for active-backup, on the
-     * active member even when failback=no keeps it off the first one. */
-    d.designated = t->s.policy == TEAM_POLICY_ACTIVE_BACKUP
-                   ? d.active : team_map_designated(t->map);
+    d.designated = team_designated(t);
     for (int b = 0; b < TEAM_BUCKETS; b++) {
         d.bucket[b] = team_map_member_of(t->map, TEAM_ITEM_BUCKET, b);
     }
@@ -1406,6 +1424,10 @@ cmd_migrate(struct ctl_reply *reply, int n_args, char *args[], bool json,
     } else if (error == -ENETDOWN) {
         ctl_reply_error(reply, CTL_REFUSED, "member %s is not in use (%s)",
                         member, member_state_names[t->members[slot].state]);
+    } else if (error == -EBUSY) {
+        ctl_reply_error(reply, CTL_REFUSED, "that port prefers member %s, "
+                        "which is in use: change its uplink= instead",
+                        t->members[team_map_member_of(t->map, kind, id)].name);
     } else if (error) {
         ctl_reply_error(reply, CTL_REFUSED, "cannot migrate: %s",
                         g_strerror(-error));
@@ -1557,7 +1579,7 @@ team_to_json(const struct team *t, GString *text)
     JsonArray *members = json_array_new();
     int slots[TEAM_MAX_MEMBERS];
     int n = team_map_members(t->map, slots);
-    int designated = team_map_designated(t->map);
+    int designated = team_designated(t);
     gint64 now = g_get_real_time();
 
     json_object_set_string_member(o, "name", t->name);
@@ -1884,8 +1906,9 @@ team_init(struct datapath *dp_)
                          "[mode=switch-independent|static] [updelay=MS] "
                          "[downdelay=MS] [failback=yes|no] [announce=yes|no] "
                          "[announce-count=N] [announce-interval=MS] "
-                         "[rebalance=SECS] [trunks=LIST] [native=N] "
-                         "[vlan=N]",
+                         "[rebalance=SECS] [probe=arp:ADDR|none] "
+                         "[probe-interval=MS] [disabled=IFACE,...] "
+                         "[trunks=LIST] [native=N] [vlan=N]",
                          "Create team TEAM on bridge BR from the member "
                          "devices, in failover order.", 4, -1, cmd_add_team,
                          NULL);
