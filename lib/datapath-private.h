@@ -100,6 +100,7 @@ struct dp_view {
                                     * -1 for a team). */
     struct dp_team *team;          /* The port's team, or NULL. */
     int member_fd[TEAM_MAX_MEMBERS]; /* Team members' sockets, or -1. */
+    uint8_t member_mac[TEAM_MAX_MEMBERS][ETH_ADDR_LEN]; /* Their MACs. */
     bool can_send;                 /* Has a socket, or is a team with at
                                     * least one attached member. */
     uint32_t port_no;              /* Copy of port->port_no. */

@@ -19,6 +19,7 @@ static const char *const drop_names[DP_N_DROPS] = {
     [DP_DROP_TEAM_RX] = "team-rx",
     [DP_DROP_REFLECTION] = "reflection",
     [DP_DROP_TEAM_DOWN] = "team-down",
+    [DP_DROP_LOCAL] = "local",
 };
 
 const char *
@@ -62,6 +63,9 @@ view_init(struct dp_view *v, struct dp_port *port)
         const struct dp_team_member *m = port->team ? &port->team->members[i]
                                                     : NULL;
         v->member_fd[i] = m && m->dev ? m->dev->fd : -1;
+        if (m && m->dev) {
+            memcpy(v->member_mac[i], m->dev->mac, ETH_ADDR_LEN);
+        }
         if (v->member_fd[i] >= 0) {
             v->can_send = true;
         }

@@ -65,6 +65,8 @@ enum dp_drop_reason {
     DP_DROP_REFLECTION,   /* Team: a frame of a local station came back
                            * from upstream. */
     DP_DROP_TEAM_DOWN,    /* Team: no usable member to send on. */
+    DP_DROP_LOCAL,        /* Team: ARP to or from a member's own address
+                           * (the switch's link probes), not switched. */
     DP_N_DROPS
 };
 enum { ST_RX_PKTS, ST_RX_BYTES, ST_TX_PKTS, ST_TX_BYTES, ST_DROPS,

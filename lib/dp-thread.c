@@ -152,6 +152,26 @@ frame_is_announcement(const struct dp_frame *f)
     return !memcmp(arp + 14, arp + 24, 4);
 }
 
+/* True if an ARP frame on a team is addressed to, or comes from, one of
+ * the team's members' own MACs: the switch's link probes and their
+ * replies, which are not VM traffic. */
+static bool
+team_frame_is_local(const struct dp_view *team, const struct dp_frame *f)
+{
+    if (f->pi.eth_type != ETH_TYPE_ARP) {
+        return false;
+    }
+    for (int m = 0; m < TEAM_MAX_MEMBERS; m++) {
+        if (team->member_fd[m] >= 0
+            && (!memcmp(f->pi.eth_dst, team->member_mac[m], ETH_ADDR_LEN)
+                || !memcmp(f->pi.eth_src, team->member_mac[m],
+                           ETH_ADDR_LEN))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Picks the member a frame from 'in' leaves 'team' on, and counts its load.
  * Returns TEAM_NONE when no member can carry it. */
 static int
@@ -473,6 +493,10 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
         }
 
         if (slot >= 0) {
+            if (team_frame_is_local(in, &f)) {
+                drops[DP_DROP_LOCAL]++;
+                continue;
+            }
             verdict = team_receive_rules_rcu(in, slot, &f, dst, now_usec);
             if (verdict != DP_N_DROPS) {
                 drops[verdict]++;

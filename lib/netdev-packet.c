@@ -134,6 +134,14 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
     }
     dev->fd = fd;
     dev->ifindex = ifindex;
+    {
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof ifr);
+        snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+        if (!ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+            memcpy(dev->mac, ifr.ifr_hwaddr.sa_data, 6);
+        }
+    }
     snprintf(dev->name, sizeof dev->name, "%s", name);
     *devp = dev;
     return 0;

@@ -33,6 +33,7 @@
 struct netdev_packet {
     int fd;                       /* AF_PACKET socket, owned. */
     int ifindex;                  /* Device index when opened. */
+    uint8_t mac[6];               /* Device's own MAC when opened. */
     char name[IF_NAMESIZE];       /* Device name. */
 };
 
