@@ -36,8 +36,10 @@
 #   offered (vm1's device tx counter) and delivered (vm2's rx counter),
 #   sent by udp-flood (AF_PACKET, sendmmsg); ping RTT vm1 -> vm2, median
 #   and 99th percentile; the switch processes' CPU time (utime + stime)
-#   during the 1-stream east-west run per gigabit received, and their CPU
-#   use with no traffic (a kernel bridge has no process: n/a).
+#   during the 1-stream east-west run per gigabit received (and as a share
+#   of one CPU over that run), and their CPU use over 5 s with no traffic
+#   (a kernel bridge has no process: n/a).  Clock ticks are 10 ms, so the
+#   idle figure has a resolution of 0.2 % of one CPU.
 #
 # Settings (environment):
 #   BUILD           build tree with vswitchd/vswitchd (default: this tree)
@@ -54,6 +56,7 @@
 # failed is reported as such in the table and notes), 77 skipped (not
 # root, a tool missing), 1 error.
 
+export LC_ALL=C          # Numbers with a '.', tools' messages in English.
 BENCH_SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export VSWITCH_BUILD=${BUILD:-${VSWITCH_BUILD:-$BENCH_SRCDIR}}
 # shellcheck source=../system/lib.sh
@@ -491,7 +494,7 @@ m_ping()
                    m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
                    k = int(0.99 * NR); if (k < 0.99 * NR) k++
                    printf "%.1f %.1f %d\n", m, t[k], NR
-               }') || { note "$sw: ping vm1 -> vm2 got no reply"; return 1; }
+               }') || { note "$sw round $ROUND: ping vm1 -> vm2 got no reply"; return 1; }
     read -r med p99 n <<<"$stats"
     record "$sw" rtt_median_us "$med"
     record "$sw" rtt_p99_us "$p99"
@@ -503,20 +506,22 @@ m_ping()
 m_tcp()
 {
     local sw=$1 fig=$2 cli=$3 srv=$4 n=$5 cpu=${6:-} port spid out c0 c1 \
-        res bps bytes expr
+        res bps bytes expr t0 t1
     SEQ=$((SEQ + 1))
     port=$((5201 + SEQ % 500))
     bg_ns "$srv" "$VST_TMP/iperf3-s.$SEQ.log" timeout $((DUR + 25)) \
         iperf3 -s -1 -B "${IP[$srv]}" -p "$port"
     spid=$BG_PID
     if ! wait_for 5 listening "$srv" "$port"; then
-        note "$sw: iperf3 server in $srv did not start"
+        note "$sw round $ROUND: iperf3 server in $srv did not start"
         stop "$spid"
         return 1
     fi
     c0=$(cpu_ticks "${SWITCH_PIDS[@]}")
+    t0=$EPOCHREALTIME
     out=$(in_ns "$cli" timeout $((DUR + 15)) iperf3 -c "${IP[$srv]}" \
         -p "$port" -t "$DUR" -P "$n" --connect-timeout 3000 -J 2>&1)
+    t1=$EPOCHREALTIME
     c1=$(cpu_ticks "${SWITCH_PIDS[@]}")
     stop "$spid"
     expr='"%d %d" % (d["end"]["sum_received"]["bits_per_second"],'
@@ -537,8 +542,8 @@ m_tcp()
             -v hz="$CLK_TCK" -v by="$bytes" \
             'BEGIN {printf "%.4f", (d / hz) / (by * 8 / 1e9)}')"
         record "$sw" tcp_cpu_pct "$(awk -v d=$((c1 - c0)) \
-            -v hz="$CLK_TCK" -v s="$DUR" \
-            'BEGIN {printf "%.1f", d / hz / s * 100}')"
+            -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
+            'BEGIN {printf "%.1f", d / hz / (t1 - t0) * 100}')"
     fi
 }
 

@@ -641,7 +641,7 @@ capture_start()
         -s 256 -w "$VST_TMP/$name.pcap" ${filter:+"$filter"}
     CAP_PID=$BG_PID
     for ((i = 0; i < 50; i++)); do
-        grep -q 'listening on' "$VST_TMP/$name.tcpdump" && return 0
+        grep -qs 'listening on' "$VST_TMP/$name.tcpdump" && return 0
         kill -0 "$CAP_PID" 2>/dev/null \
             || fail "tcpdump on $d failed: $(cat "$VST_TMP/$name.tcpdump")"
         sleep 0.1
