@@ -191,7 +191,9 @@ def draw(path, switches, figures, meta):
                 hi.append(0)
         ax.bar(xs, hs, color=cs, yerr=[lo, hi], capsize=4)
         for x, h, s in zip(xs, hs, switches):
-            ax.text(x, h, " " + (fmt(h) if f["values"].get(s) else "n/a"),
+            v = f["values"].get(s)
+            # Above the whisker, so that the cap does not hide it.
+            ax.text(x, v["max"] if v else 0, fmt(h) if v else "n/a",
                     ha="center", va="bottom", fontsize=8)
         ax.set_xticks(xs)
         ax.set_xticklabels(names, fontsize=8)
