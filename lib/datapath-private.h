@@ -181,6 +181,7 @@ struct datapath {
     int learn_fd;                  /* eventfd: learning requests queued. */
     bool exiting;                  /* Set once, read by threads. */
     unsigned int n_threads;        /* Number of threads. */
+    bool busy_poll;                /* Threads spin instead of sleeping. */
     struct dp_thread *threads[DATAPATH_MAX_THREADS]; /* Owned. */
     datapath_learn_filter *learn_filter; /* Consulted for moves onto a
                                     * team; control only. */

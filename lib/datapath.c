@@ -143,7 +143,7 @@ datapath_publish(struct datapath *dp)
 }
 
 struct datapath *
-datapath_create(unsigned int n_threads)
+datapath_create(unsigned int n_threads, bool busy_poll)
 {
     struct datapath *dp;
 
@@ -156,6 +156,7 @@ datapath_create(unsigned int n_threads)
         return NULL;
     }
     dp->n_threads = n_threads;
+    dp->busy_poll = busy_poll;
     dp->next_port_no = 1;
     dp->next_bridge_id = 1;
     dp->learn_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -85,9 +85,12 @@ struct datapath;
 struct dp_bridge;
 struct dp_port;
 
-/* Starts 'n_threads' datapath threads (1..DATAPATH_MAX_THREADS).  Returns
- * NULL with errno set on failure. */
-struct datapath *datapath_create(unsigned int n_threads);
+/* Starts 'n_threads' datapath threads (1..DATAPATH_MAX_THREADS).  With
+ * 'busy_poll', the threads never sleep in poll(): they check their sockets
+ * in a loop, which takes a whole CPU each but saves the wake-up latency
+ * (opt-in, for latency-critical hosts with cores to spare).  Returns NULL
+ * with errno set on failure. */
+struct datapath *datapath_create(unsigned int n_threads, bool busy_poll);
 /* Stops the threads and frees everything (ports and bridges included).
  * Accepts NULL. */
 void datapath_destroy(struct datapath *);

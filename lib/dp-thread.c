@@ -613,7 +613,7 @@ dp_thread_main(void *t_)
         /* Poll outside any read section, so an idle thread never holds up
          * a grace period.  The sockets polled may be closed meanwhile: then
          * the generation has changed and the results are ignored. */
-        if (poll(t->pfds, t->n_pfds + 1, -1) < 0) {
+        if (poll(t->pfds, t->n_pfds + 1, dp->busy_poll ? 0 : -1) <= 0) {
             continue;
         }
         if (t->pfds[t->n_pfds].revents) {

@@ -36,6 +36,7 @@ struct options {
     const char *log_file;     /* Log file, or NULL for stderr. */
     bool detach;              /* Run in the background. */
     unsigned int n_threads;   /* Datapath threads. */
+    bool busy_poll;           /* Datapath threads never sleep. */
 };
 
 static GMainLoop *main_loop;
@@ -53,6 +54,9 @@ usage(void)
            "  --log-file=FILE        log to FILE instead of stderr\n"
            "  --log-level=LEVEL      err, warn, info (default) or dbg\n"
            "  --datapath-threads=N   switching threads, 1-%d (default 1)\n"
+           "  --busy-poll            switching threads spin instead of "
+           "sleeping: lower\n"
+           "                         latency, one busy CPU per thread\n"
            "  -h, --help             show this help and exit\n"
            "  -V, --version          show the version and exit\n"
            "\n"
@@ -81,7 +85,7 @@ static void
 parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_CONFIG = 256, OPT_SOCKET, OPT_PIDFILE, OPT_DETACH,
-           OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_THREADS };
+           OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_THREADS, OPT_BUSY_POLL };
     static const struct option long_options[] = {
         { "config", required_argument, NULL, OPT_CONFIG },
         { "socket", required_argument, NULL, OPT_SOCKET },
@@ -90,6 +94,7 @@ parse_options(int argc, char *argv[], struct options *o)
         { "log-file", required_argument, NULL, OPT_LOG_FILE },
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "datapath-threads", required_argument, NULL, OPT_THREADS },
+        { "busy-poll", no_argument, NULL, OPT_BUSY_POLL },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -131,6 +136,9 @@ parse_options(int argc, char *argv[], struct options *o)
                     DATAPATH_MAX_THREADS);
             }
             o->n_threads = n;
+            break;
+        case OPT_BUSY_POLL:
+            o->busy_poll = true;
             break;
         case 'h':
             usage();
@@ -266,7 +274,7 @@ main(int argc, char *argv[])
     if (!server) {
         die("%s", error->message);
     }
-    dp = datapath_create(o.n_threads);
+    dp = datapath_create(o.n_threads, o.busy_poll);
     if (!dp) {
         ctl_server_destroy(server);
         die("cannot start the datapath: %s", strerror(errno));
@@ -280,7 +288,8 @@ main(int argc, char *argv[])
         pidfile_write(o.pidfile);
     }
     VLOG_INFO("vswitchd %s started: config %s, socket %s, %u datapath "
-              "thread(s)", PACKAGE_VERSION, o.config, o.socket, o.n_threads);
+              "thread(s)%s", PACKAGE_VERSION, o.config, o.socket, o.n_threads,
+              o.busy_poll ? ", busy polling" : "");
     if (ready_fd >= 0) {
         detach_finish(ready_fd);
     }
