@@ -284,18 +284,17 @@ bridge_split_kv(const char *arg, char **key, const char **value)
     return true;
 }
 
-static bool
-refuse_gerror(struct ctl_reply *reply, GError *error)
+bool
+bridge_refuse(struct ctl_reply *reply, GError *error)
 {
     ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
     g_error_free(error);
     return false;
 }
 
-/* Applies "key=value" arguments to a port's settings. */
-static bool
-port_set_args(struct config_port *cp, int n_args, char *args[],
-              struct ctl_reply *reply)
+bool
+bridge_set_kv_args(void *target, bridge_kv_setter *set, int n_args,
+                   char *args[], struct ctl_reply *reply)
 {
     for (int i = 0; i < n_args; i++) {
         GError *error = NULL;
@@ -308,37 +307,25 @@ port_set_args(struct config_port *cp, int n_args, char *args[],
                             args[i]);
             return false;
         }
-        ok = config_port_set(cp, key, value, &error);
+        ok = set(target, key, value, &error);
         g_free(key);
         if (!ok) {
-            return refuse_gerror(reply, error);
+            return bridge_refuse(reply, error);
         }
     }
     return true;
 }
 
 static bool
-bridge_set_args(struct config_bridge *cb, int n_args, char *args[],
-                struct ctl_reply *reply)
+port_setter(void *cp, const char *key, const char *value, GError **error)
 {
-    for (int i = 0; i < n_args; i++) {
-        GError *error = NULL;
-        const char *value;
-        char *key;
-        bool ok;
+    return config_port_set(cp, key, value, error);
+}
 
-        if (!bridge_split_kv(args[i], &key, &value)) {
-            ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
-                            args[i]);
-            return false;
-        }
-        ok = config_bridge_set(cb, key, value, &error);
-        g_free(key);
-        if (!ok) {
-            return refuse_gerror(reply, error);
-        }
-    }
-    return true;
+static bool
+bridge_setter(void *cb, const char *key, const char *value, GError **error)
+{
+    return config_bridge_set(cb, key, value, error);
 }
 
 static struct br *
@@ -393,11 +380,11 @@ cmd_add_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
 
     cb = config_add_bridge(cfg, args[0], &error);
     if (!cb) {
-        refuse_gerror(reply, error);
+        bridge_refuse(reply, error);
         config_free(cfg);
         return;
     }
-    if (!bridge_set_args(cb, n_args - 1, args + 1, reply)) {
+    if (!bridge_set_kv_args(cb, bridge_setter, n_args - 1, args + 1, reply)) {
         config_free(cfg);
         return;
     }
@@ -416,7 +403,7 @@ cmd_set_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
     cfg = config_clone(running);
     cb = config_find_bridge(cfg, args[0]);
-    if (!bridge_set_args(cb, n_args - 1, args + 1, reply)) {
+    if (!bridge_set_kv_args(cb, bridge_setter, n_args - 1, args + 1, reply)) {
         config_free(cfg);
         return;
     }
@@ -480,11 +467,11 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
     cfg = config_clone(running);
     cp = config_add_port(cfg, args[0], args[1], &error);
     if (!cp) {
-        refuse_gerror(reply, error);
+        bridge_refuse(reply, error);
         config_free(cfg);
         return;
     }
-    if (!port_set_args(cp, n_args - 2, args + 2, reply)) {
+    if (!bridge_set_kv_args(cp, port_setter, n_args - 2, args + 2, reply)) {
         config_free(cfg);
         return;
     }
@@ -527,7 +514,7 @@ cmd_set_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
     cfg = config_clone(running);
     cp = config_find_port(cfg, args[0]);
-    if (!port_set_args(cp, n_args - 1, args + 1, reply)) {
+    if (!bridge_set_kv_args(cp, port_setter, n_args - 1, args + 1, reply)) {
         config_free(cfg);
         return;
     }

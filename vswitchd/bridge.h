@@ -48,6 +48,14 @@ struct dp_port *bridge_dp_port(const char *name);
 /* A port's VLAN settings as the datapath wants them. */
 void bridge_port_settings(const struct config_port *,
                           struct dp_port_settings *);
+/* Refuses with 'error''s message (freeing it); returns false. */
+bool bridge_refuse(struct ctl_reply *, GError *error);
+/* Applies "KEY=VALUE" arguments to 'target' with 'set'; on the first bad
+ * one fills 'reply' (usage error or refusal) and returns false. */
+typedef bool bridge_kv_setter(void *target, const char *key,
+                              const char *value, GError **error);
+bool bridge_set_kv_args(void *target, bridge_kv_setter *set, int n_args,
+                        char *args[], struct ctl_reply *reply);
 /* Splits "key=value" (caller frees '*key'); false if there is no '='. */
 bool bridge_split_kv(const char *arg, char **key, const char **value);
 

@@ -1127,35 +1127,9 @@ find_team(const char *name, struct ctl_reply *reply)
 }
 
 static bool
-refuse_gerror(struct ctl_reply *reply, GError *error)
+team_setter(void *ct, const char *key, const char *value, GError **error)
 {
-    ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
-    g_error_free(error);
-    return false;
-}
-
-static bool
-team_set_args(struct config_team *ct, int n_args, char *args[],
-              struct ctl_reply *reply)
-{
-    for (int i = 0; i < n_args; i++) {
-        GError *error = NULL;
-        const char *value;
-        char *key;
-        bool ok;
-
-        if (!bridge_split_kv(args[i], &key, &value)) {
-            ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
-                            args[i]);
-            return false;
-        }
-        ok = config_team_set(ct, key, value, &error);
-        g_free(key);
-        if (!ok) {
-            return refuse_gerror(reply, error);
-        }
-    }
-    return true;
+    return config_team_set(ct, key, value, error);
 }
 
 static bool
@@ -1226,11 +1200,11 @@ cmd_add_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
                          &error);
     g_ptr_array_free(members, TRUE);
     if (!ct) {
-        refuse_gerror(reply, error);
+        bridge_refuse(reply, error);
         config_free(cfg);
         return;
     }
-    if (!team_set_args(ct, n_args - first_kv, args + first_kv, reply)) {
+    if (!bridge_set_kv_args(ct, team_setter, n_args - first_kv, args + first_kv, reply)) {
         config_free(cfg);
         return;
     }
@@ -1247,8 +1221,8 @@ cmd_set_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
         return;
     }
     cfg = config_clone(bridge_config());
-    if (!team_set_args(config_find_team(cfg, args[0]), n_args - 1, args + 1,
-                       reply)) {
+    if (!bridge_set_kv_args(config_find_team(cfg, args[0]), team_setter,
+                            n_args - 1, args + 1, reply)) {
         config_free(cfg);
         return;
     }
@@ -1283,7 +1257,7 @@ cmd_add_team_member(struct ctl_reply *reply, int n_args, char *args[],
     cfg = config_clone(bridge_config());
     if (!config_team_add_member(cfg, config_find_team(cfg, args[0]),
                                 args[1], &error)) {
-        refuse_gerror(reply, error);
+        bridge_refuse(reply, error);
         config_free(cfg);
         return;
     }
@@ -1303,7 +1277,7 @@ cmd_del_team_member(struct ctl_reply *reply, int n_args, char *args[],
     cfg = config_clone(bridge_config());
     if (!config_team_del_member(cfg, config_find_team(cfg, args[0]),
                                 args[1], &error)) {
-        refuse_gerror(reply, error);
+        bridge_refuse(reply, error);
         config_free(cfg);
         return;
     }
@@ -1339,7 +1313,7 @@ cmd_set_member(struct ctl_reply *reply, int n_args, char *args[], bool json,
     cfg = config_clone(bridge_config());
     if (!config_team_set_disabled(config_find_team(cfg, t->name), args[1],
                                   disable, &error)) {
-        refuse_gerror(reply, error);
+        bridge_refuse(reply, error);
         config_free(cfg);
         return;
     }
