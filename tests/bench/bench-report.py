@@ -19,9 +19,9 @@ import json
 import statistics
 import sys
 
-SWITCHES = ["ours", "kbr", "ovs", "ovs-tso"]
-LABELS = {"ours": "ours", "kbr": "kernel bridge", "ovs": "ovs",
-          "ovs-tso": "ovs-tso"}
+SWITCHES = ["ours", "kbr", "ovs", "ovs-tso", "ovs-ab"]
+LABELS = {"ours": "ours", "kbr": "kernel bridge", "ovs": "ovs slb",
+          "ovs-tso": "ovs-tso slb", "ovs-ab": "ovs-ab"}
 OURS = "ours"
 
 # key, label, unit, scale from the recorded unit, which way is better.
@@ -41,6 +41,13 @@ FIGURES = [
     ("tcp_cpu_pct", "switch CPU during TCP E-W 1 stream", "% of a CPU", 1,
      "-"),
     ("idle_cpu_pct", "switch CPU with no traffic", "% of a CPU", 1,
+     "lower"),
+    ("fo_failover_ms", "failover outage", "ms", 1, "lower"),
+    ("fo_failback_ms", "failback outage", "ms", 1, "lower"),
+    ("fo_drain_ms", "drain outage", "ms", 1, "lower"),
+    ("ours_migration_us", "ours: event to new map in use", "us", 1,
+     "lower"),
+    ("fo_control_ms", "stream loss without event (control)", "ms", 1,
      "lower"),
 ]
 
@@ -140,12 +147,28 @@ def print_table(switches, figures, meta, notes):
         meta.get("host", {}).get("cpu", "?"),
         meta.get("host", {}).get("cpus", "?"),
         meta.get("host", {}).get("kernel", "?")))
+    if meta.get("topology"):
+        print("Topology: %s." % meta["topology"])
     print(line(head))
     print(line(["-" * w for w in widths]))
     for r in rows:
         print(line(r))
-    print("n/a: not measured (a kernel bridge has no process) or failed "
-          "(see notes).")
+    print("n/a: not measured (a kernel bridge has no process and one "
+          "uplink; ovs-tso and ovs-ab are not in every part) or failed "
+          "(see notes); a ratio is n/a when the other's median is 0.")
+    fo = meta.get("failover")
+    if fo:
+        print("Failover figures: %d repeat(s) per switch (ours, ovs slb, "
+              "ovs-ab), median (min-max); a UDP stream vm1 -> rh1 of one "
+              "frame every %.1f ms for %s s, the event %s s in; outage = "
+              "frames lost x %.1f ms.  Drain: ours %s; ovs slb %s; "
+              "ovs-ab %s." % (
+                  fo.get("repeats", 0), 1000.0 / fo.get("rate_pps", 1),
+                  fo.get("stream_seconds"), fo.get("event_at_seconds"),
+                  1000.0 / fo.get("rate_pps", 1),
+                  fo.get("drain", {}).get("ours", "?"),
+                  fo.get("drain", {}).get("ovs", "?"),
+                  fo.get("drain", {}).get("ovs-ab", "?")))
     if meta.get("offloads"):
         print("Offloads: %s." % meta["offloads"])
     if notes:
@@ -173,7 +196,7 @@ def draw(path, switches, figures, meta):
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.6 * rows),
                              squeeze=False)
     colors = {"ours": "#1f77b4", "kbr": "#7f7f7f", "ovs": "#ff7f0e",
-              "ovs-tso": "#d62728"}
+              "ovs-tso": "#d62728", "ovs-ab": "#2ca02c"}
     for ax, f in zip(axes.flat, shown):
         xs, hs, lo, hi, cs, names = [], [], [], [], [], []
         for i, s in enumerate(switches):

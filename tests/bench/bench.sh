@@ -9,8 +9,13 @@
 # Topology (the world of the system tests, tests/system/lib.sh):
 #
 #   vm1..vm4 ---- [switch under test, namespace PREFIX-sw] ---- up1 ----+
-#                                                   (up2, see below)    |
+#                                                         \--- up2 ----+
 #                  [PREFIX-phys: kernel bridge] --- rh1, rh2 (remote hosts)
+#
+# The uplinks: ours makes up1 and up2 a team (src-port, rebalance=0), OVS a
+# bond (balance-slb; ovs-ab: active-backup; carrier detection, no up or
+# down delay, no LACP); the kernel bridge has one uplink, up1, as this
+# kernel has no bonding driver (up2 stays cabled but unattached).
 #
 # All on 198.18.0.0/24: VMs .1-.4, remote hosts .101-.102.
 #
@@ -27,6 +32,8 @@
 #             tx checksum offload turned off (restored after).
 #   ovs-tso   the same with other_config:userspace-tso-enable=true and the
 #             hosts' default offloads.
+#   ovs-ab    ovs (no userspace TSO, hosts' offloads off) with an
+#             active-backup bond; by default in the failover figures only.
 # The system's own openvswitch-switch service is never started, stopped or
 # connected to: every ovs-vsctl names our private database socket.
 #
@@ -41,12 +48,38 @@
 #   (a kernel bridge has no process: n/a).  Clock ticks are 10 ms, so the
 #   idle figure has a resolution of 0.2 % of one CPU.
 #
+# Failover figures (ours, ovs, ovs-ab: the switches with two uplinks), each
+# switch brought up once and measured FO_REPEATS times, median and min-max
+# over the repeats: vm1 sends rh1 a sequence-numbered UDP stream, one frame
+# every 0.1 ms (udp-flood send --rate 10000) for FO_SECS seconds, and rh1's
+# sink counts the sequence numbers skipped; outage = frames lost x 0.1 ms
+# (frames after the last one seen would not count: a stream whose tail is
+# missing is reported in the notes).  FO_AT seconds into the stream, the
+# member carrying it (found from the physical-side peers' rx counters
+# during the stream, and checked against team/show --json or bond/show) is
+#   failover  unplugged (its peer in PREFIX-phys set down);
+#   failback  plugged back (in the next stream; ours, failback=yes, moves
+#             vm1 back; OVS moves nothing back: noted);
+#   drain     taken off by the operator: ours team/set-member TEAM IF
+#             disable (put back after, untimed); ovs-ab
+#             bond/set-active-member to the other member; ovs (balance-slb)
+#             bond/migrate of vm1's hash (bond/hash) to the other member,
+#             as OVS 3.1's bond/disable-member does not hold while the
+#             carrier is up (the next bond_run enables the member again).
+#             (OVS 3.1's names; bond/set-active-slave, bond/disable-slave
+#             are deprecated aliases.)
+# A control stream with no event comes first.  Ours' own figure: team/show's
+# last-migration-usec after each failover (netlink event to the new map in
+# use by the datapath).
+#
 # Settings (environment):
 #   BUILD           build tree with vswitchd/vswitchd (default: this tree)
 #   QUICK=1         short run: 3 s per traffic run, 2 rounds (< 5 minutes)
 #   BENCH_ROUNDS    rounds (default 2 quick, 4 full)
 #   BENCH_SECONDS   seconds per traffic run (default 3 quick, 10 full)
 #   BENCH_SWITCHES  which switches, default "ours kbr ovs ovs-tso"
+#   BENCH_FO_SWITCHES  failover figures, default "ours ovs ovs-ab"
+#   BENCH_FO_REPEATS   repeats of each failover figure (3 quick, 5 full)
 #   BENCH_RESULTS   where JSON and PNG go (default BUILD/results)
 #   BENCH_DP_THREADS  vswitchd --datapath-threads (default 1)
 #   BENCH_OVS_OFFLOADS  "off" (default): the hosts' offloads off for ovs;
@@ -75,20 +108,33 @@ else
 fi
 IDLE_SECS=5
 SWITCHES=${BENCH_SWITCHES:-ours kbr ovs ovs-tso}
+FO_SWITCHES=${BENCH_FO_SWITCHES:-ours ovs ovs-ab}
+if [[ -n $QUICK ]]; then
+    FO_REPEATS=${BENCH_FO_REPEATS:-3}
+else
+    FO_REPEATS=${BENCH_FO_REPEATS:-5}
+fi
+FO_RATE=10000           # Frames a second: one every 0.1 ms.
+FO_SECS=1.5             # Length of one stream, seconds.
+FO_AT=0.4               # When the event comes, seconds into the stream.
 RESULTS=${BENCH_RESULTS:-$VSWITCH_BUILD/results}
 DP_THREADS=${BENCH_DP_THREADS:-1}
 OVS_OFFLOADS=${BENCH_OVS_OFFLOADS:-off}
 # A soft limit: past it, no new round starts (each step has its own
 # timeout, so the run is bounded anyway).
+# The rounds stop at LIMIT_SECS, the failover figures at FO_LIMIT_SECS.
 if [[ -n $QUICK ]]; then
-    LIMIT_SECS=270
+    LIMIT_SECS=170
+    FO_LIMIT_SECS=275
 else
-    LIMIT_SECS=1500
+    LIMIT_SECS=1200
+    FO_LIMIT_SECS=1440
 fi
 
 VMS=(vm1 vm2 vm3 vm4)
 RHOSTS=(rh1 rh2)
 UPLINKS=(up1 up2)
+TEAM=team0              # Ours' team of up1 and up2.
 declare -A IP=([vm1]=198.18.0.1 [vm2]=198.18.0.2 [vm3]=198.18.0.3
                [vm4]=198.18.0.4 [rh1]=198.18.0.101 [rh2]=198.18.0.102)
 OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
@@ -203,20 +249,29 @@ vm_ports()
     done
 }
 
-# uplinks_attached: the uplinks the switch under test is given.
-#
-# HOOK (teams): for now every switch gets ONE uplink, up1, as a plain
-# port; up2 is cabled to the physical network's bridge but left unattached
-# (two plain ports into one bridge would be a loop).  To measure a team of
-# two: make ours_attach_uplinks put up1 and up2 in a team (vswitch-ctl
-# add-team ...), ovs_attach_uplinks make them an OVS bond
-# (ovs-vsctl add-bond BR NAME up1 up2 bond_mode=balance-slb), and let
-# uplinks_attached print both for those two; the kernel bridge, with no
-# bonding driver on these machines, keeps one uplink.
+# uplinks_attached SWITCH: the uplinks' devices the switch is given: both
+# for ours (a team) and OVS (a bond); one, up1, for the kernel bridge, as
+# these machines have no bonding driver (two plain ports into one bridge
+# would be a loop), so up2 stays cabled but unattached there.
 uplinks_attached()
 {
-    dev up1
-    echo
+    case $1 in
+    kbr) dev up1; echo ;;
+    *) dev up1; echo; dev up2; echo ;;
+    esac
+}
+
+# uplink_of DEVICE: the uplink's short name (up1) of its switch-side device.
+uplink_of()
+{
+    printf '%s' "${1#"$P"}"
+}
+
+# cable UPLINK up|down: plugs or pulls the cable of an uplink (its peer on
+# the physical network; the switch sees carrier change).
+cable()
+{
+    ip -n "$(ns phys)" link set "$(dev "p$1")" "$2"
 }
 
 # ---------------------------------------------------------------------------
@@ -287,20 +342,42 @@ ours_up()
             || { note "ours: add-port $p failed: $out"; return 1; }
     done
     ours_attach_uplinks || return 1
-    for p in $(vm_ports) $(uplinks_attached); do
+    for p in $(vm_ports); do
         wait_for 10 port_is "$p" up \
             || { note "ours: port $p is not up within 10 s"; return 1; }
     done
+    for p in $(uplinks_attached ours); do
+        wait_for 10 ours_member_is "$p" up \
+            || { note "ours: team member $p is not up within 10 s"; return 1; }
+    done
 }
 
-# ours_attach_uplinks: see uplinks_attached (the teams hook).
+# ours_attach_uplinks: team TEAM of up1 and up2, VM ports spread by port,
+# no rebalancing (failback, announcements, up and down delay: defaults).
 ours_attach_uplinks()
 {
-    local p out
-    for p in $(uplinks_attached); do
-        out=$(ctl add-port br0 "$p" 2>&1) \
-            || { note "ours: add-port $p failed: $out"; return 1; }
-    done
+    local out
+    # shellcheck disable=SC2046 # one device a word
+    out=$(ctl add-team br0 "$TEAM" $(uplinks_attached ours) \
+        policy=src-port rebalance=0 2>&1) \
+        || { note "ours: add-team failed: $out"; return 1; }
+}
+
+# ours_team EXPR: EXPR over team/show --json of TEAM, with 't' the team and
+# 'm' its members by name.
+ours_team()
+{
+    ctl --json team/show "$TEAM" | "$VST_PY" -c '
+import json, sys
+t = json.load(sys.stdin)["teams"][0]
+m = {x["name"]: x for x in t["members"]}
+print(eval(sys.argv[1], {"t": t, "m": m}))
+' "$1"
+}
+
+ours_member_is()
+{
+    [[ $(ours_team "m['$1']['state']") == "$2" ]]
 }
 
 ours_down()
@@ -320,8 +397,8 @@ kbr_up()
     s=$(ns sw)
     ip -n "$s" link add "$(dev kbr)" type bridge stp_state 0 \
         forward_delay 0 || { note "kbr: cannot create the bridge"; return 1; }
-    # One uplink only, whatever uplinks_attached says: no bonding driver.
-    for p in $(vm_ports) "$(dev up1)"; do
+    # One uplink only: this kernel has no bonding driver.
+    for p in $(vm_ports) $(uplinks_attached kbr); do
         ip -n "$s" link set "$p" master "$(dev kbr)" \
             || { note "kbr: cannot enslave $p"; return 1; }
         ip -n "$s" link set "$p" up
@@ -352,11 +429,12 @@ ovs_ctl()
     ovs_env ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=20 "$@"
 }
 
-# ovs_up TSO: TSO is true or false.
+# ovs_up NAME: ovs, ovs-tso (userspace TSO) or ovs-ab (bond active-backup).
 ovs_up()
 {
-    local tso=$1 name=ovs i p
-    $tso && name=ovs-tso
+    local name=$1 tso=false mode=balance-slb i p
+    [[ $name == ovs-tso ]] && tso=true
+    [[ $name == ovs-ab ]] && mode=active-backup
     OVS_DIR=$VST_TMP/$name.$ROUND
     mkdir -p "$OVS_DIR"
     ovs_env ovsdb-tool create "$OVS_DIR/conf.db" "$OVS_SCHEMA" \
@@ -398,7 +476,7 @@ ovs_up()
         ovs_ctl add-port "$(dev obr)" "$p" >/dev/null \
             || { note "$name: add-port $p failed"; return 1; }
     done
-    ovs_attach_uplinks "$name" || return 1
+    ovs_attach_uplinks "$name" "$mode" || return 1
     if $tso; then
         grep -q 'Userspace TCP Segmentation Offloading support enabled' \
             "$OVS_DIR/ovs-vswitchd.log" \
@@ -406,15 +484,47 @@ ovs_up()
     fi
 }
 
-# ovs_attach_uplinks NAME: see uplinks_attached (the teams hook).
+# ovs_attach_uplinks NAME MODE: bond PREFIX+obd of up1 and up2, bond_mode
+# MODE (balance-slb or active-backup), carrier detection, no up or down
+# delay, no LACP; rebalancing (balance-slb) at OVS's default interval.
 ovs_attach_uplinks()
 {
-    local p
-    for p in $(uplinks_attached); do
+    local p out
+    for p in $(uplinks_attached "$1"); do
         ip -n "$(ns sw)" link set "$p" up
-        ovs_ctl add-port "$(dev obr)" "$p" >/dev/null \
-            || { note "$1: add-port $p failed"; return 1; }
     done
+    # shellcheck disable=SC2046 # one device a word
+    out=$(ovs_ctl add-bond "$(dev obr)" "$(dev obd)" \
+        $(uplinks_attached "$1") bond_mode="$2" lacp=off \
+        other_config:bond-detect-mode=carrier bond_updelay=0 \
+        bond_downdelay=0 2>&1) \
+        || { note "$1: add-bond failed: $out"; return 1; }
+    for ((p = 0; p < 100; p++)); do
+        [[ $(ovs_bond_enabled) == 2 ]] && return 0
+        sleep 0.1
+    done
+    note "$1: the bond's members are not both enabled within 10 s"
+    return 1
+}
+
+# ovs_appctl ARGS...: ovs-appctl to OUR ovs-vswitchd only.
+ovs_appctl()
+{
+    ovs-appctl --timeout=10 -t "$OVS_DIR/ovs-vswitchd.ctl" "$@"
+}
+
+# ovs_bond_enabled: how many of the bond's members bond/show calls enabled.
+ovs_bond_enabled()
+{
+    ovs_appctl bond/show "$(dev obd)" 2>/dev/null \
+        | grep -c '^member .*: enabled'
+}
+
+# ovs_member_is DEVICE enabled|disabled
+ovs_member_is()
+{
+    ovs_appctl bond/show "$(dev obd)" 2>/dev/null \
+        | grep -q "^member $1: $2\$"
 }
 
 ovs_down()
@@ -436,16 +546,16 @@ switch_up()
     case $1 in
     ours) ours_up ;;
     kbr) kbr_up ;;
-    ovs)
+    ovs|ovs-ab)
         if [[ $OVS_OFFLOADS == off ]]; then
             offloads_off || return 1
         else
-            note "ovs: hosts' offloads left on (BENCH_OVS_OFFLOADS=$OVS_OFFLOADS)"
+            note "$1: hosts' offloads left on (BENCH_OVS_OFFLOADS=$OVS_OFFLOADS)"
         fi
-        ovs_up false
+        ovs_up "$1"
         ;;
-    ovs-tso) ovs_up true ;;
-    *) fail "unknown switch '$1' (ours, kbr, ovs, ovs-tso)" ;;
+    ovs-tso) ovs_up ovs-tso ;;
+    *) fail "unknown switch '$1' (ours, kbr, ovs, ovs-tso, ovs-ab)" ;;
     esac
 }
 
@@ -454,7 +564,7 @@ switch_down()
     case $SWITCH_UP in
     ours) ours_down ;;
     kbr) kbr_down ;;
-    ovs) ovs_down; offloads_restore ;;
+    ovs|ovs-ab) ovs_down; offloads_restore ;;
     ovs-tso) ovs_down ;;
     esac
     SWITCH_UP=
@@ -577,6 +687,280 @@ m_udp()
         "$(awk -v n=$((rx1 - rx0)) -v s="$secs" 'BEGIN {printf "%.0f", n / s}')"
 }
 
+# ---------------------------------------------------------------------------
+# Failover figures.
+
+FO_LOG=                 # One line per stream: members, counts.
+FO_UP=                  # The member the last stream's event hit.
+FO_AFTER=               # The member carrying the last stream at its end.
+FO_RH_MAC=              # rh1's MAC, the streams' destination.
+START=                  # $SECONDS when the measurements began.
+
+# mac_of HOST: the MAC address of HOST's device.
+mac_of()
+{
+    in_ns "$1" cat "/sys/class/net/$(dev_of "$1")/address"
+}
+
+# peer_rx UPLINK: frames the switch sent on UPLINK (its peer's rx counter).
+peer_rx()
+{
+    dev_counter phys "$(dev "p$1")" rx_packets
+}
+
+# flow_member: the uplink (up1, up2) that carries vm1's running stream,
+# from the peers' rx counters over 0.15 s (at 10000 frames a second, about
+# 1500 on one and none on the other), or "" if that is not clear.
+flow_member()
+{
+    local a1 a2 b1 b2 d1 d2
+    a1=$(peer_rx up1)
+    a2=$(peer_rx up2)
+    sleep 0.15
+    b1=$(peer_rx up1)
+    b2=$(peer_rx up2)
+    d1=$((b1 - a1))
+    d2=$((b2 - a2))
+    if ((d1 > 500 && d2 < d1 / 20)); then
+        echo up1
+    elif ((d2 > 500 && d1 < d2 / 20)); then
+        echo up2
+    else
+        echo "?($d1/$d2)"
+    fi
+}
+
+# switch_member SW: the uplink carrying vm1 by the switch's own account:
+# ours, the member whose ports hold vm1's port (team/show --json); ovs-ab,
+# the active member (bond/show); ovs, the member listing the hash of vm1's
+# MAC (bond/hash), which bond/show lists only once it carried 1 kB.
+switch_member()
+{
+    local sw=$1 out hash m
+    case $sw in
+    ours)
+        m=$(ours_team "next((x['name'] for x in t['members'] \
+if '$(port_of vm1)' in x['ports']), '')" 2>/dev/null)
+        ;;
+    ovs|ovs-tso|ovs-ab)
+        out=$(ovs_appctl bond/show "$(dev obd)" 2>/dev/null)
+        if [[ $sw == ovs-ab ]]; then
+            m=$(awk '/^member / {m = $2; sub(":", "", m)}
+                     /^  active member$/ {print m}' <<<"$out")
+        else
+            hash=$(ovs_vm1_hash)
+            m=$(awk -v h="hash $hash:" '/^member / {m = $2; sub(":", "", m)}
+                     index($0, h) == 3 {print m}' <<<"$out")
+        fi
+        ;;
+    esac
+    [[ -n $m ]] && uplink_of "$m"
+}
+
+# ovs_vm1_hash: the bond hash (0-255) of vm1's MAC, untagged.
+ovs_vm1_hash()
+{
+    local basis
+    basis=$(ovs_appctl bond/show "$(dev obd)" 2>/dev/null \
+        | awk '/^bond-hash-basis:/ {print $2}')
+    ovs_appctl bond/hash "$(vm_mac vm1)" 0 "${basis:-0}" 2>/dev/null
+}
+
+# fo_event SW KIND UPLINK OTHER: the action of event KIND on UPLINK, the
+# member carrying the stream (OTHER: the other one).
+fo_event()
+{
+    local sw=$1 kind=$2 up=$3 other=$4
+    case $kind in
+    control) ;;
+    failover) cable "$up" down ;;
+    failback) cable "$up" up ;;
+    drain)
+        case $sw in
+        ours) ctl team/set-member "$TEAM" "$(dev "$up")" disable ;;
+        ovs-ab) ovs_appctl bond/set-active-member "$(dev obd)" \
+            "$(dev "$other")" ;;
+        # bond/disable-member does not hold while the carrier is up: the
+        # next bond_run enables the member again (no updelay here), and
+        # the flow stays.  bond/migrate moves vm1's hash instead.
+        *) ovs_appctl bond/migrate "$(dev obd)" "$(ovs_vm1_hash)" \
+            "$(dev "$other")" ;;
+        esac >/dev/null
+        ;;
+    esac
+}
+
+# fo_settled SW KIND UPLINK: true once the switch shows the event's outcome.
+fo_settled()
+{
+    local sw=$1 kind=$2 up=$3 want
+    case $kind in
+    failover|drain) want=down ;;
+    failback) want=up ;;
+    *) return 0 ;;
+    esac
+    case $sw in
+    ours)
+        [[ $kind == drain ]] && want=disabled
+        ours_member_is "$(dev "$up")" "$want"
+        ;;
+    *)
+        # OVS's drains (bond/set-active-member, bond/migrate) leave the
+        # member enabled.
+        [[ $kind == drain ]] && return 0
+        [[ $want == up ]] && want=enabled || want=disabled
+        ovs_member_is "$(dev "$up")" "$want"
+        ;;
+    esac
+}
+
+# fo_stream SW KIND [UPLINK]: one stream vm1 -> rh1 with event KIND
+# FO_AT seconds in, on the member carrying it (failback: on UPLINK, the
+# member whose cable was pulled).  Records fo_KIND_ms = lost x 0.1 ms and
+# sets FO_UP to the member the event hit ("" if none).
+fo_stream()
+{
+    local sw=$1 kind=$2 up=${3:-} port slog flog spid fpid before own \
+        after other='' res sent lost recv maxseq tail t0
+    FO_UP=
+    FO_AFTER=
+    SEQ=$((SEQ + 1))
+    port=$((20000 + SEQ))
+    slog=$VST_TMP/fo-sink.$SEQ.log
+    flog=$VST_TMP/fo-send.$SEQ.log
+    bg_ns rh1 "$slog" timeout 20 "$FLOOD" sink --port "$port" \
+        --bind "${IP[rh1]}" --seconds "$(awk -v s="$FO_SECS" \
+        'BEGIN {print s + 0.4}')"
+    spid=$BG_PID
+    if ! wait_for 3 grep -q 'sink ready' "$slog"; then
+        note "$sw $kind $ROUND: the sink did not start: $(cat "$slog")"
+        stop "$spid"
+        return 1
+    fi
+    bg_ns vm1 "$flog" timeout 20 "$FLOOD" send \
+        --iface "$(dev_of vm1)" --dst-mac "$FO_RH_MAC" --src "${IP[vm1]}" \
+        --dst "${IP[rh1]}" --port "$port" --seconds "$FO_SECS" \
+        --rate "$FO_RATE"
+    fpid=$BG_PID
+    t0=$EPOCHREALTIME
+    sleep 0.15
+    before=$(flow_member)
+    own=$(switch_member "$sw")
+    if [[ $kind == failback ]]; then
+        # The stream is on the other member; the event is UPLINK's cable.
+        other=$before
+        before=$up
+    fi
+    [[ $before == up1 ]] && other=up2
+    [[ $before == up2 ]] && other=up1
+    if [[ $kind != control && $before != up[12] ]]; then
+        note "$sw $kind $ROUND: cannot tell which member carries the stream (frames on up1/up2: $before); nothing done"
+    else
+        if [[ $kind != failback && $kind != control && $own != "$before" ]]; then
+            note "$sw $kind $ROUND: the stream is on $before, the switch says ${own:-nothing}; $before used"
+        fi
+        # Wait for FO_AT seconds into the stream.
+        sleep "$(awk -v t0="$t0" -v now="$EPOCHREALTIME" -v at="$FO_AT" \
+            'BEGIN {d = at - (now - t0); printf "%.3f", (d > 0 ? d : 0)}')"
+        fo_event "$sw" "$kind" "$before" "$other" \
+            || note "$sw $kind $ROUND: the $kind of $before failed"
+        [[ $kind != control ]] && FO_UP=$before
+    fi
+    sleep 0.4
+    after=$(flow_member)
+    wait "$fpid" 2>/dev/null
+    forget "$fpid"
+    wait "$spid" 2>/dev/null
+    forget "$spid"
+    res=$(grep '^{' "$flog" | json '"%d" % d["sent"]' 2>/dev/null) \
+        || { note "$sw $kind $ROUND: udp-flood send failed: $(cat "$flog")"; return 1; }
+    sent=$res
+    res=$(grep '^{' "$slog" | json '"%d %d %d" % (d["lost"], d["received"], d["max-seq"])' 2>/dev/null) \
+        || { note "$sw $kind $ROUND: udp-flood sink failed: $(cat "$slog")"; return 1; }
+    read -r lost recv maxseq <<<"$res"
+    tail=$((sent - maxseq - 1))
+    printf '%s %s %s: carrier %s (switch says %s) -> %s after; sent %s received %s lost %s tail %s\n' \
+        "$sw" "$kind" "$ROUND" "$before" "${own:-?}" "$after" "$sent" \
+        "$recv" "$lost" "$tail" >>"$FO_LOG"
+    blog "  $sw $kind $ROUND: member $before -> $after; sent $sent, received $recv, lost $lost, tail $tail"
+    if ((recv == 0)); then
+        note "$sw $kind $ROUND: the sink received nothing"
+        return 1
+    fi
+    if ((tail > 10)); then
+        note "$sw $kind $ROUND: the last $tail frames never arrived: the outage outlasted the stream ($FO_SECS s), not recorded"
+        return 1
+    fi
+    record "$sw" "fo_${kind}_ms" "$(awk -v n="$lost" -v r="$FO_RATE" \
+        'BEGIN {printf "%.1f", n * 1000 / r}')"
+    FO_AFTER=$after
+}
+
+# fo_measure SW: the failover figures of the switch that is up.
+fo_measure()
+{
+    local sw=$1 r n0 n1 mig up stayed=0 moved=0
+    if ! wait_for 15 ping_reaches vm1 "${IP[rh1]}"; then
+        note "$sw: vm1 cannot reach rh1 through the uplinks; no failover figures"
+        return 1
+    fi
+    # rh1 and vm1 learned by every switch on the way.
+    in_ns rh1 ping -n -q -c 3 -i 0.1 -W 1 "${IP[vm1]}" >/dev/null 2>&1
+    FO_RH_MAC=$(mac_of rh1)
+    ROUND=0
+    fo_stream "$sw" control
+    for ((r = 1; r <= FO_REPEATS; r++)); do
+        if ((SECONDS - START > FO_LIMIT_SECS)); then
+            note "$sw: time limit ($FO_LIMIT_SECS s) reached: $((r - 1)) of $FO_REPEATS failover repeats run"
+            break
+        fi
+        ROUND=$r
+        [[ $sw == ours ]] && n0=$(ours_team "t['failovers']")
+        FO_UP=
+        fo_stream "$sw" failover
+        up=$FO_UP
+        [[ -n $up ]] || continue
+        wait_for 5 fo_settled "$sw" failover "$up" \
+            || note "$sw failover $r: $up is not shown down within 5 s"
+        if [[ $sw == ours ]]; then
+            n1=$(ours_team "t['failovers']")
+            mig=$(ours_team "t['last-migration-usec']")
+            if ((n1 > n0 && mig >= 0)); then
+                record ours ours_migration_us "$mig"
+            else
+                note "ours failover $r: no new failover in team/show (failovers $n0 -> $n1, last-migration-usec $mig)"
+            fi
+        fi
+        fo_stream "$sw" failback "$up"
+        if [[ -n $FO_UP ]]; then
+            [[ $FO_AFTER == "$up" ]] && moved=$((moved + 1)) \
+                || stayed=$((stayed + 1))
+        fi
+        cable "$up" up
+        wait_for 5 fo_settled "$sw" failback "$up" \
+            || note "$sw failback $r: $up is not shown up within 5 s"
+        sleep 0.2
+        fo_stream "$sw" drain
+        up=$FO_UP
+        [[ -n $up ]] || continue
+        wait_for 5 fo_settled "$sw" drain "$up" \
+            || note "$sw drain $r: $up is not shown out of use within 5 s"
+        if [[ $FO_AFTER != up[12] || $FO_AFTER == "$up" ]]; then
+            note "$sw drain $r: the stream did not leave $up (on ${FO_AFTER:-?} after)"
+        fi
+        # Put it back (untimed); OVS's drains disabled nothing.
+        if [[ $sw == ours ]]; then
+            ctl team/set-member "$TEAM" "$(dev "$up")" enable >/dev/null 2>&1
+            wait_for 5 fo_settled "$sw" failback "$up" \
+                || note "$sw drain $r: $up is not back in use within 5 s"
+        fi
+        sleep 0.2
+    done
+    if ((moved + stayed)); then
+        note "$sw: after the cable came back, the stream went back to its member in $moved of $((moved + stayed)) failbacks"
+    fi
+}
+
 # measure SW: every figure for the switch that is up.
 measure()
 {
@@ -610,27 +994,42 @@ bench_cleanup()
 
 main()
 {
-    local start sw round order i n date meta cc offloads
+    local start sw round order i n date meta cc offloads all fo
     vst_init
     trap bench_cleanup EXIT
     require_cmd iperf3 ethtool ss awk
     RAW=$VST_TMP/raw.tsv
     NOTES=$VST_TMP/notes.txt
+    FO_LOG=$VST_TMP/failover.txt
     : >"$RAW"
     : >"$NOTES"
+    : >"$FO_LOG"
     for sw in $SWITCHES; do
         case $sw in
-        ours|kbr|ovs|ovs-tso) ;;
-        *) fail "unknown switch '$sw' in BENCH_SWITCHES (ours kbr ovs ovs-tso)" ;;
+        ours|kbr|ovs|ovs-tso|ovs-ab) ;;
+        *) fail "unknown switch '$sw' in BENCH_SWITCHES (ours kbr ovs ovs-tso ovs-ab)" ;;
         esac
     done
-    if [[ " $SWITCHES " == *" ovs"* ]] && ! { command -v ovs-vswitchd \
+    fo=
+    for sw in $FO_SWITCHES; do
+        case $sw in
+        ours|ovs|ovs-tso|ovs-ab) fo+="$sw " ;;
+        kbr) note "kbr has one uplink: no failover figures" ;;
+        *) fail "unknown switch '$sw' in BENCH_FO_SWITCHES (ours ovs ovs-tso ovs-ab)" ;;
+        esac
+    done
+    FO_SWITCHES=$fo
+    if [[ " $SWITCHES $FO_SWITCHES " == *" ovs"* ]] && ! { command -v ovs-vswitchd \
         && command -v ovsdb-server && command -v ovs-vsctl \
+        && command -v ovs-appctl \
         && command -v ovsdb-tool && [[ -r $OVS_SCHEMA ]]; } >/dev/null; then
-        note "Open vSwitch is not installed (apt-get install openvswitch-switch): ovs and ovs-tso left out"
+        note "Open vSwitch is not installed (apt-get install openvswitch-switch): ovs, ovs-tso and ovs-ab left out"
         SWITCHES=$(tr ' ' '\n' <<<"$SWITCHES" | grep -v '^ovs' | tr '\n' ' ')
+        FO_SWITCHES=$(tr ' ' '\n' <<<"$FO_SWITCHES" | grep -v '^ovs' | tr '\n' ' ')
     fi
-    [[ -n ${SWITCHES// /} ]] || skip "no switch to measure"
+    [[ -n ${SWITCHES// /}${FO_SWITCHES// /} ]] || skip "no switch to measure"
+    [[ " $SWITCHES " == *" kbr "* ]] \
+        && note "kernel bridge: one uplink (up1) only, this kernel has no bonding driver; up2 stays unattached, and there are no failover figures for it"
     "$VST_PY" -c 'import matplotlib' 2>/dev/null \
         || note "python3-matplotlib is not installed: no chart (apt-get install python3-matplotlib)"
 
@@ -644,7 +1043,9 @@ main()
 
     date=$(date +%Y%m%d-%H%M%S)
     start=$SECONDS
-    blog "rounds $ROUNDS, $DUR s per traffic run, switches: $SWITCHES"
+    START=$start
+    blog "rounds $ROUNDS, $DUR s per traffic run, switches: $SWITCHES;" \
+        "failover: $FO_REPEATS repeats, switches: $FO_SWITCHES"
     world_build
 
     read -r -a order <<<"$SWITCHES"
@@ -666,6 +1067,26 @@ main()
             fi
             switch_down
         done
+    done
+
+    # Failover figures: each switch up once, FO_REPEATS repeats.
+    for sw in $FO_SWITCHES; do
+        if ((SECONDS - start > FO_LIMIT_SECS)); then
+            note "time limit ($FO_LIMIT_SECS s) reached: no failover figures for $sw"
+            continue
+        fi
+        blog "failover: $sw ($((SECONDS - start)) s)"
+        if switch_up "$sw"; then
+            fo_measure "$sw"
+        else
+            note "$sw failover: the switch did not come up"
+        fi
+        switch_down
+    done
+    # Every switch measured, in the usual order.
+    all=
+    for sw in ours kbr ovs ovs-tso ovs-ab; do
+        [[ " $SWITCHES $FO_SWITCHES " == *" $sw "* ]] && all+="$sw "
     done
 
     mkdir -p "$RESULTS" || fail "cannot create $RESULTS"
@@ -696,7 +1117,15 @@ json.dump({
     "pings": $PINGS,
     "idle_seconds": $IDLE_SECS,
     "datapath_threads": $DP_THREADS,
-    "switches": "$SWITCHES".split(),
+    "switches": "$all".split(),
+    "round_switches": "$SWITCHES".split(),
+    "failover_switches": "$FO_SWITCHES".split(),
+    "failover": {"repeats": $FO_REPEATS, "rate_pps": $FO_RATE,
+                 "stream_seconds": $FO_SECS, "event_at_seconds": $FO_AT,
+                 "drain": {"ours": "vswitch-ctl team/set-member TEAM IF disable",
+                           "ovs": "ovs-appctl bond/migrate BOND HASH-OF-VM1 OTHER-IF (bond/disable-member does not hold while the carrier is up)",
+                           "ovs-ab": "ovs-appctl bond/set-active-member BOND OTHER-IF"},
+                 "streams": open("$FO_LOG").read().splitlines()},
     "elapsed_seconds": $((SECONDS - start)),
     "host": {"kernel": platform.release(), "cpus": os.cpu_count(),
              "cpu": cpu},
@@ -704,8 +1133,12 @@ json.dump({
                  "ovs": """$(ovs-vswitchd --version 2>/dev/null | head -n1)""",
                  "iperf3": """$(iperf3 --version 2>/dev/null | head -n1)""",
                  "git": """$(git -C "$BENCH_SRCDIR" rev-parse --short HEAD 2>/dev/null)"""},
-    "topology": "4 VMs on the switch; 1 uplink (plain port, no team yet) "
-                "to a kernel bridge with 2 remote hosts",
+    "topology": "4 VMs on the switch; 2 uplinks to a kernel bridge with "
+                "2 remote hosts: ours a team of both (policy src-port, "
+                "rebalance=0), ovs and ovs-tso a bond of both (balance-slb, "
+                "carrier detection, updelay/downdelay 0, lacp off), ovs-ab "
+                "the same bond in active-backup; the kernel bridge one "
+                "uplink only (this kernel has no bonding driver)",
     "offloads": "$offloads",
 }, open(sys.argv[1], "w"), indent=1)
 EOF
