@@ -9,10 +9,19 @@
 #   make bench QUICK=1      short run (2 rounds of 3 s runs, under 5 min)
 #
 # See the head of tests/bench/bench.sh for the other settings.
-EXTRA_DIST += tests/bench/bench.mk tests/bench/bench.sh \
+EXTRA_DIST += tests/bench/bench.mk tests/bench/bench.sh tests/bench/bench-deps.sh \
 	tests/bench/bench-report.py tests/bench/udp-flood.c
 
 .PHONY: bench
-bench: all
+# Installs what it needs, runs the switches side by side, then the MAC table
+# microbenchmark (tests/perf/perf-mac-table), whose output goes next to the
+# JSON and the chart.
+bench: all tests/perf/perf-mac-table
+	$(top_srcdir)/tests/bench/bench-deps.sh
 	BUILD='$(abs_top_builddir)' QUICK='$(QUICK)' CC='$(CC)' \
 	  $(top_srcdir)/tests/bench/bench.sh
+	@mkdir -p results
+	@echo "MAC table microbenchmark (tests/perf/perf-mac-table):"
+	d=1; test -z '$(QUICK)' || d=0.3; \
+	  tests/perf/perf-mac-table -d $$d \
+	  | tee results/perf-mac-table-$$(date +%Y%m%d-%H%M%S).txt
