@@ -117,6 +117,9 @@ struct team {
 static struct datapath *dp;          /* Borrowed. */
 static GHashTable *teams;            /* name -> struct team *. */
 static GHashTable *announced;        /* (vlan, mac) key -> expiry µs. */
+static GHashTable *station_ips;      /* (vlan, mac) key -> IPv4 address
+                                      * (network order) from its ARP. */
+#define STATION_IPS_MAX 65536        /* Forget them all past this. */
 static guint announce_timer;         /* 10 ms tick while sending. */
 
 static void team_publish(struct team *, GArray *moves, uint64_t event_usec,
@@ -465,6 +468,43 @@ build_rarp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
     return tagged ? 64 : 60;
 }
 
+/* Builds a gratuitous ARP (a request whose sender and target are the
+ * station's own address) announcing 'mac' with 'ip'.  Returns its length. */
+static size_t
+build_garp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
+           uint16_t vlan, uint32_t ip, uint8_t frame[64])
+{
+    /* Same Ethernet header and ARP layout as a RARP: start from one. */
+    size_t len = build_rarp(t, mac, vlan, frame);
+    size_t arp = len == 64 ? 18 : 14;
+    uint16_t type = htons(ETH_TYPE_ARP);
+
+    memcpy(frame + arp - 2, &type, 2);
+    frame[arp + 7] = 1;                       /* Request. */
+    memcpy(frame + arp + 14, &ip, 4);         /* Sender IP. */
+    memset(frame + arp + 18, 0, ETH_ADDR_LEN);/* Target MAC unknown. */
+    memcpy(frame + arp + 24, &ip, 4);         /* Target IP. */
+    return len;
+}
+
+/* Remembers the address a local station uses in its ARP frames. */
+static void
+station_ip_seen(uint32_t port_no, uint16_t vlan,
+                const uint8_t mac[ETH_ADDR_LEN], uint32_t ip, void *aux)
+{
+    uint64_t key = announced_key(vlan, mac);
+    uint32_t *old = g_hash_table_lookup(station_ips, &key);
+
+    if (old && *old == ip) {
+        return;
+    }
+    if (g_hash_table_size(station_ips) >= STATION_IPS_MAX) {
+        g_hash_table_remove_all(station_ips);
+    }
+    g_hash_table_insert(station_ips, g_memdup2(&key, sizeof key),
+                        g_memdup2(&ip, sizeof ip));
+}
+
 static gboolean announce_tick(gpointer);
 
 static void
@@ -500,7 +540,13 @@ announce_tick(gpointer aux)
                 g_queue_push_tail(t->announce_queue, a);
                 continue;
             }
-            len = build_rarp(t, a->mac, a->vlan, frame);
+            {
+                uint64_t sk = announced_key(a->vlan, a->mac);
+                uint32_t *ip = g_hash_table_lookup(station_ips, &sk);
+
+                len = ip ? build_garp(t, a->mac, a->vlan, *ip, frame)
+                         : build_rarp(t, a->mac, a->vlan, frame);
+            }
             if (!datapath_team_send(t->dp, a->slot, frame, len)) {
                 t->announcements++;
             }
@@ -1872,7 +1918,10 @@ team_init(struct datapath *dp_)
     teams = g_hash_table_new(g_str_hash, g_str_equal);
     announced = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                       g_free);
+    station_ips = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+                                        g_free);
     datapath_set_learn_filter(dp, learn_filter, NULL);
+    datapath_set_station_ip_cb(dp, station_ip_seen, NULL);
 
     ctl_command_register("add-team",
                          "BR TEAM IFACE IFACE... [policy=src-port|src-mac|"
@@ -1940,4 +1989,5 @@ team_fini(void)
     }
     g_hash_table_destroy(teams);
     g_hash_table_destroy(announced);
+    g_hash_table_destroy(station_ips);
 }

@@ -7,7 +7,10 @@
 #     "outage: ...").  After an unanswered request, ping waits about 10 ms
 #     before the next one, so one lost request shows as 10-15 ms;
 #   - vm1's port moves to the other member, which announces vm1's MAC
-#     (RARP, ethertype 0x8035, captured on that member's peer);
+#     with a gratuitous ARP for 198.18.0.1 (the switch learned vm1's
+#     address from vm1's own ARP), captured on that member's peer; vm9,
+#     which never sent an ARP and preferred the same member, is announced
+#     with a RARP (ethertype 0x8035): its address is unknown;
 #   - when the cable is back, failback=yes returns vm1's port to its
 #     original member (announcing vm1's MAC there), and vm1 still reaches
 #     the remote host.
@@ -31,9 +34,21 @@ log "vm1's port is on $OLD; $OLD's cable will be pulled, $NEW takes over"
 # Permanent neighbours: only the switch decides what the outage is.
 vm_neigh vm1 "$(rh_ip 1)" "$(rh_mac 1)"
 vm_neigh rh1 198.18.0.1 "$VM_MAC"
+# vm9 never sends ARP (permanent neighbours on both sides): the switch
+# knows its MAC but not its address.  It prefers OLD, so it moves too.
+vm_add vm9 198.18.0.9/24
+vm_neigh vm9 "$(rh_ip 1)" "$(rh_mac 1)"
+vm_neigh rh1 198.18.0.9 "$(vm_mac vm9)"
+attach "$TEAM_BR" vm9 uplink="$OLD"
+wait_carrier "$(port_of vm9)" "$OLD" 5
+assert_ping vm9 "$(rh_ip 1)"
+VM9_MAC=$(vm_mac vm9)
 ann0=$(team_json "t['announcements']")
 
-tcap_start phys "$(phys_peer "$NEW")" rarp in rarp
+# Announcements: RARP, or a gratuitous ARP (a request whose sender and
+# target addresses are the same).
+ANN="(rarp or (arp and arp[6:2] = 1 and arp[14:4] = arp[24:4]))"
+tcap_start phys "$(phys_peer "$NEW")" rarp in "rarp or arp"
 fastping_start vm1 "$(rh_ip 1)" "$COUNT" fo
 sleep 1
 kill -0 "$PING_PID" 2>/dev/null || fail "the ping ended before the pull: \
@@ -57,13 +72,17 @@ wait_carrier "$VM_PORT" "$NEW" 5
 assert_eq 1 "$(team_json "t['failovers']")" "failovers"
 assert_cmp "$(team_json "t['announcements']")" -gt "$ann0" \
     "team announcements counter"
-rarps=$(capture_read rarp "rarp and ether src $VM_MAC" | grep -c \
+log "announcements captured on $(phys_peer "$NEW"):"
+capture_read rarp "$ANN" | head -n 8 | sed 's/^/    /'
+garps=$(capture_read rarp "$ANN and ether src $VM_MAC" | grep -c \
+    "Request who-has 198.18.0.1 tell 198.18.0.1")
+assert_cmp "$garps" -ge 1 "gratuitous ARPs for vm1 (198.18.0.1) on $NEW's peer"
+rarps=$(capture_read rarp "rarp and ether src $VM9_MAC" | grep -c \
     "ethertype Reverse ARP (0x8035)")
-log "RARP frames for $VM_MAC captured on $(phys_peer "$NEW"):"
-capture_read rarp "rarp and ether src $VM_MAC" | head -n 5 | sed 's/^/    /'
-assert_cmp "$rarps" -ge 1 "RARP announcements of $VM_MAC on $NEW's peer"
-assert_eq 0 "$(capture_count rarp "rarp and not ether src $VM_MAC")" \
-    "RARP frames for other MACs (only vm1 moved)"
+assert_cmp "$rarps" -ge 1 "RARP announcements of vm9 ($VM9_MAC), address unknown"
+assert_eq 0 "$(capture_count rarp "$ANN and not ether src $VM_MAC \
+and not ether src $VM9_MAC")" \
+    "announcements for other MACs (only vm1 and vm9 moved)"
 assert_ping vm1 "$(rh_ip 1)"
 
 # The cable comes back: failback=yes returns vm1's port to its member,
@@ -73,9 +92,9 @@ assert_ping vm1 "$(rh_ip 1)"
 # it from the kernel bridge (direction out: they came in on another bridge
 # port, and no other host sends RARP) and none leaves the switch there
 # (direction in).
-tcap_start phys "$(phys_peer "$NEW")" fb-out out rarp
+tcap_start phys "$(phys_peer "$NEW")" fb-out out "rarp or arp"
 OUT_PID=$CAP_PID
-tcap_start phys "$(phys_peer "$NEW")" fb-in in rarp
+tcap_start phys "$(phys_peer "$NEW")" fb-in in "rarp or arp"
 cable "$OLD" up
 wait_member "$OLD" up 5
 wait_carrier "$VM_PORT" "$OLD" 5
@@ -83,10 +102,10 @@ log "vm1's port is back on $OLD"
 sleep 0.5
 capture_stop "$CAP_PID"
 capture_stop "$OUT_PID"
-assert_cmp "$(capture_count fb-out "rarp and ether src $VM_MAC")" -ge 1 \
-    "RARP announcements of $VM_MAC flooded to $NEW after the failback"
-assert_eq 0 "$(capture_count fb-in "rarp and ether src $VM_MAC")" \
-    "RARP announcements of $VM_MAC sent on $NEW after the failback"
+assert_cmp "$(capture_count fb-out "$ANN and ether src $VM_MAC")" -ge 1 \
+    "announcements of $VM_MAC flooded to $NEW after the failback"
+assert_eq 0 "$(capture_count fb-in "$ANN and ether src $VM_MAC")" \
+    "announcements of $VM_MAC sent on $NEW after the failback"
 assert_ping vm1 "$(rh_ip 1)"
 assert_ping vm2 "$(rh_ip 1)"
 exit 0
