@@ -1644,6 +1644,7 @@ team_to_json(const struct team *t, GString *text)
         const struct member *m = &t->members[slots[i]];
         JsonObject *jm = json_object_new();
         JsonArray *jports = json_array_new();
+        JsonArray *jbuckets = json_array_new();
         struct dp_port_stats st;
         unsigned int n_buckets = 0;
         GString *carries = g_string_new("");
@@ -1664,13 +1665,45 @@ team_to_json(const struct team *t, GString *text)
             }
             g_free(ports);
         } else if (t->s.policy != TEAM_POLICY_ACTIVE_BACKUP) {
+            int top[3] = { -1, -1, -1 };
+            uint64_t top_load[3] = { 0, 0, 0 };
+
             for (int b = 0; b < TEAM_BUCKETS; b++) {
+                uint64_t load;
+                JsonObject *jb;
+
                 if (team_map_member_of(t->map, TEAM_ITEM_BUCKET, b)
-                    == slots[i]) {
-                    n_buckets++;
+                    != slots[i]) {
+                    continue;
+                }
+                n_buckets++;
+                load = team_map_item_load(t->map, TEAM_ITEM_BUCKET, b);
+                jb = json_object_new();
+                json_object_set_int_member(jb, "bucket", b);
+                json_object_set_int_member(jb, "load", load);
+                json_array_add_object_element(jbuckets, jb);
+                /* Keep the three busiest for the text. */
+                for (int k = 0; k < 3; k++) {
+                    if (load > top_load[k]) {
+                        for (int j = 2; j > k; j--) {
+                            top[j] = top[j - 1];
+                            top_load[j] = top_load[j - 1];
+                        }
+                        top[k] = b;
+                        top_load[k] = load;
+                        break;
+                    }
                 }
             }
             g_string_append_printf(carries, " %u buckets", n_buckets);
+            if (top[0] >= 0) {
+                g_string_append(carries, " (busiest:");
+                for (int k = 0; k < 3 && top[k] >= 0; k++) {
+                    g_string_append_printf(carries, " %d=%" G_GUINT64_FORMAT
+                                           " B", top[k], top_load[k]);
+                }
+                g_string_append(carries, ")");
+            }
         } else if (team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0)
                    == slots[i]) {
             g_string_append(carries, " everything (active)");
@@ -1695,6 +1728,7 @@ team_to_json(const struct team *t, GString *text)
                                        slots[i] == designated);
         json_object_set_array_member(jm, "ports", jports);
         json_object_set_int_member(jm, "buckets", n_buckets);
+        json_object_set_array_member(jm, "bucket-loads", jbuckets);
         json_object_set_boolean_member(jm, "active",
             team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0) == slots[i]);
         json_object_set_int_member(jm, "load", team_map_member_load(t->map,
