@@ -32,8 +32,9 @@
 struct options {
     const char *config;       /* Configuration file. */
     const char *socket;       /* Control socket path. */
-    const char *pidfile;      /* Pid file, or NULL. */
-    const char *log_file;     /* Log file, or NULL for stderr. */
+    char *pidfile;            /* Pid file (absolute, owned), or NULL. */
+    char *log_file;           /* Log file (absolute, owned), or NULL for
+                               * stderr. */
     bool detach;              /* Run in the background. */
     unsigned int n_threads;   /* Datapath threads. */
     bool busy_poll;           /* Datapath threads never sleep. */
@@ -114,13 +115,14 @@ parse_options(int argc, char *argv[], struct options *o)
             o->socket = optarg;
             break;
         case OPT_PIDFILE:
-            o->pidfile = optarg;
+            /* Absolute: --detach changes directory to /. */
+            o->pidfile = g_canonicalize_filename(optarg, NULL);
             break;
         case OPT_DETACH:
             o->detach = true;
             break;
         case OPT_LOG_FILE:
-            o->log_file = optarg;
+            o->log_file = g_canonicalize_filename(optarg, NULL);
             break;
         case OPT_LOG_LEVEL:
             level = log_level_from_string(optarg);
@@ -303,6 +305,8 @@ main(int argc, char *argv[])
     if (o.pidfile) {
         unlink(o.pidfile);
     }
+    g_free(o.pidfile);
+    g_free(o.log_file);
     g_main_loop_unref(main_loop);
     rcu_unregister_thread();
     VLOG_INFO("stopped");
