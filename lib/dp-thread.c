@@ -195,7 +195,7 @@ team_frame_is_local(const struct dp_view *team, const struct dp_frame *f)
 /* Picks the member a frame from 'in' leaves 'team' on, and counts its load.
  * Returns TEAM_NONE when no member can carry it. */
 static int
-team_select_rcu(struct dp_thread *t, const struct dp_view *in,
+team_select_rcu(const struct dp_view *in,
                 const struct dp_view *team, struct dp_frame *f,
                 uint64_t now_usec)
 {
@@ -236,7 +236,6 @@ team_select_rcu(struct dp_thread *t, const struct dp_view *in,
             return TEAM_NONE;
         }
     }
-    (void) t;
     return slot;
 }
 
@@ -361,7 +360,7 @@ thread_output_port(struct dp_thread *t, const struct dp_view *in,
     int slot = -1;
 
     if (out->team) {
-        slot = team_select_rcu(t, in, out, f, now_usec);
+        slot = team_select_rcu(in, out, f, now_usec);
         if (slot < 0) {
             drops[DP_DROP_TEAM_DOWN]++;
             return;
