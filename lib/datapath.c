@@ -20,6 +20,7 @@ static const char *const drop_names[DP_N_DROPS] = {
     [DP_DROP_REFLECTION] = "reflection",
     [DP_DROP_TEAM_DOWN] = "team-down",
     [DP_DROP_LOCAL] = "local",
+    [DP_DROP_RX_OVERRUN] = "rx-overrun",
 };
 
 const char *
@@ -485,11 +486,34 @@ datapath_port_detach(struct datapath *dp, struct dp_port *p)
     if (!df) {
         abort();
     }
+    uatomic_add(&p->stats[ST_DROPS + DP_DROP_RX_OVERRUN],
+                netdev_packet_take_rx_drops(p->dev));
     df->dev = p->dev;
     p->dev = NULL;
     datapath_publish(dp);
     mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, false);
     call_rcu(&df->rcu_head, dev_free_cb);
+}
+
+void
+datapath_collect_stats(struct datapath *dp)
+{
+    for (struct dp_port *p = dp->ports; p; p = p->next) {
+        if (p->dev) {
+            uint64_t n = netdev_packet_take_rx_drops(p->dev);
+            if (n) {
+                uatomic_add(&p->stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
+            }
+        }
+        for (int i = 0; p->team && i < TEAM_MAX_MEMBERS; i++) {
+            struct dp_team_member *m = &p->team->members[i];
+            uint64_t n = m->dev ? netdev_packet_take_rx_drops(m->dev) : 0;
+            if (n) {
+                uatomic_add(&m->stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
+                uatomic_add(&p->stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
+            }
+        }
+    }
 }
 
 uint32_t
@@ -626,6 +650,8 @@ datapath_team_member_detach(struct datapath *dp, struct dp_port *p, int slot)
     if (!df) {
         abort();
     }
+    uatomic_add(&m->stats[ST_DROPS + DP_DROP_RX_OVERRUN],
+                netdev_packet_take_rx_drops(m->dev));
     df->dev = m->dev;
     m->dev = NULL;
     datapath_publish(dp);

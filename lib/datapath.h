@@ -67,6 +67,9 @@ enum dp_drop_reason {
     DP_DROP_TEAM_DOWN,    /* Team: no usable member to send on. */
     DP_DROP_LOCAL,        /* Team: ARP to or from a member's own address
                            * (the switch's link probes), not switched. */
+    DP_DROP_RX_OVERRUN,   /* The kernel dropped it before we read it: the
+                           * port's socket buffer was full (counted by the
+                           * control thread, see datapath_collect_stats()). */
     DP_N_DROPS
 };
 enum { ST_RX_PKTS, ST_RX_BYTES, ST_TX_PKTS, ST_TX_BYTES, ST_DROPS,
@@ -123,6 +126,10 @@ int datapath_port_attach(struct datapath *, struct dp_port *,
                          char *err, size_t err_size);
 /* Closes the port's device (it disappeared); the port stays. */
 void datapath_port_detach(struct datapath *, struct dp_port *);
+
+/* Adds to each port's counters what only the kernel counts (frames dropped
+ * on a full socket buffer).  Call periodically and before reading stats. */
+void datapath_collect_stats(struct datapath *);
 
 uint32_t dp_port_no(const struct dp_port *);
 const char *dp_port_name(const struct dp_port *);

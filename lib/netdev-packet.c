@@ -160,6 +160,18 @@ netdev_packet_close(struct netdev_packet *dev)
     }
 }
 
+uint64_t
+netdev_packet_take_rx_drops(struct netdev_packet *dev)
+{
+    struct tpacket_stats st;
+    socklen_t len = sizeof st;
+
+    if (getsockopt(dev->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len)) {
+        return 0;
+    }
+    return st.tp_drops;
+}
+
 bool
 netdev_packet_carrier(const char *name)
 {

@@ -45,6 +45,10 @@ int netdev_packet_open(const char *name, struct netdev_packet **devp,
 /* Closes the socket and frees.  Accepts NULL. */
 void netdev_packet_close(struct netdev_packet *);
 
+/* Frames the kernel dropped because the socket's receive buffer was full,
+ * since the last call (the kernel resets its counter when read). */
+uint64_t netdev_packet_take_rx_drops(struct netdev_packet *);
+
 /* Reads the device's carrier state (true: link up and carrier).  Returns
  * false for a device that does not exist. */
 bool netdev_packet_carrier(const char *name);

@@ -924,6 +924,7 @@ cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
 {
     JsonArray *a = json_array_new();
 
+    datapath_collect_stats(dp);
     if (n_args) {
         struct port *p = g_hash_table_lookup(ports, args[0]);
         if (p) {
@@ -1039,6 +1040,7 @@ aging_tick(gpointer aux)
     /* Apply pending learning first, so a station that is still talking is
      * not aged out on a stale time stamp. */
     datapath_run_learning(dp, now);
+    datapath_collect_stats(dp);
     g_hash_table_iter_init(&iter, bridges);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         struct br *br = value;
