@@ -144,8 +144,9 @@ datapath_publish(struct datapath *dp)
 }
 
 struct datapath *
-datapath_create(unsigned int n_threads, bool busy_poll)
+datapath_create(const struct datapath_options *o)
 {
+    unsigned int n_threads = o->n_threads;
     struct datapath *dp;
 
     if (n_threads < 1 || n_threads > DATAPATH_MAX_THREADS) {
@@ -157,7 +158,7 @@ datapath_create(unsigned int n_threads, bool busy_poll)
         return NULL;
     }
     dp->n_threads = n_threads;
-    dp->busy_poll = busy_poll;
+    dp->busy_poll = o->busy_poll;
     dp->next_port_no = 1;
     dp->next_bridge_id = 1;
     dp->learn_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -185,6 +186,19 @@ datapath_create(unsigned int n_threads, bool busy_poll)
                                    dp_thread_main, dp->threads[i]);
         if (error) {
             abort();
+        }
+        if (o->n_cpus) {
+            cpu_set_t set;
+
+            CPU_ZERO(&set);
+            CPU_SET(o->cpus[i % o->n_cpus], &set);
+            error = pthread_setaffinity_np(dp->threads[i]->thread,
+                                           sizeof set, &set);
+            if (error) {
+                datapath_destroy(dp);
+                errno = error;
+                return NULL;
+            }
         }
     }
     return dp;

@@ -88,12 +88,22 @@ struct datapath;
 struct dp_bridge;
 struct dp_port;
 
-/* Starts 'n_threads' datapath threads (1..DATAPATH_MAX_THREADS).  With
- * 'busy_poll', the threads never sleep in poll(): they check their sockets
- * in a loop, which takes a whole CPU each but saves the wake-up latency
- * (opt-in, for latency-critical hosts with cores to spare).  Returns NULL
- * with errno set on failure. */
-struct datapath *datapath_create(unsigned int n_threads, bool busy_poll);
+struct datapath_options {
+    unsigned int n_threads;       /* Datapath threads, 1 to
+                                   * DATAPATH_MAX_THREADS. */
+    bool busy_poll;               /* Threads never sleep in poll(): they
+                                   * check their sockets in a loop, a whole
+                                   * CPU each, saving the wake-up latency
+                                   * (opt-in). */
+    const int *cpus;              /* If n_cpus > 0, thread i runs only on
+                                   * CPU cpus[i % n_cpus]. */
+    size_t n_cpus;                /* Entries in 'cpus'. */
+};
+
+/* Starts the datapath threads.  Returns NULL with errno set on failure
+ * (EINVAL for a bad thread count or a CPU the system does not let us
+ * use). */
+struct datapath *datapath_create(const struct datapath_options *);
 /* Stops the threads and frees everything (ports and bridges included).
  * Accepts NULL. */
 void datapath_destroy(struct datapath *);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <glib-unix.h>
@@ -38,6 +39,8 @@ struct options {
     bool detach;              /* Run in the background. */
     unsigned int n_threads;   /* Datapath threads. */
     bool busy_poll;           /* Datapath threads never sleep. */
+    int cpus[DATAPATH_MAX_THREADS]; /* CPUs for the datapath threads. */
+    size_t n_cpus;            /* Entries in 'cpus', 0 = no pinning. */
 };
 
 static GMainLoop *main_loop;
@@ -58,6 +61,9 @@ usage(void)
            "  --busy-poll            switching threads spin instead of "
            "sleeping: lower\n"
            "                         latency, one busy CPU per thread\n"
+           "  --datapath-cpus=LIST   pin switching thread i to the i-th CPU "
+           "of LIST\n"
+           "                         (e.g. 1 or 2,3; default: not pinned)\n"
            "  -h, --help             show this help and exit\n"
            "  -V, --version          show the version and exit\n"
            "\n"
@@ -82,11 +88,48 @@ die(const char *fmt, ...)
     exit(EXIT_FAILURE);
 }
 
+/* Parses "1", "2,3" or "0-3" into o->cpus. */
+static void
+parse_cpus(const char *list, struct options *o)
+{
+    char **parts = g_strsplit(list, ",", -1);
+
+    o->n_cpus = 0;
+    for (char **p = parts; *p; p++) {
+        char **range = g_strsplit(*p, "-", 2);
+        unsigned long lo, hi;
+
+        if (!range[0] || !str_to_uint_range(range[0], 0, CPU_SETSIZE - 1,
+                                            &lo)
+            || (range[1] && !str_to_uint_range(range[1], lo,
+                                               CPU_SETSIZE - 1, &hi))) {
+            die("--datapath-cpus=%s: \"%s\" is not a CPU number or an "
+                "ascending range (e.g. 1 or 2,3 or 0-3)", list, *p);
+        }
+        if (!range[1]) {
+            hi = lo;
+        }
+        for (unsigned long c = lo; c <= hi; c++) {
+            if (o->n_cpus == DATAPATH_MAX_THREADS) {
+                die("--datapath-cpus=%s: at most %d CPUs", list,
+                    DATAPATH_MAX_THREADS);
+            }
+            o->cpus[o->n_cpus++] = c;
+        }
+        g_strfreev(range);
+    }
+    g_strfreev(parts);
+    if (!o->n_cpus) {
+        die("--datapath-cpus needs at least one CPU");
+    }
+}
+
 static void
 parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_CONFIG = 256, OPT_SOCKET, OPT_PIDFILE, OPT_DETACH,
-           OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_THREADS, OPT_BUSY_POLL };
+           OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_THREADS, OPT_BUSY_POLL,
+           OPT_CPUS };
     static const struct option long_options[] = {
         { "config", required_argument, NULL, OPT_CONFIG },
         { "socket", required_argument, NULL, OPT_SOCKET },
@@ -96,6 +139,7 @@ parse_options(int argc, char *argv[], struct options *o)
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "datapath-threads", required_argument, NULL, OPT_THREADS },
         { "busy-poll", no_argument, NULL, OPT_BUSY_POLL },
+        { "datapath-cpus", required_argument, NULL, OPT_CPUS },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -141,6 +185,9 @@ parse_options(int argc, char *argv[], struct options *o)
             break;
         case OPT_BUSY_POLL:
             o->busy_poll = true;
+            break;
+        case OPT_CPUS:
+            parse_cpus(optarg, o);
             break;
         case 'h':
             usage();
@@ -276,9 +323,17 @@ main(int argc, char *argv[])
     if (!server) {
         die("%s", error->message);
     }
-    dp = datapath_create(o.n_threads, o.busy_poll);
+    dp = datapath_create(&(struct datapath_options) {
+        .n_threads = o.n_threads, .busy_poll = o.busy_poll,
+        .cpus = o.cpus, .n_cpus = o.n_cpus,
+    });
     if (!dp) {
         ctl_server_destroy(server);
+        if (errno == EINVAL && o.n_cpus) {
+            die("cannot pin the datapath threads: a CPU of --datapath-cpus "
+                "is not available to this process (taskset -p %ld shows "
+                "which are)", (long) getpid());
+        }
         die("cannot start the datapath: %s", strerror(errno));
     }
     if (!bridge_init(dp, o.config, &error)) {
