@@ -893,29 +893,44 @@ port_stats_add(const struct port *p, struct ctl_reply *reply, JsonArray *a)
 {
     struct dp_port_stats s;
     JsonObject *o = json_object_new();
-    JsonObject *d = json_object_new();
 
     dp_port_get_stats(p->dp, &s);
-    ctl_reply_printf(reply, "port %s (bridge %s, %s):\n"
-                     "  rx: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
-                     " bytes\n  tx: %" G_GUINT64_FORMAT " packets, %"
-                     G_GUINT64_FORMAT " bytes\n  drops:",
-                     p->name, p->br->name, port_state(p), s.rx_packets,
-                     s.rx_bytes, s.tx_packets, s.tx_bytes);
+    ctl_reply_printf(reply, "port %s (bridge %s, %s):\n", p->name,
+                     p->br->name, port_state(p));
+    bridge_stats_text(reply, &s);
     json_object_set_string_member(o, "name", p->name);
     json_object_set_string_member(o, "bridge", p->br->name);
-    json_object_set_int_member(o, "rx-packets", s.rx_packets);
-    json_object_set_int_member(o, "rx-bytes", s.rx_bytes);
-    json_object_set_int_member(o, "tx-packets", s.tx_packets);
-    json_object_set_int_member(o, "tx-bytes", s.tx_bytes);
+    bridge_stats_json(o, &s);
+    json_array_add_object_element(a, o);
+}
+
+void
+bridge_stats_text(struct ctl_reply *reply, const struct dp_port_stats *s)
+{
+    ctl_reply_printf(reply, "  rx: %" G_GUINT64_FORMAT " packets, %"
+                     G_GUINT64_FORMAT " bytes\n  tx: %" G_GUINT64_FORMAT
+                     " packets, %" G_GUINT64_FORMAT " bytes\n  drops:",
+                     s->rx_packets, s->rx_bytes, s->tx_packets, s->tx_bytes);
     for (int r = 0; r < DP_N_DROPS; r++) {
         ctl_reply_printf(reply, " %s=%" G_GUINT64_FORMAT,
-                         dp_drop_reason_name(r), s.drops[r]);
-        json_object_set_int_member(d, dp_drop_reason_name(r), s.drops[r]);
+                         dp_drop_reason_name(r), s->drops[r]);
     }
     ctl_reply_printf(reply, "\n");
+}
+
+void
+bridge_stats_json(JsonObject *o, const struct dp_port_stats *s)
+{
+    JsonObject *d = json_object_new();
+
+    json_object_set_int_member(o, "rx-packets", s->rx_packets);
+    json_object_set_int_member(o, "rx-bytes", s->rx_bytes);
+    json_object_set_int_member(o, "tx-packets", s->tx_packets);
+    json_object_set_int_member(o, "tx-bytes", s->tx_bytes);
+    for (int r = 0; r < DP_N_DROPS; r++) {
+        json_object_set_int_member(d, dp_drop_reason_name(r), s->drops[r]);
+    }
     json_object_set_object_member(o, "drops", d);
-    json_array_add_object_element(a, o);
 }
 
 static void

@@ -16,6 +16,7 @@
 #define VSWITCHD_BRIDGE_H 1
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 
 struct config;
@@ -24,6 +25,7 @@ struct ctl_reply;
 struct datapath;
 struct dp_bridge;
 struct dp_port;
+struct dp_port_stats;
 struct dp_port_settings;
 
 /* Loads 'config_path' and builds every bridge and port in it.  Returns false
@@ -56,6 +58,11 @@ typedef bool bridge_kv_setter(void *target, const char *key,
                               const char *value, GError **error);
 bool bridge_set_kv_args(void *target, bridge_kv_setter *set, int n_args,
                         char *args[], struct ctl_reply *reply);
+/* port/stats output of one set of counters: the rx/tx/drops lines, and
+ * the counters as members of 'o'.  One format for ports, teams and team
+ * members. */
+void bridge_stats_text(struct ctl_reply *, const struct dp_port_stats *);
+void bridge_stats_json(JsonObject *o, const struct dp_port_stats *);
 /* Splits "key=value" (caller frees '*key'); false if there is no '='. */
 bool bridge_split_kv(const char *arg, char **key, const char **value);
 

@@ -1866,21 +1866,6 @@ team_show_bridge(const char *bridge, struct ctl_reply *reply,
     }
 }
 
-static void
-stats_json(JsonObject *o, const struct dp_port_stats *s)
-{
-    JsonObject *d = json_object_new();
-
-    json_object_set_int_member(o, "rx-packets", s->rx_packets);
-    json_object_set_int_member(o, "rx-bytes", s->rx_bytes);
-    json_object_set_int_member(o, "tx-packets", s->tx_packets);
-    json_object_set_int_member(o, "tx-bytes", s->tx_bytes);
-    for (int r = 0; r < DP_N_DROPS; r++) {
-        json_object_set_int_member(d, dp_drop_reason_name(r), s->drops[r]);
-    }
-    json_object_set_object_member(o, "drops", d);
-}
-
 bool
 team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
 {
@@ -1890,32 +1875,25 @@ team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
     for (guint i = 0; i < cfg->teams->len; i++) {
         const struct config_team *ct = g_ptr_array_index(cfg->teams, i);
         struct team *t = g_hash_table_lookup(teams, ct->port.name);
-        bool all = !name || !strcmp(name, t->name);
         struct dp_port_stats s;
         JsonObject *o;
+        bool all;
 
         if (!t) {
             continue;
         }
+        all = !name || !strcmp(name, t->name);
         if (all) {
             found = true;
             dp_port_get_stats(t->dp, &s);
-            ctl_reply_printf(reply, "team %s (bridge %s):\n  rx: %"
-                             G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
-                             " bytes\n  tx: %" G_GUINT64_FORMAT " packets, %"
-                             G_GUINT64_FORMAT " bytes\n  drops:", t->name,
-                             t->bridge, s.rx_packets, s.rx_bytes,
-                             s.tx_packets, s.tx_bytes);
-            for (int r = 0; r < DP_N_DROPS; r++) {
-                ctl_reply_printf(reply, " %s=%" G_GUINT64_FORMAT,
-                                 dp_drop_reason_name(r), s.drops[r]);
-            }
-            ctl_reply_printf(reply, "\n");
+            ctl_reply_printf(reply, "team %s (bridge %s):\n", t->name,
+                             t->bridge);
+            bridge_stats_text(reply, &s);
             o = json_object_new();
             json_object_set_string_member(o, "name", t->name);
             json_object_set_string_member(o, "bridge", t->bridge);
             json_object_set_string_member(o, "type", "team");
-            stats_json(o, &s);
+            bridge_stats_json(o, &s);
             json_array_add_object_element(a, o);
         }
         for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
@@ -1936,7 +1914,7 @@ team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
             json_object_set_string_member(o, "bridge", t->bridge);
             json_object_set_string_member(o, "type", "team-member");
             json_object_set_string_member(o, "team", t->name);
-            stats_json(o, &s);
+            bridge_stats_json(o, &s);
             json_array_add_object_element(a, o);
         }
     }
