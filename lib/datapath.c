@@ -488,25 +488,49 @@ dev_free_cb(struct rcu_head *head)
     free(df);
 }
 
-void
-datapath_port_detach(struct datapath *dp, struct dp_port *p)
+/* Adds what the kernel dropped on 'dev''s full socket to 'stats' and, for
+ * a team member, to its team's 'team_stats' too. */
+static void
+count_rx_overrun(struct netdev_packet *dev, uint64_t *stats,
+                 uint64_t *team_stats)
 {
-    struct dev_free *df;
+    uint64_t n = netdev_packet_take_rx_drops(dev);
 
-    if (!p->dev) {
-        return;
+    if (n) {
+        uatomic_add(&stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
+        if (team_stats) {
+            uatomic_add(&team_stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
+        }
     }
-    df = calloc(1, sizeof *df);
+}
+
+/* Takes '*devp' out of the datapath: its last counts are taken, a new
+ * snapshot without it is published, and it is closed after a grace
+ * period. */
+static void
+retire_dev(struct datapath *dp, struct netdev_packet **devp, uint64_t *stats,
+           uint64_t *team_stats)
+{
+    struct dev_free *df = calloc(1, sizeof *df);
+
     if (!df) {
         abort();
     }
-    uatomic_add(&p->stats[ST_DROPS + DP_DROP_RX_OVERRUN],
-                netdev_packet_take_rx_drops(p->dev));
-    df->dev = p->dev;
-    p->dev = NULL;
+    count_rx_overrun(*devp, stats, team_stats);
+    df->dev = *devp;
+    *devp = NULL;
     datapath_publish(dp);
-    mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, false);
     call_rcu(&df->rcu_head, dev_free_cb);
+}
+
+void
+datapath_port_detach(struct datapath *dp, struct dp_port *p)
+{
+    if (!p->dev) {
+        return;
+    }
+    retire_dev(dp, &p->dev, p->stats, NULL);
+    mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, false);
 }
 
 void
@@ -514,17 +538,12 @@ datapath_collect_stats(struct datapath *dp)
 {
     for (struct dp_port *p = dp->ports; p; p = p->next) {
         if (p->dev) {
-            uint64_t n = netdev_packet_take_rx_drops(p->dev);
-            if (n) {
-                uatomic_add(&p->stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
-            }
+            count_rx_overrun(p->dev, p->stats, NULL);
         }
         for (int i = 0; p->team && i < TEAM_MAX_MEMBERS; i++) {
             struct dp_team_member *m = &p->team->members[i];
-            uint64_t n = m->dev ? netdev_packet_take_rx_drops(m->dev) : 0;
-            if (n) {
-                uatomic_add(&m->stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
-                uatomic_add(&p->stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
+            if (m->dev) {
+                count_rx_overrun(m->dev, m->stats, p->stats);
             }
         }
     }
@@ -655,21 +674,10 @@ void
 datapath_team_member_detach(struct datapath *dp, struct dp_port *p, int slot)
 {
     struct dp_team_member *m = &p->team->members[slot];
-    struct dev_free *df;
 
-    if (!m->dev) {
-        return;
+    if (m->dev) {
+        retire_dev(dp, &m->dev, m->stats, p->stats);
     }
-    df = calloc(1, sizeof *df);
-    if (!df) {
-        abort();
-    }
-    uatomic_add(&m->stats[ST_DROPS + DP_DROP_RX_OVERRUN],
-                netdev_packet_take_rx_drops(m->dev));
-    df->dev = m->dev;
-    m->dev = NULL;
-    datapath_publish(dp);
-    call_rcu(&df->rcu_head, dev_free_cb);
 }
 
 bool
