@@ -284,28 +284,28 @@ team_receive_rules_rcu(const struct dp_view *in, int slot,
 static void thread_flush(struct dp_thread *);
 
 /* Queues frame 'f' for output on 'out' (member 'slot' if a team). */
+static bool
+view_sends_tagged(const struct dp_view *out, uint16_t vlan)
+{
+    switch (out->mode) {
+    case DP_VLAN_ACCESS:
+        return false;
+    case DP_VLAN_TRUNK:
+        return vlan != out->native;
+    case DP_VLAN_ALL:
+    default:
+        return vlan != 0;
+    }
+}
+
 static void
 thread_output(struct dp_thread *t, const struct dp_view *out, int slot,
-              const struct dp_frame *f)
+              const struct dp_frame *f, bool tag_out)
 {
     bool tagged_in_frame = f->pi.tag_source == PACKET_TAG_IN_FRAME;
     struct dp_tx *tx;
     size_t skip;
-    bool tag_out;
     int delta;
-
-    switch (out->mode) {
-    case DP_VLAN_ACCESS:
-        tag_out = false;
-        break;
-    case DP_VLAN_TRUNK:
-        tag_out = f->vlan != out->native;
-        break;
-    case DP_VLAN_ALL:
-    default:
-        tag_out = f->vlan != 0;
-        break;
-    }
 
     if (t->n_tx >= DP_TX_MAX) {
         thread_flush(t);
@@ -357,8 +357,13 @@ thread_output_port(struct dp_thread *t, const struct dp_view *in,
                    const struct dp_view *out, struct dp_frame *f,
                    uint64_t now_usec, uint64_t *drops)
 {
+    bool tag_out = view_sends_tagged(out, f->vlan);
     int slot = -1;
 
+    if (!vlan_egress_ok(f->pi.eth_type, tag_out)) {
+        drops[DP_DROP_VLAN]++;
+        return;
+    }
     if (out->team) {
         slot = team_select_rcu(in, out, f, now_usec);
         if (slot < 0) {
@@ -366,7 +371,7 @@ thread_output_port(struct dp_thread *t, const struct dp_view *in,
             return;
         }
     }
-    thread_output(t, out, slot, f);
+    thread_output(t, out, slot, f, tag_out);
 }
 
 /* Sends every queued frame, one sendmmsg per output socket. */
@@ -426,30 +431,17 @@ thread_flush(struct dp_thread *t)
     t->n_tx = 0;
 }
 
-/* Assigns the frame's VLAN per the input port's mode.  Returns false if
- * the port does not accept it. */
+/* Assigns the frame's VLAN per the input port's mode (vlan.c decides).
+ * Returns false if the port does not accept it. */
 static bool
 ingress_vlan(const struct dp_view *in, struct dp_frame *f)
 {
-    const struct packet_info *pi = &f->pi;
+    int untagged = in->mode == DP_VLAN_ACCESS ? in->vlan
+                   : in->mode == DP_VLAN_TRUNK ? (in->native ? in->native : -1)
+                   : 0;
 
-    /* A priority tag (VID 0) counts as untagged. */
-    if (pi->vlan_present && (pi->vlan_tci & VLAN_VID_MASK)) {
-        f->vlan = pi->vlan_tci & VLAN_VID_MASK;
-        f->tci = pi->vlan_tci;
-        return in->mode != DP_VLAN_ACCESS
-               && vlan_bitmap_test(&in->member, f->vlan);
-    }
-    f->tci = pi->vlan_present ? pi->vlan_tci : 0;
-    if (in->mode == DP_VLAN_ACCESS) {
-        f->vlan = in->vlan;
-    } else if (in->mode == DP_VLAN_TRUNK) {
-        f->vlan = in->native;
-        return in->native != 0;
-    } else {
-        f->vlan = 0;
-    }
-    return true;
+    return vlan_ingress(&f->pi, in->mode == DP_VLAN_ACCESS, untagged,
+                        &in->member, &f->vlan, &f->tci);
 }
 
 /* Processes one received batch from 'in' (member 'slot' if a team). */

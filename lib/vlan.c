@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "packet.h"
 #include "util.h"
 
 static void set_err(char *err, size_t err_size, const char *format, ...)
@@ -239,4 +240,18 @@ vlan_parse_vid(const char *what, const char *s, uint16_t *vid,
     }
     *vid = v;
     return 0;
+}
+
+bool
+vlan_ingress(const struct packet_info *pi, bool access, int untagged_vlan,
+             const struct vlan_bitmap *member, uint16_t *vlan, uint16_t *tci)
+{
+    if (pi->vlan_present && (pi->vlan_tci & VLAN_VID_MASK)) {
+        *vlan = pi->vlan_tci & VLAN_VID_MASK;
+        *tci = pi->vlan_tci;
+        return !access && vlan_bitmap_test(member, *vlan);
+    }
+    *tci = pi->vlan_present ? pi->vlan_tci : 0;
+    *vlan = untagged_vlan < 0 ? 0 : untagged_vlan;
+    return untagged_vlan >= 0 && !vlan_tpid_is_tag(pi->eth_type);
 }

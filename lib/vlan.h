@@ -25,6 +25,9 @@
 
 #define ETH_TYPE_VLAN 0x8100      /* 802.1Q C-tag. */
 #define ETH_TYPE_VLAN_8021AD 0x88a8 /* 802.1ad S-tag. */
+#define ETH_TYPE_VLAN_QINQ_OLD 0x9100 /* Pre-standard QinQ S-tag. */
+
+struct packet_info;
 
 struct vlan_bitmap {
     uint64_t bits[VLAN_COUNT / 64]; /* Bit 'v' set: VLAN 'v' is a member. */
@@ -72,6 +75,45 @@ static inline uint16_t
 vlan_tci(uint16_t vid, uint16_t pcp_tci)
 {
     return (pcp_tci & (VLAN_PCP_MASK | VLAN_CFI)) | (vid & VLAN_VID_MASK);
+}
+
+/* True if 'type' is the TPID of a VLAN tag that some switch would read as
+ * one (802.1Q, 802.1ad, or the pre-standard 0x9100). */
+static inline bool
+vlan_tpid_is_tag(uint16_t type)
+{
+    return type == ETH_TYPE_VLAN || type == ETH_TYPE_VLAN_8021AD
+           || type == ETH_TYPE_VLAN_QINQ_OLD;
+}
+
+/* VLAN ingress: decides which VLAN the frame that 'pi' describes belongs
+ * to on a port, or that the port does not accept it.
+ *
+ *   'access'         the port is an access port: no tagged frame enters.
+ *   'untagged_vlan'  the VLAN of untagged frames (access VLAN, trunk's
+ *                    native VLAN, 0 for a port without VLAN settings), or
+ *                    -1 when untagged frames are refused.
+ *   'member'         the VLANs the port carries.
+ *
+ * A priority tag (VID 0) counts as untagged.  A frame classified as
+ * untagged must not carry a VLAN tag after its priority tag: that inner tag
+ * would surface wherever the frame leaves untagged, and the frame would
+ * change VLAN (the priority-tag VLAN hop).  On success stores the VLAN in
+ * '*vlan' and the tag whose priority bits are kept in '*tci', and returns
+ * true. */
+bool vlan_ingress(const struct packet_info *pi, bool access,
+                  int untagged_vlan, const struct vlan_bitmap *member,
+                  uint16_t *vlan, uint16_t *tci);
+
+/* VLAN egress: true if a frame whose ethertype after its outer tag is
+ * 'inner_type' (packet_info's 'eth_type') may leave a port with
+ * ('tag_out') or without a VLAN tag.  A frame that would leave untagged
+ * with another VLAN tag right behind its addresses is refused: that tag
+ * would put it in another VLAN on the wire. */
+static inline bool
+vlan_egress_ok(uint16_t inner_type, bool tag_out)
+{
+    return tag_out || !vlan_tpid_is_tag(inner_type);
 }
 
 #endif /* vlan.h */

@@ -399,6 +399,102 @@ test_tci(void)
     CU_ASSERT_EQUAL(vlan_tci(20, 0xe000) >> VLAN_PCP_SHIFT, 7);
 }
 
+/* Parses a frame with the given tags (outermost first), either all in the
+ * frame or the outer one reported by the kernel as auxdata, as a datapath
+ * thread would see it. */
+static void
+parse_tagged(const struct unit_tag *tags, size_t n_tags, bool aux,
+             uint8_t *buf, size_t size, struct packet_info *pi)
+{
+    struct unit_frame f = { .eth_dst = UNIT_MAC(2), .eth_src = UNIT_MAC(1),
+                            .ip_version = 4, .ip_proto = 17 };
+    size_t len;
+
+    f.n_tags = n_tags;
+    memcpy(f.tags, tags, n_tags * sizeof tags[0]);
+    if (aux && n_tags) {
+        /* The kernel strips the outer tag into PACKET_AUXDATA. */
+        f.n_tags = n_tags - 1;
+        memcpy(f.tags, tags + 1, (n_tags - 1) * sizeof tags[0]);
+    }
+    len = unit_frame_build(buf, size, &f);
+    CU_ASSERT_FATAL(len > 0);
+    CU_ASSERT_EQUAL_FATAL(packet_parse(buf, len, aux && n_tags,
+                                       n_tags ? tags[0].tpid : 0,
+                                       n_tags ? tags[0].tci : 0, pi), 0);
+}
+
+/* The VLAN ingress matrix: port modes against stacks of tags. */
+static void
+test_ingress_matrix(void)
+{
+    static const uint16_t tpids[] = { ETH_TYPE_VLAN, ETH_TYPE_VLAN_8021AD };
+    struct vlan_bitmap trunk, all;
+    uint8_t buf[256];
+
+    vlan_bitmap_clear_all(&trunk);
+    vlan_bitmap_set(&trunk, 10);
+    vlan_bitmap_set(&trunk, 20);
+    vlan_bitmap_set_all(&all);
+    vlan_bitmap_set(&all, 0);
+
+    for (int aux = 0; aux < 2; aux++) {
+        for (size_t i = 0; i < ARRAY_SIZE(tpids); i++) {
+            struct packet_info pi;
+            uint16_t vlan, tci;
+            struct unit_tag prio_then_20[] = {
+                { tpids[i], 0xa000 }, { ETH_TYPE_VLAN, 20 },
+            };
+            struct unit_tag prio[] = { { tpids[i], 0xa000 } };
+            struct unit_tag t10[] = { { tpids[i], 10 } };
+            struct unit_tag t10_then_20[] = {
+                { tpids[i], 10 }, { ETH_TYPE_VLAN, 20 },
+            };
+
+            /* Untagged: access VLAN, native VLAN, VLAN 0, or refused. */
+            parse_tagged(NULL, 0, aux, buf, sizeof buf, &pi);
+            CU_ASSERT(vlan_ingress(&pi, true, 10, &trunk, &vlan, &tci));
+            CU_ASSERT_EQUAL(vlan, 10);
+            CU_ASSERT(vlan_ingress(&pi, false, 20, &trunk, &vlan, &tci));
+            CU_ASSERT_EQUAL(vlan, 20);
+            CU_ASSERT(vlan_ingress(&pi, false, 0, &all, &vlan, &tci));
+            CU_ASSERT_EQUAL(vlan, 0);
+            CU_ASSERT(!vlan_ingress(&pi, false, -1, &trunk, &vlan, &tci));
+
+            /* A priority tag alone counts as untagged, priority kept. */
+            parse_tagged(prio, 1, aux, buf, sizeof buf, &pi);
+            CU_ASSERT(vlan_ingress(&pi, true, 10, &trunk, &vlan, &tci));
+            CU_ASSERT_EQUAL(vlan, 10);
+            CU_ASSERT_EQUAL(tci, 0xa000);
+
+            /* A priority tag in front of another tag is the VLAN hop: it
+             * enters on no port mode. */
+            parse_tagged(prio_then_20, 2, aux, buf, sizeof buf, &pi);
+            CU_ASSERT(!vlan_ingress(&pi, true, 10, &trunk, &vlan, &tci));
+            CU_ASSERT(!vlan_ingress(&pi, false, 10, &trunk, &vlan, &tci));
+            CU_ASSERT(!vlan_ingress(&pi, false, 0, &all, &vlan, &tci));
+
+            /* Tagged: never on an access port; on a trunk only its VLANs,
+             * also with an inner tag (QinQ stays in the outer VLAN). */
+            parse_tagged(t10, 1, aux, buf, sizeof buf, &pi);
+            CU_ASSERT(!vlan_ingress(&pi, true, 10, &trunk, &vlan, &tci));
+            CU_ASSERT(vlan_ingress(&pi, false, -1, &trunk, &vlan, &tci));
+            CU_ASSERT_EQUAL(vlan, 10);
+            parse_tagged(t10_then_20, 2, aux, buf, sizeof buf, &pi);
+            CU_ASSERT(!vlan_ingress(&pi, true, 10, &trunk, &vlan, &tci));
+            CU_ASSERT(vlan_ingress(&pi, false, -1, &trunk, &vlan, &tci));
+            CU_ASSERT_EQUAL(vlan, 10);
+            /* ...but it may not leave untagged: its inner tag would
+             * surface as its VLAN. */
+            CU_ASSERT(vlan_egress_ok(pi.eth_type, true));
+            CU_ASSERT(!vlan_egress_ok(pi.eth_type, false));
+        }
+    }
+    /* The pre-standard 0x9100 TPID is a tag to some switches. */
+    CU_ASSERT(!vlan_egress_ok(ETH_TYPE_VLAN_QINQ_OLD, false));
+    CU_ASSERT(vlan_egress_ok(ETH_TYPE_IPV4, false));
+}
+
 static const CU_TestInfo tests[] = {
     { "bitmap basics", test_bitmap_basics },
     { "bitmap set all", test_bitmap_set_all },
@@ -411,6 +507,7 @@ static const CU_TestInfo tests[] = {
     { "round trip random sets", test_round_trip_random },
     { "parse vid", test_parse_vid },
     { "tci", test_tci },
+    { "ingress and egress matrix", test_ingress_matrix },
     CU_TEST_INFO_NULL,
 };
 
