@@ -21,6 +21,8 @@ static const char *const drop_names[DP_N_DROPS] = {
     [DP_DROP_TEAM_DOWN] = "team-down",
     [DP_DROP_LOCAL] = "local",
     [DP_DROP_RX_OVERRUN] = "rx-overrun",
+    [DP_DROP_LINK_LOCAL] = "link-local",
+    [DP_DROP_BAD_SRC] = "bad-src",
 };
 
 const char *

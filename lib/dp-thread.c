@@ -489,15 +489,24 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
         }
         rx_bytes += f.len + (f.pi.tag_source == PACKET_TAG_AUXDATA
                              ? VLAN_HEADER_LEN : 0);
+        /* No station sends from a group or null address (the kernel
+         * bridge drops these too); link-local control frames belong to
+         * the link they arrived on. */
+        if (eth_addr_is_multicast(f.pi.eth_src)
+            || eth_addr_is_zero(f.pi.eth_src)) {
+            drops[DP_DROP_BAD_SRC]++;
+            continue;
+        }
+        if (eth_addr_is_link_local(f.pi.eth_dst)) {
+            drops[DP_DROP_LINK_LOCAL]++;
+            continue;
+        }
         if (!ingress_vlan(in, &f)) {
             drops[DP_DROP_VLAN]++;
             continue;
         }
 
-        src = eth_addr_is_multicast(f.pi.eth_src)
-              || eth_addr_is_zero(f.pi.eth_src)
-              ? NULL : mac_table_lookup_rcu(in->bridge->macs, f.vlan,
-                                            f.pi.eth_src);
+        src = mac_table_lookup_rcu(in->bridge->macs, f.vlan, f.pi.eth_src);
         if (!eth_addr_is_multicast(f.pi.eth_dst)) {
             dst = mac_table_lookup_rcu(in->bridge->macs, f.vlan,
                                        f.pi.eth_dst);
@@ -530,8 +539,7 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
         }
 
         /* Learn the source. */
-        if (!eth_addr_is_multicast(f.pi.eth_src)
-            && !eth_addr_is_zero(f.pi.eth_src)) {
+        {
             /* A station's ARP tells its address, which a team uses to
              * announce it with a gratuitous ARP after a move.  ARP is
              * rare: passing each one on costs nothing. */

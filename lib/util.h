@@ -46,6 +46,15 @@ eth_addr_is_zero(const uint8_t mac[ETH_ADDR_LEN])
 {
     return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
 }
+/* 01:80:C2:00:00:00 to 01:80:C2:00:00:0F, the addresses IEEE 802.1D
+ * reserves for link-local control protocols (STP, pause, slow protocols
+ * such as LACP, 802.1X, LLDP): a bridge never forwards them. */
+static inline bool
+eth_addr_is_link_local(const uint8_t mac[ETH_ADDR_LEN])
+{
+    return mac[0] == 0x01 && mac[1] == 0x80 && mac[2] == 0xc2
+           && !mac[3] && !mac[4] && !(mac[5] & 0xf0);
+}
 
 /* Parses a decimal unsigned integer in [min, max], the whole string.
  * Returns true on success. */

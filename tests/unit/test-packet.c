@@ -991,7 +991,28 @@ test_fuzz(void)
     CU_ASSERT(tagged > 10000);
 }
 
+/* The addresses a bridge never forwards: exactly 01:80:c2:00:00:00-0f. */
+static void
+test_link_local(void)
+{
+    uint8_t mac[ETH_ADDR_LEN] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 };
+
+    for (int i = 0; i < 256; i++) {
+        mac[5] = i;
+        CU_ASSERT_EQUAL(eth_addr_is_link_local(mac), i < 16);
+    }
+    mac[5] = 0;
+    for (int b = 0; b < 5 * 8; b++) {
+        uint8_t m[ETH_ADDR_LEN];
+
+        memcpy(m, mac, sizeof m);
+        m[b / 8] ^= 1u << (b % 8);
+        CU_ASSERT(!eth_addr_is_link_local(m));
+    }
+}
+
 static const CU_TestInfo tests[] = {
+    { "link-local addresses", test_link_local },
     { "runts", test_runts },
     { "untagged", test_untagged },
     { "802.1Q tag in frame", test_tagged_8021q },
