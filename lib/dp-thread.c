@@ -657,6 +657,18 @@ dp_thread_main(void *t_)
         }
         now_usec = time_usec();
         for (size_t i = 0; i < t->n_pfds; i++) {
+            if (OVS_UNLIKELY(t->pfds[i].revents & POLLERR)) {
+                /* A pending socket error (ENETDOWN when the device was set
+                 * down) keeps poll() returning at once until it is read:
+                 * read it, or the thread spins. */
+                int err;
+                socklen_t len = sizeof err;
+
+                if (getsockopt(t->pfds[i].fd, SOL_SOCKET, SO_ERROR, &err,
+                               &len) < 0) {
+                    /* Closed meanwhile: the next snapshot drops it. */
+                }
+            }
             if (t->pfds[i].revents & POLLIN) {
                 int n = thread_receive(t, t->pfds[i].fd);
                 if (n > 0) {
