@@ -27,11 +27,32 @@
 #define DP_RX_SLOT (NETDEV_VNET_HDR_LEN + NETDEV_MAX_FRAME)
 #define DP_AUX_SPACE CMSG_SPACE(sizeof(struct tpacket_auxdata))
 
+/* Frames from a local port that went into a team are remembered, so that
+ * when upstream floods them back to us they are known as reflections, also
+ * before their source is learned.  A learned station keeps the time in its
+ * MAC entry ('team_tx'); one whose learning is still queued is remembered
+ * here.  Within DP_REFLECT_TICKS (mac_tick() units, ~16 ms each) of its last
+ * frame into a team, a station's address coming back from the team is its
+ * own frame reflected; later, it is a station really there. */
+#define DP_REFLECT_TICKS 16
+#define DP_PENDING_SLOTS 1024      /* Power of 2. */
+
+/* A station seen within this many seconds where it is learned is alive
+ * there: a frame from the other side of a team with its address does not
+ * move it (see learn_allowed() in datapath.c). */
+#define DP_ALIVE_SECS 3
+
 struct dp_bridge {
     struct dp_bridge *next;        /* In datapath's list; control only. */
     uint32_t id;                   /* Unique for the daemon's lifetime. */
     char name[16];                 /* For debugging. */
     struct mac_table *macs;        /* Owned.  RCU-readable. */
+    uint64_t pending[DP_PENDING_SLOTS]; /* Not yet learned local sources
+                                    * sent into a team: a 32-bit hash of
+                                    * (VLAN, MAC) above the mac_tick() of the
+                                    * last frame; 0 = empty.  Written and read
+                                    * by datapath threads, one relaxed 64-bit
+                                    * store or load each. */
 };
 
 /* A port: long-lived, owned by the datapath.  Settings and device are

@@ -9,6 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "datapath-private.h"
+#include "log.h"
+
+#define THIS_MODULE "datapath"
 
 static const char *const drop_names[DP_N_DROPS] = {
     [DP_DROP_RUNT] = "runt",
@@ -23,6 +26,7 @@ static const char *const drop_names[DP_N_DROPS] = {
     [DP_DROP_RX_OVERRUN] = "rx-overrun",
     [DP_DROP_LINK_LOCAL] = "link-local",
     [DP_DROP_BAD_SRC] = "bad-src",
+    [DP_DROP_SRC_CONFLICT] = "src-conflict",
 };
 
 const char *
@@ -294,30 +298,61 @@ port_carries(const struct dp_port *p, uint16_t vlan)
     }
 }
 
-/* A station known on a local port is learned on a team only when it
- * announced a move (live migration) that is not our own announcement
- * reflected back. */
+/* Whether a learning request may move an address between a team and a
+ * port of this host.  The datapath has already dropped a local station's
+ * own frames flooded back by upstream (reflections), so what is asked here
+ * is about two stations claiming one address:
+ *
+ * - An address alive where it is (seen there in the last DP_ALIVE_SECS)
+ *   is not moved by an ordinary frame from the other side: a VM forging the
+ *   gateway's address would black-hole the gateway, a host upstream forging
+ *   a VM's would black-hole the VM.  The refusal is counted and logged.
+ * - A gratuitous ARP or RARP announces a move (live migration) and is
+ *   believed, except our own announcements coming back from upstream,
+ *   which 'learn_filter' recognises.
+ * - An address that is not alive where it is moves, as in any learning
+ *   switch. */
 static bool
 learn_allowed(const struct datapath *dp, const struct dp_bridge *b,
-              const struct dp_port *p, const struct dp_learn *l)
+              const struct dp_port *p, const struct dp_learn *l, uint32_t now)
 {
+    static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5, 10000);
+    const struct dp_port *holder;
     struct mac_entry *e;
-    bool known_local;
+    uint32_t holder_no = 0, used = 0;
+    bool exists;
 
-    if (!p->team) {
-        return true;
-    }
     rcu_read_lock();
     e = mac_table_lookup_rcu(b->macs, l->vlan, l->mac);
-    known_local = e && e->port_no != p->port_no;
+    exists = e && e->port_no != p->port_no;
+    if (exists) {
+        holder_no = e->port_no;
+        used = CMM_LOAD_SHARED(e->used);
+    }
     rcu_read_unlock();
-    if (!known_local) {
+    if (!exists) {
         return true;
     }
-    return l->announce
-           && (!dp->learn_filter
+    holder = datapath_find_port((struct datapath *) dp, holder_no);
+    if (!holder || !p->team == !holder->team) {
+        return true;            /* Between two local ports or two teams. */
+    }
+    if (l->announce) {
+        return !p->team || !dp->learn_filter
                || dp->learn_filter(p->port_no, l->vlan, l->mac,
-                                   dp->learn_filter_aux));
+                                   dp->learn_filter_aux);
+    }
+    if ((int32_t) (now - used) > DP_ALIVE_SECS) {
+        return true;
+    }
+    mac_table_note_conflict(b->macs);
+    if (log_ratelimit_pass(&rl)) {
+        VLOG_WARN("%s %s sent from " ETH_ADDR_FMT " (vlan %u), an address "
+                  "alive on %s %s: not moved (a forged source address?)",
+                  p->team ? "team" : "port", p->name, ETH_ADDR_ARGS(l->mac),
+                  l->vlan, holder->team ? "team" : "port", holder->name);
+    }
+    return false;
 }
 
 void
@@ -359,7 +394,7 @@ datapath_run_learning(struct datapath *dp, uint32_t now)
             /* The port may have gone, or changed VLANs, since the frame
              * was seen: learn only what is still true. */
             if (b && p && p->bridge == b && port_carries(p, l->vlan)
-                && learn_allowed(dp, b, p, l)) {
+                && learn_allowed(dp, b, p, l, now)) {
                 mac_table_learn(b->macs, l->vlan, l->mac, l->port_no, now);
                 if (l->ip && !p->team && dp->station_ip_cb) {
                     dp->station_ip_cb(l->port_no, l->vlan, l->mac, l->ip,

@@ -73,6 +73,8 @@ enum dp_drop_reason {
     DP_DROP_LINK_LOCAL,   /* To 01:80:C2:00:00:00-0F (STP, pause, LACP,
                            * 802.1X, LLDP): never forwarded. */
     DP_DROP_BAD_SRC,      /* Multicast or all-zero source address. */
+    DP_DROP_SRC_CONFLICT, /* From a local port with the source address of
+                           * a station alive behind a team (forged). */
     DP_N_DROPS
 };
 enum { ST_RX_PKTS, ST_RX_BYTES, ST_TX_PKTS, ST_TX_BYTES, ST_DROPS,

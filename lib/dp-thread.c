@@ -19,6 +19,8 @@ struct dp_frame {
     bool l3_parsed;                /* pi's L3/L4 part is filled. */
     uint16_t vlan;                 /* VLAN the frame is switched in. */
     uint16_t tci;                  /* Priority bits to keep. */
+    struct mac_entry *src;         /* The source's MAC entry, or NULL. */
+    uint32_t tick;                 /* mac_tick() of the batch. */
 };
 
 static void
@@ -105,6 +107,108 @@ snapshot_find_rcu(const struct dp_snapshot *snap, const struct dp_view *in,
         }
     }
     return NULL;
+}
+
+/* ---- Reflections ----------------------------------------------------------
+ * See DP_REFLECT_TICKS.  A local station's frame that went into a team is
+ * noted; a frame from the team with a local station's source address is
+ * that frame flooded back by upstream if the station sent into the team
+ * within DP_REFLECT_TICKS, and a station really behind the team otherwise
+ * (it moved there, or the local port forged its address). */
+
+static uint32_t
+pending_hash(uint16_t vlan, const uint8_t mac[ETH_ADDR_LEN])
+{
+    uint8_t key[ETH_ADDR_LEN + 2];
+    uint32_t h;
+
+    memcpy(key, mac, ETH_ADDR_LEN);
+    key[ETH_ADDR_LEN] = vlan >> 8;
+    key[ETH_ADDR_LEN + 1] = vlan;
+    h = hash_bytes(key, sizeof key, 0);
+    return h ? h : 1;
+}
+
+static bool
+tick_recent(uint32_t then, uint32_t now)
+{
+    return now - then <= DP_REFLECT_TICKS;
+}
+
+/* Remembers that a not yet learned source, hash 'h', sent into a team at
+ * 'tick'.  Two slots per hash: the older one gives way. */
+static void
+pending_note(struct dp_bridge *b, uint32_t h, uint32_t tick)
+{
+    uint64_t v = (uint64_t) h << 32 | tick;
+    size_t i = h & (DP_PENDING_SLOTS - 1), j = i ^ 1, slot;
+    uint64_t a = CMM_LOAD_SHARED(b->pending[i]);
+    uint64_t c = CMM_LOAD_SHARED(b->pending[j]);
+
+    if (a >> 32 == h || (c >> 32 != h
+                         && tick - (uint32_t) a >= tick - (uint32_t) c)) {
+        slot = i;
+    } else {
+        slot = j;
+    }
+    if ((slot == i ? a : c) != v) {
+        CMM_STORE_SHARED(b->pending[slot], v);
+    }
+}
+
+static bool
+pending_recent(const struct dp_bridge *b, uint32_t h, uint32_t tick)
+{
+    size_t i = h & (DP_PENDING_SLOTS - 1);
+
+    for (size_t k = 0; k < 2; k++) {
+        uint64_t v = CMM_LOAD_SHARED(b->pending[i ^ k]);
+        if (v >> 32 == h && tick_recent(v, tick)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A frame from local port 'in' goes into a team: note it. */
+static void
+reflect_note_rcu(const struct dp_view *in, const struct dp_frame *f)
+{
+    if (f->src && f->src->port_no == in->port_no) {
+        mac_entry_mark_team_tx_rcu(f->src, f->tick);
+    } else {
+        pending_note(in->bridge, pending_hash(f->vlan, f->pi.eth_src),
+                     f->tick);
+    }
+}
+
+/* A frame arrived from team 'in' with a source that is not known on the
+ * team: true if it is a local station's own frame coming back. */
+static bool
+reflect_is_echo_rcu(const struct dp_view *in, const struct dp_frame *f)
+{
+    return (f->src && tick_recent(CMM_LOAD_SHARED(f->src->team_tx), f->tick))
+           || pending_recent(in->bridge, pending_hash(f->vlan, f->pi.eth_src),
+                             f->tick);
+}
+
+/* True if the station of entry 'src' was seen where it is learned within
+ * DP_ALIVE_SECS of 'now' (seconds). */
+static bool
+src_alive_rcu(const struct mac_entry *src, uint32_t now)
+{
+    return (int32_t) (now - CMM_LOAD_SHARED(src->used)) <= DP_ALIVE_SECS;
+}
+
+/* True if 'src' is learned on a team of 'in''s bridge and alive there. */
+static bool
+src_alive_behind_team_rcu(const struct dp_snapshot *snap,
+                          const struct dp_view *in,
+                          const struct mac_entry *src, uint32_t now)
+{
+    const struct dp_view *holder = snapshot_find_rcu(snap, in, src->port_no);
+
+    return holder && holder->team && src_alive_rcu(src, now);
 }
 
 /* The member slot a VM port is assigned to (src-port), or TEAM_NONE. */
@@ -370,6 +474,9 @@ thread_output_port(struct dp_thread *t, const struct dp_view *in,
             drops[DP_DROP_TEAM_DOWN]++;
             return;
         }
+        if (!in->team) {
+            reflect_note_rcu(in, f);
+        }
     }
     thread_output(t, out, slot, f, tag_out);
 }
@@ -467,6 +574,7 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
             drops[DP_DROP_RUNT]++;
             continue;
         }
+        f.tick = mac_tick(now_usec);
         f.vnet = (const void *) buf;
         f.data = buf + NETDEV_VNET_HDR_LEN;
         f.len = mm->msg_len - NETDEV_VNET_HDR_LEN;
@@ -506,7 +614,8 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
             continue;
         }
 
-        src = mac_table_lookup_rcu(in->bridge->macs, f.vlan, f.pi.eth_src);
+        src = f.src = mac_table_lookup_rcu(in->bridge->macs, f.vlan,
+                                           f.pi.eth_src);
         if (!eth_addr_is_multicast(f.pi.eth_dst)) {
             dst = mac_table_lookup_rcu(in->bridge->macs, f.vlan,
                                        f.pi.eth_dst);
@@ -522,20 +631,49 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
                 drops[verdict]++;
                 continue;
             }
-            if (src && src->port_no != in->port_no && !src->is_static) {
-                /* A local station's frame came back from upstream.  Only
-                 * an announcement (the station really moved) may relearn
-                 * it, and the control thread decides that. */
-                if (!frame_is_announcement(&f)) {
+            if (!src || (src->port_no != in->port_no && !src->is_static)) {
+                if (reflect_is_echo_rcu(in, &f)) {
+                    /* A local station's own frame, flooded back. */
                     drops[DP_DROP_REFLECTION]++;
                     continue;
                 }
-                if (thread_learn(t, in, f.vlan, f.pi.eth_src, true, 0)) {
-                    learned = true;
+                if (src && frame_is_announcement(&f)) {
+                    /* A local station announces itself from upstream: it
+                     * moved to another host (or it is our own announcement
+                     * coming back, which the control thread tells apart).
+                     * Relearning is all it is for. */
+                    if (thread_learn(t, in, f.vlan, f.pi.eth_src, true, 0)) {
+                        learned = true;
+                    }
+                    drops[DP_DROP_REFLECTION]++;
+                    continue;
                 }
-                drops[DP_DROP_REFLECTION]++;
-                continue;
+                if (src && src_alive_rcu(src, now)) {
+                    /* Upstream sends from the address of a station alive
+                     * on this host: not enough to move it (the control
+                     * thread counts and logs the conflict). */
+                    if (thread_learn(t, in, f.vlan, f.pi.eth_src, false, 0)) {
+                        learned = true;
+                    }
+                    drops[DP_DROP_SRC_CONFLICT]++;
+                    continue;
+                }
+                /* Otherwise a station really behind the team, known here
+                 * until now (one forged local frame, or a move without an
+                 * announcement): learned and forwarded below. */
             }
+        } else if (src && src->port_no != in->port_no && !src->is_static
+                   && src_alive_behind_team_rcu(snap, in, src, now)
+                   && !frame_is_announcement(&f)) {
+            /* A local port sends from the address of a station that is
+             * alive behind a team.  Forwarded, the frame would teach the
+             * physical network that the station is here; the control
+             * thread refuses the move too, and counts and logs it. */
+            if (thread_learn(t, in, f.vlan, f.pi.eth_src, false, 0)) {
+                learned = true;
+            }
+            drops[DP_DROP_SRC_CONFLICT]++;
+            continue;
         }
 
         /* Learn the source. */

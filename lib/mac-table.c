@@ -439,6 +439,12 @@ mac_table_get_stats(const struct mac_table *t, struct mac_table_stats *stats)
 }
 
 void
+mac_table_note_conflict(struct mac_table *t)
+{
+    t->stats.conflicts++;
+}
+
+void
 mac_table_foreach(const struct mac_table *t, mac_table_foreach_cb *cb,
                   void *aux)
 {

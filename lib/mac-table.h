@@ -43,7 +43,21 @@ struct mac_entry {
     uint32_t used;                /* Last seen, time_sec(); written by any
                                    * reader with a relaxed store, only when it
                                    * changes. */
+    uint32_t team_tx;             /* When a frame from this station was last
+                                   * sent into a team, in mac_tick() units;
+                                   * written like 'used'.  Tells its frames
+                                   * reflected back by upstream from frames
+                                   * of a station really there. */
 };
+
+/* A coarse clock for 'team_tx': about 16 ms a tick, so that a station
+ * sending at full speed dirties its entry's cache line at most 61 times a
+ * second. */
+static inline uint32_t
+mac_tick(uint64_t usec)
+{
+    return usec >> 14;
+}
 
 enum mac_learn_result {
     MAC_LEARN_NEW,        /* Added. */
@@ -59,6 +73,9 @@ struct mac_table_stats {
     uint64_t aged;        /* Entries removed by aging. */
     uint64_t full_drops;  /* Learning refused because the table was full. */
     uint64_t flushed;     /* Entries removed by flushes. */
+    uint64_t conflicts;   /* Moves refused: a local port sent from an
+                           * address alive behind a team (see
+                           * mac_table_note_conflict()). */
 };
 
 struct mac_table;
@@ -91,6 +108,16 @@ mac_entry_touch_rcu(struct mac_entry *e, uint32_t now)
     }
 }
 
+/* Datapath: notes that a frame from 'e' was sent into a team at 'tick'
+ * (mac_tick()), without dirtying the cache line when nothing changed. */
+static inline void
+mac_entry_mark_team_tx_rcu(struct mac_entry *e, uint32_t tick)
+{
+    if (CMM_LOAD_SHARED(e->team_tx) != tick) {
+        CMM_STORE_SHARED(e->team_tx, tick);
+    }
+}
+
 /* Control: learns that ('vlan', 'mac') is on 'port_no' at time 'now'. */
 enum mac_learn_result mac_table_learn(struct mac_table *, uint16_t vlan,
                                       const uint8_t mac[ETH_ADDR_LEN],
@@ -115,6 +142,10 @@ size_t mac_table_flush(struct mac_table *, int vlan, uint32_t port_no,
 /* Control: removes dynamic entries not seen for the aging time.  Returns how
  * many were removed. */
 size_t mac_table_age(struct mac_table *, uint32_t now);
+
+/* Control: counts a move that the caller refused because the address is
+ * alive elsewhere. */
+void mac_table_note_conflict(struct mac_table *);
 
 /* Control: number of entries (static included). */
 size_t mac_table_count(const struct mac_table *);

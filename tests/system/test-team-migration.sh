@@ -24,14 +24,14 @@ if e['mac'] == '$1'), '')"
 }
 
 assert_eq "$(port_of vm2)" "$(fdb_port_of "$VM2_MAC")" "vm2's MAC before"
-refl0=$(stat_of "$TEAM" drops.reflection)
-
+refl0=$(stat_of "$TEAM" drops.src-conflict)
+ping_reaches vm2 "$(rh_ip 1)" || fail "vm2 does not reach rh1"
 send_bcast rh1 "$VM2_MAC" 198.18.0.2 5
 sleep 0.5
 assert_eq "$(port_of vm2)" "$(fdb_port_of "$VM2_MAC")" \
     "vm2's MAC after reflected (non-gratuitous) ARPs"
-assert_cmp "$(stat_of "$TEAM" drops.reflection)" -ge $((refl0 + 5)) \
-    "reflections counted on $TEAM"
+assert_cmp "$(stat_of "$TEAM" drops.src-conflict)" -ge $((refl0 + 5)) \
+    "conflicting frames counted on $TEAM"
 
 in_ns rh1 timeout 20 "$VST_PY" - "$(dev_of rh1)" "$VM2_MAC" <<'PY' \
     || fail "scapy could not send the gratuitous ARP"
