@@ -523,7 +523,8 @@ sw_signal()
         done
         kill -0 "$VST_DAEMON_PID" 2>/dev/null \
             && fail "vswitchd still runs 10 s after SIG$sig"
-        wait "$VST_DAEMON_PID"
+        # (2>/dev/null: bash would print a "Killed" line for SIGKILL.)
+        wait "$VST_DAEMON_PID" 2>/dev/null
         # shellcheck disable=SC2034 # read by the tests
         SW_STATUS=$?
         vst_forget_daemon "$VST_DAEMON_PID"
