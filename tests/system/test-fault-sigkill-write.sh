@@ -70,6 +70,7 @@ ACKED=$VST_TMP/acked
 PAUSE=$VST_TMP/pause
 PAUSED=$VST_TMP/paused
 echo "$K0" >"$ACKED"
+# shellcheck disable=SC2016 # the writer's own script, expanded there
 bg "$VST_TMP/writer.log" bash -c '
 vsctl=$1 sock=$2 acked=$3 pause=$4 paused=$5 k=$(($6 + 1))
 while true; do

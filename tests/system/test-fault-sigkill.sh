@@ -36,6 +36,7 @@ active()
     team_json "','.join(x['name'] for x in t['members'] if x['active'])"
 }
 
+# shellcheck disable=SC2317 # called through wait_for
 active_is()
 {
     [[ $(active) == "$1" ]]
@@ -110,9 +111,10 @@ for ((cycle = 1; cycle <= CYCLES; cycle++)); do
         ((wrong_active == 1)) && log "cycle $cycle: active member after \
 the restart is '$a', was $U2"
     fi
-    member_is "$U1" up && member_is "$U2" up \
-        || tfail "cycle $cycle: members $(member_state "$U1"), \
+    if ! member_is "$U1" up || ! member_is "$U2" up; then
+        tfail "cycle $cycle: members $(member_state "$U1"), \
 $(member_state "$U2")"
+    fi
 done
 median=$(printf '%s\n' "${all[@]}" | sort -n | sed -n "$(((CYCLES + 1) / 2))p")
 log "$CYCLES kills in $((SECONDS - start)) s; forwarding back after the \
