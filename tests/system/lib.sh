@@ -126,6 +126,13 @@ vst_cleanup()
     ((${#VST_DAEMON_PIDS[@]})) && vst_stop_pids "${VST_DAEMON_PIDS[@]}"
     ((${#VST_PIDS[@]})) && vst_stop_pids "${VST_PIDS[@]}"
 
+    # A test that passed fails after all if the daemon complained of
+    # something the test did not expect (read once the daemon stopped, so
+    # that its shutdown is checked too).
+    if ((rc == 0)) && ! check_daemon_log; then
+        rc=1
+    fi
+
     # Anything still running inside our own namespaces was started by this
     # test (a namespace only holds what we put there): stop it by pid.
     for ns in "${VST_NETNS[@]}"; do
@@ -141,6 +148,64 @@ vst_cleanup()
         rm -rf "$VST_TMP"
     fi
     exit "$rc"
+}
+
+# ---------------------------------------------------------------------------
+# The daemon's log: every warning and error must be expected.
+
+# Lines that need a declaration: the log file's warnings and errors
+# ("TIME|warn|MODULE|..." and "TIME|err|MODULE|...", see lib/log.c), and
+# in what the daemon wrote to stderr (vswitchd.N.out: before its log file
+# was open), the same lines, GLib's warnings and criticals and sanitizer
+# reports.
+VST_LOG_BAD='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\|(warn|err)\||-(WARNING|CRITICAL) \*\*|ERROR: [A-Za-z]+Sanitizer|runtime error:'
+VST_LOG_EXPECTED=()     # Patterns declared with expect_log.
+
+# expect_log PATTERN: warnings or errors matching PATTERN (an extended
+# regular expression, as bash's =~ takes it, anywhere in the line) are
+# legitimate in this test: check_daemon_log lets them pass.  Declare what
+# the test provokes, as narrowly as you can: "\|warn\|bridge\|port
+# $(port_of vm2): ", not "warn".
+expect_log()
+{
+    VST_LOG_EXPECTED+=("$1")
+}
+
+# check_daemon_log: fails (status 1, with the lines on stderr) if a log
+# of this test's daemons holds a warning or error that no expect_log
+# pattern matches; run by the cleanup of every test that passed, once the
+# daemon has stopped.  Prints how many were expected.
+check_daemon_log()
+{
+    local f bad=() line pat ok n_expected=0
+    [[ -n $VST_TMP && -d $VST_TMP ]] || return 0
+    for f in "$VST_LOG" "$VST_TMP"/vswitchd.*.out; do
+        [[ -s $f ]] || continue
+        while IFS= read -r line; do
+            ok=false
+            for pat in "${VST_LOG_EXPECTED[@]}"; do
+                if [[ $line =~ $pat ]]; then
+                    ok=true
+                    break
+                fi
+            done
+            if $ok; then
+                n_expected=$((n_expected + 1))
+            else
+                bad+=("$(basename "$f"): $line")
+            fi
+        done < <(grep -aE -- "$VST_LOG_BAD" "$f")
+    done
+    if ((${#bad[@]})); then
+        printf '%s: FAIL: %s\n' "$VST_NAME" "the daemon logged \
+${#bad[@]} warning(s) or error(s) the test did not expect (declare \
+legitimate ones with expect_log):" >&2
+        printf '    %s\n' "${bad[@]:0:20}" >&2
+        return 1
+    fi
+    log "ok: no unexpected warning or error in the daemon's log \
+($n_expected expected)"
+    return 0
 }
 
 # ---------------------------------------------------------------------------
@@ -385,6 +450,24 @@ stop_pid()
     vst_stop_pids "$1"
 }
 
+# ping_stop PID LOGFILE: stops a background ping started with bg_ns (under
+# timeout, which passes SIGINT on) so that it writes its summary, and
+# prints the summary: "N packets transmitted, N received, ... loss".
+ping_stop()
+{
+    local i
+    if vst_is_child "$1"; then
+        kill -INT "$1" 2>/dev/null
+        for ((i = 0; i < 30; i++)); do
+            kill -0 "$1" 2>/dev/null || break
+            sleep 0.1
+        done
+    fi
+    stop_pid "$1"
+    grep -o '[0-9]* packets transmitted.*loss' "$2" \
+        || fail "no summary from the ping in $2"
+}
+
 # ---------------------------------------------------------------------------
 # The daemon.
 
@@ -440,7 +523,8 @@ sw_signal()
         done
         kill -0 "$VST_DAEMON_PID" 2>/dev/null \
             && fail "vswitchd still runs 10 s after SIG$sig"
-        wait "$VST_DAEMON_PID"
+        # (2>/dev/null: bash would print a "Killed" line for SIGKILL.)
+        wait "$VST_DAEMON_PID" 2>/dev/null
         # shellcheck disable=SC2034 # read by the tests
         SW_STATUS=$?
         vst_forget_daemon "$VST_DAEMON_PID"
@@ -457,6 +541,20 @@ vst_forget_daemon()
         [[ $p == "$1" ]] || keep+=("$p")
     done
     VST_DAEMON_PIDS=("${keep[@]}")
+}
+
+# sw_fds: how many file descriptors the running daemon holds.
+sw_fds()
+{
+    [[ -n $VST_DAEMON_PID ]] || fail "sw_fds: no daemon running"
+    find "/proc/$VST_DAEMON_PID/fd" -mindepth 1 -maxdepth 1 | wc -l
+}
+
+# sw_rss_kb: the running daemon's resident memory (VmRSS), in KiB.
+sw_rss_kb()
+{
+    [[ -n $VST_DAEMON_PID ]] || fail "sw_rss_kb: no daemon running"
+    awk '$1 == "VmRSS:" { print $2 }' "/proc/$VST_DAEMON_PID/status"
 }
 
 # ctl ARGS...: vswitch-ctl against this test's daemon (the socket is a

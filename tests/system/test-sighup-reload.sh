@@ -43,6 +43,8 @@ wait_port "$(port_of vm2)" up
 assert_ping vm1 198.18.0.2
 
 log "SIGHUP with a bad file (vlan 5000)"
+expect_log \
+    '\|err\|bridge\|configuration not reloaded, .*vlan 5000 is out of range'
 before=$(ctl --json show)
 printf '%s' "${conf_v2/vlan=10/vlan=5000}" >"$VST_CONF.new" \
     && mv "$VST_CONF.new" "$VST_CONF"
