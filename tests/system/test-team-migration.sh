@@ -16,6 +16,8 @@ vst_init
 
 team_world 2 2 -- policy=src-port rebalance=0
 VM2_MAC=$(vm_mac vm2)
+# rh1's frames with vm2's address are refused and logged.
+expect_log "\\|warn\\|datapath\\|team $TEAM sent from $VM2_MAC .*: not moved"
 
 fdb_port_of()
 {
