@@ -735,7 +735,7 @@ listening()
 capture_start()
 {
     local n=$1 d=$2 name=$3 filter=${4:-} i
-    bg_ns "$n" "$VST_TMP/$name.tcpdump" tcpdump -i "$d" -nn -U \
+    bg_ns "$n" "$VST_TMP/$name.tcpdump" tcpdump -i "$d" -nn -U --immediate-mode \
         -s 256 -w "$VST_TMP/$name.pcap" ${filter:+"$filter"}
     CAP_PID=$BG_PID
     for ((i = 0; i < 50; i++)); do

@@ -182,7 +182,7 @@ cable()
 tcap_start()
 {
     local n=$1 d=$2 name=$3 dir=$4 filter=${5:-} i
-    bg_ns "$n" "$VST_TMP/$name.tcpdump" tcpdump -i "$d" -nn -U -Q "$dir" \
+    bg_ns "$n" "$VST_TMP/$name.tcpdump" tcpdump -i "$d" -nn -U --immediate-mode -Q "$dir" \
         -s 256 -w "$VST_TMP/$name.pcap" ${filter:+"$filter"}
     CAP_PID=$BG_PID
     for ((i = 0; i < 50; i++)); do
