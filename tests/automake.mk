@@ -55,3 +55,5 @@ CLEANFILES += $(EXTRA_PROGRAMS)
 tests_perf_perf_mac_table_SOURCES = tests/perf/perf-mac-table.c
 tests_perf_perf_mac_table_CFLAGS = $(UNIT_CFLAGS) -O2
 tests_perf_perf_mac_table_LDADD = $(UNIT_LIBS)
+
+include tests/fuzz/automake.mk
