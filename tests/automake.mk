@@ -47,7 +47,8 @@ TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)'
 
 # System tests need root and build their own namespaces: run by
 # tests/run-all.sh (the README's test command), not by plain `make check`.
-EXTRA_DIST += tests/setup.sh tests/run-all.sh tests/system tests/bench
+EXTRA_DIST += tests/setup.sh tests/run-all.sh tests/build-variant.sh \
+	tests/sanitizers tests/system tests/bench
 
 # Microbenchmarks: built by `make bench`, not by `make` or `make check`.
 EXTRA_PROGRAMS = tests/perf/perf-mac-table
