@@ -47,7 +47,8 @@ TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)'
 
 # System tests need root and build their own namespaces: run by
 # tests/run-all.sh (the README's test command), not by plain `make check`.
-EXTRA_DIST += tests/setup.sh tests/run-all.sh tests/system tests/bench
+EXTRA_DIST += tests/setup.sh tests/run-all.sh tests/build-variant.sh \
+	tests/sanitizers tests/system tests/bench
 
 # Microbenchmarks: built by `make bench`, not by `make` or `make check`.
 EXTRA_PROGRAMS = tests/perf/perf-mac-table
@@ -55,3 +56,5 @@ CLEANFILES += $(EXTRA_PROGRAMS)
 tests_perf_perf_mac_table_SOURCES = tests/perf/perf-mac-table.c
 tests_perf_perf_mac_table_CFLAGS = $(UNIT_CFLAGS) -O2
 tests_perf_perf_mac_table_LDADD = $(UNIT_LIBS)
+
+include tests/fuzz/automake.mk

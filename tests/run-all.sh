@@ -3,7 +3,8 @@
 #
 #   1. tests/setup.sh (packages, build);
 #   2. `make check`: the unit tests (CUnit: counted per test case, from each
-#      program's "Run Summary"), and the other automake checks;
+#      program's "Run Summary"), the fuzz targets' replays of their committed
+#      inputs, and the other automake checks;
 #   3. every tests/system/test-*.sh, as root (skipped otherwise), each with
 #      a timeout ($VST_TIMEOUT seconds, default 120) and its own log.
 #
@@ -11,13 +12,67 @@
 # "N passed, N failed, N skipped"; exits non-zero if anything failed.
 # Logs: tests/logs/.  With arguments, runs only the system tests named
 # (no unit tests):  ./tests/run-all.sh test-ping test-vlan-isolation
+#
+# --sanitizers[=address] (or VST_SANITIZERS=address): the same on a second
+# build with AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer
+# (--enable-sanitizers, in build-asan/, see tests/build-variant.sh): `make
+# check` there, then the system tests against its binaries
+# (VSWITCH_BUILD).  Every sanitized process of a system test (the daemon,
+# vswitch-ctl) writes its reports to tests/logs/asan/sanitizers/TEST/, and
+# a test that leaves a report there fails, whatever its exit status.
+# Timeout default 240 s.  Logs: tests/logs/asan/.
+#
+# --sanitizers=thread (or VST_SANITIZERS=thread): `make check` on a build
+# with ThreadSanitizer (build-tsan/), which runs the RCU reader/writer
+# stress tests of tests/unit/test-mac-table under it; liburcu's own
+# internals are suppressed (tests/sanitizers/tsan.supp: TSan cannot see
+# its memory-barrier-based grace periods).  No system tests.  Logs:
+# tests/logs/tsan/.
 
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
 SRCDIR=$(pwd)
-LOGDIR=$SRCDIR/tests/logs
-TIMEOUT=${VST_TIMEOUT:-120}
+MODE=${VST_SANITIZERS:-plain}
+case ${1:-} in
+--sanitizers|--sanitizers=address)
+    MODE=address
+    shift
+    ;;
+--sanitizers=thread)
+    MODE=thread
+    shift
+    ;;
+--sanitizers=*)
+    echo "usage: $0 [--sanitizers[=address|thread]] [test-NAME...]" >&2
+    exit 2
+    ;;
+esac
+case $MODE in
+plain)
+    BUILD=$SRCDIR
+    LOGDIR=$SRCDIR/tests/logs
+    TIMEOUT=${VST_TIMEOUT:-120}
+    ;;
+address)
+    BUILD=$SRCDIR/build-asan/obj
+    LOGDIR=$SRCDIR/tests/logs/asan
+    TIMEOUT=${VST_TIMEOUT:-240}
+    ;;
+thread)
+    BUILD=$SRCDIR/build-tsan/obj
+    LOGDIR=$SRCDIR/tests/logs/tsan
+    TIMEOUT=${VST_TIMEOUT:-120}
+    if (($#)); then
+        echo "$0: --sanitizers=thread runs the unit tests only" >&2
+        exit 2
+    fi
+    ;;
+*)
+    echo "$0: VST_SANITIZERS=$MODE: use address or thread" >&2
+    exit 2
+    ;;
+esac
 passed=0
 failed=0
 skipped=0
@@ -38,12 +93,30 @@ totals()
 }
 
 # 1. Setup and build.
-if ! bash ./tests/setup.sh; then
-    echo "FAIL setup: tests/setup.sh failed, nothing was tested"
+setup_failed()
+{
+    echo "FAIL setup: $1 failed, nothing was tested"
     failed=$((failed + 1))
     totals
     exit 1
-fi
+}
+bash ./tests/setup.sh || setup_failed tests/setup.sh
+case $MODE in
+address)
+    bash ./tests/build-variant.sh build-asan --enable-sanitizers \
+        || setup_failed "the ASan+UBSan build (build-asan/build.log)"
+    # Reports stop the program (halt_on_error); leaks are checked at exit.
+    export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:check_initialization_order=1
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    export VSWITCH_BUILD=$BUILD
+    ;;
+thread)
+    bash ./tests/build-variant.sh build-tsan --enable-sanitizers=thread \
+        || setup_failed "the TSan build (build-tsan/build.log)"
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=7:\
+suppressions=$SRCDIR/tests/sanitizers/tsan.supp"
+    ;;
+esac
 
 # 2. Unit tests (not when system tests were named).
 run_unit()
@@ -51,17 +124,20 @@ run_unit()
     local stamp mc unit_failed trs_files trs name log result total ran p f
     stamp=$(mktemp)
     sleep 1     # .trs files written by this run are strictly newer.
-    echo "make check (log: tests/logs/make-check.log)"
-    make -j"$(nproc 2>/dev/null || echo 2)" check \
+    echo "make check (log: ${LOGDIR#"$SRCDIR"/}/make-check.log)"
+    make -C "$BUILD" -j"$(nproc 2>/dev/null || echo 2)" check \
         >"$LOGDIR/make-check.log" 2>&1
     mc=$?
     unit_failed=0
-    mapfile -t trs_files < <(find . -name '*.trs' -newer "$stamp" \
-        -not -path './tests/logs/*' | sort)
+    mapfile -t trs_files < <(cd "$BUILD" && find . -name '*.trs' \
+        -newer "$stamp" -not -path './tests/logs/*' -not -path './build-*' \
+        | sort)
     for trs in "${trs_files[@]}"; do
         name=${trs#./}
         name=${name%.trs}
-        log=${trs%.trs}.log
+        log=$BUILD/${trs#./}
+        log=${log%.trs}.log
+        trs=$BUILD/${trs#./}
         result=$(sed -n 's/^:test-result: //p' "$trs" | head -n 1)
         # CUnit's summary: "tests TOTAL RAN PASSED FAILED INACTIVE".
         read -r total ran p f < <(awk '
@@ -86,7 +162,7 @@ run_unit()
                 printf 'FAIL %s (%d of %d CUnit tests failed)\n' "$name" "$f" \
                     "$total"
                 unit_failed=$((unit_failed + 1))
-                show_tail "$SRCDIR/${log#./}" 30
+                show_tail "$log" 30
             fi
             continue
         fi
@@ -103,7 +179,7 @@ run_unit()
             failed=$((failed + 1))
             unit_failed=$((unit_failed + 1))
             printf 'FAIL %s (%s)\n' "$name" "${result:-no result}"
-            show_tail "$SRCDIR/${log#./}" 30
+            show_tail "$log" 30
             ;;
         esac
     done
@@ -116,6 +192,11 @@ run_unit()
 }
 if (($# == 0)); then
     run_unit
+fi
+if [[ $MODE == thread ]]; then
+    totals
+    ((failed == 0))
+    exit
 fi
 
 # 3. System tests.
@@ -167,12 +248,32 @@ for t in "${tests[@]}"; do
     # one character for the test.
     prefix=v$(printf '%x' $$)${digits:idx % 36:1}
     idx=$((idx + 1))
+    san_env=()
+    if [[ $MODE == address ]]; then
+        # Each sanitized process writes its reports to SANDIR/asan.PID
+        # (ubsan.PID); a test that leaves one fails.
+        sandir=$LOGDIR/sanitizers/$(basename "$t" .sh)
+        rm -rf "$sandir"
+        mkdir -p "$sandir"
+        san_env=(ASAN_OPTIONS="$ASAN_OPTIONS:log_path=$sandir/asan"
+                 UBSAN_OPTIONS="$UBSAN_OPTIONS:log_path=$sandir/ubsan")
+    fi
     start=$SECONDS
-    VST_PREFIX=$prefix timeout -k 10 "$TIMEOUT" bash "$t" </dev/null \
-        >"$log" 2>&1
+    env "${san_env[@]}" VST_PREFIX="$prefix" \
+        timeout -k 10 "$TIMEOUT" bash "$t" </dev/null >"$log" 2>&1
     rc=$?
     secs=$((SECONDS - start))
     sweep "$prefix"
+    if [[ $MODE == address && -n $(ls -A "$sandir") ]]; then
+        failed=$((failed + 1))
+        printf 'FAIL %s (exit status %d, %d s): sanitizer report(s) in %s\n' \
+            "$name" "$rc" "$secs" "${sandir#"$SRCDIR"/}"
+        for f in "$sandir"/*; do
+            show_tail "$f" 30
+        done
+        ((rc == 0 || rc == 77)) || show_tail "$log"
+        continue
+    fi
     case $rc in
     0)
         passed=$((passed + 1))

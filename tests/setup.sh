@@ -7,6 +7,9 @@
 #
 # Output is a few lines; the details go to tests/setup.log (or $SETUP_LOG).
 # Run as root when packages are missing.
+#
+# With --fuzz, also installs what `make fuzz` and the CI's sanitizer passes
+# need beyond the compiler: clang with libFuzzer (FUZZ_PACKAGES).
 
 set -euo pipefail
 
@@ -21,6 +24,19 @@ PACKAGES=(
     iproute2 iputils-ping iperf3 python3 python3-scapy tcpdump ethtool
     procps man-db
 )
+# `make fuzz` (tests/fuzz/fuzz.sh): clang's -fsanitize=fuzzer is in
+# libclang-rt-14-dev, which clang only recommends.  GCC's ASan, UBSan,
+# LSan and TSan runtimes come with build-essential.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+
+if [[ ${1:-} == --fuzz ]]; then
+    PACKAGES+=("${FUZZ_PACKAGES[@]}")
+    shift
+fi
+if (($#)); then
+    printf 'usage: %s [--fuzz]\n' "$0" >&2
+    exit 2
+fi
 
 step()
 {
