@@ -115,6 +115,10 @@ thread)
         || setup_failed "the TSan build (build-tsan/build.log)"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=7:\
 suppressions=$SRCDIR/tests/sanitizers/tsan.supp"
+    # Under TSan every deferred free is a (suppressed) report whose
+    # handling costs milliseconds: a stress of 2,000 read sections per
+    # reader (not 100,000) keeps the pass to minutes.
+    export VST_STRESS_ROUNDS=${VST_STRESS_ROUNDS:-2000}
     ;;
 esac
 
