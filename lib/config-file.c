@@ -390,15 +390,41 @@ load_group(struct config *cfg, GKeyFile *kf, const char *group,
     return false;
 }
 
+/* GKeyFile reads a line up to a NUL byte and drops the rest, so that
+ * "vlan=2\0junk" would be taken as VLAN 2: refuse such a file instead. */
+static bool
+check_no_nul(const char *data, size_t len, const char *source,
+             GError **error)
+{
+    const char *nul = memchr(data, '\0', len);
+    unsigned int line = 1;
+
+    if (!nul) {
+        return true;
+    }
+    for (const char *p = data; p < nul; p++) {
+        line += *p == '\n';
+    }
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "%s: line %u contains a NUL byte (the configuration is a "
+                "text file)", source, line);
+    return false;
+}
+
 struct config *
 config_load_data(const char *data, size_t len, const char *source,
                  GError **error)
 {
-    GKeyFile *kf = g_key_file_new();
-    struct config *cfg = config_new();
+    GKeyFile *kf;
+    struct config *cfg;
     GError *kf_error = NULL;
     char **groups = NULL;
 
+    if (!check_no_nul(data, len, source, error)) {
+        return NULL;
+    }
+    kf = g_key_file_new();
+    cfg = config_new();
     if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE,
                                    &kf_error)) {
         /* GKeyFile quotes the offending line. */

@@ -472,6 +472,35 @@ test_unknown_group_and_key(void)
                       "once)");
 }
 
+/* A NUL byte in the file would end a value early for GKeyFile's readers:
+ * "vlan=2\0junk" would be VLAN 2. */
+static void
+test_nul_byte(void)
+{
+    static const char text[] = "[bridge br0]\n[port vnet0]\nbridge=br0\n"
+                               "vlan=2\0junk\n";
+    static const char in_group[] = "[bridge br0\0x]\n";
+    GError *error = NULL;
+    struct config *cfg;
+
+    cfg = config_load_data(text, sizeof text - 1, SOURCE, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
+    CU_ASSERT_STRING_EQUAL(error->message, SOURCE ": line 4 contains a NUL "
+                           "byte (the configuration is a text file)");
+    g_clear_error(&error);
+    config_free(cfg);
+
+    cfg = config_load_data(in_group, sizeof in_group - 1, SOURCE, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_STRING_EQUAL(error->message, SOURCE ": line 1 contains a NUL "
+                           "byte (the configuration is a text file)");
+    g_clear_error(&error);
+    config_free(cfg);
+}
+
 static void
 test_bad_values(void)
 {
@@ -2295,6 +2324,7 @@ static const CU_TestInfo tests[] = {
     { "syntax error", test_syntax_error },
     { "unknown group and key", test_unknown_group_and_key },
     { "bad values", test_bad_values },
+    { "NUL byte", test_nul_byte },
     { "missing keys", test_missing_keys },
     { "references", test_references },
     { "validate through the API", test_validate_api },

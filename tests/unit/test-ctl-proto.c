@@ -210,6 +210,97 @@ test_request_malformed(void)
     g_free(line);
 }
 
+/* "{"command": "x", "args": " + 'depth' - 1 '['s, then as many ']'s and
+ * "}": a request nested 'depth' deep. */
+static char *
+request_nested(int depth)
+{
+    GString *s = g_string_new("{\"command\": \"x\", \"args\": ");
+
+    for (int i = 1; i < depth; i++) {
+        g_string_append_c(s, '[');
+    }
+    for (int i = 1; i < depth; i++) {
+        g_string_append_c(s, ']');
+    }
+    g_string_append_c(s, '}');
+    return g_string_free(s, FALSE);
+}
+
+/* Requests a hostile client could send: refused with a reason, never
+ * crashing json-glib (it recurses once per level of nesting) and never
+ * silently taken to mean something else. */
+static void
+test_request_hostile(void)
+{
+    struct ctl_request req;
+    GString *s;
+    char *line;
+
+    /* 100,000 levels in 200 KB: the stack of the parser would overflow. */
+    line = request_nested(100000);
+    check_request_rejected(line, "nested deeper than");
+    g_free(line);
+    s = g_string_new("{\"command\": \"x\", \"args\": [");
+    for (int i = 0; i < 100000; i++) {
+        g_string_append(s, "{\"a\": ");
+    }
+    check_request_rejected(s->str, "nested deeper than");
+    g_string_free(s, TRUE);
+
+    /* The limit itself is accepted (the parser decides the rest). */
+    line = request_nested(CTL_MAX_DEPTH);
+    check_request_rejected(line, "argument 1 is not a string");
+    g_free(line);
+    line = request_nested(CTL_MAX_DEPTH + 1);
+    check_request_rejected(line, "nested deeper than");
+    g_free(line);
+
+    /* Brackets inside strings are text, also after escaped quotes and
+     * backslashes. */
+    s = g_string_new("{\"command\": \"x\", \"args\": [\"\\\\\", "
+                     "\"\\\"");
+    for (int i = 0; i < 2 * CTL_MAX_DEPTH; i++) {
+        g_string_append(s, "[{");
+    }
+    g_string_append(s, "\"]}");
+    ctl_request_init(&req);
+    CU_ASSERT_TRUE(ctl_request_decode(s->str, &req, NULL));
+    CU_ASSERT_EQUAL(req.args ? g_strv_length(req.args) : 0, 2);
+    CU_ASSERT_TRUE(req.args && req.args[0] && !strcmp(req.args[0], "\\"));
+    CU_ASSERT_TRUE(req.args && req.args[1] && req.args[1][0] == '"'
+                   && strlen(req.args[1]) == 1 + 4 * CTL_MAX_DEPTH);
+    ctl_request_destroy(&req);
+    g_string_free(s, TRUE);
+
+    /* A key given twice: json-glib would keep the last one silently. */
+    check_request_rejected("{\"command\": \"del-br\", "
+                           "\"command\": \"list-br\"}",
+                           "\"command\" is given twice");
+    check_request_rejected("{\"command\": \"x\", \"args\": [\"a\"], "
+                           "\"args\": [\"b\"]}",
+                           "\"args\" is given twice");
+    check_request_rejected("{\"command\": \"x\", "
+                           "\"comm\\u0061nd\": \"y\"}",
+                           "\"command\" is given twice");
+
+    /* \u0000 would cut a name short ("br0\u0000junk" taken as "br0"). */
+    check_request_rejected("{\"command\": \"x\", "
+                           "\"args\": [\"br0\\u0000junk\"]}",
+                           "NUL");
+    check_request_rejected("{\"command\": \"list-br\\u0000x\"}", "NUL");
+    check_request_rejected("{\"command\": \"x\", \"a\\u0000\": 1}",
+                           "NUL");
+    /* An escaped backslash before "u0000" is plain text. */
+    ctl_request_init(&req);
+    CU_ASSERT_TRUE(ctl_request_decode("{\"command\": \"x\", "
+                                      "\"args\": [\"a\\\\u0000\"]}",
+                                      &req, NULL));
+    CU_ASSERT_TRUE(req.args && req.args[0]
+                   && !strcmp(req.args[0], "a\\u0000"));
+    ctl_request_destroy(&req);
+}
+
 static JsonNode *
 parse_json(const char *s)
 {
@@ -1069,7 +1160,7 @@ test_socket_malformed(void)
     char *path = new_socket_path();
     struct ctl_reply reply;
     struct raw_job job;
-    char *big;
+    char *big, *line;
 
     server = create_server(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(server);
@@ -1105,6 +1196,19 @@ test_socket_malformed(void)
     reply_line(job.received->str, 0, &reply);
     CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
     CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "longer than"));
+    ctl_reply_destroy(&reply);
+    g_string_free(job.received, TRUE);
+    g_free(big);
+
+    /* 100,000 levels of nesting: refused, and the server lives on. */
+    line = request_nested(100000);
+    big = g_strconcat(line, "\n", NULL);
+    g_free(line);
+    raw_run(&job, path, big, strlen(big), -1, false);
+    CU_ASSERT_TRUE(job.eof);
+    reply_line(job.received->str, 0, &reply);
+    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "nested deeper than"));
     ctl_reply_destroy(&reply);
     g_string_free(job.received, TRUE);
     g_free(big);
@@ -1459,6 +1563,7 @@ main(void)
     CU_add_test(suite, "request round trip", test_request_roundtrip);
     CU_add_test(suite, "request defaults", test_request_decode_defaults);
     CU_add_test(suite, "request malformed", test_request_malformed);
+    CU_add_test(suite, "request hostile", test_request_hostile);
     CU_add_test(suite, "reply round trip", test_reply_roundtrip);
     CU_add_test(suite, "reply malformed", test_reply_malformed);
     CU_add_test(suite, "reply helpers", test_reply_helpers);
