@@ -411,9 +411,33 @@ check_no_nul(const char *data, size_t len, const char *source,
     return false;
 }
 
+static struct config *load_data(const char *data, size_t len,
+                                 const char *source, GError **error);
+
+/* Messages quote the offending line or value (GKeyFile quotes whole lines):
+ * a 50 MB line must not become a 50 MB log line. */
+static void
+shorten_error(GError **error)
+{
+    if (error && *error) {
+        str_shorten_quoted((*error)->message, MSG_QUOTE_MAX, MSG_MAX_LEN);
+    }
+}
+
 struct config *
 config_load_data(const char *data, size_t len, const char *source,
                  GError **error)
+{
+    struct config *cfg = load_data(data, len, source, error);
+
+    if (!cfg) {
+        shorten_error(error);
+    }
+    return cfg;
+}
+
+static struct config *
+load_data(const char *data, size_t len, const char *source, GError **error)
 {
     GKeyFile *kf;
     struct config *cfg;

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <stdarg.h>
 #include <string.h>
+#include "util.h"
 
 /* Encoding and decoding of the control protocol's requests and replies.
  *
@@ -461,6 +462,10 @@ ctl_reply_error(struct ctl_reply *reply, enum ctl_status status,
     va_start(args, fmt);
     g_string_append_vprintf(reply->text, fmt, args);
     va_end(args);
+
+    /* A refusal quotes what it refuses: never a megabyte of it. */
+    str_shorten_quoted(reply->text->str, MSG_QUOTE_MAX, MSG_MAX_LEN);
+    g_string_truncate(reply->text, strlen(reply->text->str));
 }
 
 void

@@ -70,7 +70,8 @@ bool ctl_reply_decode(const char *line, struct ctl_reply *, GError **error);
 void ctl_reply_printf(struct ctl_reply *, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);
 /* Sets status CTL_REFUSED (or 'status') and replaces the text with the
- * message. */
+ * message, shortened by str_shorten_quoted() so that a huge value given by
+ * a client is not echoed whole. */
 void ctl_reply_error(struct ctl_reply *, enum ctl_status status,
                      const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* Takes ownership of 'result'. */

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "log.h"
+#include "util.h"
 
 #define THIS_MODULE "ctl"
 
@@ -405,6 +406,7 @@ conn_refuse(struct ctl_conn *conn, const char *fmt, ...)
     va_start(args, fmt);
     msg = g_strdup_vprintf(fmt, args);
     va_end(args);
+    str_shorten_quoted(msg, MSG_QUOTE_MAX, MSG_MAX_LEN);
 
     if (log_ratelimit_pass(&ctl_rl)) {
         VLOG_WARN("%s: closing control connection: %s",

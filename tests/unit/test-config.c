@@ -501,6 +501,64 @@ test_nul_byte(void)
     config_free(cfg);
 }
 
+/* Loads 'head' + 'len' copies of 'fill' + 'tail', which must fail with a
+ * message of at most 'max' bytes that contains "..." and 'words'. */
+static void
+expect_short_error(const char *head, char fill, size_t len,
+                   const char *tail, size_t max, const char *words)
+{
+    GString *text = g_string_new(head);
+    GError *error = NULL;
+    struct config *cfg;
+
+    for (size_t i = 0; i < len; i++) {
+        g_string_append_c(text, fill);
+    }
+    g_string_append(text, tail);
+    cfg = config_load_data(text->str, text->len, SOURCE, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    if (strlen(error->message) > max || !strstr(error->message, "...")
+        || !strstr(error->message, words)) {
+        fprintf(stderr, "\n  message of %zu bytes lacks \"...\" or \"%s\": "
+                "%.200s\n", strlen(error->message), words, error->message);
+        CU_FAIL("error message too long or lacks the expected words");
+    }
+    CU_ASSERT(g_str_has_prefix(error->message, SOURCE ": "));
+    CU_ASSERT(g_utf8_validate(error->message, -1, NULL));
+    g_error_free(error);
+    config_free(cfg);
+    g_string_free(text, TRUE);
+}
+
+/* A huge line is not echoed whole into the message (a 50 MB line made a
+ * 50 MB log line and reply). */
+static void
+test_long_values_shortened(void)
+{
+    expect_short_error("[bridge br0]\n", 'x', 50 * 1024 * 1024, "\n", 300,
+                       "not a key-value pair");
+    expect_short_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlan=", 'x',
+                       1024 * 1024, "\n", 300, "vlan");
+    expect_short_error("[bridge br0]\nmac-aging=", '9', 1024 * 1024, "\n",
+                       300, "mac-aging");
+    expect_short_error("[bridge br0]\n", 'k', 1024 * 1024, "=1\n", 300,
+                       "unknown key");
+    expect_short_error("[bridge ", 'b', 1024 * 1024, "]\n", 300,
+                       "[bridge bbbb");
+    expect_short_error("[", 'g', 1024 * 1024, "]\n", 300, "unknown group");
+    /* Multi-byte characters are cut whole. */
+    expect_short_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlan=a\xc3",
+                       '\xa9', 1, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n",
+                       300, "vlan");
+}
+
 static void
 test_bad_values(void)
 {
@@ -2325,6 +2383,7 @@ static const CU_TestInfo tests[] = {
     { "unknown group and key", test_unknown_group_and_key },
     { "bad values", test_bad_values },
     { "NUL byte", test_nul_byte },
+    { "long values shortened in messages", test_long_values_shortened },
     { "missing keys", test_missing_keys },
     { "references", test_references },
     { "validate through the API", test_validate_api },

@@ -388,6 +388,60 @@ test_reply_malformed(void)
     }
 }
 
+/* A refusal never echoes a huge value whole: each quoted value is cut to
+ * 64 bytes and "...", and the whole text to 1 KB. */
+static void
+test_reply_error_shortened(void)
+{
+    char *big = g_malloc(1024 * 1024 + 1);
+    struct ctl_reply reply;
+    char *json;
+
+    memset(big, 'v', 1024 * 1024);
+    big[1024 * 1024] = '\0';
+
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_REFUSED, "vlan \"%s\" is not a number "
+                    "(write 1-4094)", big);
+    CU_ASSERT_STRING_EQUAL(reply.text->str, "vlan \"vvvvvvvvvvvvvvvvvvvv"
+                           "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv..."
+                           "\" is not a number (write 1-4094)");
+    ctl_reply_destroy(&reply);
+
+    /* Not quoted: the whole text is bounded. */
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_REFUSED, "no port named %s", big);
+    CU_ASSERT(reply.text->len <= 1024);
+    CU_ASSERT(g_str_has_suffix(reply.text->str, "..."));
+    ctl_reply_destroy(&reply);
+
+    /* A short value and GKeyFile's quotes are left alone. */
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_REFUSED, "line \xe2\x80\x9c%.64s\xe2\x80\x9d "
+                    "[%.64s] \"\"", big, big);
+    CU_ASSERT_EQUAL(reply.text->len, strlen("line \xe2\x80\x9c\xe2\x80\x9d [] "
+                                            "\"\"") + 128);
+    ctl_reply_destroy(&reply);
+
+    /* Cut between characters, so that the reply stays valid UTF-8. */
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_REFUSED, "name \"a%s\"",
+                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+    CU_ASSERT(g_utf8_validate(reply.text->str, -1, NULL));
+    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "...\""));
+    CU_ASSERT(reply.text->len < 80);
+    json = ctl_reply_encode(&reply);
+    CU_ASSERT(strlen(json) < 200);
+    g_free(json);
+    ctl_reply_destroy(&reply);
+
+    g_free(big);
+}
+
 static void
 test_reply_helpers(void)
 {
@@ -605,6 +659,23 @@ test_execute_unknown(void)
     execute(&reply, "version", false, none);
     CU_ASSERT_EQUAL(reply.status, CTL_OK);
     ctl_reply_destroy(&reply);
+
+    /* A 1 MB name is not echoed whole, in text or in JSON. */
+    {
+        char *big = g_malloc0(1024 * 1024 + 1);
+
+        memset(big, 'c', 1024 * 1024);
+        execute(&reply, big, true, none);
+        CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
+        CU_ASSERT(reply.text->len < 200);
+        CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "...\"; try"));
+        CU_ASSERT_TRUE_FATAL(reply.result
+                             && JSON_NODE_HOLDS_OBJECT(reply.result));
+        CU_ASSERT(strlen(json_object_get_string_member(
+                      json_node_get_object(reply.result), "error")) < 200);
+        ctl_reply_destroy(&reply);
+        g_free(big);
+    }
 }
 
 static void
@@ -1567,6 +1638,7 @@ main(void)
     CU_add_test(suite, "reply round trip", test_reply_roundtrip);
     CU_add_test(suite, "reply malformed", test_reply_malformed);
     CU_add_test(suite, "reply helpers", test_reply_helpers);
+    CU_add_test(suite, "refusals shortened", test_reply_error_shortened);
 
     suite = CU_add_suite_with_setup_and_teardown(
         "ctl-registry", NULL, NULL, registry_test_setup, registry_teardown);
