@@ -1410,15 +1410,18 @@ test_socket_half_open_client(void)
 
 #define N_CROWD 64
 
-/* Fills every client slot, then checks that one more client is turned away
- * with a reason and that the others are still served. */
+/* Fills every client slot, then checks that one more client is still
+ * served: the connection that waited longest is dropped to make room. */
 struct crowd_job {
     struct job job;             /* Must be first. */
     const char *path;           /* Socket to talk to. */
-    int served;                 /* Connections that got their reply. */
+    bool send_first;            /* The crowd sends a request each first;
+                                 * otherwise it stays silent. */
+    int served;                 /* Crowd connections that got a reply. */
     GString *extra;             /* What the client over the limit got. */
-    bool extra_eof;             /* It was disconnected. */
-    GString *again;             /* Reply to a second request on conn 0. */
+    bool first_eof;             /* The oldest connection was closed. */
+    GString *again;             /* Reply to a second request on the last
+                                 * connection of the crowd. */
 };
 
 static void *
@@ -1428,14 +1431,14 @@ crowd_thread(void *job_)
                               "\"args\": [\"crowd\"]}\n";
     struct crowd_job *job = job_;
     int fds[N_CROWD];
+    GString *got;
     bool eof;
     int fd;
 
     for (int i = 0; i < N_CROWD; i++) {
-        GString *got = g_string_new("");
-
+        got = g_string_new("");
         fds[i] = connect_to(job->path);
-        if (fds[i] >= 0
+        if (fds[i] >= 0 && job->send_first
             && send(fds[i], req, strlen(req), MSG_NOSIGNAL) > 0
             && read_lines(fds[i], got, 1, &eof)) {
             job->served++;
@@ -1444,13 +1447,19 @@ crowd_thread(void *job_)
     }
 
     fd = connect_to(job->path);
-    if (fd >= 0) {
-        read_lines(fd, job->extra, -1, &job->extra_eof);
+    if (fd >= 0 && send(fd, req, strlen(req), MSG_NOSIGNAL) > 0) {
+        read_lines(fd, job->extra, 1, &eof);
         close(fd);
     }
 
-    if (fds[0] >= 0 && send(fds[0], req, strlen(req), MSG_NOSIGNAL) > 0) {
-        read_lines(fds[0], job->again, 1, &eof);
+    got = g_string_new("");
+    if (fds[0] >= 0) {
+        read_lines(fds[0], got, -1, &job->first_eof);
+    }
+    g_string_free(got, TRUE);
+    if (fds[N_CROWD - 1] >= 0
+        && send(fds[N_CROWD - 1], req, strlen(req), MSG_NOSIGNAL) > 0) {
+        read_lines(fds[N_CROWD - 1], job->again, 1, &eof);
     }
     for (int i = 0; i < N_CROWD; i++) {
         if (fds[i] >= 0) {
@@ -1462,7 +1471,7 @@ crowd_thread(void *job_)
 }
 
 static void
-test_socket_too_many_clients(void)
+check_crowd(bool send_first)
 {
     struct ctl_server *server;
     char *path = new_socket_path();
@@ -1475,16 +1484,17 @@ test_socket_too_many_clients(void)
     memset(&job, 0, sizeof job);
     job.job.func = crowd_thread;
     job.path = path;
+    job.send_first = send_first;
     job.extra = g_string_new("");
     job.again = g_string_new("");
     run_job(&job.job);
 
-    CU_ASSERT_EQUAL(job.served, N_CROWD);
-    CU_ASSERT_TRUE(job.extra_eof);
+    CU_ASSERT_EQUAL(job.served, send_first ? N_CROWD : 0);
     reply_line(job.extra->str, 0, &reply);
-    CU_ASSERT_EQUAL(reply.status, CTL_REFUSED);
-    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "too many"));
+    CU_ASSERT_EQUAL(reply.status, CTL_OK);
+    CU_ASSERT_STRING_EQUAL(reply.text->str, "echo: crowd\n");
     ctl_reply_destroy(&reply);
+    CU_ASSERT_TRUE(job.first_eof);
     reply_line(job.again->str, 0, &reply);
     CU_ASSERT_STRING_EQUAL(reply.text->str, "echo: crowd\n");
     ctl_reply_destroy(&reply);
@@ -1493,6 +1503,105 @@ test_socket_too_many_clients(void)
     g_string_free(job.again, TRUE);
     ctl_server_destroy(server);
     g_free(path);
+}
+
+/* 64 idle clients, or 64 that never send a byte, cannot lock out the
+ * 65th. */
+static void
+test_socket_too_many_clients(void)
+{
+    check_crowd(true);
+    check_crowd(false);
+}
+
+/* Sends 'data' one byte every 20 ms on a connection until the server
+ * closes it (or all is sent), and keeps what came back. */
+struct trickle_job {
+    struct job job;             /* Must be first. */
+    const char *path;           /* Socket to talk to. */
+    const char *data;           /* Bytes to send. */
+    size_t sent;                /* Bytes sent before the server closed. */
+    bool eof;                   /* The server closed the connection. */
+    GString *received;          /* What came back. */
+};
+
+static void *
+trickle_thread(void *job_)
+{
+    struct trickle_job *job = job_;
+    int fd = connect_to(job->path);
+    size_t len = strlen(job->data);
+
+    while (fd >= 0 && job->sent < len) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+        if (poll(&pfd, 1, 20) > 0) {
+            break;
+        }
+        if (send(fd, job->data + job->sent, 1, MSG_NOSIGNAL) != 1) {
+            break;
+        }
+        job->sent++;
+    }
+    if (fd >= 0) {
+        read_lines(fd, job->received, -1, &job->eof);
+        close(fd);
+    }
+    job_finish(&job->job);
+    return NULL;
+}
+
+/* A request must arrive whole within the request deadline of its first
+ * byte, however often bytes come; an idle client is closed after the idle
+ * deadline. */
+static void
+test_socket_deadlines(void)
+{
+    /* Long enough to trickle for TEST_WAIT_MS. */
+    char *slow = g_strdup_printf("{\"command\": \"test/echo\", "
+                                 "\"args\": [\"%0*d\"]}\n",
+                                 TEST_WAIT_MS / 20, 0);
+    struct ctl_server *server;
+    char *path = new_socket_path();
+    struct trickle_job trickle;
+    struct ctl_reply reply;
+    struct raw_job job;
+
+    server = create_server(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(server);
+    ctl_server_set_timeouts(server, 300, 600);
+
+    memset(&trickle, 0, sizeof trickle);
+    trickle.job.func = trickle_thread;
+    trickle.path = path;
+    trickle.data = slow;
+    trickle.received = g_string_new("");
+    run_job(&trickle.job);
+    CU_ASSERT_TRUE(trickle.eof);
+    CU_ASSERT(trickle.sent < strlen(slow));
+    reply_line(trickle.received->str, 0, &reply);
+    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "not received whole"));
+    ctl_reply_destroy(&reply);
+    g_string_free(trickle.received, TRUE);
+
+    /* Connected and silent: closed, without a word. */
+    raw_run(&job, path, "", 0, -1, false);
+    CU_ASSERT_TRUE(job.got_all);
+    CU_ASSERT_TRUE(job.eof);
+    CU_ASSERT_EQUAL(job.received->len, 0);
+    g_string_free(job.received, TRUE);
+
+    /* A request sent at once is served as ever. */
+    raw_run(&job, path, slow, strlen(slow), 1, false);
+    reply_line(job.received->str, 0, &reply);
+    CU_ASSERT_EQUAL(reply.status, CTL_OK);
+    ctl_reply_destroy(&reply);
+    g_string_free(job.received, TRUE);
+
+    ctl_server_destroy(server);
+    g_free(path);
+    g_free(slow);
 }
 
 static void
@@ -1662,6 +1771,7 @@ main(void)
     CU_add_test(suite, "stale socket replaced", test_socket_stale_replaced);
     CU_add_test(suite, "half-open client", test_socket_half_open_client);
     CU_add_test(suite, "too many clients", test_socket_too_many_clients);
+    CU_add_test(suite, "request and idle deadlines", test_socket_deadlines);
     CU_add_test(suite, "destroy from a handler",
                 test_socket_destroy_from_handler);
     CU_add_test(suite, "client errors", test_client_errors);
