@@ -479,8 +479,8 @@ error:
     return NULL;
 }
 
-struct config *
-config_load(const char *path, GError **error)
+static struct config *
+load_file(const char *path, bool missing_ok, GError **error)
 {
     GError *file_error = NULL;
     struct config *cfg;
@@ -488,19 +488,39 @@ config_load(const char *path, GError **error)
     gsize len;
 
     if (!g_file_get_contents(path, &data, &len, &file_error)) {
-        if (g_error_matches(file_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+        bool missing = g_error_matches(file_error, G_FILE_ERROR,
+                                       G_FILE_ERROR_NOENT);
+
+        if (missing && missing_ok) {
             g_error_free(file_error);
             return config_new();
         }
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
-                    "cannot read configuration %s: %s", path,
-                    file_error->message);
+        if (missing) {
+            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
+                        "configuration %s is missing", path);
+        } else {
+            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
+                        "cannot read configuration %s: %s", path,
+                        file_error->message);
+        }
         g_error_free(file_error);
         return NULL;
     }
     cfg = config_load_data(data, len, path, error);
     g_free(data);
     return cfg;
+}
+
+struct config *
+config_load(const char *path, GError **error)
+{
+    return load_file(path, true, error);
+}
+
+struct config *
+config_load_existing(const char *path, GError **error)
+{
+    return load_file(path, false, error);
 }
 
 /* Saving. */

@@ -1174,18 +1174,26 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     return true;
 }
 
+/* A file that is gone or unreadable is never applied: an editor saving by
+ * rename, or a mistaken mv, would otherwise delete every bridge. */
 void
 bridge_reload(void)
 {
     GError *error = NULL;
-    struct config *cfg = config_load(config_path, &error);
+    struct config *cfg = config_load_existing(config_path, &error);
 
     if (cfg && !check_teams(cfg, &error)) {
         g_clear_pointer(&cfg, config_free);
     }
     if (!cfg) {
-        VLOG_ERR("configuration not reloaded, running state kept: %s",
-                 error->message);
+        if (g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO)) {
+            VLOG_WARN("configuration not reloaded, running state kept: %s "
+                      "(restore the file and send SIGHUP again)",
+                      error->message);
+        } else {
+            VLOG_ERR("configuration not reloaded, running state kept: %s",
+                     error->message);
+        }
         g_error_free(error);
         return;
     }

@@ -1147,6 +1147,22 @@ test_io_errors(void)
     CU_ASSERT_EQUAL(cfg->fdbs->len, 0);
     config_free(cfg);
 
+    /* ...but not on a reload: a file gone (an editor saving by rename, a
+     * mistaken mv) is not a request to delete every bridge. */
+    cfg = config_load_existing(missing, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
+    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, missing) : NULL);
+    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, "missing")
+                           : NULL);
+    g_clear_error(&error);
+    config_free(cfg);
+    cfg = config_load_existing(dir, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
+    g_clear_error(&error);
+    config_free(cfg);
+
     /* Unreadable (a directory; root reads anything else): an error. */
     cfg = config_load(dir, &error);
     CU_ASSERT_PTR_NULL(cfg);
