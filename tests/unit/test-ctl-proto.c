@@ -1046,6 +1046,9 @@ struct raw_job {
     const char *data;           /* Bytes to send. */
     size_t len;                 /* Length of 'data'. */
     bool shut_wr;               /* Shut down our sending side after. */
+    bool trickle;               /* Send one byte every 20 ms, and stop
+                                 * when the server answers or closes. */
+    size_t sent;                /* Bytes of 'data' sent. */
     int n_lines;                /* Lines to wait for, -1: until EOF. */
     bool connected;             /* The connection was made. */
     bool got_all;               /* read_lines() returned true. */
@@ -1061,15 +1064,19 @@ raw_thread(void *job_)
 
     job->connected = fd >= 0;
     if (fd >= 0) {
-        size_t sent = 0;
+        while (job->sent < job->len) {
+            struct pollfd pfd = { .fd = fd, .events = POLLIN };
+            ssize_t n;
 
-        while (sent < job->len) {
-            ssize_t n = send(fd, job->data + sent, job->len - sent,
-                             MSG_NOSIGNAL);
+            if (job->trickle && poll(&pfd, 1, 20) > 0) {
+                break;
+            }
+            n = send(fd, job->data + job->sent,
+                     job->trickle ? 1 : job->len - job->sent, MSG_NOSIGNAL);
             if (n <= 0) {
                 break;
             }
-            sent += n;
+            job->sent += n;
         }
         if (job->shut_wr) {
             shutdown(fd, SHUT_WR);
@@ -1083,8 +1090,8 @@ raw_thread(void *job_)
 }
 
 static void
-raw_run(struct raw_job *job, const char *path, const char *data, size_t len,
-        int n_lines, bool shut_wr)
+raw_start(struct raw_job *job, const char *path, const char *data,
+          size_t len, int n_lines, bool shut_wr, bool trickle)
 {
     memset(job, 0, sizeof *job);
     job->job.func = raw_thread;
@@ -1093,8 +1100,16 @@ raw_run(struct raw_job *job, const char *path, const char *data, size_t len,
     job->len = len;
     job->n_lines = n_lines;
     job->shut_wr = shut_wr;
+    job->trickle = trickle;
     job->received = g_string_new("");
     run_job(&job->job);
+}
+
+static void
+raw_run(struct raw_job *job, const char *path, const char *data, size_t len,
+        int n_lines, bool shut_wr)
+{
+    raw_start(job, path, data, len, n_lines, shut_wr, false);
 }
 
 /* Decodes line 'i' of 'text' as a reply. */
@@ -1514,43 +1529,6 @@ test_socket_too_many_clients(void)
     check_crowd(false);
 }
 
-/* Sends 'data' one byte every 20 ms on a connection until the server
- * closes it (or all is sent), and keeps what came back. */
-struct trickle_job {
-    struct job job;             /* Must be first. */
-    const char *path;           /* Socket to talk to. */
-    const char *data;           /* Bytes to send. */
-    size_t sent;                /* Bytes sent before the server closed. */
-    bool eof;                   /* The server closed the connection. */
-    GString *received;          /* What came back. */
-};
-
-static void *
-trickle_thread(void *job_)
-{
-    struct trickle_job *job = job_;
-    int fd = connect_to(job->path);
-    size_t len = strlen(job->data);
-
-    while (fd >= 0 && job->sent < len) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-        if (poll(&pfd, 1, 20) > 0) {
-            break;
-        }
-        if (send(fd, job->data + job->sent, 1, MSG_NOSIGNAL) != 1) {
-            break;
-        }
-        job->sent++;
-    }
-    if (fd >= 0) {
-        read_lines(fd, job->received, -1, &job->eof);
-        close(fd);
-    }
-    job_finish(&job->job);
-    return NULL;
-}
-
 /* A request must arrive whole within the request deadline of its first
  * byte, however often bytes come; an idle client is closed after the idle
  * deadline. */
@@ -1563,7 +1541,6 @@ test_socket_deadlines(void)
                                  TEST_WAIT_MS / 20, 0);
     struct ctl_server *server;
     char *path = new_socket_path();
-    struct trickle_job trickle;
     struct ctl_reply reply;
     struct raw_job job;
 
@@ -1571,19 +1548,15 @@ test_socket_deadlines(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(server);
     ctl_server_set_timeouts(server, 300, 600);
 
-    memset(&trickle, 0, sizeof trickle);
-    trickle.job.func = trickle_thread;
-    trickle.path = path;
-    trickle.data = slow;
-    trickle.received = g_string_new("");
-    run_job(&trickle.job);
-    CU_ASSERT_TRUE(trickle.eof);
-    CU_ASSERT(trickle.sent < strlen(slow));
-    reply_line(trickle.received->str, 0, &reply);
+    /* One byte every 20 ms: closed although bytes keep coming. */
+    raw_start(&job, path, slow, strlen(slow), -1, false, true);
+    CU_ASSERT_TRUE(job.eof);
+    CU_ASSERT(job.sent < strlen(slow));
+    reply_line(job.received->str, 0, &reply);
     CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
     CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "not received whole"));
     ctl_reply_destroy(&reply);
-    g_string_free(trickle.received, TRUE);
+    g_string_free(job.received, TRUE);
 
     /* Connected and silent: closed, without a word. */
     raw_run(&job, path, "", 0, -1, false);
