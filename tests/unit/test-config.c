@@ -501,18 +501,20 @@ test_nul_byte(void)
     config_free(cfg);
 }
 
-/* Loads 'head' + 'len' copies of 'fill' + 'tail', which must fail with a
+/* Loads 'head' + 'n' copies of 'fill' + 'tail', which must fail with a
  * message of at most 'max' bytes that contains "..." and 'words'. */
 static void
-expect_short_error(const char *head, char fill, size_t len,
+expect_short_error(const char *head, const char *fill, size_t n,
                    const char *tail, size_t max, const char *words)
 {
     GString *text = g_string_new(head);
+    size_t fill_len = strlen(fill);
     GError *error = NULL;
     struct config *cfg;
 
-    for (size_t i = 0; i < len; i++) {
-        g_string_append_c(text, fill);
+    g_string_set_size(text, text->len + n * fill_len);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(text->str + strlen(head) + i * fill_len, fill, fill_len);
     }
     g_string_append(text, tail);
     cfg = config_load_data(text->str, text->len, SOURCE, &error);
@@ -536,27 +538,21 @@ expect_short_error(const char *head, char fill, size_t len,
 static void
 test_long_values_shortened(void)
 {
-    expect_short_error("[bridge br0]\n", 'x', 50 * 1024 * 1024, "\n", 300,
+    expect_short_error("[bridge br0]\n", "x", 50 * 1024 * 1024, "\n", 300,
                        "not a key-value pair");
-    expect_short_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlan=", 'x',
+    expect_short_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlan=", "x",
                        1024 * 1024, "\n", 300, "vlan");
-    expect_short_error("[bridge br0]\nmac-aging=", '9', 1024 * 1024, "\n",
+    expect_short_error("[bridge br0]\nmac-aging=", "9", 1024 * 1024, "\n",
                        300, "mac-aging");
-    expect_short_error("[bridge br0]\n", 'k', 1024 * 1024, "=1\n", 300,
+    expect_short_error("[bridge br0]\n", "k", 1024 * 1024, "=1\n", 300,
                        "unknown key");
-    expect_short_error("[bridge ", 'b', 1024 * 1024, "]\n", 300,
+    expect_short_error("[bridge ", "b", 1024 * 1024, "]\n", 300,
                        "[bridge bbbb");
-    expect_short_error("[", 'g', 1024 * 1024, "]\n", 300, "unknown group");
-    /* Multi-byte characters are cut whole. */
-    expect_short_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlan=a\xc3",
-                       '\xa9', 1, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n",
-                       300, "vlan");
+    expect_short_error("[", "g", 1024 * 1024, "]\n", 300, "unknown group");
+    /* Multi-byte characters are cut whole (the cut at 64 bytes falls in
+     * the middle of one here). */
+    expect_short_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlan=a",
+                       "\xc3\xa9", 50, "\n", 300, "vlan");
 }
 
 static void

@@ -394,6 +394,7 @@ static void
 test_reply_error_shortened(void)
 {
     char *big = g_malloc(1024 * 1024 + 1);
+    GString *s = g_string_new("");
     struct ctl_reply reply;
     char *json;
 
@@ -419,18 +420,17 @@ test_reply_error_shortened(void)
     ctl_reply_init(&reply);
     ctl_reply_error(&reply, CTL_REFUSED, "line \xe2\x80\x9c%.64s\xe2\x80\x9d "
                     "[%.64s] \"\"", big, big);
-    CU_ASSERT_EQUAL(reply.text->len, strlen("line \xe2\x80\x9c\xe2\x80\x9d [] "
-                                            "\"\"") + 128);
+    CU_ASSERT_EQUAL(reply.text->len,
+                    strlen("line \xe2\x80\x9c\xe2\x80\x9d [] \"\"") + 128);
     ctl_reply_destroy(&reply);
 
     /* Cut between characters, so that the reply stays valid UTF-8. */
     ctl_reply_init(&reply);
-    ctl_reply_error(&reply, CTL_REFUSED, "name \"a%s\"",
-                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
+    g_string_assign(s, "a");
+    for (int i = 0; i < 40; i++) {
+        g_string_append(s, "\xc3\xa9");
+    }
+    ctl_reply_error(&reply, CTL_REFUSED, "name \"%s\"", s->str);
     CU_ASSERT(g_utf8_validate(reply.text->str, -1, NULL));
     CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "...\""));
     CU_ASSERT(reply.text->len < 80);
@@ -439,6 +439,7 @@ test_reply_error_shortened(void)
     g_free(json);
     ctl_reply_destroy(&reply);
 
+    g_string_free(s, TRUE);
     g_free(big);
 }
 
@@ -1124,6 +1125,27 @@ reply_line(const char *text, int i, struct ctl_reply *reply)
     g_strfreev(lines);
 }
 
+/* Sends 'data' on a new connection: the server must answer with a usage
+ * error containing 'words', then hang up. */
+static void
+check_socket_refused(const char *path, const char *data, size_t len,
+                     const char *words)
+{
+    struct ctl_reply reply;
+    struct raw_job job;
+
+    raw_run(&job, path, data, len, -1, false);
+    CU_ASSERT_TRUE(job.eof);
+    reply_line(job.received->str, 0, &reply);
+    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
+    if (!strstr(reply.text->str, words)) {
+        fprintf(stderr, "\n\"%s\" lacks \"%s\"\n", reply.text->str, words);
+        CU_FAIL("refusal lacks the expected words");
+    }
+    ctl_reply_destroy(&reply);
+    g_string_free(job.received, TRUE);
+}
+
 static struct ctl_server *
 create_server(const char *path)
 {
@@ -1266,37 +1288,19 @@ test_socket_malformed(void)
     g_string_free(job.received, TRUE);
 
     /* A request that is valid JSON but not a valid request. */
-    raw_run(&job, path, bad_args, strlen(bad_args), -1, false);
-    CU_ASSERT_TRUE(job.eof);
-    reply_line(job.received->str, 0, &reply);
-    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "not a string"));
-    ctl_reply_destroy(&reply);
-    g_string_free(job.received, TRUE);
+    check_socket_refused(path, bad_args, strlen(bad_args), "not a string");
 
     /* A line longer than the limit, never finished. */
     big = g_malloc(CTL_MAX_MESSAGE + 1);
     memset(big, 'a', CTL_MAX_MESSAGE + 1);
-    raw_run(&job, path, big, CTL_MAX_MESSAGE + 1, -1, false);
-    CU_ASSERT_TRUE(job.eof);
-    reply_line(job.received->str, 0, &reply);
-    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "longer than"));
-    ctl_reply_destroy(&reply);
-    g_string_free(job.received, TRUE);
+    check_socket_refused(path, big, CTL_MAX_MESSAGE + 1, "longer than");
     g_free(big);
 
     /* 100,000 levels of nesting: refused, and the server lives on. */
     line = request_nested(100000);
     big = g_strconcat(line, "\n", NULL);
     g_free(line);
-    raw_run(&job, path, big, strlen(big), -1, false);
-    CU_ASSERT_TRUE(job.eof);
-    reply_line(job.received->str, 0, &reply);
-    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "nested deeper than"));
-    ctl_reply_destroy(&reply);
-    g_string_free(job.received, TRUE);
+    check_socket_refused(path, big, strlen(big), "nested deeper than");
     g_free(big);
 
     /* The server still serves well-behaved clients. */
