@@ -32,9 +32,19 @@ class Conn:
     def __init__(self, path, trickle):
         self.trickle = trickle
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(2)
-        self.sock.connect(path)
         self.sock.setblocking(False)
+        # A unix socket's connect fails with EAGAIN while the daemon's
+        # backlog is full: try again for up to 2 s, as vswitch-ctl does.
+        give_up = time.monotonic() + 2
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= give_up:
+                    self.sock.close()
+                    raise
+                time.sleep(0.01)
         self.opened = time.monotonic()
         self.sent = 0
 
@@ -95,7 +105,7 @@ def main():
                 try:
                     c = Conn(args.socket, trickle)
                 except OSError:
-                    continue
+                    continue        # Dropped from the crowd for good.
                 if trickle:
                     c.send_byte()
                 conns.append(c)
