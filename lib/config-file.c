@@ -390,15 +390,65 @@ load_group(struct config *cfg, GKeyFile *kf, const char *group,
     return false;
 }
 
+/* GKeyFile reads a line up to a NUL byte and drops the rest, so that
+ * "vlan=2\0junk" would be taken as VLAN 2: refuse such a file instead. */
+static bool
+check_no_nul(const char *data, size_t len, const char *source,
+             GError **error)
+{
+    const char *nul = memchr(data, '\0', len);
+    unsigned int line = 1;
+
+    if (!nul) {
+        return true;
+    }
+    for (const char *p = data; p < nul; p++) {
+        line += *p == '\n';
+    }
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "%s: line %u contains a NUL byte (the configuration is a "
+                "text file)", source, line);
+    return false;
+}
+
+static struct config *load_data(const char *data, size_t len,
+                                 const char *source, GError **error);
+
+/* Messages quote the offending line or value (GKeyFile quotes whole lines):
+ * a 50 MB line must not become a 50 MB log line. */
+static void
+shorten_error(GError **error)
+{
+    if (error && *error) {
+        str_shorten_quoted((*error)->message, MSG_QUOTE_MAX, MSG_MAX_LEN);
+    }
+}
+
 struct config *
 config_load_data(const char *data, size_t len, const char *source,
                  GError **error)
 {
-    GKeyFile *kf = g_key_file_new();
-    struct config *cfg = config_new();
+    struct config *cfg = load_data(data, len, source, error);
+
+    if (!cfg) {
+        shorten_error(error);
+    }
+    return cfg;
+}
+
+static struct config *
+load_data(const char *data, size_t len, const char *source, GError **error)
+{
+    GKeyFile *kf;
+    struct config *cfg;
     GError *kf_error = NULL;
     char **groups = NULL;
 
+    if (!check_no_nul(data, len, source, error)) {
+        return NULL;
+    }
+    kf = g_key_file_new();
+    cfg = config_new();
     if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE,
                                    &kf_error)) {
         /* GKeyFile quotes the offending line. */
@@ -429,8 +479,8 @@ error:
     return NULL;
 }
 
-struct config *
-config_load(const char *path, GError **error)
+static struct config *
+load_file(const char *path, bool missing_ok, GError **error)
 {
     GError *file_error = NULL;
     struct config *cfg;
@@ -438,19 +488,39 @@ config_load(const char *path, GError **error)
     gsize len;
 
     if (!g_file_get_contents(path, &data, &len, &file_error)) {
-        if (g_error_matches(file_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+        bool missing = g_error_matches(file_error, G_FILE_ERROR,
+                                       G_FILE_ERROR_NOENT);
+
+        if (missing && missing_ok) {
             g_error_free(file_error);
             return config_new();
         }
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
-                    "cannot read configuration %s: %s", path,
-                    file_error->message);
+        if (missing) {
+            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
+                        "configuration %s is missing", path);
+        } else {
+            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
+                        "cannot read configuration %s: %s", path,
+                        file_error->message);
+        }
         g_error_free(file_error);
         return NULL;
     }
     cfg = config_load_data(data, len, path, error);
     g_free(data);
     return cfg;
+}
+
+struct config *
+config_load(const char *path, GError **error)
+{
+    return load_file(path, true, error);
+}
+
+struct config *
+config_load_existing(const char *path, GError **error)
+{
+    return load_file(path, false, error);
 }
 
 /* Saving. */

@@ -445,8 +445,12 @@ config_parse_setting(const char *key, const char *value, unsigned long min,
         }
     }
     if (digits) {
+        /* Unquoted, so cut here rather than by str_shorten_quoted(). */
+        bool cut = strlen(value) > MSG_QUOTE_MAX;
+
         g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s %s is out of range (%lu-%lu)", key, value, min, max);
+                    "%s %.*s%s is out of range (%lu-%lu)", key,
+                    MSG_QUOTE_MAX, value, cut ? "..." : "", min, max);
     } else {
         g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                     "%s \"%s\" is not a number (write %lu-%lu%s)",

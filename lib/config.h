@@ -197,6 +197,10 @@ bool config_equal(const struct config *, const struct config *);
 /* Loads 'path'.  A missing file gives an empty configuration (first start).
  * Returns NULL with 'error' set on a syntax error or an invalid value. */
 struct config *config_load(const char *path, GError **error);
+/* Same, but a missing file is an error (CONFIG_ERROR_IO): for a reload,
+ * where a file that is gone (an editor saving by rename, a mistaken mv) must
+ * not be taken for an empty configuration. */
+struct config *config_load_existing(const char *path, GError **error);
 /* Same from memory; 'source' names it in messages. */
 struct config *config_load_data(const char *data, size_t len,
                                 const char *source, GError **error);

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <stdarg.h>
 #include <string.h>
+#include "util.h"
 
 /* Encoding and decoding of the control protocol's requests and replies.
  *
@@ -39,17 +40,98 @@ add_utf8_string(JsonBuilder *b, const char *s)
     }
 }
 
+/* Checks 'line' before json-glib sees it, in one cheap pass over the
+ * bytes: json-glib parses nested arrays and objects by recursion, so a
+ * message of a few hundred kilobytes of "[[[[..." would overflow the stack
+ * of the daemon; and it decodes "\u0000" into a NUL that silently cuts a
+ * string short ("br0\u0000junk" would be "br0").  Counts the nesting
+ * outside strings and looks for \u0000 inside them.  JSON that is malformed
+ * in other ways passes here: the parser refuses it. */
+static bool
+check_json_shape(const char *line, const char *what, GError **error)
+{
+    bool in_string = false;
+    int depth = 0;
+
+    for (const char *p = line; *p; p++) {
+        if (in_string) {
+            if (*p == '"') {
+                in_string = false;
+            } else if (*p == '\\' && p[1]) {
+                p++;
+                if (*p == 'u' && !strncmp(p + 1, "0000", 4)) {
+                    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                "%s contains a NUL character (\\u0000) in "
+                                "a string; names and values cannot hold "
+                                "one", what);
+                    return false;
+                }
+            }
+        } else if (*p == '"') {
+            in_string = true;
+        } else if (*p == '[' || *p == '{') {
+            if (++depth > CTL_MAX_DEPTH) {
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                            "%s is nested deeper than %d levels of arrays "
+                            "and objects", what, CTL_MAX_DEPTH);
+                return false;
+            }
+        } else if (*p == ']' || *p == '}') {
+            depth--;
+        }
+    }
+    return true;
+}
+
+/* Members parsed into each object, to catch a key given twice: json-glib
+ * keeps the last value silently, so {"command": "del-br", "command":
+ * "list-br"} would mean whatever the reader of the log did not expect. */
+struct member_count {
+    GHashTable *counts;         /* Owned.  JsonObject * -> members parsed
+                                 * into it so far. */
+    char *duplicate;            /* Owned.  First key given twice, or NULL. */
+};
+
+/* "object-member" handler: json-glib has just stored member 'name' in
+ * 'object', so a repeated name leaves the object smaller than the count of
+ * members parsed into it. */
+static void
+count_member(JsonParser *parser, JsonObject *object, char *name,
+             void *mc_)
+{
+    struct member_count *mc = mc_;
+    unsigned int n = GPOINTER_TO_UINT(g_hash_table_lookup(mc->counts,
+                                                          object)) + 1;
+
+    g_hash_table_insert(mc->counts, object, GUINT_TO_POINTER(n));
+    if (n > json_object_get_size(object) && !mc->duplicate) {
+        mc->duplicate = g_strdup(name);
+    }
+}
+
 /* Parses 'line' into a parser whose root is an object.  'what' names the
  * message for errors ("request", "reply").  Returns the parser (caller
  * unrefs) or NULL with 'error' set. */
 static JsonParser *
 parse_object(const char *line, const char *what, GError **error)
 {
-    JsonParser *parser = json_parser_new();
+    struct member_count mc = { NULL, NULL };
+    JsonParser *parser;
     GError *parse_error = NULL;
     JsonNode *root;
+    bool loaded;
 
-    if (!json_parser_load_from_data(parser, line, -1, &parse_error)) {
+    if (!check_json_shape(line, what, error)) {
+        return NULL;
+    }
+    parser = json_parser_new();
+    mc.counts = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_signal_connect(parser, "object-member", G_CALLBACK(count_member), &mc);
+    loaded = json_parser_load_from_data(parser, line, -1, &parse_error);
+    g_signal_handlers_disconnect_by_data(parser, &mc);
+    g_hash_table_destroy(mc.counts);
+
+    if (!loaded) {
         const char *msg = parse_error->message;
 
         if (g_str_has_prefix(msg, "<data>:")) {
@@ -58,24 +140,32 @@ parse_object(const char *line, const char *what, GError **error)
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     "%s is not valid JSON (%s)", what, msg);
         g_error_free(parse_error);
-        g_object_unref(parser);
-        return NULL;
+        goto error;
+    }
+    if (mc.duplicate) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    "%s is refused: key \"%s\" is given twice in an object",
+                    what, mc.duplicate);
+        goto error;
     }
     root = json_parser_get_root(parser);
     if (!root) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     "%s is empty: expected a JSON object", what);
-        g_object_unref(parser);
-        return NULL;
+        goto error;
     }
     if (!JSON_NODE_HOLDS_OBJECT(root)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     "%s must be a JSON object, not a JSON %s", what,
                     json_node_type_name(root));
-        g_object_unref(parser);
-        return NULL;
+        goto error;
     }
     return parser;
+
+error:
+    g_free(mc.duplicate);
+    g_object_unref(parser);
+    return NULL;
 }
 
 static bool
@@ -372,6 +462,10 @@ ctl_reply_error(struct ctl_reply *reply, enum ctl_status status,
     va_start(args, fmt);
     g_string_append_vprintf(reply->text, fmt, args);
     va_end(args);
+
+    /* A refusal quotes what it refuses: never a megabyte of it. */
+    str_shorten_quoted(reply->text->str, MSG_QUOTE_MAX, MSG_MAX_LEN);
+    g_string_truncate(reply->text, strlen(reply->text->str));
 }
 
 void

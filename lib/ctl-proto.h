@@ -12,7 +12,10 @@
  * (present when the request asked for "json": true: {} from a command with
  * nothing to return, {"error": TEXT} when refused; null otherwise).
  *
- * Requests larger than CTL_MAX_MESSAGE are refused.
+ * Requests larger than CTL_MAX_MESSAGE are refused, and so are messages
+ * nested deeper than CTL_MAX_DEPTH (checked before the JSON parser, which
+ * recurses), with a key given twice in an object, or with a string holding
+ * a NUL character (\u0000).
  *
  * Thread-safety: pure encode/decode of caller-owned values; any thread. */
 #ifndef VSWITCH_CTL_PROTO_H
@@ -24,6 +27,8 @@
 
 #define CTL_MAX_MESSAGE (1024 * 1024)
 #define CTL_MAX_ARGS 256
+/* Deepest nesting of arrays and objects in a message (a request needs 2). */
+#define CTL_MAX_DEPTH 32
 
 enum ctl_status {
     CTL_OK = 0,
@@ -50,7 +55,8 @@ void ctl_request_destroy(struct ctl_request *);
 char *ctl_request_encode(const struct ctl_request *);
 /* Decodes one line into a request initialised by the caller (what it held
  * is freed).  Returns false with 'error' set when it is not valid JSON, not
- * an object, lacks "command", or has a non-string argument. */
+ * an object, lacks "command", has a non-string argument, or breaks one of
+ * the limits above. */
 bool ctl_request_decode(const char *line, struct ctl_request *,
                         GError **error);
 
@@ -64,7 +70,8 @@ bool ctl_reply_decode(const char *line, struct ctl_reply *, GError **error);
 void ctl_reply_printf(struct ctl_reply *, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);
 /* Sets status CTL_REFUSED (or 'status') and replaces the text with the
- * message. */
+ * message, shortened by str_shorten_quoted() so that a huge value given by
+ * a client is not echoed whole. */
 void ctl_reply_error(struct ctl_reply *, enum ctl_status status,
                      const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* Takes ownership of 'result'. */

@@ -12,10 +12,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "log.h"
+#include "util.h"
 
 #define THIS_MODULE "ctl"
 
-/* Most clients connected at once; one more is told to try again later. */
+/* Most clients connected at once.  One more is still admitted: the
+ * connection that has waited longest in its current state (idle, or in the
+ * middle of a request) is dropped to make room, so that clients that
+ * connect and wait, however many, never lock the operator out. */
 #define CTL_MAX_CLIENTS 64
 
 /* Bytes read from a client per wakeup. */
@@ -25,12 +29,19 @@
  * burst of requests cannot hold the main loop. */
 #define CTL_BATCH 16
 
-/* A client that makes no progress (sends nothing, reads nothing) for this
- * long is disconnected, so half-open clients cannot hold every slot. */
-#define CTL_IDLE_TIMEOUT_SEC 60
-#define CTL_IDLE_SWEEP_SEC 10
+/* Deadlines, checked about four times per the shorter one (at most once a
+ * second).  A request must arrive whole, and its reply be read, within
+ * CTL_REQUEST_TIMEOUT_MS of its first byte: a deadline per request rather
+ * than an idle timer, which a client trickling a byte now and then would
+ * keep from firing.  A connection with no request under way is closed
+ * after CTL_IDLE_TIMEOUT_MS. */
+#define CTL_REQUEST_TIMEOUT_MS 5000
+#define CTL_IDLE_TIMEOUT_MS 30000
 
 static struct log_ratelimit ctl_rl = LOG_RATELIMIT_INIT(5, 60 * 1000);
+/* Connections dropped to admit newcomers: a flood of those must not hide
+ * the other messages. */
+static struct log_ratelimit ctl_room_rl = LOG_RATELIMIT_INIT(5, 60 * 1000);
 
 /* ---- The command registry. ---- */
 
@@ -299,7 +310,12 @@ struct ctl_conn {
     size_t out_pos;             /* Bytes of 'out' already sent. */
     bool eof;                   /* The client shut down its sending side. */
     bool closing;               /* Close once 'out' is sent. */
-    gint64 last_active;         /* Monotonic time (us) of last progress. */
+    bool busy;                  /* A request is partly received or its
+                                 * reply partly sent: the request deadline
+                                 * applies, otherwise the idle one. */
+    gint64 turn_start;          /* Monotonic time (us) the current turn
+                                 * began: accepted, gone idle, first byte
+                                 * of a request, or last request handled. */
 };
 
 struct ctl_server {
@@ -310,8 +326,11 @@ struct ctl_server {
                                  * our own file is removed. */
     guint listen_watch;         /* Source accepting on 'fd', 0 if none. */
     guint accept_retry;         /* Timer resuming accepts after an error. */
-    guint idle_sweep;           /* Timer closing idle clients, 0 when no
-                                 * client is connected. */
+    guint sweep;                /* Timer closing clients past their
+                                 * deadline, 0 when no client is
+                                 * connected. */
+    gint64 request_timeout;     /* Request deadline, us. */
+    gint64 idle_timeout;        /* Idle deadline, us. */
     GList *conns;               /* Owned struct ctl_conn *s. */
     unsigned int n_conns;       /* Length of 'conns'. */
     unsigned int dispatching;   /* Client callbacks running (handlers may
@@ -338,9 +357,9 @@ conn_close(struct ctl_conn *conn)
     server->n_conns--;
     g_free(conn);
 
-    if (!server->n_conns && server->idle_sweep) {
-        g_source_remove(server->idle_sweep);
-        server->idle_sweep = 0;
+    if (!server->n_conns && server->sweep) {
+        g_source_remove(server->sweep);
+        server->sweep = 0;
     }
 }
 
@@ -375,7 +394,6 @@ conn_flush(struct ctl_conn *conn)
             return errno == EAGAIN || errno == EWOULDBLOCK;
         }
         conn->out_pos += n;
-        conn->last_active = g_get_monotonic_time();
     }
     g_string_truncate(conn->out, 0);
     conn->out_pos = 0;
@@ -405,6 +423,7 @@ conn_refuse(struct ctl_conn *conn, const char *fmt, ...)
     va_start(args, fmt);
     msg = g_strdup_vprintf(fmt, args);
     va_end(args);
+    str_shorten_quoted(msg, MSG_QUOTE_MAX, MSG_MAX_LEN);
 
     if (log_ratelimit_pass(&ctl_rl)) {
         VLOG_WARN("%s: closing control connection: %s",
@@ -494,6 +513,9 @@ conn_handle_input(struct ctl_conn *conn)
         conn->in->str[len] = '\0';
         conn_handle_line(conn, conn->in->str, len);
         g_string_erase(conn->in, 0, MIN(len + 1, conn->in->len));
+        /* The next request, or the reading of this reply, gets a deadline
+         * of its own. */
+        conn->turn_start = g_get_monotonic_time();
         if (!conn_flush(conn)) {
             conn->closing = true;
             g_string_truncate(conn->out, 0);
@@ -521,10 +543,21 @@ conn_read(struct ctl_conn *conn)
         return errno == EAGAIN || errno == EWOULDBLOCK;
     } else if (!n) {
         conn->eof = true;
-    } else {
-        conn->last_active = g_get_monotonic_time();
     }
     return true;
+}
+
+/* A turn begins when the connection goes from idle to busy (the first byte
+ * of a request) or back (the reply was read). */
+static void
+conn_update_turn(struct ctl_conn *conn)
+{
+    bool busy = conn->in->len || conn_output_pending(conn);
+
+    if (busy != conn->busy) {
+        conn->busy = busy;
+        conn->turn_start = g_get_monotonic_time();
+    }
 }
 
 /* Does what 'conn' allows now.  Returns false when it should be closed. */
@@ -541,6 +574,8 @@ conn_run(struct ctl_conn *conn)
         }
     }
     conn_handle_input(conn);
+
+    conn_update_turn(conn);
 
     if (conn_output_pending(conn)) {
         return true;
@@ -590,34 +625,92 @@ conn_cb(int fd, GIOCondition cond, void *conn_)
     return G_SOURCE_REMOVE;
 }
 
+/* Closes 'conn', past its deadline.  A client in the middle of sending a
+ * request is told why, if its socket takes the line at once (a reply
+ * being sent cannot be interrupted by another). */
+static void
+conn_expire(struct ctl_conn *conn)
+{
+    struct ctl_server *server = conn->server;
+
+    if (conn->busy) {
+        int ms = server->request_timeout / 1000;
+
+        if (log_ratelimit_pass(&ctl_rl)) {
+            VLOG_WARN("%s: closing control connection: request not %s "
+                      "within %d ms", server->path,
+                      conn_output_pending(conn) ? "read" : "received whole",
+                      ms);
+        }
+        if (!conn_output_pending(conn)) {
+            struct ctl_reply reply;
+
+            ctl_reply_init(&reply);
+            ctl_reply_error(&reply, CTL_USAGE, "request not received whole "
+                            "within %d ms of its first byte; closing", ms);
+            conn_queue_reply(conn, &reply);
+            ctl_reply_destroy(&reply);
+            conn_flush(conn);
+        }
+    } else if (log_ratelimit_pass(&ctl_rl)) {
+        VLOG_WARN("%s: closing control connection idle for %d ms",
+                  server->path, (int) (server->idle_timeout / 1000));
+    }
+    conn_close(conn);
+}
+
 static gboolean
-idle_sweep_cb(void *server_)
+sweep_cb(void *server_)
 {
     struct ctl_server *server = server_;
-    gint64 limit = (g_get_monotonic_time()
-                    - (gint64) CTL_IDLE_TIMEOUT_SEC * G_USEC_PER_SEC);
+    gint64 now = g_get_monotonic_time();
     GList *next;
 
     for (GList *l = server->conns; l; l = next) {
         struct ctl_conn *conn = l->data;
+        gint64 limit = (conn->busy ? server->request_timeout
+                        : server->idle_timeout);
 
         next = l->next;
-        if (conn->watch && conn->last_active < limit) {
-            if (log_ratelimit_pass(&ctl_rl)) {
-                VLOG_WARN("%s: closing control connection idle for %d s",
-                          server->path, CTL_IDLE_TIMEOUT_SEC);
-            }
-            /* May free the last connection and with it remove this timer:
-             * then stop at once. */
+        if (conn->watch && now - conn->turn_start > limit) {
+            /* Closing the last connection removes this timer: then stop
+             * at once. */
             if (server->n_conns == 1) {
-                server->idle_sweep = 0;
-                conn_close(conn);
+                server->sweep = 0;
+                conn_expire(conn);
                 return G_SOURCE_REMOVE;
             }
-            conn_close(conn);
+            conn_expire(conn);
         }
     }
     return G_SOURCE_CONTINUE;
+}
+
+static void
+sweep_start(struct ctl_server *server)
+{
+    gint64 period = MIN(server->request_timeout, server->idle_timeout) / 4;
+
+    period = CLAMP(period / 1000, 10, 1000);
+    server->sweep = g_timeout_add(period, sweep_cb, server);
+}
+
+/* The connection that has waited longest in its current state, idle or in
+ * the middle of a request: the one to drop for a newcomer. */
+static struct ctl_conn *
+oldest_conn(const struct ctl_server *server)
+{
+    struct ctl_conn *oldest = NULL;
+
+    for (GList *l = server->conns; l; l = l->next) {
+        struct ctl_conn *conn = l->data;
+
+        if (conn->watch
+            && (!oldest || conn->turn_start < oldest->turn_start)) {
+            oldest = conn;
+        }
+    }
+    return oldest;
 }
 
 static void
@@ -629,19 +722,39 @@ conn_create(struct ctl_server *server, int fd)
     conn->fd = fd;
     conn->in = g_string_sized_new(256);
     conn->out = g_string_new("");
-    conn->last_active = g_get_monotonic_time();
+    conn->turn_start = g_get_monotonic_time();
     server->conns = g_list_prepend(server->conns, conn);
     server->n_conns++;
     conn_watch(conn);
 
-    if (!server->idle_sweep) {
-        server->idle_sweep = g_timeout_add_seconds(CTL_IDLE_SWEEP_SEC,
-                                                   idle_sweep_cb, server);
+    if (!server->sweep) {
+        sweep_start(server);
     }
 }
 
-/* Tells a client over the limit why it is turned away, if its socket takes
- * the reply at once, and closes it. */
+/* Admits a client over the limit: drops the connection that has waited
+ * longest, so that the operator always gets in.  Returns false if none
+ * can be dropped (all are being served right now). */
+static bool
+make_room(struct ctl_server *server)
+{
+    struct ctl_conn *victim = oldest_conn(server);
+
+    if (!victim) {
+        return false;
+    }
+    if (log_ratelimit_pass(&ctl_room_rl)) {
+        VLOG_WARN("%s: %d control connections: to admit a new client, "
+                  "dropping the %s", server->path, CTL_MAX_CLIENTS,
+                  victim->busy ? "slowest (its request has taken longest)"
+                  : "one idle longest");
+    }
+    conn_close(victim);
+    return true;
+}
+
+/* Tells a client that cannot be admitted why, if its socket takes the
+ * reply at once, and closes it. */
 static void
 refuse_client(struct ctl_server *server, int fd)
 {
@@ -649,10 +762,6 @@ refuse_client(struct ctl_server *server, int fd)
     char *encoded;
     char *line;
 
-    if (log_ratelimit_pass(&ctl_rl)) {
-        VLOG_WARN("%s: refusing control connection: already %d clients",
-                  server->path, CTL_MAX_CLIENTS);
-    }
     ctl_reply_init(&reply);
     ctl_reply_error(&reply, CTL_REFUSED, "vswitchd is serving too many "
                     "control connections (%d); try again later",
@@ -706,7 +815,7 @@ accept_cb(int fd, GIOCondition cond, void *server_)
                                                          server);
             return G_SOURCE_REMOVE;
         }
-        if (server->n_conns >= CTL_MAX_CLIENTS) {
+        if (server->n_conns >= CTL_MAX_CLIENTS && !make_room(server)) {
             refuse_client(server, cfd);
         } else {
             conn_create(server, cfd);
@@ -865,6 +974,8 @@ ctl_server_create(const char *path, GError **error)
     server->fd = fd;
     server->dev = st.st_dev;
     server->ino = st.st_ino;
+    server->request_timeout = (gint64) CTL_REQUEST_TIMEOUT_MS * 1000;
+    server->idle_timeout = (gint64) CTL_IDLE_TIMEOUT_MS * 1000;
     server->listen_watch = g_unix_fd_add(fd, G_IO_IN, accept_cb, server);
     VLOG_INFO("listening for commands on %s", path);
     return server;
@@ -907,8 +1018,8 @@ server_free(struct ctl_server *server)
     while (server->conns) {
         conn_close(server->conns->data);
     }
-    if (server->idle_sweep) {
-        g_source_remove(server->idle_sweep);
+    if (server->sweep) {
+        g_source_remove(server->sweep);
     }
     g_free(server->path);
     g_free(server);
@@ -929,4 +1040,16 @@ ctl_server_destroy(struct ctl_server *server)
         return;
     }
     server_free(server);
+}
+
+void
+ctl_server_set_timeouts(struct ctl_server *server, unsigned int request_ms,
+                        unsigned int idle_ms)
+{
+    server->request_timeout = (gint64) request_ms * 1000;
+    server->idle_timeout = (gint64) idle_ms * 1000;
+    if (server->sweep) {
+        g_source_remove(server->sweep);
+        sweep_start(server);
+    }
 }

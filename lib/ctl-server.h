@@ -41,6 +41,10 @@ struct ctl_server;
  * refused: another daemon is running), mode 0660, and serves requests from
  * the default GLib main context.  Creates the parent directory if missing. */
 struct ctl_server *ctl_server_create(const char *path, GError **error);
+/* Changes the deadlines of 'server' (CTL_REQUEST_TIMEOUT_MS and
+ * CTL_IDLE_TIMEOUT_MS by default): tests use short ones. */
+void ctl_server_set_timeouts(struct ctl_server *, unsigned int request_ms,
+                             unsigned int idle_ms);
 /* Stops listening, closes clients, removes the socket file.  Accepts NULL. */
 void ctl_server_destroy(struct ctl_server *);
 

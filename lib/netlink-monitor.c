@@ -2,6 +2,7 @@
 #include "netlink-monitor.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib.h>
 #include <glib-unix.h>
 #include <linux/if.h>
@@ -9,6 +10,7 @@
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
+#include <netlink/route/link.h>
 #include <netlink/socket.h>
 #include <stdlib.h>
 #include "log.h"
@@ -123,4 +125,38 @@ netlink_monitor_destroy(struct netlink_monitor *mon)
         nl_socket_free(mon->sock);
         free(mon);
     }
+}
+
+int
+netlink_link_get(const char *name, struct netlink_link_info *info)
+{
+    struct nl_sock *sock = nl_socket_alloc();
+    struct rtnl_link *link = NULL;
+    const char *kind;
+    int error;
+
+    memset(info, 0, sizeof *info);
+    if (!sock) {
+        return -ENOMEM;
+    }
+    error = nl_connect(sock, NETLINK_ROUTE);
+    if (error) {
+        error = -EIO;
+        goto out;
+    }
+    error = rtnl_link_get_kernel(sock, 0, name, &link);
+    if (error) {
+        error = (error == -NLE_OBJ_NOTFOUND || error == -NLE_NODEV
+                 ? -ENODEV : -EIO);
+        goto out;
+    }
+    kind = rtnl_link_get_type(link);
+    info->loopback = rtnl_link_get_flags(link) & IFF_LOOPBACK;
+    info->bridge = kind && !strcmp(kind, "bridge");
+    info->master = rtnl_link_get_master(link);
+    rtnl_link_put(link);
+
+out:
+    nl_socket_free(sock);
+    return error;
 }

@@ -77,6 +77,97 @@ str_to_uint_range(const char *s, unsigned long min, unsigned long max,
     return true;
 }
 
+/* The largest n <= 'max' such that the first n bytes of 's' end on a
+ * UTF-8 character boundary. */
+static size_t
+utf8_cut(const char *s, size_t max)
+{
+    size_t n = max;
+
+    while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80) {
+        n--;
+    }
+    return n;
+}
+
+/* If 's' starts with an opening quote, returns its length and sets
+ * '*close' to the matching closing quote; otherwise returns 0. */
+static size_t
+quote_open(const char *s, const char **close)
+{
+    static const struct {
+        const char *open;
+        const char *close;
+    } quotes[] = {
+        { "\"", "\"" },
+        { "[", "]" },
+        { "\xe2\x80\x9c", "\xe2\x80\x9d" },   /* U+201C, U+201D. */
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(quotes); i++) {
+        size_t len = strlen(quotes[i].open);
+
+        if (!strncmp(s, quotes[i].open, len)) {
+            *close = quotes[i].close;
+            return len;
+        }
+    }
+    return 0;
+}
+
+char *
+str_shorten_quoted(char *s, size_t max_quoted, size_t max_len)
+{
+    const char *r = s;
+    char *w = s;
+    size_t len;
+
+    /* 'w' never passes 'r': a run is only cut when it is longer than what
+     * replaces it. */
+    while (*r) {
+        const char *close, *end;
+        size_t open = quote_open(r, &close);
+        size_t run;
+
+        if (!open) {
+            *w++ = *r++;
+            continue;
+        }
+        memmove(w, r, open);
+        w += open;
+        r += open;
+        end = strstr(r, close);
+        run = end ? (size_t) (end - r) : strlen(r);
+        if (run > max_quoted + 3) {
+            size_t keep = utf8_cut(r, max_quoted);
+
+            memmove(w, r, keep);
+            memcpy(w + keep, "...", 3);
+            w += keep + 3;
+        } else {
+            memmove(w, r, run);
+            w += run;
+        }
+        r += run;
+        if (end) {
+            size_t n = strlen(close);
+
+            memmove(w, r, n);
+            w += n;
+            r += n;
+        }
+    }
+    *w = '\0';
+
+    len = w - s;
+    if (len > max_len && max_len >= 3) {
+        size_t keep = utf8_cut(s, max_len - 3);
+
+        memcpy(s + keep, "...", 4);
+    }
+    return s;
+}
+
 /* Murmur3-style mixing, one 32-bit word at a time. */
 uint32_t
 hash_bytes(const void *p_, size_t n, uint32_t basis)

@@ -61,6 +61,18 @@ eth_addr_is_link_local(const uint8_t mac[ETH_ADDR_LEN])
 bool str_to_uint_range(const char *s, unsigned long min, unsigned long max,
                        unsigned long *value);
 
+/* Messages to operators quote what they were given; a value longer than
+ * this is cut in them, and a whole message longer than MSG_MAX_LEN too. */
+#define MSG_QUOTE_MAX 64
+#define MSG_MAX_LEN 1024
+
+/* Shortens 's' in place for a message: every run of text between quotes
+ * ("...", \u201c...\u201d as GKeyFile writes them, or [...]) longer than
+ * 'max_quoted' bytes keeps its first 'max_quoted' bytes followed by "...";
+ * then the whole string is cut to at most 'max_len' bytes, ending in "...".
+ * Never cuts a UTF-8 character in two.  Returns 's'. */
+char *str_shorten_quoted(char *s, size_t max_quoted, size_t max_len);
+
 /* A 32-bit hash of 'n' bytes (not cryptographic; good spread, stable across
  * runs for the same 'basis'). */
 uint32_t hash_bytes(const void *p, size_t n, uint32_t basis);

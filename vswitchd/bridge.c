@@ -450,6 +450,43 @@ cmd_list_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
 
 /* ---- Commands: ports -------------------------------------------------- */
 
+/* Refuses a device that cannot be a port: the loopback device, a Linux
+ * bridge, or a device that a bridge, bond or team already holds (both
+ * would take its frames).  A device the kernel cannot tell about is let
+ * through: the attach reports what is wrong with it. */
+static bool
+port_device_ok(const char *name, struct ctl_reply *reply)
+{
+    struct netlink_link_info info;
+    char master[IF_NAMESIZE];
+
+    if (netlink_link_get(name, &info)) {
+        return true;
+    }
+    if (info.loopback) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s is the loopback device, "
+                        "which cannot be a port (give a VM's tap, a veth "
+                        "or a NIC)", name);
+        return false;
+    }
+    if (info.bridge) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s is a Linux bridge, which "
+                        "cannot be a port of this switch (add its devices "
+                        "instead, or join it with a veth pair)", name);
+        return false;
+    }
+    if (info.master) {
+        if (!if_indextoname(info.master, master)) {
+            g_snprintf(master, sizeof master, "ifindex %d", info.master);
+        }
+        ctl_reply_error(reply, CTL_REFUSED, "%s is already enslaved to %s "
+                        "(a Linux bridge, bond or team); release it first "
+                        "(ip link set %s nomaster)", name, master, name);
+        return false;
+    }
+    return true;
+}
+
 static void
 cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
              void *aux)
@@ -479,6 +516,10 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         ctl_reply_error(reply, CTL_REFUSED, "no network device named %s "
                         "(create the device first: a VM's tap, a veth or "
                         "a NIC)", args[1]);
+        config_free(cfg);
+        return;
+    }
+    if (!port_device_ok(args[1], reply)) {
         config_free(cfg);
         return;
     }
@@ -1177,18 +1218,26 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     return true;
 }
 
+/* A file that is gone or unreadable is never applied: an editor saving by
+ * rename, or a mistaken mv, would otherwise delete every bridge. */
 void
 bridge_reload(void)
 {
     GError *error = NULL;
-    struct config *cfg = config_load(config_path, &error);
+    struct config *cfg = config_load_existing(config_path, &error);
 
     if (cfg && !check_teams(cfg, &error)) {
         g_clear_pointer(&cfg, config_free);
     }
     if (!cfg) {
-        VLOG_ERR("configuration not reloaded, running state kept: %s",
-                 error->message);
+        if (g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO)) {
+            VLOG_WARN("configuration not reloaded, running state kept: %s "
+                      "(restore the file and send SIGHUP again)",
+                      error->message);
+        } else {
+            VLOG_ERR("configuration not reloaded, running state kept: %s",
+                     error->message);
+        }
         g_error_free(error);
         return;
     }

@@ -45,6 +45,24 @@ struct options {
 
 static GMainLoop *main_loop;
 
+/* A file locked for the daemon's life with a POSIX write lock, which the
+ * kernel releases when the process ends, however it ends. */
+struct lockfile {
+    char *path;               /* Owned.  Absolute file name, NULL if none. */
+    int fd;                   /* Owned.  Open and locked, -1 if none. */
+    dev_t dev;                /* Device of our file... */
+    ino_t ino;                /* ...and inode, so that only our own file is
+                               * ever removed. */
+};
+
+/* One daemon per configuration: the lock on CONFIG.lock.  And the pidfile,
+ * locked too, so that it names a live daemon and only its owner removes
+ * it.  Released last at shutdown, and by die(). */
+static struct lockfile config_lock = { NULL, -1, 0, 0 };
+static struct lockfile pidfile_lock = { NULL, -1, 0, 0 };
+
+static void lockfile_release(struct lockfile *);
+
 static void
 usage(void)
 {
@@ -53,7 +71,9 @@ usage(void)
            "\n"
            "  --config=FILE          configuration file (default %s)\n"
            "  --socket=PATH          control socket (default %s)\n"
-           "  --pidfile=FILE         write the daemon's pid to FILE\n"
+           "  --pidfile=FILE         write the daemon's pid to FILE "
+           "(locked: one daemon\n"
+           "                         per pidfile)\n"
            "  --detach               run in the background once ready\n"
            "  --log-file=FILE        log to FILE instead of stderr\n"
            "  --log-level=LEVEL      err, warn, info (default) or dbg\n"
@@ -67,8 +87,11 @@ usage(void)
            "  -h, --help             show this help and exit\n"
            "  -V, --version          show the version and exit\n"
            "\n"
+           "One daemon per configuration: FILE.lock is locked while it "
+           "runs.\n"
            "Signals: SIGTERM and SIGINT stop the daemon cleanly; SIGHUP "
-           "re-reads the\nconfiguration file and reopens the log file.\n"
+           "re-reads the\nconfiguration file (kept as is if missing) and "
+           "reopens the log file.\n"
            "Use vswitch-ctl(8) to configure it; see vswitchd(8).\n",
            DEFAULT_CONFIG, DEFAULT_SOCKET, DATAPATH_MAX_THREADS);
 }
@@ -85,6 +108,8 @@ die(const char *fmt, ...)
     vfprintf(stderr, fmt, args);
     va_end(args);
     fputc('\n', stderr);
+    lockfile_release(&pidfile_lock);
+    lockfile_release(&config_lock);
     exit(EXIT_FAILURE);
 }
 
@@ -261,17 +286,132 @@ detach_finish(int fd)
     }
 }
 
-static void
-pidfile_write(const char *path)
+/* Opens 'path' (creating it and its directory; mode 0644 whatever the
+ * umask) and takes a write lock on it without waiting.  Returns 0, -EAGAIN
+ * with '*holder' set to the pid that holds the lock (0 if unknown), or
+ * another negative errno. */
+static int
+lockfile_take(struct lockfile *lf, const char *path, pid_t *holder)
 {
-    char *text = g_strdup_printf("%ld\n", (long) getpid());
-    GError *error = NULL;
     char *dir = g_path_get_dirname(path);
 
     g_mkdir_with_parents(dir, 0755);
     g_free(dir);
-    if (!g_file_set_contents(path, text, -1, &error)) {
-        die("cannot write pidfile: %s", error->message);
+    *holder = 0;
+
+    /* The owner removes the file before it lets go of the lock: if what
+     * we locked is no longer the file at 'path', open it again. */
+    for (int tries = 0; tries < 10; tries++) {
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+        struct stat st, st_path;
+        int fd, err;
+
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0) {
+            return -errno;
+        }
+        if (fcntl(fd, F_SETLK, &fl) < 0) {
+            err = errno;
+            if (err == EACCES || err == EAGAIN) {
+                fl = (struct flock) { .l_type = F_WRLCK,
+                                      .l_whence = SEEK_SET };
+                if (!fcntl(fd, F_GETLK, &fl) && fl.l_type != F_UNLCK) {
+                    *holder = fl.l_pid;
+                }
+                err = EAGAIN;
+            }
+            close(fd);
+            return -err;
+        }
+        if (fstat(fd, &st) < 0) {
+            err = errno;
+            close(fd);
+            return -err;
+        }
+        if (stat(path, &st_path) < 0 || st.st_dev != st_path.st_dev
+            || st.st_ino != st_path.st_ino) {
+            close(fd);
+            continue;
+        }
+        if (fchmod(fd, 0644) < 0) {
+            err = errno;
+            close(fd);
+            return -err;
+        }
+        lf->path = g_strdup(path);
+        lf->fd = fd;
+        lf->dev = st.st_dev;
+        lf->ino = st.st_ino;
+        return 0;
+    }
+    return -EAGAIN;
+}
+
+/* Removes the file if it is still ours, then lets go of the lock: in this
+ * order, so that whoever takes the lock next finds no trace of us. */
+static void
+lockfile_release(struct lockfile *lf)
+{
+    struct stat st;
+
+    if (lf->fd < 0) {
+        return;
+    }
+    if (!stat(lf->path, &st) && st.st_dev == lf->dev
+        && st.st_ino == lf->ino) {
+        unlink(lf->path);
+    }
+    close(lf->fd);
+    lf->fd = -1;
+    g_free(lf->path);
+    lf->path = NULL;
+}
+
+/* One daemon per configuration: two on the same file would attach the same
+ * devices and deliver every frame twice.  The lock is on CONFIG.lock, not
+ * on the configuration itself, which saving replaces by rename. */
+static void
+config_lock_take(const char *config)
+{
+    char *abs = g_canonicalize_filename(config, NULL);
+    char *path = g_strconcat(abs, ".lock", NULL);
+    pid_t holder;
+    int rc;
+
+    rc = lockfile_take(&config_lock, path, &holder);
+    if (rc == -EAGAIN) {
+        die("another vswitchd (pid %ld) is running with configuration %s; "
+            "stop it first: one daemon per configuration", (long) holder,
+            abs);
+    } else if (rc) {
+        die("cannot lock %s: %s", path, strerror(-rc));
+    }
+    g_free(path);
+    g_free(abs);
+}
+
+static void
+pidfile_take(const char *path)
+{
+    char *text;
+    pid_t holder;
+    ssize_t len;
+    int rc;
+
+    rc = lockfile_take(&pidfile_lock, path, &holder);
+    if (rc == -EAGAIN) {
+        die("pidfile %s is held by a running vswitchd (pid %ld); stop it "
+            "or choose another --pidfile", path, (long) holder);
+    } else if (rc) {
+        die("cannot write pidfile %s: %s", path, strerror(-rc));
+    }
+    text = g_strdup_printf("%ld\n", (long) getpid());
+    len = strlen(text);
+    if (ftruncate(pidfile_lock.fd, 0) < 0
+        || pwrite(pidfile_lock.fd, text, len, 0) != len) {
+        rc = errno;
+        g_free(text);
+        die("cannot write pidfile %s: %s", path, strerror(rc));
     }
     g_free(text);
 }
@@ -310,6 +450,11 @@ main(int argc, char *argv[])
     if (o.detach) {
         ready_fd = detach_start();
     }
+    /* Before anything else: a second daemon must touch nothing. */
+    config_lock_take(o.config);
+    if (o.pidfile) {
+        pidfile_take(o.pidfile);
+    }
 
     vs_rcu_init();
     rcu_register_thread();
@@ -341,9 +486,6 @@ main(int argc, char *argv[])
         ctl_server_destroy(server);
         die("%s", error->message);
     }
-    if (o.pidfile) {
-        pidfile_write(o.pidfile);
-    }
     VLOG_INFO("vswitchd %s started: config %s, socket %s, %u datapath "
               "thread(s)%s", PACKAGE_VERSION, o.config, o.socket, o.n_threads,
               o.busy_poll ? ", busy polling" : "");
@@ -353,17 +495,19 @@ main(int argc, char *argv[])
 
     g_main_loop_run(main_loop);
 
-    ctl_server_destroy(server);
+    /* Release the devices first, then remove the socket, the pidfile and
+     * last the configuration lock: a daemon started meanwhile is refused
+     * until nothing of this one is left. */
     bridge_fini();
     datapath_destroy(dp);
+    ctl_server_destroy(server);
     ctl_command_unregister_all();
-    if (o.pidfile) {
-        unlink(o.pidfile);
-    }
     g_free(o.pidfile);
     g_free(o.log_file);
     g_main_loop_unref(main_loop);
     rcu_unregister_thread();
     VLOG_INFO("stopped");
+    lockfile_release(&pidfile_lock);
+    lockfile_release(&config_lock);
     return EXIT_SUCCESS;
 }

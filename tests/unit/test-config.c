@@ -472,6 +472,89 @@ test_unknown_group_and_key(void)
                       "once)");
 }
 
+/* A NUL byte in the file would end a value early for GKeyFile's readers:
+ * "vlan=2\0junk" would be VLAN 2. */
+static void
+test_nul_byte(void)
+{
+    static const char text[] = "[bridge br0]\n[port vnet0]\nbridge=br0\n"
+                               "vlan=2\0junk\n";
+    static const char in_group[] = "[bridge br0\0x]\n";
+    GError *error = NULL;
+    struct config *cfg;
+
+    cfg = config_load_data(text, sizeof text - 1, SOURCE, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
+    CU_ASSERT_STRING_EQUAL(error->message, SOURCE ": line 4 contains a NUL "
+                           "byte (the configuration is a text file)");
+    g_clear_error(&error);
+    config_free(cfg);
+
+    cfg = config_load_data(in_group, sizeof in_group - 1, SOURCE, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_STRING_EQUAL(error->message, SOURCE ": line 1 contains a NUL "
+                           "byte (the configuration is a text file)");
+    g_clear_error(&error);
+    config_free(cfg);
+}
+
+/* Loads 'head' + 'n' copies of 'fill' + 'tail', which must fail with a
+ * message of at most 'max' bytes that contains "..." and 'words'. */
+static void
+expect_short_error(const char *head, const char *fill, size_t n,
+                   const char *tail, size_t max, const char *words)
+{
+    GString *text = g_string_new(head);
+    size_t fill_len = strlen(fill);
+    GError *error = NULL;
+    struct config *cfg;
+
+    g_string_set_size(text, text->len + n * fill_len);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(text->str + strlen(head) + i * fill_len, fill, fill_len);
+    }
+    g_string_append(text, tail);
+    cfg = config_load_data(text->str, text->len, SOURCE, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    if (strlen(error->message) > max || !strstr(error->message, "...")
+        || !strstr(error->message, words)) {
+        fprintf(stderr, "\n  message of %zu bytes lacks \"...\" or \"%s\": "
+                "%.200s\n", strlen(error->message), words, error->message);
+        CU_FAIL("error message too long or lacks the expected words");
+    }
+    CU_ASSERT(g_str_has_prefix(error->message, SOURCE ": "));
+    CU_ASSERT(g_utf8_validate(error->message, -1, NULL));
+    g_error_free(error);
+    config_free(cfg);
+    g_string_free(text, TRUE);
+}
+
+/* A huge line is not echoed whole into the message (a 50 MB line made a
+ * 50 MB log line and reply). */
+static void
+test_long_values_shortened(void)
+{
+    expect_short_error("[bridge br0]\n", "x", 50 * 1024 * 1024, "\n", 300,
+                       "not a key-value pair");
+    expect_short_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlan=", "x",
+                       1024 * 1024, "\n", 300, "vlan");
+    expect_short_error("[bridge br0]\nmac-aging=", "9", 1024 * 1024, "\n",
+                       300, "mac-aging");
+    expect_short_error("[bridge br0]\n", "k", 1024 * 1024, "=1\n", 300,
+                       "unknown key");
+    expect_short_error("[bridge ", "b", 1024 * 1024, "]\n", 300,
+                       "[bridge bbbb");
+    expect_short_error("[", "g", 1024 * 1024, "]\n", 300, "unknown group");
+    /* Multi-byte characters are cut whole (the cut at 64 bytes falls in
+     * the middle of one here). */
+    expect_short_error("[bridge br0]\n[port vnet0]\nbridge=br0\nvlan=a",
+                       "\xc3\xa9", 50, "\n", 300, "vlan");
+}
+
 static void
 test_bad_values(void)
 {
@@ -1058,6 +1141,22 @@ test_io_errors(void)
     CU_ASSERT_EQUAL(cfg->bridges->len, 0);
     CU_ASSERT_EQUAL(cfg->ports->len, 0);
     CU_ASSERT_EQUAL(cfg->fdbs->len, 0);
+    config_free(cfg);
+
+    /* ...but not on a reload: a file gone (an editor saving by rename, a
+     * mistaken mv) is not a request to delete every bridge. */
+    cfg = config_load_existing(missing, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
+    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, missing) : NULL);
+    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, "missing")
+                           : NULL);
+    g_clear_error(&error);
+    config_free(cfg);
+    cfg = config_load_existing(dir, &error);
+    CU_ASSERT_PTR_NULL(cfg);
+    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
+    g_clear_error(&error);
     config_free(cfg);
 
     /* Unreadable (a directory; root reads anything else): an error. */
@@ -2295,6 +2394,8 @@ static const CU_TestInfo tests[] = {
     { "syntax error", test_syntax_error },
     { "unknown group and key", test_unknown_group_and_key },
     { "bad values", test_bad_values },
+    { "NUL byte", test_nul_byte },
+    { "long values shortened in messages", test_long_values_shortened },
     { "missing keys", test_missing_keys },
     { "references", test_references },
     { "validate through the API", test_validate_api },

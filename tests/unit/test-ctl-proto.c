@@ -210,6 +210,97 @@ test_request_malformed(void)
     g_free(line);
 }
 
+/* "{"command": "x", "args": " + 'depth' - 1 '['s, then as many ']'s and
+ * "}": a request nested 'depth' deep. */
+static char *
+request_nested(int depth)
+{
+    GString *s = g_string_new("{\"command\": \"x\", \"args\": ");
+
+    for (int i = 1; i < depth; i++) {
+        g_string_append_c(s, '[');
+    }
+    for (int i = 1; i < depth; i++) {
+        g_string_append_c(s, ']');
+    }
+    g_string_append_c(s, '}');
+    return g_string_free(s, FALSE);
+}
+
+/* Requests a hostile client could send: refused with a reason, never
+ * crashing json-glib (it recurses once per level of nesting) and never
+ * silently taken to mean something else. */
+static void
+test_request_hostile(void)
+{
+    struct ctl_request req;
+    GString *s;
+    char *line;
+
+    /* 100,000 levels in 200 KB: the stack of the parser would overflow. */
+    line = request_nested(100000);
+    check_request_rejected(line, "nested deeper than");
+    g_free(line);
+    s = g_string_new("{\"command\": \"x\", \"args\": [");
+    for (int i = 0; i < 100000; i++) {
+        g_string_append(s, "{\"a\": ");
+    }
+    check_request_rejected(s->str, "nested deeper than");
+    g_string_free(s, TRUE);
+
+    /* The limit itself is accepted (the parser decides the rest). */
+    line = request_nested(CTL_MAX_DEPTH);
+    check_request_rejected(line, "argument 1 is not a string");
+    g_free(line);
+    line = request_nested(CTL_MAX_DEPTH + 1);
+    check_request_rejected(line, "nested deeper than");
+    g_free(line);
+
+    /* Brackets inside strings are text, also after escaped quotes and
+     * backslashes. */
+    s = g_string_new("{\"command\": \"x\", \"args\": [\"\\\\\", "
+                     "\"\\\"");
+    for (int i = 0; i < 2 * CTL_MAX_DEPTH; i++) {
+        g_string_append(s, "[{");
+    }
+    g_string_append(s, "\"]}");
+    ctl_request_init(&req);
+    CU_ASSERT_TRUE(ctl_request_decode(s->str, &req, NULL));
+    CU_ASSERT_EQUAL(req.args ? g_strv_length(req.args) : 0, 2);
+    CU_ASSERT_TRUE(req.args && req.args[0] && !strcmp(req.args[0], "\\"));
+    CU_ASSERT_TRUE(req.args && req.args[1] && req.args[1][0] == '"'
+                   && strlen(req.args[1]) == 1 + 4 * CTL_MAX_DEPTH);
+    ctl_request_destroy(&req);
+    g_string_free(s, TRUE);
+
+    /* A key given twice: json-glib would keep the last one silently. */
+    check_request_rejected("{\"command\": \"del-br\", "
+                           "\"command\": \"list-br\"}",
+                           "\"command\" is given twice");
+    check_request_rejected("{\"command\": \"x\", \"args\": [\"a\"], "
+                           "\"args\": [\"b\"]}",
+                           "\"args\" is given twice");
+    check_request_rejected("{\"command\": \"x\", "
+                           "\"comm\\u0061nd\": \"y\"}",
+                           "\"command\" is given twice");
+
+    /* \u0000 would cut a name short ("br0\u0000junk" taken as "br0"). */
+    check_request_rejected("{\"command\": \"x\", "
+                           "\"args\": [\"br0\\u0000junk\"]}",
+                           "NUL");
+    check_request_rejected("{\"command\": \"list-br\\u0000x\"}", "NUL");
+    check_request_rejected("{\"command\": \"x\", \"a\\u0000\": 1}",
+                           "NUL");
+    /* An escaped backslash before "u0000" is plain text. */
+    ctl_request_init(&req);
+    CU_ASSERT_TRUE(ctl_request_decode("{\"command\": \"x\", "
+                                      "\"args\": [\"a\\\\u0000\"]}",
+                                      &req, NULL));
+    CU_ASSERT_TRUE(req.args && req.args[0]
+                   && !strcmp(req.args[0], "a\\u0000"));
+    ctl_request_destroy(&req);
+}
+
 static JsonNode *
 parse_json(const char *s)
 {
@@ -295,6 +386,61 @@ test_reply_malformed(void)
         g_clear_error(&error);
         ctl_reply_destroy(&reply);
     }
+}
+
+/* A refusal never echoes a huge value whole: each quoted value is cut to
+ * 64 bytes and "...", and the whole text to 1 KB. */
+static void
+test_reply_error_shortened(void)
+{
+    char *big = g_malloc(1024 * 1024 + 1);
+    GString *s = g_string_new("");
+    struct ctl_reply reply;
+    char *json;
+
+    memset(big, 'v', 1024 * 1024);
+    big[1024 * 1024] = '\0';
+
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_REFUSED, "vlan \"%s\" is not a number "
+                    "(write 1-4094)", big);
+    CU_ASSERT_STRING_EQUAL(reply.text->str, "vlan \"vvvvvvvvvvvvvvvvvvvv"
+                           "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv..."
+                           "\" is not a number (write 1-4094)");
+    ctl_reply_destroy(&reply);
+
+    /* Not quoted: the whole text is bounded. */
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_REFUSED, "no port named %s", big);
+    CU_ASSERT(reply.text->len <= 1024);
+    CU_ASSERT(g_str_has_suffix(reply.text->str, "..."));
+    ctl_reply_destroy(&reply);
+
+    /* A short value and GKeyFile's quotes are left alone. */
+    ctl_reply_init(&reply);
+    ctl_reply_error(&reply, CTL_REFUSED, "line \xe2\x80\x9c%.64s\xe2\x80\x9d "
+                    "[%.64s] \"\"", big, big);
+    CU_ASSERT_EQUAL(reply.text->len,
+                    strlen("line \xe2\x80\x9c\xe2\x80\x9d [] \"\"") + 128);
+    ctl_reply_destroy(&reply);
+
+    /* Cut between characters, so that the reply stays valid UTF-8. */
+    ctl_reply_init(&reply);
+    g_string_assign(s, "a");
+    for (int i = 0; i < 40; i++) {
+        g_string_append(s, "\xc3\xa9");
+    }
+    ctl_reply_error(&reply, CTL_REFUSED, "name \"%s\"", s->str);
+    CU_ASSERT(g_utf8_validate(reply.text->str, -1, NULL));
+    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "...\""));
+    CU_ASSERT(reply.text->len < 80);
+    json = ctl_reply_encode(&reply);
+    CU_ASSERT(strlen(json) < 200);
+    g_free(json);
+    ctl_reply_destroy(&reply);
+
+    g_string_free(s, TRUE);
+    g_free(big);
 }
 
 static void
@@ -514,6 +660,23 @@ test_execute_unknown(void)
     execute(&reply, "version", false, none);
     CU_ASSERT_EQUAL(reply.status, CTL_OK);
     ctl_reply_destroy(&reply);
+
+    /* A 1 MB name is not echoed whole, in text or in JSON. */
+    {
+        char *big = g_malloc0(1024 * 1024 + 1);
+
+        memset(big, 'c', 1024 * 1024);
+        execute(&reply, big, true, none);
+        CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
+        CU_ASSERT(reply.text->len < 200);
+        CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "...\"; try"));
+        CU_ASSERT_TRUE_FATAL(reply.result
+                             && JSON_NODE_HOLDS_OBJECT(reply.result));
+        CU_ASSERT(strlen(json_object_get_string_member(
+                      json_node_get_object(reply.result), "error")) < 200);
+        ctl_reply_destroy(&reply);
+        g_free(big);
+    }
 }
 
 static void
@@ -884,6 +1047,9 @@ struct raw_job {
     const char *data;           /* Bytes to send. */
     size_t len;                 /* Length of 'data'. */
     bool shut_wr;               /* Shut down our sending side after. */
+    bool trickle;               /* Send one byte every 20 ms, and stop
+                                 * when the server answers or closes. */
+    size_t sent;                /* Bytes of 'data' sent. */
     int n_lines;                /* Lines to wait for, -1: until EOF. */
     bool connected;             /* The connection was made. */
     bool got_all;               /* read_lines() returned true. */
@@ -899,15 +1065,19 @@ raw_thread(void *job_)
 
     job->connected = fd >= 0;
     if (fd >= 0) {
-        size_t sent = 0;
+        while (job->sent < job->len) {
+            struct pollfd pfd = { .fd = fd, .events = POLLIN };
+            ssize_t n;
 
-        while (sent < job->len) {
-            ssize_t n = send(fd, job->data + sent, job->len - sent,
-                             MSG_NOSIGNAL);
+            if (job->trickle && poll(&pfd, 1, 20) > 0) {
+                break;
+            }
+            n = send(fd, job->data + job->sent,
+                     job->trickle ? 1 : job->len - job->sent, MSG_NOSIGNAL);
             if (n <= 0) {
                 break;
             }
-            sent += n;
+            job->sent += n;
         }
         if (job->shut_wr) {
             shutdown(fd, SHUT_WR);
@@ -921,8 +1091,8 @@ raw_thread(void *job_)
 }
 
 static void
-raw_run(struct raw_job *job, const char *path, const char *data, size_t len,
-        int n_lines, bool shut_wr)
+raw_start(struct raw_job *job, const char *path, const char *data,
+          size_t len, int n_lines, bool shut_wr, bool trickle)
 {
     memset(job, 0, sizeof *job);
     job->job.func = raw_thread;
@@ -931,8 +1101,16 @@ raw_run(struct raw_job *job, const char *path, const char *data, size_t len,
     job->len = len;
     job->n_lines = n_lines;
     job->shut_wr = shut_wr;
+    job->trickle = trickle;
     job->received = g_string_new("");
     run_job(&job->job);
+}
+
+static void
+raw_run(struct raw_job *job, const char *path, const char *data, size_t len,
+        int n_lines, bool shut_wr)
+{
+    raw_start(job, path, data, len, n_lines, shut_wr, false);
 }
 
 /* Decodes line 'i' of 'text' as a reply. */
@@ -945,6 +1123,27 @@ reply_line(const char *text, int i, struct ctl_reply *reply)
     CU_ASSERT_FATAL(g_strv_length(lines) > (unsigned int) i);
     CU_ASSERT_TRUE(ctl_reply_decode(lines[i], reply, NULL));
     g_strfreev(lines);
+}
+
+/* Sends 'data' on a new connection: the server must answer with a usage
+ * error containing 'words', then hang up. */
+static void
+check_socket_refused(const char *path, const char *data, size_t len,
+                     const char *words)
+{
+    struct ctl_reply reply;
+    struct raw_job job;
+
+    raw_run(&job, path, data, len, -1, false);
+    CU_ASSERT_TRUE(job.eof);
+    reply_line(job.received->str, 0, &reply);
+    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
+    if (!strstr(reply.text->str, words)) {
+        fprintf(stderr, "\n\"%s\" lacks \"%s\"\n", reply.text->str, words);
+        CU_FAIL("refusal lacks the expected words");
+    }
+    ctl_reply_destroy(&reply);
+    g_string_free(job.received, TRUE);
 }
 
 static struct ctl_server *
@@ -1069,7 +1268,7 @@ test_socket_malformed(void)
     char *path = new_socket_path();
     struct ctl_reply reply;
     struct raw_job job;
-    char *big;
+    char *big, *line;
 
     server = create_server(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(server);
@@ -1089,24 +1288,19 @@ test_socket_malformed(void)
     g_string_free(job.received, TRUE);
 
     /* A request that is valid JSON but not a valid request. */
-    raw_run(&job, path, bad_args, strlen(bad_args), -1, false);
-    CU_ASSERT_TRUE(job.eof);
-    reply_line(job.received->str, 0, &reply);
-    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "not a string"));
-    ctl_reply_destroy(&reply);
-    g_string_free(job.received, TRUE);
+    check_socket_refused(path, bad_args, strlen(bad_args), "not a string");
 
     /* A line longer than the limit, never finished. */
     big = g_malloc(CTL_MAX_MESSAGE + 1);
     memset(big, 'a', CTL_MAX_MESSAGE + 1);
-    raw_run(&job, path, big, CTL_MAX_MESSAGE + 1, -1, false);
-    CU_ASSERT_TRUE(job.eof);
-    reply_line(job.received->str, 0, &reply);
-    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
-    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "longer than"));
-    ctl_reply_destroy(&reply);
-    g_string_free(job.received, TRUE);
+    check_socket_refused(path, big, CTL_MAX_MESSAGE + 1, "longer than");
+    g_free(big);
+
+    /* 100,000 levels of nesting: refused, and the server lives on. */
+    line = request_nested(100000);
+    big = g_strconcat(line, "\n", NULL);
+    g_free(line);
+    check_socket_refused(path, big, strlen(big), "nested deeper than");
     g_free(big);
 
     /* The server still serves well-behaved clients. */
@@ -1235,15 +1429,18 @@ test_socket_half_open_client(void)
 
 #define N_CROWD 64
 
-/* Fills every client slot, then checks that one more client is turned away
- * with a reason and that the others are still served. */
+/* Fills every client slot, then checks that one more client is still
+ * served: the connection that waited longest is dropped to make room. */
 struct crowd_job {
     struct job job;             /* Must be first. */
     const char *path;           /* Socket to talk to. */
-    int served;                 /* Connections that got their reply. */
+    bool send_first;            /* The crowd sends a request each first;
+                                 * otherwise it stays silent. */
+    int served;                 /* Crowd connections that got a reply. */
     GString *extra;             /* What the client over the limit got. */
-    bool extra_eof;             /* It was disconnected. */
-    GString *again;             /* Reply to a second request on conn 0. */
+    bool first_eof;             /* The oldest connection was closed. */
+    GString *again;             /* Reply to a second request on the last
+                                 * connection of the crowd. */
 };
 
 static void *
@@ -1253,14 +1450,14 @@ crowd_thread(void *job_)
                               "\"args\": [\"crowd\"]}\n";
     struct crowd_job *job = job_;
     int fds[N_CROWD];
+    GString *got;
     bool eof;
     int fd;
 
     for (int i = 0; i < N_CROWD; i++) {
-        GString *got = g_string_new("");
-
+        got = g_string_new("");
         fds[i] = connect_to(job->path);
-        if (fds[i] >= 0
+        if (fds[i] >= 0 && job->send_first
             && send(fds[i], req, strlen(req), MSG_NOSIGNAL) > 0
             && read_lines(fds[i], got, 1, &eof)) {
             job->served++;
@@ -1269,13 +1466,19 @@ crowd_thread(void *job_)
     }
 
     fd = connect_to(job->path);
-    if (fd >= 0) {
-        read_lines(fd, job->extra, -1, &job->extra_eof);
+    if (fd >= 0 && send(fd, req, strlen(req), MSG_NOSIGNAL) > 0) {
+        read_lines(fd, job->extra, 1, &eof);
         close(fd);
     }
 
-    if (fds[0] >= 0 && send(fds[0], req, strlen(req), MSG_NOSIGNAL) > 0) {
-        read_lines(fds[0], job->again, 1, &eof);
+    got = g_string_new("");
+    if (fds[0] >= 0) {
+        read_lines(fds[0], got, -1, &job->first_eof);
+    }
+    g_string_free(got, TRUE);
+    if (fds[N_CROWD - 1] >= 0
+        && send(fds[N_CROWD - 1], req, strlen(req), MSG_NOSIGNAL) > 0) {
+        read_lines(fds[N_CROWD - 1], job->again, 1, &eof);
     }
     for (int i = 0; i < N_CROWD; i++) {
         if (fds[i] >= 0) {
@@ -1287,7 +1490,7 @@ crowd_thread(void *job_)
 }
 
 static void
-test_socket_too_many_clients(void)
+check_crowd(bool send_first)
 {
     struct ctl_server *server;
     char *path = new_socket_path();
@@ -1300,16 +1503,17 @@ test_socket_too_many_clients(void)
     memset(&job, 0, sizeof job);
     job.job.func = crowd_thread;
     job.path = path;
+    job.send_first = send_first;
     job.extra = g_string_new("");
     job.again = g_string_new("");
     run_job(&job.job);
 
-    CU_ASSERT_EQUAL(job.served, N_CROWD);
-    CU_ASSERT_TRUE(job.extra_eof);
+    CU_ASSERT_EQUAL(job.served, send_first ? N_CROWD : 0);
     reply_line(job.extra->str, 0, &reply);
-    CU_ASSERT_EQUAL(reply.status, CTL_REFUSED);
-    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "too many"));
+    CU_ASSERT_EQUAL(reply.status, CTL_OK);
+    CU_ASSERT_STRING_EQUAL(reply.text->str, "echo: crowd\n");
     ctl_reply_destroy(&reply);
+    CU_ASSERT_TRUE(job.first_eof);
     reply_line(job.again->str, 0, &reply);
     CU_ASSERT_STRING_EQUAL(reply.text->str, "echo: crowd\n");
     ctl_reply_destroy(&reply);
@@ -1318,6 +1522,63 @@ test_socket_too_many_clients(void)
     g_string_free(job.again, TRUE);
     ctl_server_destroy(server);
     g_free(path);
+}
+
+/* 64 idle clients, or 64 that never send a byte, cannot lock out the
+ * 65th. */
+static void
+test_socket_too_many_clients(void)
+{
+    check_crowd(true);
+    check_crowd(false);
+}
+
+/* A request must arrive whole within the request deadline of its first
+ * byte, however often bytes come; an idle client is closed after the idle
+ * deadline. */
+static void
+test_socket_deadlines(void)
+{
+    /* Long enough to trickle for TEST_WAIT_MS. */
+    char *slow = g_strdup_printf("{\"command\": \"test/echo\", "
+                                 "\"args\": [\"%0*d\"]}\n",
+                                 TEST_WAIT_MS / 20, 0);
+    struct ctl_server *server;
+    char *path = new_socket_path();
+    struct ctl_reply reply;
+    struct raw_job job;
+
+    server = create_server(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(server);
+    ctl_server_set_timeouts(server, 300, 600);
+
+    /* One byte every 20 ms: closed although bytes keep coming. */
+    raw_start(&job, path, slow, strlen(slow), -1, false, true);
+    CU_ASSERT_TRUE(job.eof);
+    CU_ASSERT(job.sent < strlen(slow));
+    reply_line(job.received->str, 0, &reply);
+    CU_ASSERT_EQUAL(reply.status, CTL_USAGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(reply.text->str, "not received whole"));
+    ctl_reply_destroy(&reply);
+    g_string_free(job.received, TRUE);
+
+    /* Connected and silent: closed, without a word. */
+    raw_run(&job, path, "", 0, -1, false);
+    CU_ASSERT_TRUE(job.got_all);
+    CU_ASSERT_TRUE(job.eof);
+    CU_ASSERT_EQUAL(job.received->len, 0);
+    g_string_free(job.received, TRUE);
+
+    /* A request sent at once is served as ever. */
+    raw_run(&job, path, slow, strlen(slow), 1, false);
+    reply_line(job.received->str, 0, &reply);
+    CU_ASSERT_EQUAL(reply.status, CTL_OK);
+    ctl_reply_destroy(&reply);
+    g_string_free(job.received, TRUE);
+
+    ctl_server_destroy(server);
+    g_free(path);
+    g_free(slow);
 }
 
 static void
@@ -1459,9 +1720,11 @@ main(void)
     CU_add_test(suite, "request round trip", test_request_roundtrip);
     CU_add_test(suite, "request defaults", test_request_decode_defaults);
     CU_add_test(suite, "request malformed", test_request_malformed);
+    CU_add_test(suite, "request hostile", test_request_hostile);
     CU_add_test(suite, "reply round trip", test_reply_roundtrip);
     CU_add_test(suite, "reply malformed", test_reply_malformed);
     CU_add_test(suite, "reply helpers", test_reply_helpers);
+    CU_add_test(suite, "refusals shortened", test_reply_error_shortened);
 
     suite = CU_add_suite_with_setup_and_teardown(
         "ctl-registry", NULL, NULL, registry_test_setup, registry_teardown);
@@ -1485,6 +1748,7 @@ main(void)
     CU_add_test(suite, "stale socket replaced", test_socket_stale_replaced);
     CU_add_test(suite, "half-open client", test_socket_half_open_client);
     CU_add_test(suite, "too many clients", test_socket_too_many_clients);
+    CU_add_test(suite, "request and idle deadlines", test_socket_deadlines);
     CU_add_test(suite, "destroy from a handler",
                 test_socket_destroy_from_handler);
     CU_add_test(suite, "client errors", test_client_errors);
