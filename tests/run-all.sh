@@ -117,8 +117,9 @@ thread)
 suppressions=$SRCDIR/tests/sanitizers/tsan.supp"
     # Under TSan every deferred free is a (suppressed) report whose
     # handling costs milliseconds: a stress of 2,000 read sections per
-    # reader (not 100,000) keeps the pass to minutes.
+    # reader (not 100,000) against 10,000 writes keeps the pass to minutes.
     export VST_STRESS_ROUNDS=${VST_STRESS_ROUNDS:-2000}
+    export VST_STRESS_OPS=${VST_STRESS_OPS:-10000}
     ;;
 esac
 

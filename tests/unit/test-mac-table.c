@@ -692,8 +692,10 @@ test_readers_keep_old_versions(void)
                                          * TSan pass runs a shorter stress,
                                          * see tests/run-all.sh). */
 #define STRESS_BATCH 8                  /* Lookups per read section. */
-#define STRESS_WRITER_MAX_OPS 5000000   /* Bound, should readers stall. */
-#define STRESS_WRITER_MIN_OPS 20000     /* Writes the readers overlap. */
+#define STRESS_WRITER_MAX_OPS 5000000   /* Bound, should readers stall,
+                                         * unless $VST_STRESS_OPS says. */
+#define STRESS_WRITER_MIN_OPS 20000     /* Writes the readers overlap (at
+                                         * most the bound). */
 
 struct stress_reader {
     pthread_t thread;           /* The reader thread. */
@@ -710,7 +712,8 @@ static int stress_readers_done;     /* Readers finished; atomic. */
 static uint32_t stress_now;         /* The writer's clock; atomic. */
 static int stress_rounds = STRESS_READER_ROUNDS; /* Read sections per
                                      * reader; set before readers start. */
-static int stress_writer_warm;      /* The writer did its minimum; atomic. */
+static int stress_writer_warm;      /* The writer did its minimum; C11
+                                     * atomics, which TSan sees. */
 
 static uint32_t
 xorshift32(uint32_t *state)
@@ -743,7 +746,8 @@ stress_reader_main(void *r_)
      * churned STRESS_WRITER_MIN_OPS times, so that reads and writes overlap
      * however slow either side runs (under TSan, say). */
     for (int round = 0; round < stress_rounds
-                        || !uatomic_read(&stress_writer_warm); round++) {
+                        || !__atomic_load_n(&stress_writer_warm,
+                                            __ATOMIC_ACQUIRE); round++) {
         rcu_read_lock();
         for (int j = 0; j < STRESS_BATCH; j++) {
             uint8_t mac[ETH_ADDR_LEN];
@@ -804,6 +808,7 @@ test_stress_concurrent_readers(void)
     struct mac_table_stats stats;
     struct stress_check check;
     unsigned long ops = 0, found = 0, lookups = 0;
+    unsigned long max_ops = STRESS_WRITER_MAX_OPS, min_ops;
     uint32_t seed = 12345, now = 1;
 
     uatomic_set(&stress_now, now);
@@ -812,9 +817,14 @@ test_stress_concurrent_readers(void)
         stress_rounds = atoi(getenv("VST_STRESS_ROUNDS"));
         CU_ASSERT_FATAL(stress_rounds > 0);
     }
+    if (getenv("VST_STRESS_OPS")) {
+        max_ops = strtoul(getenv("VST_STRESS_OPS"), NULL, 10);
+        CU_ASSERT_FATAL(max_ops > 0);
+    }
+    min_ops = MIN(STRESS_WRITER_MIN_OPS, max_ops);
     uatomic_set(&stress_readers_started, 0);
     uatomic_set(&stress_readers_done, 0);
-    uatomic_set(&stress_writer_warm, 0);
+    __atomic_store_n(&stress_writer_warm, 0, __ATOMIC_RELEASE);
     memset(readers, 0, sizeof readers);
     for (int i = 0; i < STRESS_READERS; i++) {
         readers[i].table = t;
@@ -840,7 +850,7 @@ test_stress_concurrent_readers(void)
 
     /* Then churn until every reader is done. */
     while (uatomic_read(&stress_readers_done) < STRESS_READERS
-           && ops < STRESS_WRITER_MAX_OPS) {
+           && ops < max_ops) {
         uint32_t r = xorshift32(&seed);
         uint32_t op = r % 10000;
         uint32_t port = 1 + (r >> 20) % STRESS_PORTS;
@@ -859,8 +869,8 @@ test_stress_concurrent_readers(void)
         } else {
             mac_table_flush(t, vlan, MAC_PORT_ANY, true);
         }
-        if (++ops == STRESS_WRITER_MIN_OPS) {
-            uatomic_set(&stress_writer_warm, 1);
+        if (++ops == min_ops) {
+            __atomic_store_n(&stress_writer_warm, 1, __ATOMIC_RELEASE);
         }
         if (!(ops % 64)) {
             /* The clock ticks every 256 operations: with aging 2, an entry
@@ -880,7 +890,7 @@ test_stress_concurrent_readers(void)
         found += readers[i].found;
         lookups += readers[i].lookups;
     }
-    CU_ASSERT(ops >= STRESS_WRITER_MIN_OPS);
+    CU_ASSERT(ops >= min_ops);
     CU_ASSERT(found > 0);
     stats = stats_of(t);
     printf("\n    stress: %lu writer ops (%"PRIu64" learned, %"PRIu64" moved, "
