@@ -304,7 +304,7 @@ member_probe_readable(gint fd, GIOCondition cond, gpointer ctx_)
     struct probe_ctx *ctx = ctx_;
     struct member *m = &ctx->t->members[ctx->slot];
 
-    if (m->probe && arp_probe_receive(m->probe)) {
+    if (m->probe && arp_probe_receive(m->probe, time_usec())) {
         m->probe_reply_usec = time_usec();
         if (!m->probe_ok) {
             m->probe_ok = true;
@@ -327,7 +327,8 @@ member_probe_start(struct team *t, int slot)
     if (!t->s.probe_ip || !dp_team_member_is_attached(t->dp, slot)) {
         return;
     }
-    m->probe = arp_probe_create(m->name, t->s.probe_ip, &error);
+    m->probe = arp_probe_create(m->name, t->s.probe_ip, t->s.probe_interval,
+                                &error);
     if (!m->probe) {
         VLOG_WARN("team %s: member %s: cannot start ARP probing: %s",
                   t->name, m->name, g_strerror(-error));
@@ -345,7 +346,7 @@ member_probe_start(struct team *t, int slot)
     m->probe_watch = g_unix_fd_add_full(G_PRIORITY_DEFAULT,
                                         arp_probe_fd(m->probe), G_IO_IN,
                                         member_probe_readable, ctx, g_free);
-    arp_probe_send(m->probe);
+    arp_probe_send(m->probe, time_usec());
 }
 
 /* Every probe interval: ask again, and give up on members whose upstream
@@ -370,7 +371,7 @@ probe_tick(gpointer t_)
                      3 * t->s.probe_interval);
             member_update(t, slot, now);
         }
-        arp_probe_send(m->probe);
+        arp_probe_send(m->probe, now);
     }
     return G_SOURCE_CONTINUE;
 }
