@@ -15,34 +15,12 @@
 # rh comes back and its real replies bring both members up again.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=team-lib.sh
+. "$(dirname "$0")/team-lib.sh"
 vst_init
 require_scapy
 
-sw_ns
-vm_add vm1 198.18.0.1/24
-ns_add core
-ip -n "$(ns core)" link add "$(dev cbr)" type bridge
-ip -n "$(ns core)" link set "$(dev cbr)" type bridge stp_state 0 forward_delay 0
-ip -n "$(ns core)" link set "$(dev cbr)" up
-for x in a b; do
-    ns_add "s$x"
-    ip -n "$(ns "s$x")" link add "$(dev "b$x")" type bridge
-    ip -n "$(ns "s$x")" link set "$(dev "b$x")" type bridge stp_state 0 \
-        forward_delay 0
-    ip -n "$(ns "s$x")" link set "$(dev "b$x")" up
-    veth_add sw "$(dev "u$x")" "s$x" "$(dev "d$x")"
-    veth_add "s$x" "$(dev "c$x")" core "$(dev "k$x")"
-    for d in "d$x" "c$x"; do
-        ip -n "$(ns "s$x")" link set "$(dev "$d")" master "$(dev "b$x")" up
-    done
-    ip -n "$(ns core)" link set "$(dev "k$x")" master "$(dev cbr)" up
-done
-for h in rh evil; do
-    ns_add "$h"
-    veth_add "$h" "$(dev "g$h")" core "$(dev "k$h")"
-    ip -n "$(ns core)" link set "$(dev "k$h")" master "$(dev cbr)" up
-    ip -n "$(ns "$h")" link set "$(dev "g$h")" up
-done
+probe_world rh evil
 ip -n "$(ns rh)" addr add 198.18.0.100/24 dev "$(dev grh)"
 
 sw_start
