@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -29,6 +30,22 @@
  * table's size limit. */
 #define MAC_TABLE_MIN_BUCKETS 64
 
+/* Eviction looks at this many of the victim port's entries, from the front
+ * of its list, and takes the least recently used of them; the others go to
+ * the back (a second chance), so a station in use is not the one evicted
+ * just because it was learned long ago, and an eviction costs O(1) however
+ * many entries the port holds. */
+#define MAC_EVICT_SCAN 8
+
+/* The dynamic entries of one port, for fair eviction.  Control thread
+ * only. */
+struct mac_port {
+    uint32_t port_no;             /* Key in mac_table's 'ports'. */
+    size_t n_dynamic;             /* Entries in 'entries'. */
+    struct cds_list_head entries; /* Of mac_entry.port_node: learned or
+                                   * refreshed by learning, oldest first. */
+};
+
 struct mac_table {
     struct cds_lfht *ht;          /* Owned; holds the 'struct mac_entry's. */
     unsigned long n_buckets;      /* Size of 'ht'; control thread only. */
@@ -36,6 +53,9 @@ struct mac_table {
     unsigned int max_entries;     /* Size limit; control thread only. */
     unsigned int aging_secs;      /* Aging time, 0 = never; control only. */
     size_t n_entries;             /* Entries in 'ht'; control thread only. */
+    GHashTable *ports;            /* port_no -> owned struct mac_port, for
+                                   * ports holding dynamic entries; control
+                                   * thread only. */
     struct mac_table_stats stats; /* Counters; control thread only. */
 };
 
@@ -85,6 +105,7 @@ mac_entry_create(const struct mac_key *key, uint32_t port_no, bool is_static,
         e->port_no = port_no;
         e->is_static = is_static;
         e->used = used;
+        CDS_INIT_LIST_HEAD(&e->port_node);
     }
     return e;
 }
@@ -121,6 +142,7 @@ mac_table_create(unsigned int max_entries, unsigned int aging_secs)
         free(t);
         return NULL;
     }
+    t->ports = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     t->n_buckets = MAC_TABLE_MIN_BUCKETS;
     t->basis = mac_table_random_basis(t);
     t->max_entries = max_entries;
@@ -155,14 +177,16 @@ mac_table_destroy(struct mac_table *t)
          * entry meanwhile. */
         abort();
     }
+    g_hash_table_destroy(t->ports);
     free(t);
 }
 
 void
 mac_table_set_max(struct mac_table *t, unsigned int max_entries)
 {
-    /* Lowering the limit evicts nothing: it only stops learning until
-     * aging or flushes bring the count under it. */
+    /* Lowering the limit evicts nothing by itself: until aging or flushes
+     * bring the count under it, a newcomer only takes the place of an entry
+     * of a port over its share, one for one, or is refused. */
     t->max_entries = max_entries;
 }
 
@@ -207,6 +231,98 @@ mac_table_lookup_rcu(const struct mac_table *t, uint16_t vlan,
     return mac_table_find__(t, &key, mac_table_hash(t, &key), &iter);
 }
 
+/* Puts dynamic 'e' at the back of its port's list.  Static entries are in
+ * no list. */
+static void
+mac_port_link(struct mac_table *t, struct mac_entry *e)
+{
+    gpointer key = GUINT_TO_POINTER(e->port_no);
+    struct mac_port *mp;
+
+    if (e->is_static) {
+        return;
+    }
+    mp = g_hash_table_lookup(t->ports, key);
+    if (!mp) {
+        mp = g_new0(struct mac_port, 1);
+        mp->port_no = e->port_no;
+        CDS_INIT_LIST_HEAD(&mp->entries);
+        g_hash_table_insert(t->ports, key, mp);
+    }
+    cds_list_add_tail(&e->port_node, &mp->entries);
+    mp->n_dynamic++;
+}
+
+/* Takes dynamic 'e' out of its port's list, forgetting the port when it
+ * holds no dynamic entry any more. */
+static void
+mac_port_unlink(struct mac_table *t, struct mac_entry *e)
+{
+    gpointer key = GUINT_TO_POINTER(e->port_no);
+    struct mac_port *mp;
+
+    if (e->is_static) {
+        return;
+    }
+    mp = g_hash_table_lookup(t->ports, key);
+    if (!mp) {
+        abort();            /* Every dynamic entry is in its port's list. */
+    }
+    cds_list_del_init(&e->port_node);
+    if (!--mp->n_dynamic) {
+        g_hash_table_remove(t->ports, key);
+    }
+}
+
+/* The entry to evict so that a newcomer on 'port_no' fits in the full
+ * table, or NULL if every port holds no more than its fair share: the size
+ * limit over the number of ports holding dynamic entries, 'port_no'
+ * counted even if it holds none yet. */
+static struct mac_entry *
+mac_table_choose_victim(struct mac_table *t, uint32_t port_no, uint32_t now)
+{
+    struct mac_port *mp, *most = NULL;
+    struct mac_entry *victim = NULL;
+    uint32_t victim_age = 0;
+    GHashTableIter iter;
+    gpointer value;
+    uint64_t n_ports;
+
+    n_ports = g_hash_table_size(t->ports)
+              + !g_hash_table_contains(t->ports, GUINT_TO_POINTER(port_no));
+    g_hash_table_iter_init(&iter, t->ports);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        mp = value;
+        if (!most || mp->n_dynamic > most->n_dynamic) {
+            most = mp;
+        }
+    }
+    if (!most || (uint64_t) most->n_dynamic * n_ports <= t->max_entries) {
+        return NULL;
+    }
+
+    for (int i = 0; i < MAC_EVICT_SCAN; i++) {
+        struct mac_entry *e = cds_list_first_entry(&most->entries,
+                                                   struct mac_entry,
+                                                   port_node);
+        /* Seen "after" 'now' (a reader's clock ran ahead): age 0. */
+        int32_t age = (int32_t) (now - CMM_LOAD_SHARED(e->used));
+        uint32_t a = age > 0 ? (uint32_t) age : 0;
+
+        if (!victim || a > victim_age) {
+            victim = e;
+            victim_age = a;
+        }
+        if (i + 1 >= (int) most->n_dynamic) {
+            break;
+        }
+        /* Looked at: to the back, so the next scan sees others. */
+        cds_list_del(&e->port_node);
+        cds_list_add_tail(&e->port_node, &most->entries);
+    }
+    return victim;
+}
+
 /* Publishes 'e', known not to be in the table.  In a read section. */
 static void
 mac_table_insert__(struct mac_table *t, struct mac_entry *e,
@@ -219,6 +335,7 @@ mac_table_insert__(struct mac_table *t, struct mac_entry *e,
         /* Only a second writer could have added the key since our lookup. */
         abort();
     }
+    mac_port_link(t, e);
     t->n_entries++;
 }
 
@@ -256,6 +373,8 @@ mac_table_replace__(struct mac_table *t, struct cds_lfht_iter *iter,
         /* Only a second writer could have removed 'old' since our lookup. */
         abort();
     }
+    mac_port_unlink(t, old);
+    mac_port_link(t, new);
     call_rcu(&old->rcu_head, mac_entry_free_cb);
 }
 
@@ -266,6 +385,7 @@ mac_table_remove__(struct mac_table *t, struct mac_entry *e)
     if (cds_lfht_del(t->ht, &e->node)) {
         return false;
     }
+    mac_port_unlink(t, e);
     t->n_entries--;
     call_rcu(&e->rcu_head, mac_entry_free_cb);
     return true;
@@ -273,7 +393,8 @@ mac_table_remove__(struct mac_table *t, struct mac_entry *e)
 
 /* An allocation failure is reported as MAC_LEARN_FULL and counted in
  * 'full_drops': either way the address is not learned (or not moved) and
- * will be tried again with the next frame. */
+ * will be tried again with the next frame.  The new entry is allocated
+ * before a victim is evicted, so a failure evicts nobody. */
 enum mac_learn_result
 mac_table_learn(struct mac_table *t, uint16_t vlan,
                 const uint8_t mac[ETH_ADDR_LEN], uint32_t port_no,
@@ -281,7 +402,7 @@ mac_table_learn(struct mac_table *t, uint16_t vlan,
 {
     enum mac_learn_result result;
     struct cds_lfht_iter iter;
-    struct mac_entry *e, *new;
+    struct mac_entry *e, *new, *victim = NULL;
     struct mac_key key;
     uint32_t hash;
 
@@ -294,6 +415,8 @@ mac_table_learn(struct mac_table *t, uint16_t vlan,
         result = MAC_LEARN_STATIC;
     } else if (e && e->port_no == port_no) {
         mac_entry_touch_rcu(e, now);
+        mac_port_unlink(t, e);
+        mac_port_link(t, e);
         result = MAC_LEARN_REFRESHED;
     } else if (e) {
         new = mac_entry_create(&key, port_no, false, now);
@@ -305,11 +428,15 @@ mac_table_learn(struct mac_table *t, uint16_t vlan,
             t->stats.full_drops++;
             result = MAC_LEARN_FULL;
         }
-    } else if (t->n_entries >= t->max_entries
+    } else if ((t->n_entries >= t->max_entries
+                && !(victim = mac_table_choose_victim(t, port_no, now)))
                || !(new = mac_entry_create(&key, port_no, false, now))) {
         t->stats.full_drops++;
         result = MAC_LEARN_FULL;
     } else {
+        if (victim && mac_table_remove__(t, victim)) {
+            t->stats.evicted++;
+        }
         mac_table_insert__(t, new, &key, hash);
         t->stats.learned++;
         result = MAC_LEARN_NEW;

@@ -5,12 +5,17 @@
  * threads look entries up without locks while the control thread changes
  * them.
  *
- * Learning policy: a new (VLAN, MAC) is added only while the table holds fewer
- * than its size limit; when full, the address is not learned and the refusal
- * is counted (existing entries are never evicted by newcomers, so a MAC flood
- * cannot push out real stations).  A known MAC seen on another port moves.
- * Static entries are never aged, moved by learning, or evicted; they count
- * toward the limit.
+ * Learning policy: a new (VLAN, MAC) is added while the table holds fewer
+ * than its size limit.  When it is full, the port holding the most dynamic
+ * entries gives up its least recently used one, provided it holds more than
+ * its fair share: the size limit divided by the number of ports holding
+ * dynamic entries, the newcomer's port included.  Otherwise (every port
+ * within its share) the address is not learned and the refusal is counted.
+ * So a MAC flood from one port churns that port's own entries and cannot
+ * push out the stations of ports within their share, and a full table
+ * never locks a new port out.  A known MAC seen on another port moves.
+ * Static entries are never aged, moved by learning, or evicted, and hold no
+ * share; they count toward the limit.
  *
  * Thread-safety:
  *   - mac_table_lookup_rcu() and mac_entry_touch_rcu() are for any registered
@@ -40,6 +45,9 @@ struct mac_entry {
     uint32_t port_no;             /* Immutable after publish (a move
                                    * replaces the entry). */
     bool is_static;               /* Immutable after publish. */
+    struct cds_list_head port_node; /* In its port's list of dynamic entries
+                                   * (mac-table.c); control thread only,
+                                   * never read by readers. */
     uint32_t used;                /* Last seen, time_sec(); written by any
                                    * reader with a relaxed store, only when it
                                    * changes. */
@@ -64,17 +72,20 @@ enum mac_learn_result {
     MAC_LEARN_MOVED,      /* Existed on another port; now on 'port_no'. */
     MAC_LEARN_REFRESHED,  /* Existed on this port; last-seen updated. */
     MAC_LEARN_STATIC,     /* A static entry exists; left alone. */
-    MAC_LEARN_FULL,       /* Table full; not learned (counted). */
+    MAC_LEARN_FULL,       /* Table full and every port within its fair
+                           * share; not learned (counted). */
 };
 
 struct mac_table_stats {
     uint64_t learned;     /* New entries learned. */
     uint64_t moved;       /* Entries moved to another port. */
     uint64_t aged;        /* Entries removed by aging. */
-    uint64_t full_drops;  /* Learning refused because the table was full. */
+    uint64_t full_drops;  /* Learning refused because the table was full
+                           * and no port held more than its fair share. */
+    uint64_t evicted;     /* Entries evicted to make room for a newcomer. */
     uint64_t flushed;     /* Entries removed by flushes. */
-    uint64_t conflicts;   /* Moves refused: a local port sent from an
-                           * address alive behind a team (see
+    uint64_t conflicts;   /* Moves refused: an address alive on one side
+                           * of a team sent from the other (see
                            * mac_table_note_conflict()). */
 };
 
@@ -118,7 +129,8 @@ mac_entry_mark_team_tx_rcu(struct mac_entry *e, uint32_t tick)
     }
 }
 
-/* Control: learns that ('vlan', 'mac') is on 'port_no' at time 'now'. */
+/* Control: learns that ('vlan', 'mac') is on 'port_no' at time 'now',
+ * evicting another port's entry if the table is full (see the top). */
 enum mac_learn_result mac_table_learn(struct mac_table *, uint16_t vlan,
                                       const uint8_t mac[ETH_ADDR_LEN],
                                       uint32_t port_no, uint32_t now);

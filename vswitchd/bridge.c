@@ -758,12 +758,13 @@ cmd_fdb_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
     mac_table_get_stats(mt, &st);
     ctl_reply_printf(reply, "%u entries (limit %u, aging %u s); learned %"
                      G_GUINT64_FORMAT ", moved %" G_GUINT64_FORMAT
-                     ", aged %" G_GUINT64_FORMAT ", not learned (table full) %"
-                     G_GUINT64_FORMAT ", not moved (alive on the other side of a team) %"
+                     ", aged %" G_GUINT64_FORMAT ", evicted %" G_GUINT64_FORMAT
+                     ", not learned (table full) %" G_GUINT64_FORMAT
+                     ", not moved (alive on the other side of a team) %"
                      G_GUINT64_FORMAT "\n", rows->len,
                      mac_table_get_max(mt), mac_table_get_aging(mt),
-                     st.learned, st.moved, st.aged, st.full_drops,
-                     st.conflicts);
+                     st.learned, st.moved, st.aged, st.evicted,
+                     st.full_drops, st.conflicts);
     if (json) {
         o = json_object_new();
         json_object_set_string_member(o, "bridge", br->name);
@@ -775,6 +776,7 @@ cmd_fdb_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
         json_object_set_int_member(js, "learned", st.learned);
         json_object_set_int_member(js, "moved", st.moved);
         json_object_set_int_member(js, "aged", st.aged);
+        json_object_set_int_member(js, "evicted", st.evicted);
         json_object_set_int_member(js, "full-drops", st.full_drops);
         json_object_set_int_member(js, "flushed", st.flushed);
         json_object_set_int_member(js, "conflicts", st.conflicts);

@@ -21,6 +21,7 @@
 #include "team-hash.h"
 #include "team-map.h"
 #include "util.h"
+#include "vlan.h"
 
 #define THIS_MODULE "team"
 
@@ -117,9 +118,6 @@ struct team {
 static struct datapath *dp;          /* Borrowed. */
 static GHashTable *teams;            /* name -> struct team *. */
 static GHashTable *announced;        /* (vlan, mac) key -> expiry µs. */
-static GHashTable *station_ips;      /* (vlan, mac) key -> IPv4 address
-                                      * (network order) from its ARP. */
-#define STATION_IPS_MAX 65536        /* Forget them all past this. */
 static guint announce_timer;         /* 10 ms tick while sending. */
 
 static void team_publish(struct team *, GArray *moves, uint64_t event_usec,
@@ -304,7 +302,7 @@ member_probe_readable(gint fd, GIOCondition cond, gpointer ctx_)
     struct probe_ctx *ctx = ctx_;
     struct member *m = &ctx->t->members[ctx->slot];
 
-    if (m->probe && arp_probe_receive(m->probe)) {
+    if (m->probe && arp_probe_receive(m->probe, time_usec())) {
         m->probe_reply_usec = time_usec();
         if (!m->probe_ok) {
             m->probe_ok = true;
@@ -327,7 +325,8 @@ member_probe_start(struct team *t, int slot)
     if (!t->s.probe_ip || !dp_team_member_is_attached(t->dp, slot)) {
         return;
     }
-    m->probe = arp_probe_create(m->name, t->s.probe_ip, &error);
+    m->probe = arp_probe_create(m->name, t->s.probe_ip, t->s.probe_interval,
+                                &error);
     if (!m->probe) {
         VLOG_WARN("team %s: member %s: cannot start ARP probing: %s",
                   t->name, m->name, g_strerror(-error));
@@ -345,7 +344,7 @@ member_probe_start(struct team *t, int slot)
     m->probe_watch = g_unix_fd_add_full(G_PRIORITY_DEFAULT,
                                         arp_probe_fd(m->probe), G_IO_IN,
                                         member_probe_readable, ctx, g_free);
-    arp_probe_send(m->probe);
+    arp_probe_send(m->probe, time_usec());
 }
 
 /* Every probe interval: ask again, and give up on members whose upstream
@@ -370,7 +369,7 @@ probe_tick(gpointer t_)
                      3 * t->s.probe_interval);
             member_update(t, slot, now);
         }
-        arp_probe_send(m->probe);
+        arp_probe_send(m->probe, now);
     }
     return G_SOURCE_CONTINUE;
 }
@@ -412,6 +411,68 @@ member_try_attach(struct team *t, int slot)
     member_probe_start(t, slot);
 }
 
+/* ---- VLANs ---------------------------------------------------------------- */
+
+/* The VLANs a port with settings 's' is a member of, as the datapath
+ * forwards them (a port in DP_VLAN_ALL: every one, VLAN 0 being its
+ * untagged traffic). */
+static void
+settings_vlans(const struct dp_port_settings *s, struct vlan_bitmap *b)
+{
+    switch (s->mode) {
+    case DP_VLAN_ACCESS:
+        vlan_bitmap_clear_all(b);
+        vlan_bitmap_set(b, s->vlan);
+        break;
+    case DP_VLAN_TRUNK:
+        *b = s->trunks;
+        if (s->native) {
+            vlan_bitmap_set(b, s->native);
+        }
+        break;
+    case DP_VLAN_ALL:
+    default:
+        memset(b, 0xff, sizeof *b);
+        break;
+    }
+}
+
+/* True if the team carries VLAN 'vlan' (as settings_vlans() says, without
+ * building the bitmap: this runs per MAC entry). */
+static bool
+team_carries(const struct team *t, uint16_t vlan)
+{
+    const struct dp_port_settings *s = &t->vlan;
+
+    switch (s->mode) {
+    case DP_VLAN_ACCESS:
+        return vlan == s->vlan;
+    case DP_VLAN_TRUNK:
+        return vlan_bitmap_test(&s->trunks, vlan)
+               || (s->native && vlan == s->native);
+    case DP_VLAN_ALL:
+    default:
+        return true;
+    }
+}
+
+/* True if a port with VLAN settings 'ps' has a VLAN in common with the
+ * team: only then can the team carry any of its traffic. */
+static bool
+team_shares_vlan(const struct team *t, const struct dp_port_settings *ps)
+{
+    struct vlan_bitmap tb, pb;
+
+    settings_vlans(&t->vlan, &tb);
+    settings_vlans(ps, &pb);
+    for (size_t i = 0; i < ARRAY_SIZE(tb.bits); i++) {
+        if (tb.bits[i] & pb.bits[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- Announcements -------------------------------------------------------- */
 
 static uint64_t
@@ -426,7 +487,16 @@ announced_key(uint16_t vlan, const uint8_t mac[ETH_ADDR_LEN])
 }
 
 /* Builds a RARP frame announcing 'mac', tagged with 'vlan' when the team
- * carries that VLAN tagged.  Returns its length. */
+ * carries that VLAN tagged.  Returns its length.
+ *
+ * A RARP (as Open vSwitch's bonds and QEMU send after a move) claims no
+ * address: it only makes the upstream switches learn where 'mac' is now,
+ * which is all a team move changes.  A gratuitous ARP would have to say
+ * which IP address the station has, and what the switch saw a station
+ * send is no proof of that: a VM that once claimed the gateway's address
+ * would get the switch itself to tell the network "the gateway is at the
+ * VM's MAC" (issue 7), and an address the station has since given up
+ * would be claimed again for it. */
 static size_t
 build_rarp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
            uint16_t vlan, uint8_t frame[64])
@@ -468,43 +538,6 @@ build_rarp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
     return tagged ? 64 : 60;
 }
 
-/* Builds a gratuitous ARP (a request whose sender and target are the
- * station's own address) announcing 'mac' with 'ip'.  Returns its length. */
-static size_t
-build_garp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
-           uint16_t vlan, uint32_t ip, uint8_t frame[64])
-{
-    /* Same Ethernet header and ARP layout as a RARP: start from one. */
-    size_t len = build_rarp(t, mac, vlan, frame);
-    size_t arp = len == 64 ? 18 : 14;
-    uint16_t type = htons(ETH_TYPE_ARP);
-
-    memcpy(frame + arp - 2, &type, 2);
-    frame[arp + 7] = 1;                       /* Request. */
-    memcpy(frame + arp + 14, &ip, 4);         /* Sender IP. */
-    memset(frame + arp + 18, 0, ETH_ADDR_LEN);/* Target MAC unknown. */
-    memcpy(frame + arp + 24, &ip, 4);         /* Target IP. */
-    return len;
-}
-
-/* Remembers the address a local station uses in its ARP frames. */
-static void
-station_ip_seen(uint32_t port_no, uint16_t vlan,
-                const uint8_t mac[ETH_ADDR_LEN], uint32_t ip, void *aux)
-{
-    uint64_t key = announced_key(vlan, mac);
-    uint32_t *old = g_hash_table_lookup(station_ips, &key);
-
-    if (old && *old == ip) {
-        return;
-    }
-    if (g_hash_table_size(station_ips) >= STATION_IPS_MAX) {
-        g_hash_table_remove_all(station_ips);
-    }
-    g_hash_table_insert(station_ips, g_memdup2(&key, sizeof key),
-                        g_memdup2(&ip, sizeof ip));
-}
-
 static gboolean announce_tick(gpointer);
 
 static void
@@ -540,13 +573,7 @@ announce_tick(gpointer aux)
                 g_queue_push_tail(t->announce_queue, a);
                 continue;
             }
-            {
-                uint64_t sk = announced_key(a->vlan, a->mac);
-                uint32_t *ip = g_hash_table_lookup(station_ips, &sk);
-
-                len = ip ? build_garp(t, a->mac, a->vlan, *ip, frame)
-                         : build_rarp(t, a->mac, a->vlan, frame);
-            }
+            len = build_rarp(t, a->mac, a->vlan, frame);
             if (!datapath_team_send(t->dp, a->slot, frame, len)) {
                 t->announcements++;
             }
@@ -595,6 +622,11 @@ announce_entry(const struct mac_entry *e, void *ctx_)
 
     if (e->port_no == dp_port_no(t->dp)) {
         return;     /* Learned from upstream: not ours to announce. */
+    }
+    if (!team_carries(t, e->vlan)) {
+        /* Sent untagged or with a VLAN the trunk does not allow, it would
+         * land in another VLAN's (or no) broadcast domain upstream. */
+        return;
     }
     switch (mv->kind) {
     case TEAM_ITEM_PORT:
@@ -962,8 +994,10 @@ map_has_port(const struct team_map *map, uint32_t port_no)
     return found;
 }
 
-/* Makes the team's VM ports (the bridge's plain ports) and their preferred
- * members match 'cfg'. */
+/* Makes the team's VM ports (the bridge's plain ports that have a VLAN in
+ * common with the team) and their preferred members match 'cfg'.  A port
+ * the team cannot carry any traffic of is given to no member: it would
+ * count in a member's load and be announced on moves for nothing. */
 static void
 team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
 {
@@ -976,7 +1010,13 @@ team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
         const struct config_port *cp = p ? config_find_port(cfg,
                                                             dp_port_name(p))
                                          : NULL;
-        if (!cp || strcmp(cp->bridge, t->bridge)) {
+        struct dp_port_settings ps;
+
+        if (cp) {
+            bridge_port_settings(cp, &ps);
+        }
+        if (!cp || strcmp(cp->bridge, t->bridge)
+            || !team_shares_vlan(t, &ps)) {
             team_map_del_port(t->map, known[i]);
             g_hash_table_remove(t->port_base, GUINT_TO_POINTER(known[i]));
         }
@@ -985,6 +1025,7 @@ team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
 
     for (guint i = 0; i < cfg->ports->len; i++) {
         const struct config_port *cp = g_ptr_array_index(cfg->ports, i);
+        struct dp_port_settings ps;
         struct dp_port *p;
         int preferred;
 
@@ -992,7 +1033,8 @@ team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
             continue;
         }
         p = bridge_dp_port(cp->name);
-        if (!p) {
+        bridge_port_settings(cp, &ps);
+        if (!p || !team_shares_vlan(t, &ps)) {
             continue;
         }
         preferred = cp->uplink ? member_slot(t, cp->uplink) : TEAM_NONE;
@@ -1930,10 +1972,7 @@ team_init(struct datapath *dp_)
     teams = g_hash_table_new(g_str_hash, g_str_equal);
     announced = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                       g_free);
-    station_ips = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                        g_free);
     datapath_set_learn_filter(dp, learn_filter, NULL);
-    datapath_set_station_ip_cb(dp, station_ip_seen, NULL);
 
     ctl_command_register("add-team",
                          "BR TEAM IFACE IFACE... [policy=src-port|src-mac|"
@@ -2001,5 +2040,4 @@ team_fini(void)
     }
     g_hash_table_destroy(teams);
     g_hash_table_destroy(announced);
-    g_hash_table_destroy(station_ips);
 }

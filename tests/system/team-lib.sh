@@ -303,3 +303,45 @@ lost = [str(i) for i in range(1, int(sys.argv[2]) + 1) if i not in seqs]
 print(" ".join(lost)[:400])
 PY
 }
+
+# ---------------------------------------------------------------------------
+# The world of the ARP probe tests (probe_world HOST...):
+#
+#   vm1 -- [switch] --ua-- access switch A (bridge PREFIX+ba) --+
+#                  \--ub-- access switch B (bridge PREFIX+bb) --+-- core
+#
+# vm1 is 198.18.0.1/24; the core is kernel bridge PREFIX+cbr in namespace
+# PREFIX-core; each HOST named (rh, evil...) hangs off the core by device
+# PREFIX+gHOST (its core-side port PREFIX+kHOST), up, without an address.
+# Cutting access switch A from the core: "ip -n $(ns core) link set
+# $(dev ka) down".  The daemon is not started.
+probe_world()
+{
+    local x d h
+    sw_ns
+    vm_add vm1 198.18.0.1/24
+    ns_add core
+    ip -n "$(ns core)" link add "$(dev cbr)" type bridge
+    ip -n "$(ns core)" link set "$(dev cbr)" type bridge stp_state 0 \
+        forward_delay 0
+    ip -n "$(ns core)" link set "$(dev cbr)" up
+    for x in a b; do
+        ns_add "s$x"
+        ip -n "$(ns "s$x")" link add "$(dev "b$x")" type bridge
+        ip -n "$(ns "s$x")" link set "$(dev "b$x")" type bridge stp_state 0 \
+            forward_delay 0
+        ip -n "$(ns "s$x")" link set "$(dev "b$x")" up
+        veth_add sw "$(dev "u$x")" "s$x" "$(dev "d$x")"
+        veth_add "s$x" "$(dev "c$x")" core "$(dev "k$x")"
+        for d in "d$x" "c$x"; do
+            ip -n "$(ns "s$x")" link set "$(dev "$d")" master "$(dev "b$x")" up
+        done
+        ip -n "$(ns core)" link set "$(dev "k$x")" master "$(dev cbr)" up
+    done
+    for h in "$@"; do
+        ns_add "$h"
+        veth_add "$h" "$(dev "g$h")" core "$(dev "k$h")"
+        ip -n "$(ns core)" link set "$(dev "k$h")" master "$(dev cbr)" up
+        ip -n "$(ns "$h")" link set "$(dev "g$h")" up
+    done
+}

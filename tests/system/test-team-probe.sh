@@ -10,32 +10,12 @@
 # member would stay in use and traffic would be lost for good.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=team-lib.sh
+. "$(dirname "$0")/team-lib.sh"
 vst_init
 
-sw_ns
-vm_add vm1 198.18.0.1/24
-ns_add core
-ip -n "$(ns core)" link add "$(dev cbr)" type bridge
-ip -n "$(ns core)" link set "$(dev cbr)" type bridge stp_state 0 forward_delay 0
-ip -n "$(ns core)" link set "$(dev cbr)" up
-for x in a b; do
-    ns_add "s$x"
-    ip -n "$(ns "s$x")" link add "$(dev "b$x")" type bridge
-    ip -n "$(ns "s$x")" link set "$(dev "b$x")" type bridge stp_state 0 \
-        forward_delay 0
-    ip -n "$(ns "s$x")" link set "$(dev "b$x")" up
-    veth_add sw "$(dev "u$x")" "s$x" "$(dev "d$x")"
-    veth_add "s$x" "$(dev "c$x")" core "$(dev "k$x")"
-    for d in "d$x" "c$x"; do
-        ip -n "$(ns "s$x")" link set "$(dev "$d")" master "$(dev "b$x")" up
-    done
-    ip -n "$(ns core)" link set "$(dev "k$x")" master "$(dev cbr)" up
-done
-ns_add rh
-veth_add rh "$(dev grh)" core "$(dev krh)"
-ip -n "$(ns core)" link set "$(dev krh)" master "$(dev cbr)" up
+probe_world rh
 ip -n "$(ns rh)" addr add 198.18.0.100/24 dev "$(dev grh)"
-ip -n "$(ns rh)" link set "$(dev grh)" up
 
 sw_start
 ctl_ok add-br br0

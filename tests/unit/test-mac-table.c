@@ -349,7 +349,7 @@ test_limit(void)
     }
     CU_ASSERT_EQUAL(learn(t, 1, 4, 1, 1000), MAC_LEARN_FULL);
     CU_ASSERT_EQUAL(learn(t, 2, 0, 1, 1000), MAC_LEARN_FULL);
-    CU_ASSERT_EQUAL(learn(t, 1, 4, 2, 1001), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(learn(t, 1, 5, 1, 1001), MAC_LEARN_FULL);
     CU_ASSERT_EQUAL(mac_table_count(t), 4);
     CU_ASSERT_EQUAL(port_of(t, 1, 4), NO_PORT);
     CU_ASSERT_EQUAL(port_of(t, 2, 0), NO_PORT);
@@ -357,7 +357,10 @@ test_limit(void)
     CU_ASSERT_EQUAL(s.full_drops, 3);
     CU_ASSERT_EQUAL(s.learned, 4);
 
-    /* Known stations still refresh and move, and nobody was evicted. */
+    /* Known stations still refresh and move, and nobody was evicted: the
+     * only port with entries holds no more than its fair share (all of
+     * them). */
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 0);
     CU_ASSERT_EQUAL(learn(t, 1, 0, 1, 1100), MAC_LEARN_REFRESHED);
     CU_ASSERT_EQUAL(learn(t, 1, 1, 2, 1100), MAC_LEARN_MOVED);
     CU_ASSERT_EQUAL(port_of(t, 1, 1), 2);
@@ -371,8 +374,170 @@ test_limit(void)
     CU_ASSERT_EQUAL(del(t, 1, 3), 0);
     CU_ASSERT_EQUAL(learn(t, 1, 4, 1, 1200), MAC_LEARN_NEW);
     CU_ASSERT_EQUAL(port_of(t, 1, 4), 1);
-    CU_ASSERT_EQUAL(learn(t, 1, 5, 1, 1200), MAC_LEARN_FULL);
-    CU_ASSERT_EQUAL(stats_of(t).full_drops, 4);
+    /* Ports 1 (3 entries) and 2 (1): 3 is over a fair share of 4 / 2, so
+     * port 1 makes room for a newcomer on port 2... */
+    CU_ASSERT_EQUAL(learn(t, 1, 5, 2, 1200), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 1);
+    /* ...and then each holds its share: full, refused. */
+    CU_ASSERT_EQUAL(learn(t, 1, 6, 1, 1200), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(learn(t, 1, 6, 2, 1200), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(stats_of(t).full_drops, 5);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 1);
+    CU_ASSERT_EQUAL(mac_table_count(t), 4);
+    mac_table_destroy(t);
+}
+
+/* Sets the last-seen time of ('vlan', MAC #'i') as the datapath would. */
+static void
+touch(struct mac_table *t, uint16_t vlan, uint32_t i, uint32_t now)
+{
+    uint8_t mac[ETH_ADDR_LEN];
+    struct mac_entry *e;
+
+    mac_from_index(i, mac);
+    rcu_read_lock();
+    e = mac_table_lookup_rcu(t, vlan, mac);
+    CU_ASSERT_PTR_NOT_NULL(e);
+    if (e) {
+        mac_entry_touch_rcu(e, now);
+    }
+    rcu_read_unlock();
+}
+
+/* A full table makes room for a newcomer by evicting the least recently
+ * used dynamic entry of the port holding the most, when that port holds
+ * more than its fair share (size / ports with entries, the newcomer's port
+ * included); otherwise it refuses. */
+static void
+test_evict_fair(void)
+{
+    struct mac_table *t = mac_table_create(6, 300);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    /* Port 1 (a flooder) holds 4, port 2 holds 2. */
+    for (uint32_t i = 0; i < 4; i++) {
+        CU_ASSERT_EQUAL(learn(t, 1, i, 1, 1000 + i), MAC_LEARN_NEW);
+    }
+    CU_ASSERT_EQUAL(learn(t, 1, 4, 2, 1000), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(learn(t, 1, 5, 2, 1000), MAC_LEARN_NEW);
+    touch(t, 1, 0, 1100);       /* #0 is in use; #1 is the oldest now. */
+
+    /* A new VM on port 3: port 1 is over its share (4 > 6 / 3), port 2 is
+     * not (2): port 1's least recently used entry goes. */
+    CU_ASSERT_EQUAL(learn(t, 1, 6, 3, 1200), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(port_of(t, 1, 6), 3);
+    CU_ASSERT_EQUAL(port_of(t, 1, 1), NO_PORT);
+    CU_ASSERT_EQUAL(port_of(t, 1, 0), 1);
+    CU_ASSERT_EQUAL(port_of(t, 1, 4), 2);
+    CU_ASSERT_EQUAL(port_of(t, 1, 5), 2);
+    CU_ASSERT_EQUAL(mac_table_count(t), 6);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 1);
+    CU_ASSERT_EQUAL(stats_of(t).full_drops, 0);
+
+    /* Port 1 still holds 3 > 2: it gives up #2, the oldest left. */
+    CU_ASSERT_EQUAL(learn(t, 1, 7, 3, 1201), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(port_of(t, 1, 2), NO_PORT);
+    CU_ASSERT_EQUAL(port_of(t, 1, 0), 1);
+    CU_ASSERT_EQUAL(port_of(t, 1, 3), 1);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 2);
+
+    /* 2, 2, 2: every port within its share (6 / 3); refused and
+     * counted. */
+    CU_ASSERT_EQUAL(learn(t, 1, 8, 3, 1202), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(learn(t, 1, 8, 1, 1202), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(stats_of(t).full_drops, 2);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 2);
+    CU_ASSERT_EQUAL(mac_table_count(t), 6);
+
+    /* A fourth port's share is 6 / 4: the others' 2 are over it. */
+    CU_ASSERT_EQUAL(learn(t, 1, 8, 4, 1203), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(port_of(t, 1, 8), 4);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 3);
+    CU_ASSERT_EQUAL(mac_table_count(t), 6);
+    mac_table_destroy(t);
+}
+
+/* A flood from one port churns only that port's entries. */
+static void
+test_evict_own_flood(void)
+{
+    struct mac_table *t = mac_table_create(4, 300);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(learn(t, 1, 100, 2, 1000), MAC_LEARN_NEW);
+    for (uint32_t i = 0; i < 50; i++) {
+        enum mac_learn_result r = learn(t, 1, i, 1, 1000 + i);
+        CU_ASSERT(r == MAC_LEARN_NEW);
+    }
+    CU_ASSERT_EQUAL(port_of(t, 1, 100), 2);
+    CU_ASSERT_EQUAL(port_of(t, 1, 49), 1);
+    CU_ASSERT_EQUAL(port_of(t, 1, 48), 1);
+    CU_ASSERT_EQUAL(port_of(t, 1, 47), 1);
+    CU_ASSERT_EQUAL(port_of(t, 1, 46), NO_PORT);
+    CU_ASSERT_EQUAL(mac_table_count(t), 4);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 47);
+    CU_ASSERT_EQUAL(stats_of(t).full_drops, 0);
+
+    /* A whole table taken by one port (after a flush, say) still makes
+     * room for a newcomer elsewhere. */
+    CU_ASSERT_EQUAL(mac_table_flush(t, MAC_VLAN_ANY, 2, false), 1);
+    CU_ASSERT_EQUAL(learn(t, 1, 50, 1, 2000), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(learn(t, 1, 51, 1, 2000), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(learn(t, 1, 101, 2, 2001), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(port_of(t, 1, 101), 2);
+    mac_table_destroy(t);
+}
+
+/* Static entries are never evicted and hold no share; moves and removals
+ * keep each port's count right. */
+static void
+test_evict_static_and_moves(void)
+{
+    struct mac_table *t = mac_table_create(4, 300);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    for (uint32_t i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(add_static(t, 1, i, 1), 0);
+    }
+    CU_ASSERT_EQUAL(learn(t, 1, 3, 1, 1000), MAC_LEARN_NEW);
+    /* Port 1's one dynamic entry is within its share (4 / 2). */
+    CU_ASSERT_EQUAL(learn(t, 1, 4, 2, 1000), MAC_LEARN_FULL);
+    for (uint32_t i = 0; i < 4; i++) {
+        CU_ASSERT_EQUAL(port_of(t, 1, i), 1);
+    }
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 0);
+    mac_table_flush(t, MAC_VLAN_ANY, MAC_PORT_ANY, true);
+    CU_ASSERT_EQUAL(mac_table_count(t), 0);
+
+    /* 2 and 2; then port 2's two move to port 1: 4 and 0.  A newcomer on
+     * port 2 must find port 1 over its share (4 > 4 / 2). */
+    CU_ASSERT_EQUAL(learn(t, 1, 10, 1, 1000), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(learn(t, 1, 11, 1, 1001), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(learn(t, 1, 12, 2, 1002), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(learn(t, 1, 13, 2, 1003), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(learn(t, 1, 14, 2, 1004), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(learn(t, 1, 12, 1, 1005), MAC_LEARN_MOVED);
+    CU_ASSERT_EQUAL(learn(t, 1, 13, 1, 1006), MAC_LEARN_MOVED);
+    CU_ASSERT_EQUAL(learn(t, 1, 14, 2, 1007), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(port_of(t, 1, 10), NO_PORT);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 1);
+
+    /* A static entry replacing a dynamic one takes it out of its port's
+     * count: port 1 keeps 11 and 12 dynamic (2), port 2 has 14 (1). */
+    CU_ASSERT_EQUAL(add_static(t, 1, 13, 1), 0);
+    CU_ASSERT_EQUAL(learn(t, 1, 15, 2, 1008), MAC_LEARN_FULL);
+    CU_ASSERT(is_static_entry(t, 1, 13));
+    /* Removing and aging keep the counts too: after #11 is deleted there
+     * is room; then port 1 holds 1 dynamic, port 2 holds 2. */
+    CU_ASSERT_EQUAL(del(t, 1, 11), 0);
+    CU_ASSERT_EQUAL(learn(t, 1, 15, 2, 1009), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(learn(t, 1, 16, 3, 1010), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(port_of(t, 1, 12), 1);
+    CU_ASSERT_EQUAL(port_of(t, 1, 13), 1);
+    CU_ASSERT_EQUAL(port_of(t, 1, 16), 3);
+    CU_ASSERT_EQUAL(port_of(t, 1, 14), NO_PORT);
+    CU_ASSERT_EQUAL(port_of(t, 1, 15), 2);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 2);
     mac_table_destroy(t);
 }
 
@@ -586,19 +751,24 @@ test_set_max_lowering(void)
     for (uint32_t i = 0; i < 8; i++) {
         CU_ASSERT_EQUAL(port_of(t, 1, i), 1);
     }
-    CU_ASSERT_EQUAL(learn(t, 1, 8, 1, 1001), MAC_LEARN_FULL);
-    CU_ASSERT_EQUAL(add_static(t, 1, 8, 1), -ENOSPC);
-    CU_ASSERT_EQUAL(learn(t, 1, 0, 2, 1001), MAC_LEARN_MOVED);
-    CU_ASSERT_EQUAL(learn(t, 1, 1, 1, 1001), MAC_LEARN_REFRESHED);
+    /* Over the limit, port 1 is over its share (8 > 4 / 1): a newcomer
+     * takes the place of its oldest entry, one for one. */
+    CU_ASSERT_EQUAL(learn(t, 1, 8, 1, 1001), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(port_of(t, 1, 0), NO_PORT);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 1);
+    CU_ASSERT_EQUAL(add_static(t, 1, 9, 1), -ENOSPC);
+    CU_ASSERT_EQUAL(learn(t, 1, 1, 2, 1001), MAC_LEARN_MOVED);
+    CU_ASSERT_EQUAL(learn(t, 1, 2, 1, 1001), MAC_LEARN_REFRESHED);
     CU_ASSERT_EQUAL(mac_table_count(t), 8);
 
-    /* Learning resumes once the count is back under the new limit. */
-    for (uint32_t i = 0; i < 5; i++) {
+    /* Learning adds again once the count is back under the new limit. */
+    for (uint32_t i = 1; i < 6; i++) {
         CU_ASSERT_EQUAL(del(t, 1, i), 0);
     }
     CU_ASSERT_EQUAL(mac_table_count(t), 3);
-    CU_ASSERT_EQUAL(learn(t, 1, 8, 1, 1002), MAC_LEARN_NEW);
-    CU_ASSERT_EQUAL(learn(t, 1, 9, 1, 1002), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(learn(t, 1, 10, 1, 1002), MAC_LEARN_NEW);
+    CU_ASSERT_EQUAL(learn(t, 1, 11, 1, 1002), MAC_LEARN_FULL);
+    CU_ASSERT_EQUAL(stats_of(t).evicted, 1);
     mac_table_destroy(t);
 }
 
@@ -612,20 +782,21 @@ test_many(void)
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     for (uint32_t i = 0; i < N; i++) {
-        wrong += learn(t, 1 + i % 4094, i, i % 48, 1000) != MAC_LEARN_NEW;
+        wrong += learn(t, 1 + i % 4094, i, i % 50, 1000) != MAC_LEARN_NEW;
     }
     CU_ASSERT_EQUAL(wrong, 0);
+    /* 50 ports with exactly their share each: refused. */
     CU_ASSERT_EQUAL(learn(t, 1, N, 0, 1000), MAC_LEARN_FULL);
     CU_ASSERT_EQUAL(mac_table_count(t), N);
     for (uint32_t i = 0; i < N; i++) {
-        wrong += port_of(t, 1 + i % 4094, i) != i % 48;
+        wrong += port_of(t, 1 + i % 4094, i) != i % 50;
         wrong += port_of(t, 1 + (i + 1) % 4094, i) != NO_PORT;
     }
     CU_ASSERT_EQUAL(wrong, 0);
     /* Remove half, so that destroy meets a table with removed entries. */
     CU_ASSERT_EQUAL(mac_table_flush(t, MAC_VLAN_ANY, 0, false)
                     + mac_table_flush(t, MAC_VLAN_ANY, 1, false),
-                    N / 48 * 2 + (N % 48 > 0) + (N % 48 > 1));
+                    N / 50 * 2);
     mac_table_destroy(t);
 }
 
@@ -922,7 +1093,11 @@ main(void)
         {"move to another port", test_move},
         {"refresh on the same port", test_refresh},
         {"static entries", test_static},
-        {"size limit: refuse, never evict", test_limit},
+        {"size limit: refuse when every port holds its share", test_limit},
+        {"full: evict from the port over its fair share", test_evict_fair},
+        {"full: a flood churns its own entries", test_evict_own_flood},
+        {"full: statics stay, moves and removals counted",
+         test_evict_static_and_moves},
         {"aging with explicit now", test_aging},
         {"flush by vlan, by port, both", test_flush},
         {"foreach visits every entry once", test_foreach},
