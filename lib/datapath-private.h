@@ -147,8 +147,6 @@ struct dp_learn {
     uint32_t port_no;              /* Port the source was seen on. */
     bool announce;                 /* The frame was a gratuitous ARP or a
                                     * RARP (a station announcing a move). */
-    uint32_t ip;                   /* The station's IPv4 address from its
-                                    * ARP frame (network order), or 0. */
     uint16_t vlan;                 /* VLAN of the frame. */
     uint8_t mac[ETH_ADDR_LEN];     /* Source address. */
 };
@@ -209,9 +207,6 @@ struct datapath {
     datapath_learn_filter *learn_filter; /* Consulted for moves onto a
                                     * team; control only. */
     void *learn_filter_aux;        /* For learn_filter. */
-    datapath_station_ip_cb *station_ip_cb; /* Told stations' IPv4
-                                    * addresses; control only. */
-    void *station_ip_aux;          /* For station_ip_cb. */
 };
 
 /* The thread body (dp-thread.c). */

@@ -356,14 +356,6 @@ learn_allowed(const struct datapath *dp, const struct dp_bridge *b,
 }
 
 void
-datapath_set_station_ip_cb(struct datapath *dp, datapath_station_ip_cb *cb,
-                           void *aux)
-{
-    dp->station_ip_cb = cb;
-    dp->station_ip_aux = aux;
-}
-
-void
 datapath_set_learn_filter(struct datapath *dp, datapath_learn_filter *filter,
                           void *aux)
 {
@@ -396,10 +388,6 @@ datapath_run_learning(struct datapath *dp, uint32_t now)
             if (b && p && p->bridge == b && port_carries(p, l->vlan)
                 && learn_allowed(dp, b, p, l, now)) {
                 mac_table_learn(b->macs, l->vlan, l->mac, l->port_no, now);
-                if (l->ip && !p->team && dp->station_ip_cb) {
-                    dp->station_ip_cb(l->port_no, l->vlan, l->mac, l->ip,
-                                      dp->station_ip_aux);
-                }
             }
             n++;
         }

@@ -164,16 +164,6 @@ typedef bool datapath_learn_filter(uint32_t team_port_no, uint16_t vlan,
 void datapath_set_learn_filter(struct datapath *, datapath_learn_filter *,
                                void *aux);
 
-/* Told, from datapath_run_learning(), the IPv4 address (network order) that
- * a station on a plain port (not a team) uses as the sender of its ARP
- * frames: teams announce a moved station with a gratuitous ARP when they
- * know its address. */
-typedef void datapath_station_ip_cb(uint32_t port_no, uint16_t vlan,
-                                    const uint8_t mac[ETH_ADDR_LEN],
-                                    uint32_t ip, void *aux);
-void datapath_set_station_ip_cb(struct datapath *, datapath_station_ip_cb *,
-                                void *aux);
-
 /* ---- Teams ----
  *
  * A team is a port (it has a port number, VLAN settings, MAC entries) whose

@@ -63,11 +63,10 @@ thread_rebuild_pollfds(struct dp_thread *t, const struct dp_snapshot *snap)
     t->gen = snap->gen;
 }
 
-/* Queues a learning request; false if the ring is full.  'ip' is the
- * station's IPv4 address from its ARP frame, or 0. */
+/* Queues a learning request; false if the ring is full. */
 static bool
 thread_learn(struct dp_thread *t, const struct dp_view *in, uint16_t vlan,
-             const uint8_t mac[ETH_ADDR_LEN], bool announce, uint32_t ip)
+             const uint8_t mac[ETH_ADDR_LEN], bool announce)
 {
     uint32_t head = t->ring_head;
     uint32_t tail = CMM_LOAD_SHARED(t->ring_tail);
@@ -80,7 +79,6 @@ thread_learn(struct dp_thread *t, const struct dp_view *in, uint16_t vlan,
     l->bridge_id = in->bridge->id;
     l->port_no = in->port_no;
     l->announce = announce;
-    l->ip = ip;
     l->vlan = vlan;
     memcpy(l->mac, mac, ETH_ADDR_LEN);
     cmm_smp_wmb();
@@ -239,24 +237,6 @@ team_map_rcu(const struct dp_view *v, uint64_t now_usec)
         CMM_STORE_SHARED(map->first_use_usec, now_usec);
     }
     return map;
-}
-
-/* The sender IPv4 address of an Ethernet/IPv4 ARP frame sent by its own
- * source MAC, or 0. */
-static uint32_t
-frame_arp_sender_ip(const struct dp_frame *f)
-{
-    const uint8_t *arp = f->data + f->pi.payload_ofs;
-    uint32_t ip;
-
-    if (f->pi.eth_type != ETH_TYPE_ARP
-        || (size_t) f->pi.payload_ofs + 28 > f->len
-        || memcmp(arp, "\x00\x01\x08\x00\x06\x04", 6)
-        || memcmp(arp + 8, f->pi.eth_src, ETH_ADDR_LEN)) {
-        return 0;
-    }
-    memcpy(&ip, arp + 14, 4);
-    return ip;
 }
 
 /* True if a gratuitous ARP or a RARP: how a station announces a move. */
@@ -642,7 +622,7 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
                      * moved to another host (or it is our own announcement
                      * coming back, which the control thread tells apart).
                      * Relearning is all it is for. */
-                    if (thread_learn(t, in, f.vlan, f.pi.eth_src, true, 0)) {
+                    if (thread_learn(t, in, f.vlan, f.pi.eth_src, true)) {
                         learned = true;
                     }
                     drops[DP_DROP_REFLECTION]++;
@@ -652,7 +632,7 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
                     /* Upstream sends from the address of a station alive
                      * on this host: not enough to move it (the control
                      * thread counts and logs the conflict). */
-                    if (thread_learn(t, in, f.vlan, f.pi.eth_src, false, 0)) {
+                    if (thread_learn(t, in, f.vlan, f.pi.eth_src, false)) {
                         learned = true;
                     }
                     drops[DP_DROP_SRC_CONFLICT]++;
@@ -669,7 +649,7 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
              * alive behind a team.  Forwarded, the frame would teach the
              * physical network that the station is here; the control
              * thread refuses the move too, and counts and logs it. */
-            if (thread_learn(t, in, f.vlan, f.pi.eth_src, false, 0)) {
+            if (thread_learn(t, in, f.vlan, f.pi.eth_src, false)) {
                 learned = true;
             }
             drops[DP_DROP_SRC_CONFLICT]++;
@@ -677,22 +657,14 @@ thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
         }
 
         /* Learn the source. */
-        {
-            /* A station's ARP tells its address, which a team uses to
-             * announce it with a gratuitous ARP after a move.  ARP is
-             * rare: passing each one on costs nothing. */
-            uint32_t ip = in->team ? 0 : frame_arp_sender_ip(&f);
-
-            if (src && src->port_no == in->port_no && !ip) {
-                mac_entry_touch_rcu(src, now);
-            } else if (!src || !src->is_static
-                       || src->port_no == in->port_no) {
-                if (thread_learn(t, in, f.vlan, f.pi.eth_src,
-                                 frame_is_announcement(&f), ip)) {
-                    learned = true;
-                } else {
-                    drops[DP_DROP_LEARN_QUEUE]++;
-                }
+        if (src && src->port_no == in->port_no) {
+            mac_entry_touch_rcu(src, now);
+        } else if (!src || !src->is_static) {
+            if (thread_learn(t, in, f.vlan, f.pi.eth_src,
+                             frame_is_announcement(&f))) {
+                learned = true;
+            } else {
+                drops[DP_DROP_LEARN_QUEUE]++;
             }
         }
 
