@@ -929,6 +929,12 @@ team_map_rebalance(struct team_map *map, unsigned int threshold_pct,
     g_ptr_array_free(items, TRUE);
 }
 
+void
+team_map_set_active_home(struct team_map *map, int slot)
+{
+    map->active_home = team_map_has_member(map, slot) ? slot : TEAM_NONE;
+}
+
 int
 team_map_migrate(struct team_map *map, enum team_item_kind kind, uint32_t id,
                  int to, GArray *moves)

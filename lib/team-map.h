@@ -97,6 +97,12 @@ bool team_map_has_member(const struct team_map *, int slot);
 /* Members in failover order: fills 'slots', returns how many. */
 int team_map_members(const struct team_map *, int slots[TEAM_MAX_MEMBERS]);
 
+/* Active-backup: the member to make active whenever it is usable and the
+ * choice is open (at the start, or on failover), as team_map_migrate()'s
+ * home does, but moving nothing now.  A restart uses it to keep the member
+ * that was active before.  TEAM_NONE clears it. */
+void team_map_set_active_home(struct team_map *, int slot);
+
 /* src-port: a VM port joins or leaves the team's bridge.  'preferred' is a
  * member slot or TEAM_NONE. */
 void team_map_add_port(struct team_map *, uint32_t port_no, int preferred,

@@ -1199,7 +1199,12 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
-    team_init(dp);
+    {
+        char *state = g_strconcat(config_path, ".state", NULL);
+
+        team_init(dp, state);
+        g_free(state);
+    }
 
     /* Subscribe before the first attach, so no device can appear unseen
      * between the attach attempt and the subscription. */

@@ -113,12 +113,17 @@ struct team {
     guint probe_timer;           /* ARP probing tick, or 0. */
 
     GQueue *announce_queue;      /* Of struct announcement *. */
+    char *saved_active;          /* Active member as last written to the
+                                  * state file (owned), or NULL. */
 };
 
 static struct datapath *dp;          /* Borrowed. */
 static GHashTable *teams;            /* name -> struct team *. */
 static GHashTable *announced;        /* (vlan, mac) key -> expiry µs. */
 static guint announce_timer;         /* 10 ms tick while sending. */
+static char *state_path;             /* The state file (owned). */
+static GKeyFile *saved_state;        /* Its contents, as read at start and
+                                      * kept up to date (owned). */
 
 static void team_publish(struct team *, GArray *moves, uint64_t event_usec,
                          const char *what);
@@ -706,6 +711,79 @@ learn_filter(uint32_t team_port_no, uint16_t vlan,
     return true;
 }
 
+/* ---- Runtime state --------------------------------------------------------
+ *
+ * Which member an active-backup team has active is not configuration, but
+ * it must survive the daemon: after a crash or a restart the team keeps
+ * the member it had (with failback=no, the one it failed over to), so the
+ * physical network sees no move.  It is kept in a key file beside the
+ * configuration (CONFIG.state), one group per team, written atomically
+ * when it changes and read once at start. */
+
+static void
+state_save(void)
+{
+    GError *error = NULL;
+    gchar *data = g_key_file_to_data(saved_state, NULL, NULL);
+
+    if (!g_file_set_contents(state_path, data, -1, &error)) {
+        static struct log_ratelimit rl = LOG_RATELIMIT_INIT(1, 60000);
+
+        if (log_ratelimit_pass(&rl)) {
+            VLOG_WARN("cannot save the teams' state to %s: %s", state_path,
+                      error->message);
+        }
+        g_error_free(error);
+    }
+    g_free(data);
+}
+
+/* Records 't''s active member, if it changed. */
+static void
+state_note_active(struct team *t, int active)
+{
+    const char *name;
+    gchar *group;
+
+    if (t->s.policy != TEAM_POLICY_ACTIVE_BACKUP || active < 0
+        || !t->members[active].name) {
+        return;
+    }
+    name = t->members[active].name;
+    if (t->saved_active && !strcmp(t->saved_active, name)) {
+        return;
+    }
+    g_free(t->saved_active);
+    t->saved_active = g_strdup(name);
+    group = g_strconcat("team ", t->name, NULL);
+    g_key_file_set_string(saved_state, group, "active", name);
+    g_free(group);
+    state_save();
+}
+
+/* The member 't' had active when the state was last saved, or NULL. */
+static char *
+state_saved_active(const struct team *t)
+{
+    gchar *group = g_strconcat("team ", t->name, NULL);
+    char *name = g_key_file_get_string(saved_state, group, "active", NULL);
+
+    g_free(group);
+    return name;
+}
+
+/* Forgets a team that was deleted. */
+static void
+state_forget(const struct team *t)
+{
+    gchar *group = g_strconcat("team ", t->name, NULL);
+
+    if (g_key_file_remove_group(saved_state, group, NULL)) {
+        state_save();
+    }
+    g_free(group);
+}
+
 /* ---- Publishing ----------------------------------------------------------- */
 
 static void
@@ -789,6 +867,7 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
         }
     }
     d.active = team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0);
+    state_note_active(t, d.active);
     d.designated = team_designated(t);
     for (int b = 0; b < TEAM_BUCKETS; b++) {
         d.bucket[b] = team_map_member_of(t->map, TEAM_ITEM_BUCKET, b);
@@ -945,6 +1024,7 @@ team_destroy(struct team *t)
         g_free(t->events[i]);
     }
     g_free(t->pending_what);
+    g_free(t->saved_active);
     if (t->timing_source) {
         g_source_remove(t->timing_source);
     }
@@ -974,6 +1054,7 @@ team_apply_removals(const struct config *cfg)
         }
     }
     for (guint i = 0; i < doomed->len; i++) {
+        state_forget(g_ptr_array_index(doomed, i));
         team_destroy(g_ptr_array_index(doomed, i));
     }
     g_ptr_array_free(doomed, TRUE);
@@ -1055,6 +1136,8 @@ team_apply(const struct config *cfg)
         struct dp_port_settings vlan;
         struct team_settings s;
         bool probe_changed = true;
+        bool created = !t;
+        int restored = TEAM_NONE;
         GArray *moves;
 
         team_settings_from_config(ct, &s);
@@ -1133,11 +1216,23 @@ team_apply(const struct config *cfg)
         if (probe_changed) {
             team_set_probing(t);
         }
+        if (created) {
+            /* The member that was active before a restart comes up first
+             * and is preferred, so that it is active again. */
+            char *saved = state_saved_active(t);
+
+            restored = saved ? member_slot(t, saved) : TEAM_NONE;
+            team_map_set_active_home(t->map, restored);
+            g_free(saved);
+        }
         team_sync_ports(t, cfg, moves);
         team_publish(t, moves, 0, "configuration");
         g_array_free(moves, TRUE);
+        if (restored != TEAM_NONE) {
+            member_update(t, restored, time_usec());
+        }
         for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
-            if (t->members[slot].name) {
+            if (t->members[slot].name && slot != restored) {
                 member_update(t, slot, time_usec());
             }
         }
@@ -1966,9 +2061,13 @@ team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
 /* ---- Module life ---------------------------------------------------------- */
 
 void
-team_init(struct datapath *dp_)
+team_init(struct datapath *dp_, const char *state_path_)
 {
     dp = dp_;
+    state_path = g_strdup(state_path_);
+    saved_state = g_key_file_new();
+    /* A missing or unreadable state file: start afresh. */
+    g_key_file_load_from_file(saved_state, state_path, G_KEY_FILE_NONE, NULL);
     teams = g_hash_table_new(g_str_hash, g_str_equal);
     announced = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                       g_free);
@@ -2040,4 +2139,6 @@ team_fini(void)
     }
     g_hash_table_destroy(teams);
     g_hash_table_destroy(announced);
+    g_clear_pointer(&saved_state, g_key_file_free);
+    g_clear_pointer(&state_path, g_free);
 }

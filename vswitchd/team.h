@@ -24,7 +24,9 @@ struct datapath;
 struct dp_port;
 struct netlink_link_event;
 
-void team_init(struct datapath *);
+/* 'state_path' is the file where the daemon keeps, across restarts, which
+ * member each active-backup team had active (see team.c). */
+void team_init(struct datapath *, const char *state_path);
 void team_fini(void);
 
 /* Removes the teams that 'cfg' no longer has (or that moved bridge).  Call
