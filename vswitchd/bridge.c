@@ -450,12 +450,8 @@ cmd_list_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
 
 /* ---- Commands: ports -------------------------------------------------- */
 
-/* Refuses a device that cannot be a port: the loopback device, a Linux
- * bridge, or a device that a bridge, bond or team already holds (both
- * would take its frames).  A device the kernel cannot tell about is let
- * through: the attach reports what is wrong with it. */
-static bool
-port_device_ok(const char *name, struct ctl_reply *reply)
+bool
+bridge_device_ok(const char *name, struct ctl_reply *reply)
 {
     struct netlink_link_info info;
     char master[IF_NAMESIZE];
@@ -465,14 +461,15 @@ port_device_ok(const char *name, struct ctl_reply *reply)
     }
     if (info.loopback) {
         ctl_reply_error(reply, CTL_REFUSED, "%s is the loopback device, "
-                        "which cannot be a port (give a VM's tap, a veth "
-                        "or a NIC)", name);
+                        "which cannot be a port or a team member (give a "
+                        "VM's tap, a veth or a NIC)", name);
         return false;
     }
     if (info.bridge) {
         ctl_reply_error(reply, CTL_REFUSED, "%s is a Linux bridge, which "
-                        "cannot be a port of this switch (add its devices "
-                        "instead, or join it with a veth pair)", name);
+                        "cannot be a port or a team member of this switch "
+                        "(add its devices instead, or join it with a veth "
+                        "pair)", name);
         return false;
     }
     if (info.master) {
@@ -519,7 +516,7 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    if (!port_device_ok(args[1], reply)) {
+    if (!bridge_device_ok(args[1], reply)) {
         config_free(cfg);
         return;
     }

@@ -66,4 +66,11 @@ void bridge_stats_json(JsonObject *o, const struct dp_port_stats *);
 /* Splits "key=value" (caller frees '*key'); false if there is no '='. */
 bool bridge_split_kv(const char *arg, char **key, const char **value);
 
+/* Refuses (with a reply saying why) a device that can be neither a port
+ * nor a team member: the loopback device, a Linux bridge, or a device that
+ * a bridge, bond or team already holds (both would take its frames).  A
+ * device the kernel cannot tell about is let through: the attach reports
+ * what is wrong with it. */
+bool bridge_device_ok(const char *name, struct ctl_reply *);
+
 #endif /* bridge.h */

@@ -1325,6 +1325,9 @@ check_devices_exist(char **names, int n, struct ctl_reply *reply)
                             "veth)", names[i]);
             return false;
         }
+        if (!bridge_device_ok(names[i], reply)) {
+            return false;
+        }
     }
     return true;
 }

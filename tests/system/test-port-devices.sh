@@ -40,6 +40,21 @@ grep -q '^\[port ' "$VST_CONF" \
     && fail "a refused device was saved in the configuration: \
 $(cat "$VST_CONF")"
 
+log "the same devices as team members"
+team_refused()
+{
+    local err rc
+    err=$(ctl "$@" 2>&1)
+    rc=$?
+    assert_eq 1 "$rc" "exit status of $*"
+    log "ok: refused: $err"
+}
+team_refused add-team br0 bond0 lo "$(port_of vm1)"
+team_refused add-team br0 bond0 "$kbr" "$(port_of vm1)"
+team_refused add-team br0 bond0 "$slave" "$(port_of vm1)"
+grep -q '^\[team ' "$VST_CONF" \
+    && fail "a refused team was saved in the configuration"
+
 log "an ordinary veth is accepted"
 attach br0 vm1
 assert_eq "$(port_of vm1)" "$(ctl list-ports br0)" "ports of br0"
