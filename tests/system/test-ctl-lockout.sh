@@ -11,6 +11,9 @@ vst_init
 
 sw_ns
 sw_start
+# The crowd is what the daemon warns about: admissions that drop another
+# client, and requests refused or cut off.
+expect_log '\|warn\|ctl\|.*control connection'
 ctl_ok add-br br0
 
 # crowd_start NAME ARGS...: ctl-crowd.py against the daemon's socket, its

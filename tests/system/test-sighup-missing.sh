@@ -14,6 +14,7 @@ vm_add vm2 198.18.0.2/24
 printf '[bridge br0]\n\n[port %s]\nbridge=br0\n\n[port %s]\nbridge=br0\n' \
     "$(port_of vm1)" "$(port_of vm2)" >"$VST_CONF"
 sw_start
+expect_log '\|warn\|bridge\|configuration not reloaded, running state kept: '
 wait_port "$(port_of vm1)" up
 wait_port "$(port_of vm2)" up
 assert_ping vm1 198.18.0.2

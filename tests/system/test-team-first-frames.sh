@@ -84,6 +84,12 @@ burst vm2 02:00:00:00:aa:02
 
 # The same while the new station cannot be learned at all, its bridge's
 # MAC table being full: the switch must still know its frames as its own.
+# Static entries fill the table (they are never evicted and count toward
+# no port's fair share), so every port holds less than its share and a
+# newcomer evicts nobody.
+for i in $(seq 10 25); do
+    ctl_ok fdb/add "$TEAM_BR" "02:00:00:00:bb:$i" port="$(port_of vm3)"
+done
 n=$(fdb_json "$TEAM_BR" "d['count']")
 ctl_ok set-br "$TEAM_BR" mac-table-size="$n"
 log "MAC table limited to its $n entries: new stations are not learned"

@@ -23,6 +23,8 @@ team_world 2 2 -- policy=src-port rebalance=0
 RH=$(rh_mac 1)
 # vm1's forged frames are refused and logged.
 expect_log "\\|warn\\|datapath\\|port $(port_of vm1) sent from $RH .*: not moved"
+# In B, rh1's frames are refused while the forged entry is alive.
+expect_log "\\|warn\\|datapath\\|team $TEAM sent from $RH .*: not moved"
 # No ARP traffic of their own while the test watches the table.
 vm_neigh vm2 "$(rh_ip 1)" "$RH"
 in_ns rh1 ip neigh replace 198.18.0.2 lladdr "$(vm_mac vm2)" nud permanent \

@@ -411,7 +411,9 @@ parse_tagged(const struct unit_tag *tags, size_t n_tags, bool aux,
     size_t len;
 
     f.n_tags = n_tags;
-    memcpy(f.tags, tags, n_tags * sizeof tags[0]);
+    if (n_tags) {
+        memcpy(f.tags, tags, n_tags * sizeof tags[0]);
+    }
     if (aux && n_tags) {
         /* The kernel strips the outer tag into PACKET_AUXDATA. */
         f.n_tags = n_tags - 1;
