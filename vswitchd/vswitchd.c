@@ -375,19 +375,24 @@ config_lock_take(const char *config)
 {
     char *abs = g_canonicalize_filename(config, NULL);
     char *path = g_strconcat(abs, ".lock", NULL);
+    char msg[PATH_MAX + 256];
     pid_t holder;
     int rc;
 
     rc = lockfile_take(&config_lock, path, &holder);
     if (rc == -EAGAIN) {
-        die("another vswitchd (pid %ld) is running with configuration %s; "
-            "stop it first: one daemon per configuration", (long) holder,
-            abs);
+        snprintf(msg, sizeof msg, "another vswitchd (pid %ld) is running "
+                 "with configuration %s; stop it first: one daemon per "
+                 "configuration", (long) holder, abs);
     } else if (rc) {
-        die("cannot lock %s: %s", path, strerror(-rc));
+        snprintf(msg, sizeof msg, "cannot lock %s: %s", path, strerror(-rc));
     }
+    /* Freed before die(), which exits: LeakSanitizer checks the exit. */
     g_free(path);
     g_free(abs);
+    if (rc) {
+        die("%s", msg);
+    }
 }
 
 static void

@@ -123,8 +123,7 @@ read -r sent recv < <(printf '%s\n' "$other" \
 [[ -n ${sent:-} && $sent -gt 0 ]] || fail "no count from vm3's ping"
 
 assert_eq "$FDS10" "$FDS1" "the daemon's open file descriptors"
-assert_cmp "$((RSS1 - RSS10))" -le "$MAX_RSS_GROWTH_KB" \
-    "growth of the daemon's VmRSS in KiB"
+assert_rss_growth "$RSS10" "$RSS1" "$MAX_RSS_GROWTH_KB"
 assert_cmp "$((sent - recv))" -le "$((sent * MAX_OTHER_LOSS / 100))" \
     "echo requests of vm3 lost (at most $MAX_OTHER_LOSS% of $sent)"
 assert_eq "up access 10" "$(ctl --json show | json "next('%s %s %d' % (

@@ -133,8 +133,12 @@ log "$KILLS kills during $((acked - K0)) acknowledged changes: the file \
 held the last acknowledged state $old times, the one in flight $new times"
 log "temporary files left next to the file by kills during a write: $left"
 assert_cmp "$((old + new))" -eq "$KILLS" "kills with a whole old or new file"
-assert_cmp "$((acked - K0))" -ge "$((2 * KILLS))" \
-    "changes acknowledged (at least two per kill)"
+# Two per kill keeps the kills among the writes; an ASan build answers
+# slower: one per kill there.
+per_kill=2
+sw_is_asan && per_kill=1
+assert_cmp "$((acked - K0))" -ge "$((per_kill * KILLS))" \
+    "changes acknowledged (at least $per_kill per kill)"
 assert_eq "$(cat "$VST_CONF")" "$(conf_of "$(aging_of)")" \
     "the file against the running state at the end"
 wait_port "$(port_of vm1)" up

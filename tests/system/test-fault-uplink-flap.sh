@@ -98,8 +98,7 @@ log "fds: $FDS0 -> $FDS1"
 log "rss: $RSS0 -> $RSS1 KiB ($((RSS1 - RSS0)) KiB)"
 assert_eq "$PID0" "$VST_DAEMON_PID" "daemon pid"
 assert_eq "$FDS0" "$FDS1" "the daemon's open file descriptors"
-assert_cmp "$((RSS1 - RSS0))" -le "$MAX_RSS_GROWTH_KB" \
-    "growth of the daemon's VmRSS in KiB"
+assert_rss_growth "$RSS0" "$RSS1" "$MAX_RSS_GROWTH_KB"
 
 for vm in vm1 vm2; do
     log "$vm's pings during the test: $(ping_stop "${PING[$vm]}" \
