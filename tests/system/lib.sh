@@ -779,6 +779,24 @@ capture_read()
     tcpdump -r "$VST_TMP/$1.pcap" -nn -e ${2:+"$2"} 2>/dev/null
 }
 
+# frame_count NAME [FILTER]: how many captured frames match (tcpdump
+# prints frames of unknown ethertypes with hex lines: headers only count).
+frame_count()
+{
+    capture_read "$1" "${2:-}" | grep -c '^[0-9].* > ' || true
+}
+
+# send_frames HOST ARGS...: sends hand-built frames from HOST's device
+# (tests/system/send-frames.py ARGS, 5 ms apart unless --pace says).
+send_frames()
+{
+    local host=$1
+    shift
+    in_ns "$host" "$VST_PY" "$VST_SYSDIR/send-frames.py" \
+        --iface "$(dev_of "$host")" --pace 0.005 "$@" >/dev/null \
+        || fail "send-frames.py in $host failed"
+}
+
 capture_count()
 {
     capture_read "$@" | wc -l

@@ -29,18 +29,6 @@ attach br0 vm2
 ctl_ok add-port br0 "$(dev up)"
 wait_port "$(dev up)" up
 
-send()
-{
-    local host=$1
-    shift
-    in_ns "$host" "$VST_PY" "$VST_SYSDIR/send-frames.py" \
-        --iface "$(dev_of "$host")" --pace 0.002 "$@" >/dev/null \
-        || fail "send-frames.py in $host failed"
-}
-frames()
-{
-    capture_read "$1" "$2" | grep -c '^[0-9].* > ' || true
-}
 M1=$(vm_mac vm1)
 MR=02:00:00:00:01:01
 # Destinations 01:80:c2:00:00:00-0f.
@@ -54,49 +42,49 @@ ll0=$(stat_of "$(port_of vm1)" drops.link-local)
 bs0=$(stat_of "$(port_of vm1)" drops.bad-src)
 # STP configuration BPDU (802.3 length, LLC 42 42 03), pause, LACPDU,
 # 802.1X EAPOL-Start, LLDP, and the top of the range.
-send vm1 --dst 01:80:c2:00:00:00 --src "$M1" --type 0x0026 \
+send_frames vm1 --pace 0.002 --dst 01:80:c2:00:00:00 --src "$M1" --type 0x0026 \
     --payload 424203000000000080000200000000010000000080000200000000010080010000140002000f00 --count 5
-send vm1 --dst 01:80:c2:00:00:01 --src "$M1" --type 0x8808 \
+send_frames vm1 --pace 0.002 --dst 01:80:c2:00:00:01 --src "$M1" --type 0x8808 \
     --payload 0001ffff --count 5
-send vm1 --dst 01:80:c2:00:00:02 --src "$M1" --type 0x8809 \
+send_frames vm1 --pace 0.002 --dst 01:80:c2:00:00:02 --src "$M1" --type 0x8809 \
     --payload 0101 --count 5
-send vm1 --dst 01:80:c2:00:00:03 --src "$M1" --type 0x888e \
+send_frames vm1 --pace 0.002 --dst 01:80:c2:00:00:03 --src "$M1" --type 0x888e \
     --payload 01010000 --count 5
-send vm1 --dst 01:80:c2:00:00:0e --src "$M1" --type 0x88cc --count 5
-send vm1 --dst 01:80:c2:00:00:0f --src "$M1" --type 0x88b5 --count 5
+send_frames vm1 --pace 0.002 --dst 01:80:c2:00:00:0e --src "$M1" --type 0x88cc --count 5
+send_frames vm1 --pace 0.002 --dst 01:80:c2:00:00:0f --src "$M1" --type 0x88b5 --count 5
 # Tagged link-local frames are link-local too.
-send vm1 --dst 01:80:c2:00:00:00 --src "$M1" --tag 0x8100:0 \
+send_frames vm1 --pace 0.002 --dst 01:80:c2:00:00:00 --src "$M1" --tag 0x8100:0 \
     --type 0x0026 --payload 424203 --count 5
 # Bad sources: multicast, broadcast, all zeros.
-send vm1 --dst ff:ff:ff:ff:ff:ff --src 03:00:00:00:00:01 --count 5
-send vm1 --dst ff:ff:ff:ff:ff:ff --src ff:ff:ff:ff:ff:ff --count 5
-send vm1 --dst ff:ff:ff:ff:ff:ff --src 00:00:00:00:00:00 --count 5
+send_frames vm1 --pace 0.002 --dst ff:ff:ff:ff:ff:ff --src 03:00:00:00:00:01 --count 5
+send_frames vm1 --pace 0.002 --dst ff:ff:ff:ff:ff:ff --src ff:ff:ff:ff:ff:ff --count 5
+send_frames vm1 --pace 0.002 --dst ff:ff:ff:ff:ff:ff --src 00:00:00:00:00:00 --count 5
 # A BPDU from the physical network.
-send rh1 --dst 01:80:c2:00:00:00 --src $MR --type 0x0026 \
+send_frames rh1 --pace 0.002 --dst 01:80:c2:00:00:00 --src $MR --type 0x0026 \
     --payload 424203 --count 5
 # Ordinary broadcasts, both ways (01:80:c2:00:00:10 is not link-local).
-send vm1 --dst ff:ff:ff:ff:ff:ff --src "$M1" --count 3
-send vm1 --dst 01:80:c2:00:00:10 --src "$M1" --count 3
-send rh1 --dst ff:ff:ff:ff:ff:ff --src $MR --count 3
+send_frames vm1 --pace 0.002 --dst ff:ff:ff:ff:ff:ff --src "$M1" --count 3
+send_frames vm1 --pace 0.002 --dst 01:80:c2:00:00:10 --src "$M1" --count 3
+send_frames rh1 --pace 0.002 --dst ff:ff:ff:ff:ff:ff --src $MR --count 3
 
 capture_stop "$CAP_PID"
 sleep 0.3
 for p in "${VST_PIDS[@]}"; do stop_pid "$p"; done
 
-assert_eq 0 "$(frames up "$LL and ether src $M1")" \
+assert_eq 0 "$(frame_count up "$LL and ether src $M1")" \
     "link-local frames from vm1 on the uplink's peer"
-assert_eq 0 "$(frames vm2 "$LL")" \
+assert_eq 0 "$(frame_count vm2 "$LL")" \
     "link-local frames at vm2 (from vm1 or upstream)"
-assert_eq 0 "$(frames vm1 "$LL and ether src $MR")" \
+assert_eq 0 "$(frame_count vm1 "$LL and ether src $MR")" \
     "the upstream BPDU at vm1"
-assert_eq 0 "$(frames up "ether src 03:00:00:00:00:01 or ether src ff:ff:ff:ff:ff:ff or ether src 00:00:00:00:00:00")" \
+assert_eq 0 "$(frame_count up "ether src 03:00:00:00:00:01 or ether src ff:ff:ff:ff:ff:ff or ether src 00:00:00:00:00:00")" \
     "frames with a bad source on the uplink's peer"
-assert_eq 0 "$(frames vm2 "ether src 03:00:00:00:00:01 or ether src ff:ff:ff:ff:ff:ff or ether src 00:00:00:00:00:00")" \
+assert_eq 0 "$(frame_count vm2 "ether src 03:00:00:00:00:01 or ether src ff:ff:ff:ff:ff:ff or ether src 00:00:00:00:00:00")" \
     "frames with a bad source at vm2"
-assert_eq 6 "$(frames up "ether src $M1")" \
+assert_eq 6 "$(frame_count up "ether src $M1")" \
     "ordinary broadcasts from vm1 on the uplink's peer"
-assert_eq 6 "$(frames vm2 "ether src $M1")" "ordinary broadcasts at vm2"
-assert_eq 3 "$(frames vm2 "ether src $MR")" "broadcasts from upstream at vm2"
+assert_eq 6 "$(frame_count vm2 "ether src $M1")" "ordinary broadcasts at vm2"
+assert_eq 3 "$(frame_count vm2 "ether src $MR")" "broadcasts from upstream at vm2"
 
 ll1=$(stat_of "$(port_of vm1)" drops.link-local)
 bs1=$(stat_of "$(port_of vm1)" drops.bad-src)

@@ -32,10 +32,6 @@ wait_carrier "$(port_of vm1)" "$OTHER"
 wait_carrier "$(port_of vm2)" "$DES"
 log "floods are received on $DES; vm1 is on $OTHER, vm2 on $DES"
 
-frames()
-{
-    capture_read "$1" "$2" | grep -c '^[0-9].* > ' || true
-}
 
 # burst VM MAC: N broadcasts at once from a MAC never seen before, then
 # checks who got them.
@@ -50,9 +46,8 @@ burst()
     pids+=("$CAP_PID")
     ref0=$(stat_of "$TEAM" drops.reflection)
     trx0=$(stat_of "$TEAM" drops.team-rx)
-    in_ns "$x" "$VST_PY" "$VST_SYSDIR/send-frames.py" \
-        --iface "$(dev_of "$x")" --dst ff:ff:ff:ff:ff:ff --src "$mac" \
-        --count "$N" --pace 0 >/dev/null || fail "send-frames.py failed"
+    send_frames "$x" --dst ff:ff:ff:ff:ff:ff --src "$mac" --count "$N" \
+        --pace 0
     sleep 0.5
     for p in "${pids[@]}"; do
         capture_stop "$p"
@@ -61,15 +56,15 @@ burst()
     trx1=$(stat_of "$TEAM" drops.team-rx)
     log "$N broadcasts from new station $mac on $x: received" \
         "$(for vm in "${VMS[@]}" rh1; do
-               printf '%s=%s ' "$vm" "$(frames "$x-$vm" "")"; done)" \
+               printf '%s=%s ' "$vm" "$(frame_count "$x-$vm" "")"; done)" \
         "dropped: reflection $((ref1 - ref0)), team-rx $((trx1 - trx0))"
-    assert_eq "$N" "$(frames "$x-rh1" "")" "broadcasts that went upstream"
+    assert_eq "$N" "$(frame_count "$x-rh1" "")" "broadcasts that went upstream"
     for vm in "${VMS[@]}"; do
         if [[ $vm == "$x" ]]; then
-            assert_eq 0 "$(frames "$x-$vm" "")" \
+            assert_eq 0 "$(frame_count "$x-$vm" "")" \
                 "own frames delivered back to $x"
         else
-            assert_eq "$N" "$(frames "$x-$vm" "")" \
+            assert_eq "$N" "$(frame_count "$x-$vm" "")" \
                 "frames from $x's new station received by $vm"
         fi
     done

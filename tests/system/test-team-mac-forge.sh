@@ -41,8 +41,7 @@ conflicts()
 }
 forge()
 {
-    in_ns vm1 "$VST_PY" "$VST_SYSDIR/send-frames.py" --iface "$(dev_of vm1)" \
-        --src "$RH" "$@" >/dev/null || fail "send-frames.py failed"
+    send_frames vm1 --src "$RH" "$@"
 }
 
 assert_ping vm2 "$(rh_ip 1)"

@@ -34,14 +34,6 @@ attach br0 vm2 vlan=20
 ctl_ok add-port br0 "$(dev trunk)" trunks=20 native=10
 wait_port "$(dev trunk)" up
 
-send()
-{
-    local host=$1
-    shift
-    in_ns "$host" "$VST_PY" "$VST_SYSDIR/send-frames.py" \
-        --iface "$(dev_of "$host")" --pace 0.005 "$@" >/dev/null \
-        || fail "send-frames.py in $host failed"
-}
 BCAST=ff:ff:ff:ff:ff:ff
 M1=$(vm_mac vm1)
 MR=02:00:00:00:01:01
@@ -52,40 +44,34 @@ capture_start vm1 "$(dev_of vm1)" vm1
 
 log "1. priority tag + VLAN 20 from an access port"
 d0=$(stat_of "$(port_of vm1)" drops.vlan)
-send vm1 --dst $BCAST --src "$M1" --tag 0x8100:0 --tag 0x8100:20 \
+send_frames vm1 --pace 0.005 --dst $BCAST --src "$M1" --tag 0x8100:0 --tag 0x8100:20 \
     --type 0x0800 --count 10
-send vm1 --dst $BCAST --src "$M1" --tag 0x88a8:0 --tag 0x8100:20 \
+send_frames vm1 --pace 0.005 --dst $BCAST --src "$M1" --tag 0x88a8:0 --tag 0x8100:20 \
     --type 0x0800 --count 10
 
 log "2. VLAN 10 (native) + inner VLAN 20 from the trunk"
 t0=$(stat_of "$(dev trunk)" drops.vlan)
-send rh1 --dst $BCAST --src $MR --tag 0x8100:10 --tag 0x8100:20 \
+send_frames rh1 --pace 0.005 --dst $BCAST --src $MR --tag 0x8100:10 --tag 0x8100:20 \
     --type 0x0800 --count 10
 
 log "3. plain frames still pass"
-send vm1 --dst $BCAST --src "$M1" --type 0x88b5 --count 3
-send rh1 --dst $BCAST --src $MR --tag 0x8100:20 --type 0x88b5 --count 3
+send_frames vm1 --pace 0.005 --dst $BCAST --src "$M1" --type 0x88b5 --count 3
+send_frames rh1 --pace 0.005 --dst $BCAST --src $MR --tag 0x8100:20 --type 0x88b5 --count 3
 
-# frames NAME FILTER: how many frames of the capture match (tcpdump
-# prints unknown ethertypes with hex lines: count the headers only).
-frames()
-{
-    capture_read "$1" "$2" | grep -c '^[0-9].* > ' || true
-}
 
 capture_stop "$CAP_PID"
 sleep 0.3
 for p in "${VST_PIDS[@]}"; do stop_pid "$p"; done
 
-assert_eq 0 "$(frames trunk "ether src $M1 and vlan")" \
+assert_eq 0 "$(frame_count trunk "ether src $M1 and vlan")" \
     "tagged frames from vm1 on the trunk"
-assert_eq 3 "$(frames trunk "ether src $M1 and ether proto 0x88b5")" \
+assert_eq 3 "$(frame_count trunk "ether src $M1 and ether proto 0x88b5")" \
     "plain frames from vm1 on the trunk, untagged"
-assert_eq 0 "$(frames vm2 "ether src $M1")" \
+assert_eq 0 "$(frame_count vm2 "ether src $M1")" \
     "frames from vm1 (VLAN 10) at vm2 (VLAN 20)"
-assert_eq 0 "$(frames vm1 "ether src $MR and vlan")" \
+assert_eq 0 "$(frame_count vm1 "ether src $MR and vlan")" \
     "tagged frames from the trunk at vm1 (access port)"
-assert_eq 3 "$(frames vm2 "ether src $MR and ether proto 0x88b5")" \
+assert_eq 3 "$(frame_count vm2 "ether src $MR and ether proto 0x88b5")" \
     "plain VLAN 20 frames from the trunk at vm2"
 d1=$(stat_of "$(port_of vm1)" drops.vlan)
 assert_cmp "$d1" -ge $((d0 + 20)) "vm1 drops.vlan after 20 hop attempts"
