@@ -556,7 +556,9 @@ sw_fds()
 # leaks LeakSanitizer reports at exit instead.
 sw_is_asan()
 {
-    nm "$VSWITCHD" 2>/dev/null | grep -q ' __asan_init$'
+    # Not "nm | grep -q": grep's early exit would SIGPIPE nm, and pipefail
+    # turn the match into a failure.
+    grep -q ' __asan_init$' < <(nm "$VSWITCHD" 2>/dev/null)
 }
 
 # assert_rss_growth BEFORE AFTER MAX-KB: the daemon's VmRSS grew by at most
