@@ -35,14 +35,7 @@ MAX_OUTAGE_MS=${MAX_OUTAGE_MS:-200}
 
 team_world 2 2 -- policy=src-port failback=no rebalance=0
 VM_PORT=$(port_of vm1)
-OLD=$(carrier_of "$VM_PORT")
-[[ -n $OLD ]] || tfail "no member carries $VM_PORT"
-NEW=$(member u1)
-[[ $OLD == "$NEW" ]] && NEW=$(member u2)
-log "vm1's port is on $OLD; $OLD's cable will be pulled, $NEW takes over"
-# Permanent neighbours: only the switch decides what the outage is.
-vm_neigh vm1 "$(rh_ip 1)" "$(rh_mac 1)"
-vm_neigh rh1 198.18.0.1 "$(vm_mac vm1)"
+pull_setup
 
 # The daemon's own file, plus N_PORTS ports whose devices do not exist
 # (names with this run's prefix: nothing else has them).
@@ -66,6 +59,7 @@ sw_signal HUP
 cable "$OLD" down
 # When the control thread answers again (it reads and applies the
 # configuration first).
+# shellcheck disable=SC2016 # expanded by that bash
 bg "$VST_TMP/answer.out" bash -c '"$0" --socket="$1" --timeout=120 list-br \
     && date +%s%N' "$VSCTL" "$VST_SOCK"
 ANSWER_PID=$BG_PID
@@ -85,6 +79,7 @@ log "outage: $(us_to_ms "$outage_us") ms ($lost of $sent echo requests" \
     "$busy_ms ms after the SIGHUP ($N_PORTS ports to apply)"
 ((lost)) && log "unanswered icmp_seq: $(unanswered busy "$COUNT")"
 assert_eq "$COUNT" "$sent" "echo requests sent"
+assert_cmp "$got" -gt 0 "echo replies"
 assert_cmp "$outage_us" -lt "$((MAX_OUTAGE_MS * 1000))" "outage in us"
 assert_cmp "$busy_ms" -gt "$MAX_OUTAGE_MS" \
     "ms the control thread was busy after the SIGHUP (more than the bound)"
