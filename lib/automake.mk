@@ -14,6 +14,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/netdev-packet.c lib/netdev-packet.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
 	lib/dp-thread.c \
+	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \
 	lib/config.c lib/config.h lib/config-private.h \
 	lib/config-team.c lib/config-file.c \
@@ -26,7 +27,8 @@ lib_libvswitch_a_SOURCES = \
 # The datapath objects: checked by tests/check-datapath-symbols.sh so that no
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.
 DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
-	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-team-hash.o
+	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-team-hash.o \
+	lib/libvswitch_a-link-watch.o
 
 LIBVSWITCH_LIBS = lib/libvswitch.a $(GLIB_LIBS) $(JSONGLIB_LIBS) \
 	$(LIBNL_LIBS) $(URCU_LIBS) -lpthread

@@ -245,6 +245,19 @@ config_find_port(const struct config *cfg, const char *name)
     return NULL;
 }
 
+GHashTable *
+config_port_index(const struct config *cfg)
+{
+    GHashTable *index = g_hash_table_new(g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < cfg->ports->len; i++) {
+        struct config_port *p = g_ptr_array_index(cfg->ports, i);
+
+        g_hash_table_insert(index, p->name, p);
+    }
+    return index;
+}
+
 struct config_team *
 config_find_team(const struct config *cfg, const char *name)
 {

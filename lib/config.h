@@ -218,6 +218,10 @@ struct config_bridge *config_find_bridge(const struct config *,
                                          const char *name);
 struct config_port *config_find_port(const struct config *,
                                      const char *name);
+/* The ports of 'cfg' by name (name -> struct config_port *, both owned by
+ * 'cfg'), for who looks many up: config_find_port() scans.  The caller
+ * destroys the table (g_hash_table_destroy()) before changing 'cfg'. */
+GHashTable *config_port_index(const struct config *);
 struct config_fdb *config_find_fdb(const struct config *, const char *bridge,
                                    uint16_t vlan,
                                    const uint8_t mac[ETH_ADDR_LEN]);

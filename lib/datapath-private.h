@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sys/socket.h>
 #include "datapath.h"
+#include "link-watch.h"
 #include "netdev-packet.h"
 #include "packet.h"
 #include "rcu.h"
@@ -59,7 +60,12 @@ struct dp_bridge {
  * copied into each snapshot; only the counters are written after
  * publication, with atomics, once per batch. */
 struct dp_port {
-    struct dp_port *next;          /* In datapath's list; control only. */
+    struct dp_port *next;          /* In datapath's list, or in its list
+                                    * of removed ports waiting for the
+                                    * next publication; control only. */
+    struct dp_port *prev;          /* In datapath's list; control only. */
+    struct dp_port *hash_next;     /* In datapath's port_no hash; control
+                                    * only. */
     uint32_t port_no;              /* Unique for the daemon's lifetime. */
     char name[IF_NAMESIZE];        /* Device name. */
     struct dp_bridge *bridge;      /* Borrowed: its bridge. */
@@ -86,6 +92,11 @@ struct dp_team_map {
     int designated;                /* Receives floods, or TEAM_NONE. */
     int active;                    /* active-backup's member. */
     int8_t bucket[TEAM_BUCKETS];   /* Bucket -> member slot. */
+    int8_t order[TEAM_MAX_MEMBERS]; /* Member slots in failover order. */
+    int n_order;                   /* Entries in 'order'. */
+    bool fast_down;                /* The link watcher takes a member that
+                                    * loses its link out of use at once (no
+                                    * down delay). */
     uint64_t published_usec;       /* When the control thread published. */
     uint64_t first_use_usec;       /* When a datapath thread first used it;
                                     * written once, by any thread. */
@@ -102,6 +113,15 @@ struct dp_team_member {
     char name[IF_NAMESIZE];        /* Device name (control only). */
     struct netdev_packet *dev;     /* Owned, NULL when detached. */
     uint64_t stats[DP_N_STATS];    /* As dp_port's. */
+    int down_ifindex;              /* The link watcher saw the device of
+                                    * this index lose its link: while it is
+                                    * the member's device, the datapath
+                                    * does not use the member.  0 = not
+                                    * seen.  Set by the link watcher's
+                                    * thread, cleared by the control
+                                    * thread once it saw the link back
+                                    * (relaxed atomics); read by datapath
+                                    * threads. */
 };
 
 struct dp_team {
@@ -121,6 +141,7 @@ struct dp_view {
                                     * -1 for a team). */
     struct dp_team *team;          /* The port's team, or NULL. */
     int member_fd[TEAM_MAX_MEMBERS]; /* Team members' sockets, or -1. */
+    int member_ifindex[TEAM_MAX_MEMBERS]; /* Their devices, or 0. */
     uint8_t member_mac[TEAM_MAX_MEMBERS][ETH_ADDR_LEN]; /* Their MACs. */
     bool can_send;                 /* Has a socket, or is a team with at
                                     * least one attached member. */
@@ -134,10 +155,20 @@ struct dp_view {
                                     * trunks plus native, or all + 0). */
 };
 
+/* A team member's device, for the link watcher. */
+struct dp_watch {
+    int ifindex;                   /* The member's device. */
+    int slot;                      /* The member's slot. */
+    struct dp_team *team;          /* Its team (RCU-protected lifetime). */
+};
+
 /* The published port view.  Views of one bridge are contiguous. */
 struct dp_snapshot {
     struct rcu_head rcu_head;      /* For the deferred free. */
     uint64_t gen;                  /* Generation, increases by one. */
+    size_t n_watch;                /* Entries in 'watch'. */
+    struct dp_watch *watch;        /* Every attached team member (in the
+                                    * same allocation, after the views). */
     size_t n;                      /* Number of views. */
     struct dp_view views[];        /* The views. */
 };
@@ -192,11 +223,28 @@ struct dp_thread {
     size_t tx_lens[DP_TX_MAX];     /* Wire length of each tx_msgs entry. */
 };
 
+/* A device taken out of the datapath, closed after a grace period. */
+struct dev_free {
+    struct rcu_head rcu_head;      /* For the deferred close. */
+    struct dev_free *next;         /* In datapath's 'retired_devs'. */
+    struct netdev_packet *dev;     /* Owned. */
+};
+
 struct datapath {
     struct dp_snapshot *snap;      /* RCU-protected.  Control writes. */
     uint64_t gen;                  /* Last published generation. */
     struct dp_bridge *bridges;     /* Control only. */
     struct dp_port *ports;         /* Control only. */
+    struct dp_port **port_hash;    /* By port_no: chains through
+                                    * 'hash_next'; control only. */
+    size_t port_hash_mask;         /* Buckets minus one (power of 2). */
+    size_t n_ports;                /* Ports in 'ports'. */
+    unsigned int txn_depth;        /* datapath_txn_begin() nesting. */
+    bool publish_pending;          /* Changed since the last snapshot. */
+    struct dp_port *removed_ports; /* Freed after the next publication
+                                    * (chained through 'next'). */
+    struct dev_free *retired_devs; /* Closed after the next
+                                    * publication. */
     uint32_t next_port_no;         /* Control only. */
     uint32_t next_bridge_id;       /* Control only. */
     int learn_fd;                  /* eventfd: learning requests queued. */
@@ -207,9 +255,14 @@ struct datapath {
     datapath_learn_filter *learn_filter; /* Consulted for moves onto a
                                     * team; control only. */
     void *learn_filter_aux;        /* For learn_filter. */
+    struct link_watch link_watch;  /* Takes team members that lose their
+                                    * link out of use (dp-thread.c's
+                                    * dp_link_changed()). */
 };
 
 /* The thread body (dp-thread.c). */
 void *dp_thread_main(void *thread);
+/* The link watcher's callback (dp-thread.c): 'aux' is the datapath. */
+void dp_link_changed(int ifindex, bool carrier, bool removed, void *aux);
 
 #endif /* datapath-private.h */

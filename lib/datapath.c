@@ -70,6 +70,7 @@ view_init(struct dp_view *v, struct dp_port *port)
         const struct dp_team_member *m = port->team ? &port->team->members[i]
                                                     : NULL;
         v->member_fd[i] = m && m->dev ? m->dev->fd : -1;
+        v->member_ifindex[i] = m && m->dev ? m->dev->ifindex : 0;
         if (m && m->dev) {
             memcpy(v->member_mac[i], m->dev->mac, ETH_ADDR_LEN);
         }
@@ -110,23 +111,50 @@ view_cmp(const void *a_, const void *b_)
     return a->port_no < b->port_no ? -1 : a->port_no > b->port_no;
 }
 
-/* Builds and publishes a new snapshot from the control thread's lists. */
 static void
-datapath_publish(struct datapath *dp)
+port_free_cb(struct rcu_head *head);
+
+static void
+dev_free_cb(struct rcu_head *head)
+{
+    struct dev_free *df = CONTAINER_OF(head, struct dev_free, rcu_head);
+
+    netdev_packet_close(df->dev);
+    free(df);
+}
+
+/* Builds and publishes a new snapshot from the control thread's lists,
+ * then hands what the old one still refers to (removed ports, retired
+ * devices) to call_rcu. */
+static void
+publish_now(struct datapath *dp)
 {
     struct dp_snapshot *snap, *old;
-    size_t n = 0;
+    size_t n = dp->n_ports, n_watch = 0;
 
     for (struct dp_port *p = dp->ports; p; p = p->next) {
-        n++;
+        for (int i = 0; p->team && i < TEAM_MAX_MEMBERS; i++) {
+            n_watch += p->team->members[i].dev != NULL;
+        }
     }
-    snap = calloc(1, sizeof *snap + n * sizeof snap->views[0]);
+    snap = calloc(1, sizeof *snap + n * sizeof snap->views[0]
+                     + n_watch * sizeof snap->watch[0]);
     if (!snap) {
         abort();
     }
     snap->gen = ++dp->gen;
+    snap->watch = (struct dp_watch *) (void *) &snap->views[n];
     for (struct dp_port *p = dp->ports; p; p = p->next) {
         view_init(&snap->views[snap->n++], p);
+        for (int i = 0; p->team && i < TEAM_MAX_MEMBERS; i++) {
+            if (p->team->members[i].dev) {
+                snap->watch[snap->n_watch++] = (struct dp_watch) {
+                    .ifindex = p->team->members[i].dev->ifindex,
+                    .slot = i,
+                    .team = p->team,
+                };
+            }
+        }
     }
     qsort(snap->views, snap->n, sizeof snap->views[0], view_cmp);
     for (size_t i = 0; i < snap->n;) {
@@ -143,10 +171,130 @@ datapath_publish(struct datapath *dp)
 
     old = dp->snap;
     rcu_assign_pointer(dp->snap, snap);
+    dp->publish_pending = false;
     kick_threads(dp);
     if (old) {
         call_rcu(&old->rcu_head, snapshot_free_cb);
     }
+    while (dp->removed_ports) {
+        struct dp_port *p = dp->removed_ports;
+
+        dp->removed_ports = p->next;
+        call_rcu(&p->rcu_head, port_free_cb);
+    }
+    while (dp->retired_devs) {
+        struct dev_free *df = dp->retired_devs;
+
+        dp->retired_devs = df->next;
+        call_rcu(&df->rcu_head, dev_free_cb);
+    }
+}
+
+/* Publishes the control thread's lists now, or at the end of the
+ * transaction under way. */
+static void
+datapath_publish(struct datapath *dp)
+{
+    if (dp->txn_depth) {
+        dp->publish_pending = true;
+    } else {
+        publish_now(dp);
+    }
+}
+
+void
+datapath_txn_begin(struct datapath *dp)
+{
+    dp->txn_depth++;
+}
+
+void
+datapath_txn_commit(struct datapath *dp)
+{
+    if (dp->txn_depth && !--dp->txn_depth && dp->publish_pending) {
+        publish_now(dp);
+    }
+}
+
+uint64_t
+datapath_snapshot_gen(const struct datapath *dp)
+{
+    return dp->gen;
+}
+
+/* ---- Ports by number ---- */
+
+static size_t
+port_bucket(const struct datapath *dp, uint32_t port_no)
+{
+    return hash_finish32(port_no) & dp->port_hash_mask;
+}
+
+static void
+port_hash_resize(struct datapath *dp, size_t n_buckets)
+{
+    struct dp_port **buckets = calloc(n_buckets, sizeof *buckets);
+
+    if (!buckets) {
+        abort();
+    }
+    free(dp->port_hash);
+    dp->port_hash = buckets;
+    dp->port_hash_mask = n_buckets - 1;
+    for (struct dp_port *p = dp->ports; p; p = p->next) {
+        size_t b = port_bucket(dp, p->port_no);
+
+        p->hash_next = buckets[b];
+        buckets[b] = p;
+    }
+}
+
+/* Puts new port 'p' in the datapath's list and hash, numbered. */
+static void
+port_link(struct datapath *dp, struct dp_port *p)
+{
+    size_t b;
+
+    p->port_no = dp->next_port_no++;
+    p->prev = NULL;
+    p->next = dp->ports;
+    if (dp->ports) {
+        dp->ports->prev = p;
+    }
+    dp->ports = p;
+    if (++dp->n_ports > dp->port_hash_mask + 1) {
+        port_hash_resize(dp, 2 * (dp->port_hash_mask + 1));
+    } else {
+        b = port_bucket(dp, p->port_no);
+        p->hash_next = dp->port_hash[b];
+        dp->port_hash[b] = p;
+    }
+}
+
+/* Takes 'p' out of the datapath's list and hash: it is freed after the
+ * next publication. */
+static void
+port_unlink(struct datapath *dp, struct dp_port *p)
+{
+    struct dp_port **pp = &dp->port_hash[port_bucket(dp, p->port_no)];
+
+    for (; *pp; pp = &(*pp)->hash_next) {
+        if (*pp == p) {
+            *pp = p->hash_next;
+            break;
+        }
+    }
+    if (p->prev) {
+        p->prev->next = p->next;
+    } else {
+        dp->ports = p->next;
+    }
+    if (p->next) {
+        p->next->prev = p->prev;
+    }
+    dp->n_ports--;
+    p->next = dp->removed_ports;
+    dp->removed_ports = p;
 }
 
 struct datapath *
@@ -154,6 +302,7 @@ datapath_create(const struct datapath_options *o)
 {
     unsigned int n_threads = o->n_threads;
     struct datapath *dp;
+    int error;
 
     if (n_threads < 1 || n_threads > DATAPATH_MAX_THREADS) {
         errno = EINVAL;
@@ -165,6 +314,8 @@ datapath_create(const struct datapath_options *o)
     }
     dp->n_threads = n_threads;
     dp->busy_poll = o->busy_poll;
+    dp->link_watch.fd = dp->link_watch.stop_fd = -1;
+    port_hash_resize(dp, 64);
     dp->next_port_no = 1;
     dp->next_bridge_id = 1;
     dp->learn_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -186,10 +337,10 @@ datapath_create(const struct datapath_options *o)
         }
         dp->threads[i] = t;
     }
-    datapath_publish(dp);
+    publish_now(dp);
     for (unsigned int i = 0; i < n_threads; i++) {
-        int error = pthread_create(&dp->threads[i]->thread, NULL,
-                                   dp_thread_main, dp->threads[i]);
+        error = pthread_create(&dp->threads[i]->thread, NULL,
+                               dp_thread_main, dp->threads[i]);
         if (error) {
             abort();
         }
@@ -206,6 +357,12 @@ datapath_create(const struct datapath_options *o)
                 return NULL;
             }
         }
+    }
+    error = link_watch_start(&dp->link_watch, dp_link_changed, dp);
+    if (error) {
+        datapath_destroy(dp);
+        errno = -error;
+        return NULL;
     }
     return dp;
 }
@@ -232,19 +389,25 @@ datapath_destroy(struct datapath *dp)
     if (!dp) {
         return;
     }
+    link_watch_stop(&dp->link_watch);
     CMM_STORE_SHARED(dp->exiting, true);
     kick_threads(dp);
     for (unsigned int i = 0; i < dp->n_threads; i++) {
-        pthread_join(dp->threads[i]->thread, NULL);
+        if (dp->threads[i]->thread) {
+            pthread_join(dp->threads[i]->thread, NULL);
+        }
     }
+    datapath_txn_begin(dp);
     while (dp->ports) {
         datapath_port_remove(dp, dp->ports);
     }
+    datapath_txn_commit(dp);
     while (dp->bridges) {
         datapath_bridge_destroy(dp, dp->bridges);
     }
     rcu_barrier();
     free(dp->snap);
+    free(dp->port_hash);
     for (unsigned int i = 0; i < dp->n_threads; i++) {
         close(dp->threads[i]->kick_fd);
         free(dp->threads[i]->rx_buf);
@@ -274,7 +437,8 @@ find_bridge_by_id(const struct datapath *dp, uint32_t id)
 struct dp_port *
 datapath_find_port(const struct datapath *dp, uint32_t port_no)
 {
-    for (struct dp_port *p = dp->ports; p; p = p->next) {
+    for (struct dp_port *p = dp->port_hash[port_bucket(dp, port_no)]; p;
+         p = p->hash_next) {
         if (p->port_no == port_no) {
             return p;
         }
@@ -427,9 +591,13 @@ datapath_bridge_destroy(struct datapath *dp, struct dp_bridge *b)
             break;
         }
     }
-    /* No snapshot refers to the bridge (its ports are gone), but a thread
-     * may still be inside a batch that started before: wait it out.  The
-     * hash table cannot be destroyed from a call_rcu callback. */
+    /* Its ports are gone: once the snapshot without them is out, no
+     * snapshot refers to the bridge, but a thread may still be inside a
+     * batch that started before: wait it out.  The hash table cannot be
+     * destroyed from a call_rcu callback. */
+    if (dp->publish_pending) {
+        publish_now(dp);
+    }
     synchronize_rcu();
     mac_table_destroy(b->macs);
     free(b);
@@ -450,12 +618,10 @@ datapath_port_add(struct datapath *dp, struct dp_bridge *b, const char *name,
     if (!p) {
         return NULL;
     }
-    p->port_no = dp->next_port_no++;
     snprintf(p->name, sizeof p->name, "%s", name);
     p->bridge = b;
     p->settings = *s;
-    p->next = dp->ports;
-    dp->ports = p;
+    port_link(dp, p);
     datapath_publish(dp);
     return p;
 }
@@ -463,15 +629,14 @@ datapath_port_add(struct datapath *dp, struct dp_bridge *b, const char *name,
 void
 datapath_port_remove(struct datapath *dp, struct dp_port *p)
 {
-    for (struct dp_port **pp = &dp->ports; *pp; pp = &(*pp)->next) {
-        if (*pp == p) {
-            *pp = p->next;
-            break;
-        }
-    }
+    uint32_t port_no = p->port_no;
+    struct mac_table *macs = p->bridge->macs;
+
+    port_unlink(dp, p);
     datapath_publish(dp);
-    mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, true);
-    call_rcu(&p->rcu_head, port_free_cb);
+    /* 'p' is freed after the snapshot without it is out (maybe already,
+     * outside a transaction): only what was saved is used from here. */
+    mac_table_flush(macs, MAC_VLAN_ANY, port_no, true);
 }
 
 void
@@ -497,20 +662,6 @@ datapath_port_attach(struct datapath *dp, struct dp_port *p,
         datapath_publish(dp);
     }
     return error;
-}
-
-struct dev_free {
-    struct rcu_head rcu_head;
-    struct netdev_packet *dev;
-};
-
-static void
-dev_free_cb(struct rcu_head *head)
-{
-    struct dev_free *df = CONTAINER_OF(head, struct dev_free, rcu_head);
-
-    netdev_packet_close(df->dev);
-    free(df);
 }
 
 /* Adds what the kernel dropped on 'dev''s full socket to 'stats' and, for
@@ -544,8 +695,9 @@ retire_dev(struct datapath *dp, struct netdev_packet **devp, uint64_t *stats,
     count_rx_overrun(*devp, stats, team_stats);
     df->dev = *devp;
     *devp = NULL;
+    df->next = dp->retired_devs;
+    dp->retired_devs = df;
     datapath_publish(dp);
-    call_rcu(&df->rcu_head, dev_free_cb);
 }
 
 void
@@ -642,13 +794,11 @@ datapath_team_add(struct datapath *dp, struct dp_bridge *b, const char *name,
         free(map);
         return NULL;
     }
-    p->port_no = dp->next_port_no++;
     snprintf(p->name, sizeof p->name, "%s", name);
     p->bridge = b;
     p->settings = *s;
     p->team = team;
-    p->next = dp->ports;
-    dp->ports = p;
+    port_link(dp, p);
     datapath_publish(dp);
     return p;
 }
@@ -668,6 +818,7 @@ datapath_team_member_set(struct datapath *dp, struct dp_port *p, int slot,
     m->present = true;
     snprintf(m->name, sizeof m->name, "%s", name);
     memset(m->stats, 0, sizeof m->stats);
+    CMM_STORE_SHARED(m->down_ifindex, 0);
 }
 
 void
@@ -676,6 +827,7 @@ datapath_team_member_clear(struct datapath *dp, struct dp_port *p, int slot)
     datapath_team_member_detach(dp, p, slot);
     p->team->members[slot].present = false;
     p->team->members[slot].name[0] = '\0';
+    CMM_STORE_SHARED(p->team->members[slot].down_ifindex, 0);
 }
 
 int
@@ -703,6 +855,31 @@ datapath_team_member_detach(struct datapath *dp, struct dp_port *p, int slot)
     if (m->dev) {
         retire_dev(dp, &m->dev, m->stats, p->stats);
     }
+}
+
+bool
+datapath_team_member_carrier(struct dp_port *p, int slot, bool *lost)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+    int down = CMM_LOAD_SHARED(m->down_ifindex);
+
+    *lost = down && m->dev && down == m->dev->ifindex;
+    if (!netdev_packet_carrier(m->name)) {
+        return false;
+    }
+    if (!down) {
+        return true;
+    }
+    /* The link is back: clear the watcher's mark, then look again, so
+     * that a loss the watcher reports meanwhile is not wiped out. */
+    uatomic_xchg(&m->down_ifindex, 0);
+    if (netdev_packet_carrier(m->name)) {
+        return true;
+    }
+    if (m->dev && p->team->map->fast_down) {
+        CMM_STORE_SHARED(m->down_ifindex, m->dev->ifindex);
+    }
+    return false;
 }
 
 bool
@@ -749,6 +926,11 @@ datapath_team_publish(struct datapath *dp, struct dp_port *p,
     map->designated = d->designated;
     map->active = d->active;
     memcpy(map->bucket, d->bucket, sizeof map->bucket);
+    map->n_order = MIN(d->n_order, TEAM_MAX_MEMBERS);
+    for (int i = 0; i < map->n_order; i++) {
+        map->order[i] = d->order[i];
+    }
+    map->fast_down = d->fast_down;
     map->n_ports = d->n_ports;
     for (size_t i = 0; i < d->n_ports; i++) {
         map->ports[i].port_no = d->port_nos[i];

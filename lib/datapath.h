@@ -22,6 +22,25 @@
  * control thread calls datapath_run_learning() to apply them.  A full queue
  * drops the request and counts it ("learn-queue" drops).
  *
+ * Publication: each change republishes the snapshot (a copy of every
+ * port's view, O(number of ports)), unless it is made inside a transaction
+ * (datapath_txn_begin() ... datapath_txn_commit()): then the snapshot is
+ * published once, at the commit, so that applying N ports costs O(N), not
+ * O(N^2).  Until the commit the threads keep forwarding with the previous
+ * snapshot.
+ *
+ * Link watcher: a thread of the datapath (link-watch.h) follows the
+ * carrier of the team members' devices on a netlink socket of its own.
+ * When a member of a team without down delay loses its link, it marks the
+ * member, and from the next frame on the threads treat the member as
+ * unusable: what it carried goes out on the designated member (or, if the
+ * designated member is the one that failed, the first usable member in
+ * failover order), floods are taken from that member, all without waiting
+ * for the control thread, which may be busy for seconds.  The control
+ * thread does the rest (the new map, announcements, the log) when its own
+ * notification comes, and clears the mark when it sees the link back
+ * (datapath_team_member_carrier()).
+ *
  * Thread-safety: every function here is control-thread only, except the
  * threads' own loop.  Changing a port republishes the snapshot; port memory
  * and sockets are freed after a grace period.  datapath_bridge_destroy()
@@ -105,13 +124,23 @@ struct datapath_options {
     size_t n_cpus;                /* Entries in 'cpus'. */
 };
 
-/* Starts the datapath threads.  Returns NULL with errno set on failure
- * (EINVAL for a bad thread count or a CPU the system does not let us
- * use). */
+/* Starts the datapath threads and the link watcher.  Returns NULL with
+ * errno set on failure (EINVAL for a bad thread count or a CPU the system
+ * does not let us use). */
 struct datapath *datapath_create(const struct datapath_options *);
 /* Stops the threads and frees everything (ports and bridges included).
  * Accepts NULL. */
 void datapath_destroy(struct datapath *);
+
+/* Changes until the matching commit are published together, in one
+ * snapshot, at the commit (transactions nest; the outermost commit
+ * publishes).  Within a transaction the threads still forward with the
+ * snapshot from before it.  datapath_bridge_destroy() publishes what is
+ * pending. */
+void datapath_txn_begin(struct datapath *);
+void datapath_txn_commit(struct datapath *);
+/* Snapshots published so far (for tests and diagnostics). */
+uint64_t datapath_snapshot_gen(const struct datapath *);
 
 /* An eventfd the control thread watches: readable when learning requests
  * are queued.  Then call datapath_run_learning(). */
@@ -180,6 +209,11 @@ struct dp_team_map_desc {
     int designated;                /* Flood-receiving member or TEAM_NONE. */
     int active;                    /* active-backup's member or TEAM_NONE. */
     int8_t bucket[TEAM_BUCKETS];   /* Bucket -> member slot. */
+    int order[TEAM_MAX_MEMBERS];   /* Member slots in failover order... */
+    int n_order;                   /* ...this many. */
+    bool fast_down;                /* A member that loses its link is out
+                                    * of use at once (the link watcher's
+                                    * doing): the team has no down delay. */
     size_t n_ports;                /* src-port assignments: */
     const uint32_t *port_nos;      /* ...ports, ascending... */
     const int *port_slots;         /* ...and their member slots. */
@@ -200,6 +234,12 @@ int datapath_team_member_attach(struct datapath *, struct dp_port *team,
 void datapath_team_member_detach(struct datapath *, struct dp_port *team,
                                  int slot);
 bool dp_team_member_is_attached(const struct dp_port *team, int slot);
+/* Reads member 'slot''s carrier now (its device's).  Sets '*lost' if the
+ * link watcher saw the member's device lose its link (and the datapath
+ * stopped using the member) since the control thread last saw the link
+ * back; the mark is cleared when the carrier is up. */
+bool datapath_team_member_carrier(struct dp_port *team, int slot,
+                                  bool *lost);
 int dp_team_member_ifindex(const struct dp_port *team, int slot);
 void dp_team_member_get_stats(const struct dp_port *team, int slot,
                               struct dp_port_stats *);

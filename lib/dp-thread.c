@@ -239,6 +239,69 @@ team_map_rcu(const struct dp_view *v, uint64_t now_usec)
     return map;
 }
 
+/* True if member 'slot' of 'team' may carry frames: usable in the map,
+ * attached, and not seen losing its link by the link watcher since. */
+static bool
+team_member_live_rcu(const struct dp_view *team,
+                     const struct dp_team_map *map, int slot)
+{
+    int down;
+
+    if (slot < 0 || !(map->usable & (1u << slot))
+        || team->member_fd[slot] < 0) {
+        return false;
+    }
+    down = CMM_LOAD_SHARED(team->team->members[slot].down_ifindex);
+    return OVS_LIKELY(!down) || down != team->member_ifindex[slot];
+}
+
+/* The member that receives floods, and carries what a member that cannot
+ * carry was assigned: the map's designated member, or while the map lags
+ * behind a member that just failed, the first member in failover order
+ * that can carry (what the control thread's next map will designate).
+ * TEAM_NONE if none can. */
+static int
+team_designated_rcu(const struct dp_view *team, const struct dp_team_map *map)
+{
+    if (OVS_LIKELY(team_member_live_rcu(team, map, map->designated))) {
+        return map->designated;
+    }
+    for (int i = 0; i < map->n_order; i++) {
+        if (team_member_live_rcu(team, map, map->order[i])) {
+            return map->order[i];
+        }
+    }
+    return TEAM_NONE;
+}
+
+/* The link watcher's thread (link-watch.h): a device changed.  A team
+ * member that lost its link is marked, and the datapath stops using it
+ * from the next frame (team_member_live_rcu()), if its team has no down
+ * delay.  Same rules as the datapath threads: no allocation, lock or
+ * log. */
+void
+dp_link_changed(int ifindex, bool carrier, bool removed, void *dp_)
+{
+    struct datapath *dp = dp_;
+    const struct dp_snapshot *snap;
+
+    if (carrier && !removed) {
+        return;         /* Only the control thread puts a member back. */
+    }
+    rcu_read_lock();
+    snap = rcu_dereference(dp->snap);
+    for (size_t i = 0; i < snap->n_watch; i++) {
+        const struct dp_watch *w = &snap->watch[i];
+
+        if (w->ifindex == ifindex
+            && rcu_dereference(w->team->map)->fast_down) {
+            CMM_STORE_SHARED(w->team->members[w->slot].down_ifindex,
+                             ifindex);
+        }
+    }
+    rcu_read_unlock();
+}
+
 /* True if a gratuitous ARP or a RARP: how a station announces a move. */
 static bool
 frame_is_announcement(const struct dp_frame *f)
@@ -311,14 +374,10 @@ team_select_rcu(const struct dp_view *in,
         slot = map->bucket[bucket];
         team->team->bucket_bytes[bucket] += f->len;
     }
-    if (slot < 0 || !(map->usable & (1u << slot))
-        || team->member_fd[slot] < 0) {
+    if (!team_member_live_rcu(team, map, slot)) {
         /* Not assigned yet, or the map lags behind a member that just went:
          * any usable member beats a drop. */
-        slot = map->designated;
-        if (slot < 0 || team->member_fd[slot] < 0) {
-            return TEAM_NONE;
-        }
+        slot = team_designated_rcu(team, map);
     }
     return slot;
 }
@@ -340,7 +399,8 @@ team_receive_rules_rcu(const struct dp_view *in, int slot,
     if (eth_addr_is_multicast(f->pi.eth_dst) || !dst
         || dst->port_no == in->port_no) {
         /* Flooded upstream: every member gets a copy; keep one. */
-        return slot == map->designated ? DP_N_DROPS : DP_DROP_TEAM_RX;
+        return slot == team_designated_rcu(in, map) ? DP_N_DROPS
+                                                    : DP_DROP_TEAM_RX;
     }
     /* Unicast to a local station: upstream delivers it where it learned
      * the station, i.e. on the member the station's traffic leaves on.  A
@@ -359,8 +419,8 @@ team_receive_rules_rcu(const struct dp_view *in, int slot,
     default:
         return DP_N_DROPS;
     }
-    if (expected < 0 || !(map->usable & (1u << expected))) {
-        expected = map->designated;
+    if (!team_member_live_rcu(in, map, expected)) {
+        expected = team_designated_rcu(in, map);
     }
     return slot == expected ? DP_N_DROPS : DP_DROP_TEAM_RX;
 }

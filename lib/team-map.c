@@ -669,38 +669,66 @@ port_follow_preference(struct team_map *map, struct team_item *port,
 }
 
 void
+team_map_add_ports(struct team_map *map, const uint32_t *port_nos,
+                   const int *preferred, size_t n, GArray *moves)
+{
+    struct member_load loads[TEAM_MAX_MEMBERS];
+
+    /* The loads are measured once for the whole lot, then kept up to date
+     * as each port is placed: the placement of adding them one by one, in
+     * O(n) instead of O(n^2). */
+    if (map->policy == TEAM_POLICY_SRC_PORT) {
+        GPtrArray *items = policy_items(map);
+
+        compute_loads(map, items, loads);
+        g_ptr_array_free(items, TRUE);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct team_item *port = find_port(map, port_nos[i]);
+        int to;
+
+        if (port) {
+            int from = port->member;
+
+            team_map_set_preferred(map, port_nos[i], preferred[i], moves);
+            if (map->policy == TEAM_POLICY_SRC_PORT && from != port->member) {
+                if (from != TEAM_NONE) {
+                    loads[from].bytes -= port->load;
+                    loads[from].count--;
+                }
+                loads[port->member].bytes += port->load;
+                loads[port->member].count++;
+            }
+            continue;
+        }
+        port = g_new(struct team_item, 1);
+        item_init(port, TEAM_ITEM_PORT, port_nos[i]);
+        port->preferred = valid_preference(map, preferred[i]);
+        g_hash_table_insert(map->ports, GUINT_TO_POINTER(port_nos[i]), port);
+
+        if (map->policy != TEAM_POLICY_SRC_PORT) {
+            continue;
+        }
+        to = (team_map_is_usable(map, port->preferred) ? port->preferred
+              : least_loaded(map, loads));
+        if (to != TEAM_NONE) {
+            port->home = to;
+            move_item(port, to, TEAM_MOVE_INITIAL, loads, moves);
+        }
+    }
+}
+
+void
 team_map_add_port(struct team_map *map, uint32_t port_no, int preferred,
                   GArray *moves)
 {
-    struct team_item *port = find_port(map, port_no);
-    struct member_load loads[TEAM_MAX_MEMBERS];
-    GPtrArray *items;
-    int to;
+    team_map_add_ports(map, &port_no, &preferred, 1, moves);
+}
 
-    if (port) {
-        team_map_set_preferred(map, port_no, preferred, moves);
-        return;
-    }
-    port = g_new(struct team_item, 1);
-    item_init(port, TEAM_ITEM_PORT, port_no);
-    port->preferred = valid_preference(map, preferred);
-    g_hash_table_insert(map->ports, GUINT_TO_POINTER(port_no), port);
-
-    if (map->policy != TEAM_POLICY_SRC_PORT) {
-        return;
-    }
-    if (team_map_is_usable(map, port->preferred)) {
-        to = port->preferred;
-    } else {
-        items = policy_items(map);
-        compute_loads(map, items, loads);
-        g_ptr_array_free(items, TRUE);
-        to = least_loaded(map, loads);
-    }
-    if (to != TEAM_NONE) {
-        port->home = to;
-        move_item(port, to, TEAM_MOVE_INITIAL, NULL, moves);
-    }
+bool
+team_map_has_port(const struct team_map *map, uint32_t port_no)
+{
+    return find_port(map, port_no) != NULL;
 }
 
 void

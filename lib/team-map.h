@@ -107,6 +107,11 @@ void team_map_set_active_home(struct team_map *, int slot);
  * member slot or TEAM_NONE. */
 void team_map_add_port(struct team_map *, uint32_t port_no, int preferred,
                        GArray *moves);
+/* The same for 'n' ports at once ('preferred[i]' for 'port_nos[i]'), in
+ * O(n): the placement is the one adding them one by one would give. */
+void team_map_add_ports(struct team_map *, const uint32_t *port_nos,
+                        const int *preferred, size_t n, GArray *moves);
+bool team_map_has_port(const struct team_map *, uint32_t port_no);
 void team_map_del_port(struct team_map *, uint32_t port_no);
 void team_map_set_preferred(struct team_map *, uint32_t port_no,
                             int preferred, GArray *moves);

@@ -11,7 +11,9 @@ UNIT_TESTS = \
 	tests/unit/test-ctl-proto \
 	tests/unit/test-team-map \
 	tests/unit/test-team-hash \
-	tests/unit/test-arp-probe
+	tests/unit/test-arp-probe \
+	tests/unit/test-link-watch \
+	tests/unit/test-datapath
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) tests/check-datapath-symbols.sh
 EXTRA_DIST += tests/check-datapath-symbols.sh tests/unit/unit.h
@@ -42,6 +44,13 @@ tests_unit_test_team_hash_LDADD = $(UNIT_LIBS)
 tests_unit_test_arp_probe_SOURCES = tests/unit/test-arp-probe.c
 tests_unit_test_arp_probe_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_arp_probe_LDADD = $(UNIT_LIBS)
+
+tests_unit_test_link_watch_SOURCES = tests/unit/test-link-watch.c
+tests_unit_test_link_watch_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_link_watch_LDADD = $(UNIT_LIBS)
+tests_unit_test_datapath_SOURCES = tests/unit/test-datapath.c
+tests_unit_test_datapath_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_datapath_LDADD = $(UNIT_LIBS)
 
 TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)'
 

@@ -41,6 +41,8 @@ static char *config_path;             /* Owned. */
 static struct config *running;        /* Owned: applied and saved. */
 static GHashTable *bridges;           /* name -> struct br *. */
 static GHashTable *ports;             /* name -> struct port *. */
+static GHashTable *ports_by_ifindex;  /* ifindex -> struct port *, the
+                                       * attached ports. */
 static struct netlink_monitor *monitor; /* Owned. */
 static guint learn_watch;             /* Learning eventfd watch. */
 static guint aging_timer;             /* MAC aging timer. */
@@ -76,48 +78,100 @@ settings_equal(const struct dp_port_settings *a,
            && vlan_bitmap_equal(&a->trunks, &b->trunks);
 }
 
-static void
+/* Tries to open the port's device.  Returns false if it does not exist
+ * (then logs nothing when 'quiet_if_absent'). */
+static bool
 port_try_attach(struct port *p, bool quiet_if_absent)
 {
     char err[256];
     int error;
 
     if (dp_port_is_attached(p->dp)) {
-        return;
+        return true;
     }
     error = datapath_port_attach(dp, p->dp, err, sizeof err);
     if (error == -ENODEV && quiet_if_absent) {
-        VLOG_INFO("port %s: no such device yet; it will be attached when "
-                  "it appears", p->name);
+        return false;
     } else if (error) {
         VLOG_WARN("port %s: %s", p->name, err);
     } else {
+        g_hash_table_insert(ports_by_ifindex,
+                            GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
         p->carrier = netdev_packet_carrier(p->name);
         VLOG_INFO("port %s attached to bridge %s (ifindex %d)", p->name,
                   p->br->name, dp_port_ifindex(p->dp));
     }
+    return error != -ENODEV;
 }
 
-/* Makes the running state equal to 'cfg' (already validated). */
+/* Closes the port's device (it went away); the port stays. */
+static void
+port_detach(struct port *p)
+{
+    if (dp_port_is_attached(p->dp)) {
+        g_hash_table_remove(ports_by_ifindex,
+                            GINT_TO_POINTER(dp_port_ifindex(p->dp)));
+        datapath_port_detach(dp, p->dp);
+    }
+}
+
+/* Names the ports of one apply_config() that wait for their device: one
+ * line, not one per port (a configuration may have thousands). */
+struct absent_list {
+    GString *names;                /* The first few names. */
+    unsigned int n;                /* How many in all. */
+};
+
+static void
+absent_add(struct absent_list *a, const char *name)
+{
+    if (a->n++ < 8) {
+        g_string_append_printf(a->names, "%s%s", a->n > 1 ? ", " : "",
+                               name);
+    }
+}
+
+static void
+absent_log(struct absent_list *a)
+{
+    if (a->n) {
+        VLOG_INFO("%u port(s) wait for their device, attached when it "
+                  "appears: %s%s", a->n, a->names->str,
+                  a->n > 8 ? ", ..." : "");
+    }
+    g_string_free(a->names, TRUE);
+}
+
+/* Makes the running state equal to 'cfg' (already validated), in
+ * O(ports): the datapath publishes its new state once, at the end. */
 static void
 apply_config(const struct config *cfg)
 {
+    struct absent_list absent = { g_string_new(NULL), 0 };
+    GHashTable *cfg_ports = config_port_index(cfg);
     GHashTableIter iter;
     gpointer key, value;
+
+    datapath_txn_begin(dp);
 
     /* Ports that went away or changed bridge. */
     g_hash_table_iter_init(&iter, ports);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         struct port *p = value;
-        struct config_port *cp = config_find_port(cfg, p->name);
+        struct config_port *cp = g_hash_table_lookup(cfg_ports, p->name);
         if (!cp || strcmp(cp->bridge, p->br->name)) {
             g_hash_table_iter_steal(&iter);
             VLOG_INFO("port %s removed from bridge %s", p->name, p->br->name);
+            if (dp_port_is_attached(p->dp)) {
+                g_hash_table_remove(ports_by_ifindex,
+                                    GINT_TO_POINTER(dp_port_ifindex(p->dp)));
+            }
             datapath_port_remove(dp, p->dp);
             g_free(p->name);
             g_free(p);
         }
     }
+    g_hash_table_destroy(cfg_ports);
 
     team_apply_removals(cfg);
 
@@ -178,7 +232,9 @@ apply_config(const struct config *cfg)
                 g_error("out of memory adding port %s", cp->name);
             }
             g_hash_table_insert(ports, p->name, p);
-            port_try_attach(p, true);
+            if (!port_try_attach(p, true)) {
+                absent_add(&absent, p->name);
+            }
         } else if (!settings_equal(&s, &p->settings)) {
             p->settings = s;
             datapath_port_set(dp, p->dp, &s);
@@ -217,6 +273,9 @@ apply_config(const struct config *cfg)
                       ETH_ADDR_ARGS(f->mac), f->vlan);
         }
     }
+
+    datapath_txn_commit(dp);
+    absent_log(&absent);
 }
 
 /* Validates, saves and applies 'cfg' (taking ownership).  On failure fills
@@ -527,7 +586,10 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
     /* The device exists: if it cannot be opened, undo. */
     p = g_hash_table_lookup(ports, args[1]);
     rc = datapath_port_attach(dp, p->dp, err, sizeof err);
-    if (rc) {
+    if (!rc) {
+        g_hash_table_insert(ports_by_ifindex,
+                            GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
+    } else {
         struct config *undo = config_clone(running);
         struct ctl_reply scratch;
 
@@ -1029,7 +1091,7 @@ resync_ports(void)
             && (int) ifindex != dp_port_ifindex(p->dp)) {
             VLOG_INFO("port %s: device is gone; port kept, waiting for it "
                       "to come back", p->name);
-            datapath_port_detach(dp, p->dp);
+            port_detach(p);
         }
         if (ifindex) {
             port_try_attach(p, false);
@@ -1041,8 +1103,6 @@ resync_ports(void)
 static void
 link_event(const struct netlink_link_event *ev, void *aux)
 {
-    GHashTableIter iter;
-    gpointer key, value;
     struct port *p;
 
     team_link_event(ev);
@@ -1052,15 +1112,11 @@ link_event(const struct netlink_link_event *ev, void *aux)
     }
 
     /* A device we hold that was removed or renamed away. */
-    g_hash_table_iter_init(&iter, ports);
-    while (g_hash_table_iter_next(&iter, &key, &value)) {
-        p = value;
-        if (dp_port_is_attached(p->dp) && dp_port_ifindex(p->dp) == ev->ifindex
-            && (ev->removed || strcmp(p->name, ev->name))) {
-            VLOG_INFO("port %s: device is gone; port kept, waiting for it "
-                      "to come back", p->name);
-            datapath_port_detach(dp, p->dp);
-        }
+    p = g_hash_table_lookup(ports_by_ifindex, GINT_TO_POINTER(ev->ifindex));
+    if (p && (ev->removed || strcmp(p->name, ev->name))) {
+        VLOG_INFO("port %s: device is gone; port kept, waiting for it "
+                  "to come back", p->name);
+        port_detach(p);
     }
     if (ev->removed) {
         return;
@@ -1072,7 +1128,7 @@ link_event(const struct netlink_link_event *ev, void *aux)
     }
     if (dp_port_is_attached(p->dp) && dp_port_ifindex(p->dp) != ev->ifindex) {
         /* Re-created under the same name before we saw it go. */
-        datapath_port_detach(dp, p->dp);
+        port_detach(p);
     }
     port_try_attach(p, false);
     if (p->carrier != ev->carrier) {
@@ -1196,6 +1252,7 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
+    ports_by_ifindex = g_hash_table_new(NULL, NULL);
     {
         char *state = g_strconcat(config_path, ".state", NULL);
 
@@ -1270,6 +1327,7 @@ bridge_fini(void)
     team_fini();
     config_free(running);
     running = NULL;
+    g_hash_table_destroy(ports_by_ifindex);
     g_hash_table_destroy(ports);
     g_hash_table_destroy(bridges);
     g_free(config_path);

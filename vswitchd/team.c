@@ -282,6 +282,24 @@ member_update(struct team *t, int slot, uint64_t event_usec)
     }
 }
 
+/* Takes the member's carrier as it is now.  If the link watcher saw the
+ * link go meanwhile (the datapath stopped using the member then) and it
+ * is back already, the loss still happened: the member goes down, and
+ * comes back through its up delay. */
+static void
+member_read_carrier(struct team *t, int slot, uint64_t event_usec)
+{
+    struct member *m = &t->members[slot];
+    bool lost;
+
+    m->carrier = datapath_team_member_carrier(t->dp, slot, &lost);
+    if (lost && m->carrier && member_in_use(m)) {
+        m->carrier = false;
+        member_update(t, slot, event_usec);
+        m->carrier = true;
+    }
+}
+
 /* ---- ARP probing ---------------------------------------------------------- */
 
 static void
@@ -412,7 +430,7 @@ member_try_attach(struct team *t, int slot)
         }
         return;
     }
-    t->members[slot].carrier = netdev_packet_carrier(t->members[slot].name);
+    member_read_carrier(t, slot, time_usec());
     member_probe_start(t, slot);
 }
 
@@ -865,7 +883,10 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
         if (team_map_is_usable(t->map, members[i])) {
             d.usable |= 1u << members[i];
         }
+        d.order[i] = members[i];
     }
+    d.n_order = n_members;
+    d.fast_down = !t->s.downdelay;
     d.active = team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0);
     state_note_active(t, d.active);
     d.designated = team_designated(t);
@@ -1060,37 +1081,26 @@ team_apply_removals(const struct config *cfg)
     g_ptr_array_free(doomed, TRUE);
 }
 
-static bool
-map_has_port(const struct team_map *map, uint32_t port_no)
-{
-    size_t n = team_map_ports(map, NULL, 0);
-    uint32_t *ports = g_new(uint32_t, n + 1);
-    bool found = false;
-
-    team_map_ports(map, ports, n);
-    for (size_t i = 0; i < n && !found; i++) {
-        found = ports[i] == port_no;
-    }
-    g_free(ports);
-    return found;
-}
-
 /* Makes the team's VM ports (the bridge's plain ports that have a VLAN in
- * common with the team) and their preferred members match 'cfg'.  A port
- * the team cannot carry any traffic of is given to no member: it would
- * count in a member's load and be announced on moves for nothing. */
+ * common with the team) and their preferred members match 'cfg', in
+ * O(ports).  A port the team cannot carry any traffic of is given to no
+ * member: it would count in a member's load and be announced on moves for
+ * nothing. */
 static void
 team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
 {
+    GHashTable *by_name = config_port_index(cfg);
     size_t n = team_map_ports(t->map, NULL, 0);
     uint32_t *known = g_new(uint32_t, n + 1);
+    GArray *new_nos = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    GArray *new_prefs = g_array_new(FALSE, FALSE, sizeof(int));
 
     team_map_ports(t->map, known, n);
     for (size_t i = 0; i < n; i++) {
         struct dp_port *p = datapath_find_port(dp, known[i]);
-        const struct config_port *cp = p ? config_find_port(cfg,
-                                                            dp_port_name(p))
-                                         : NULL;
+        const struct config_port *cp = (p ? g_hash_table_lookup(
+                                                by_name, dp_port_name(p))
+                                          : NULL);
         struct dp_port_settings ps;
 
         if (cp) {
@@ -1103,11 +1113,13 @@ team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
         }
     }
     g_free(known);
+    g_hash_table_destroy(by_name);
 
     for (guint i = 0; i < cfg->ports->len; i++) {
         const struct config_port *cp = g_ptr_array_index(cfg->ports, i);
         struct dp_port_settings ps;
         struct dp_port *p;
+        uint32_t port_no;
         int preferred;
 
         if (strcmp(cp->bridge, t->bridge)) {
@@ -1118,13 +1130,20 @@ team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
         if (!p || !team_shares_vlan(t, &ps)) {
             continue;
         }
+        port_no = dp_port_no(p);
         preferred = cp->uplink ? member_slot(t, cp->uplink) : TEAM_NONE;
-        if (!map_has_port(t->map, dp_port_no(p))) {
-            team_map_add_port(t->map, dp_port_no(p), preferred, moves);
+        if (!team_map_has_port(t->map, port_no)) {
+            g_array_append_val(new_nos, port_no);
+            g_array_append_val(new_prefs, preferred);
         } else {
-            team_map_set_preferred(t->map, dp_port_no(p), preferred, moves);
+            team_map_set_preferred(t->map, port_no, preferred, moves);
         }
     }
+    team_map_add_ports(t->map, (const uint32_t *) (void *) new_nos->data,
+                       (const int *) (void *) new_prefs->data, new_nos->len,
+                       moves);
+    g_array_free(new_nos, TRUE);
+    g_array_free(new_prefs, TRUE);
 }
 
 void
@@ -1274,7 +1293,7 @@ team_link_event(const struct netlink_link_event *ev)
                 }
                 if (now_index) {
                     member_try_attach(t, slot);
-                    m->carrier = netdev_packet_carrier(m->name);
+                    member_read_carrier(t, slot, now);
                 }
             } else if (ifindex && ifindex == ev->ifindex
                        && (ev->removed || strcmp(ev->name, m->name))) {
@@ -1287,7 +1306,7 @@ team_link_event(const struct netlink_link_event *ev)
                 /* Events queue up (our own "set up" makes several): take
                  * the device's state now, so a stale one cannot flap the
                  * member. */
-                m->carrier = netdev_packet_carrier(m->name);
+                member_read_carrier(t, slot, now);
             } else {
                 continue;
             }

@@ -26,14 +26,7 @@ MAX_OUTAGE_MS=${MAX_OUTAGE_MS:-200}
 team_world 2 2 -- policy=src-port failback=yes rebalance=0
 VM_PORT=$(port_of vm1)
 VM_MAC=$(vm_mac vm1)
-OLD=$(carrier_of "$VM_PORT")
-[[ -n $OLD ]] || tfail "no member carries $VM_PORT"
-NEW=$(member u1)
-[[ $OLD == "$NEW" ]] && NEW=$(member u2)
-log "vm1's port is on $OLD; $OLD's cable will be pulled, $NEW takes over"
-# Permanent neighbours: only the switch decides what the outage is.
-vm_neigh vm1 "$(rh_ip 1)" "$(rh_mac 1)"
-vm_neigh rh1 198.18.0.1 "$VM_MAC"
+pull_setup
 # vm9 never sends ARP (permanent neighbours on both sides): the switch
 # knows its MAC but not its address.  It prefers OLD, so it moves too.
 vm_add vm9 198.18.0.9/24

@@ -1294,11 +1294,76 @@ test_unknown_items(void)
     team_map_destroy(map);
 }
 
+/* Adding many ports at once places each where adding them one by one
+ * would, with the same moves: loads measured before, preferences (usable
+ * or not), a port already known, and members of unequal load. */
+static void
+test_add_ports_batch(void)
+{
+    enum { N_OLD = 6, N_NEW = 40 };
+    struct team_map *one = make_team(TEAM_POLICY_SRC_PORT, true, 3, N_OLD);
+    struct team_map *all = make_team(TEAM_POLICY_SRC_PORT, true, 3, N_OLD);
+    uint32_t port_nos[N_NEW];
+    int preferred[N_NEW];
+    GArray *moves_one = moves_new(), *moves_all = moves_new();
+
+    for (struct team_map **m = (struct team_map *[]) { one, all, NULL }; *m;
+         m++) {
+        /* Member 2 goes unusable (its ports move), member 0 is loaded. */
+        team_map_set_usable(*m, 2, false, NULL);
+        for (uint32_t p = 1; p <= N_OLD; p++) {
+            team_map_set_load(*m, TEAM_ITEM_PORT, p,
+                              team_map_member_of(*m, TEAM_ITEM_PORT, p) == 0
+                              ? 5000 : 10);
+        }
+    }
+    for (int i = 0; i < N_NEW; i++) {
+        /* Port 3 again, with a preference now; the others new. */
+        port_nos[i] = i == 7 ? 3 : 100 + i;
+        preferred[i] = i == 7 ? 0 : i % 5 == 0 ? 1 : i % 7 == 0 ? 2
+                       : TEAM_NONE;
+    }
+    for (int i = 0; i < N_NEW; i++) {
+        team_map_add_port(one, port_nos[i], preferred[i], moves_one);
+    }
+    team_map_add_ports(all, port_nos, preferred, N_NEW, moves_all);
+
+    CU_ASSERT_EQUAL(moves_all->len, moves_one->len);
+    for (guint i = 0; i < MIN(moves_all->len, moves_one->len); i++) {
+        CU_ASSERT(!memcmp(move_at(moves_all, i), move_at(moves_one, i),
+                          sizeof(struct team_move)));
+    }
+    for (int i = 0; i < N_NEW; i++) {
+        CU_ASSERT(team_map_has_port(all, port_nos[i]));
+        CU_ASSERT_EQUAL(team_map_member_of(all, TEAM_ITEM_PORT, port_nos[i]),
+                        team_map_member_of(one, TEAM_ITEM_PORT,
+                                           port_nos[i]));
+        CU_ASSERT_NOT_EQUAL(team_map_member_of(all, TEAM_ITEM_PORT,
+                                               port_nos[i]), 2);
+    }
+    /* Port 3 follows its new preference; the new ports without a usable
+     * preference all go to member 1, whose measured load stays the lower
+     * (new ports carry nothing yet). */
+    CU_ASSERT_EQUAL(team_map_member_of(all, TEAM_ITEM_PORT, 3), 0);
+    for (int i = 0; i < N_NEW; i++) {
+        if (i != 7) {
+            CU_ASSERT_EQUAL(team_map_member_of(all, TEAM_ITEM_PORT,
+                                               port_nos[i]), 1);
+        }
+    }
+    CU_ASSERT(!team_map_has_port(all, 99));
+    team_map_destroy(one);
+    team_map_destroy(all);
+    g_array_free(moves_one, TRUE);
+    g_array_free(moves_all, TRUE);
+}
+
 static const CU_TestInfo tests[] = {
     { "names", test_names },
     { "setup: buckets", test_setup_buckets },
     { "setup: team sizes", test_setup_sizes },
     { "setup: ports", test_setup_ports },
+    { "setup: many ports at once", test_add_ports_batch },
     { "failover: only the failed member's buckets", test_failover_buckets },
     { "failover: by load", test_failover_by_load },
     { "failback: buckets", test_failback_buckets },
