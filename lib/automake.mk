@@ -12,8 +12,9 @@ lib_libvswitch_a_SOURCES = \
 	lib/team-hash.c lib/team-hash.h \
 	lib/team-map.c lib/team-map.h \
 	lib/netdev-packet.c lib/netdev-packet.h \
+	lib/netdev-memory.c lib/netdev-memory.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
-	lib/dp-thread.c \
+	lib/dp-pipeline.h lib/dp-thread.c lib/dp-fdb.c lib/dp-memory.c \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \
 	lib/config.c lib/config.h lib/config-private.h \
@@ -27,7 +28,8 @@ lib_libvswitch_a_SOURCES = \
 # The datapath objects: checked by tests/check-datapath-symbols.sh so that no
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.
 DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
-	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-team-hash.o \
+	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-dp-fdb.o \
+	lib/libvswitch_a-team-hash.o \
 	lib/libvswitch_a-link-watch.o
 
 LIBVSWITCH_LIBS = lib/libvswitch.a $(GLIB_LIBS) $(JSONGLIB_LIBS) \
