@@ -1,7 +1,7 @@
 /* datapath-private: the datapath's internal structures, shared by the
  * control side (datapath.c, dp-memory.c) and the threads (dp-thread.c, and
- * the pipeline stages through dp-pipeline.h).  Nothing outside the datapath includes
- * it.
+ * the pipeline stages through dp-pipeline.h).  Nothing outside the
+ * datapath includes it.
  *
  * Thread-safety: as documented on each structure and member. */
 #ifndef VSWITCH_DATAPATH_PRIVATE_H
