@@ -425,6 +425,51 @@ test_vlan_matrix(void)
     bridge_free(br, ports);
 }
 
+/* The offload header's offsets follow the payload when a tag is pushed or
+ * popped, and "checksum verified" is not passed on. */
+static void
+test_offload_offsets(void)
+{
+    struct dp_bridge *br = bridge_new();
+    struct dp_port *a = port_new(br, "a", vlan_access(10));
+    struct dp_port *t = port_new(br, "t", vlan_trunk("10", 0));
+    struct dp_port *all[] = { a, t, NULL };
+    struct virtio_net_hdr vnet = {
+        .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID,
+        .gso_type = VIRTIO_NET_HDR_GSO_NONE,
+        .hdr_len = 42,
+        .csum_start = 34,
+        .csum_offset = 6,
+    };
+    struct netdev_memory_frame out;
+    struct unit_frame f = udp_frame(1, bcast);
+    uint8_t buf[512];
+    size_t len = unit_frame_build(buf, sizeof buf, &f);
+
+    /* Pushed: 4 bytes later. */
+    CU_ASSERT_EQUAL(datapath_memory_receive(dp, a, -1, &vnet, buf, len), 0);
+    CU_ASSERT_EQUAL(sent(t, -1, &out), 10);
+    CU_ASSERT_EQUAL(out.vnet.csum_start, 38);
+    CU_ASSERT_EQUAL(out.vnet.hdr_len, 46);
+    CU_ASSERT_EQUAL(out.vnet.csum_offset, 6);
+    CU_ASSERT_EQUAL(out.vnet.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+
+    /* Popped: 4 bytes earlier. */
+    f.n_tags = 1;
+    f.tags[0] = (struct unit_tag) { ETH_TYPE_VLAN, 10 };
+    len = unit_frame_build(buf, sizeof buf, &f);
+    vnet.csum_start = 38;
+    vnet.hdr_len = 46;
+    CU_ASSERT_EQUAL(datapath_memory_receive(dp, t, -1, &vnet, buf, len), 0);
+    CU_ASSERT_EQUAL(sent(a, -1, &out), UNTAGGED);
+    CU_ASSERT_EQUAL(out.vnet.csum_start, 34);
+    CU_ASSERT_EQUAL(out.vnet.hdr_len, 42);
+    CU_ASSERT_EQUAL(out.vnet.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+
+    learn();
+    bridge_free(br, all);
+}
+
 /* ---- Learning ---- */
 
 static void
@@ -966,6 +1011,8 @@ test_memory_port_queue(void)
 static const CU_TestInfo tests[] = {
     { "VLAN matrix: access, trunk, native, tags in and out",
       test_vlan_matrix },
+    { "offload offsets follow a pushed or popped tag",
+      test_offload_offsets },
     { "learning is queued, per VLAN, and follows moves",
       test_learning_and_moves },
     { "flooding: the VLAN's ports but the input", test_flooding },
