@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include "arp.h"
 #include "arp-probe.h"
 #include "bridge.h"
 #include "config.h"
@@ -522,11 +523,13 @@ announced_key(uint16_t vlan, const uint8_t mac[ETH_ADDR_LEN])
  * would be claimed again for it. */
 static size_t
 build_rarp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
-           uint16_t vlan, uint8_t frame[64])
+           uint16_t vlan, uint8_t frame[ARP_FRAME_MAX])
 {
+    static const uint8_t broadcast[ETH_ADDR_LEN] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    };
+    struct arp_body b;
     bool tagged;
-    uint8_t *p = frame;
-    uint16_t v;
 
     switch (t->vlan.mode) {
     case DP_VLAN_ACCESS:
@@ -540,25 +543,12 @@ build_rarp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
         tagged = vlan != 0;
         break;
     }
-    memset(frame, 0, 64);
-    memset(p, 0xff, ETH_ADDR_LEN);
-    memcpy(p + 6, mac, ETH_ADDR_LEN);
-    p += 12;
-    if (tagged) {
-        v = htons(ETH_TYPE_VLAN);
-        memcpy(p, &v, 2);
-        v = htons(vlan);
-        memcpy(p + 2, &v, 2);
-        p += 4;
-    }
-    v = htons(ETH_TYPE_RARP);
-    memcpy(p, &v, 2);
-    p += 2;
-    /* htype 1, ptype IPv4, hlen 6, plen 4, op 3 (reverse request). */
-    memcpy(p, "\x00\x01\x08\x00\x06\x04\x00\x03", 8);
-    memcpy(p + 8, mac, ETH_ADDR_LEN);        /* Sender hardware address. */
-    memcpy(p + 18, mac, ETH_ADDR_LEN);       /* Target hardware address. */
-    return tagged ? 64 : 60;
+    /* A reverse request from 'mac' about 'mac', claiming no address. */
+    arp_body_init(&b, ARP_OP_RARP_REQUEST);
+    memcpy(b.sha, mac, ETH_ADDR_LEN);
+    memcpy(b.tha, mac, ETH_ADDR_LEN);
+    return arp_frame_build(frame, broadcast, mac, tagged, vlan, ETH_TYPE_RARP,
+                           &b, ARP_PAD_LEN);
 }
 
 static gboolean announce_tick(gpointer);
@@ -589,7 +579,7 @@ announce_tick(gpointer aux)
          * to the back with one send fewer. */
         for (unsigned int i = 0; i < n && budget; i++) {
             struct announcement *a = g_queue_pop_head(t->announce_queue);
-            uint8_t frame[64];
+            uint8_t frame[ARP_FRAME_MAX];
             size_t len;
 
             if (a->next_usec > now) {
@@ -641,7 +631,6 @@ announce_entry(const struct mac_entry *e, void *ctx_)
     struct team *t = ctx->t;
     const struct team_move *mv = ctx->mv;
     struct announcement *a;
-    bool match;
 
     if (e->port_no == dp_port_no(t->dp)) {
         return;     /* Learned from upstream: not ours to announce. */
@@ -651,20 +640,9 @@ announce_entry(const struct mac_entry *e, void *ctx_)
          * land in another VLAN's (or no) broadcast domain upstream. */
         return;
     }
-    switch (mv->kind) {
-    case TEAM_ITEM_PORT:
-        match = e->port_no == mv->id;
-        break;
-    case TEAM_ITEM_BUCKET:
-        match = t->s.policy == TEAM_POLICY_SRC_MAC
-                && team_hash_src_mac(e->mac, e->vlan) == mv->id;
-        break;
-    case TEAM_ITEM_ACTIVE:
-    default:
-        match = true;
-        break;
-    }
-    if (!match) {
+    if (!team_policy_class(t->s.policy)->station_moved(mv->id, e->mac,
+                                                       e->vlan,
+                                                       e->port_no)) {
         return;
     }
     a = g_new0(struct announcement, 1);
@@ -685,7 +663,7 @@ announce_moves(struct team *t, const GArray *moves)
     unsigned int queued = 0;
 
     if (!t->s.announce || !t->s.announce_count
-        || t->s.policy == TEAM_POLICY_HASH) {
+        || !team_policy_class(t->s.policy)->station_moved) {
         return;
     }
     mt = dp_bridge_mac_table(bridge_dp_bridge(t->bridge));
@@ -763,7 +741,8 @@ state_note_active(struct team *t, int active)
     const char *name;
     gchar *group;
 
-    if (t->s.policy != TEAM_POLICY_ACTIVE_BACKUP || active < 0
+    if (team_policy_class(t->s.policy)->item != TEAM_ITEM_ACTIVE
+        || active < 0
         || !t->members[active].name) {
         return;
     }
@@ -857,7 +836,7 @@ migration_timed(gpointer t_)
 static int
 team_designated(const struct team *t)
 {
-    return t->s.policy == TEAM_POLICY_ACTIVE_BACKUP
+    return team_policy_class(t->s.policy)->item == TEAM_ITEM_ACTIVE
            ? team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0)
            : team_map_designated(t->map);
 }
@@ -949,14 +928,18 @@ rebalance_tick(gpointer t_)
     size_t n_ports;
     GArray *moves;
 
-    if (t->s.policy == TEAM_POLICY_SRC_MAC || t->s.policy == TEAM_POLICY_HASH) {
+    const struct team_policy_class *cls = team_policy_class(t->s.policy);
+
+    if (!cls->rebalances) {
+        return G_SOURCE_CONTINUE;
+    } else if (cls->item == TEAM_ITEM_BUCKET) {
         dp_team_bucket_bytes(t->dp, now_bytes);
         for (int b = 0; b < TEAM_BUCKETS; b++) {
             team_map_set_load(t->map, TEAM_ITEM_BUCKET, b,
                               now_bytes[b] - t->bucket_base[b]);
             t->bucket_base[b] = now_bytes[b];
         }
-    } else if (t->s.policy == TEAM_POLICY_SRC_PORT) {
+    } else if (cls->item == TEAM_ITEM_PORT) {
         n_ports = team_map_ports(t->map, NULL, 0);
         port_nos = g_new(uint32_t, n_ports + 1);
         team_map_ports(t->map, port_nos, n_ports);
@@ -993,7 +976,7 @@ team_set_rebalance(struct team *t, unsigned int secs)
         g_source_remove(t->rebalance_timer);
         t->rebalance_timer = 0;
     }
-    if (secs && t->s.policy != TEAM_POLICY_ACTIVE_BACKUP) {
+    if (secs && team_policy_class(t->s.policy)->rebalances) {
         t->rebalance_timer = g_timeout_add_seconds(secs, rebalance_tick, t);
     }
 }
@@ -1004,13 +987,8 @@ static void
 team_settings_from_config(const struct config_team *ct,
                           struct team_settings *s)
 {
-    s->policy = ct->policy == CONFIG_TEAM_SRC_MAC ? TEAM_POLICY_SRC_MAC
-                : ct->policy == CONFIG_TEAM_HASH ? TEAM_POLICY_HASH
-                : ct->policy == CONFIG_TEAM_ACTIVE_BACKUP
-                ? TEAM_POLICY_ACTIVE_BACKUP : TEAM_POLICY_SRC_PORT;
-    s->fields = ct->hash_fields == CONFIG_TEAM_HASH_L2 ? TEAM_HASH_L2
-                : ct->hash_fields == CONFIG_TEAM_HASH_L23 ? TEAM_HASH_L23
-                : TEAM_HASH_L34;
+    s->policy = ct->policy;
+    s->fields = ct->hash_fields;
     s->switch_independent = ct->mode != CONFIG_TEAM_STATIC;
     s->updelay = ct->updelay;
     s->downdelay = ct->downdelay;
@@ -1583,7 +1561,7 @@ cmd_migrate(struct ctl_reply *reply, int n_args, char *args[], bool json,
                         "port=IFACE|bucket=N member=IFACE");
         return;
     }
-    if (t->s.policy == TEAM_POLICY_ACTIVE_BACKUP) {
+    if (team_policy_class(t->s.policy)->item == TEAM_ITEM_ACTIVE) {
         kind = TEAM_ITEM_ACTIVE;
         id = 0;
     }
@@ -1617,6 +1595,46 @@ cmd_migrate(struct ctl_reply *reply, int n_args, char *args[], bool json,
     g_array_free(moves, TRUE);
 }
 
+/* How team_select() reads a team's map for team/hash: 'a' is the struct
+ * team.  A member carries when the map says it is usable and its device
+ * is attached, as the datapath checks. */
+static int
+sel_member_of(const void *a, enum team_item_kind kind, uint32_t id)
+{
+    return team_map_member_of(((const struct team *) a)->map, kind, id);
+}
+
+static bool
+sel_live(const void *a, int slot)
+{
+    const struct team *t = a;
+
+    return (team_map_is_usable(t->map, slot)
+            && dp_team_member_is_attached(t->dp, slot));
+}
+
+static int
+sel_designated(const void *a)
+{
+    return team_designated(a);
+}
+
+static int
+sel_nth_member(const void *a, int i)
+{
+    const struct team *t = a;
+    int slots[TEAM_MAX_MEMBERS];
+
+    return i < team_map_members(t->map, slots) ? slots[i] : TEAM_NONE;
+}
+
+static const struct team_assignment_ops team_sel_ops = {
+    .member_of = sel_member_of,
+    .live = sel_live,
+    .designated = sel_designated,
+    .nth_member = sel_nth_member,
+};
+
 static void
 cmd_hash(struct ctl_reply *reply, int n_args, char *args[], bool json,
          void *aux)
@@ -1625,12 +1643,17 @@ cmd_hash(struct ctl_reply *reply, int n_args, char *args[], bool json,
     struct packet_info pi;
     uint8_t src[ETH_ADDR_LEN], dst[ETH_ADDR_LEN] = { 0 };
     unsigned long vlan = 0;
+    const struct team_policy_class *cls;
+    struct dp_port *in = NULL;
+    struct team_frame tf;
     char why[256];
     int slot = TEAM_NONE;
+    uint32_t item;
 
     if (!t) {
         return;
     }
+    cls = team_policy_class(t->s.policy);
     if (!eth_addr_parse(args[1], src)) {
         ctl_reply_error(reply, CTL_REFUSED, "\"%s\" is not a MAC address",
                         args[1]);
@@ -1691,50 +1714,35 @@ cmd_hash(struct ctl_reply *reply, int n_args, char *args[], bool json,
     pi.eth_src = src;
     pi.eth_dst = dst;
 
-    switch (t->s.policy) {
-    case TEAM_POLICY_SRC_PORT: {
+    tf = (struct team_frame) { &pi, vlan, 0 };
+    if (cls->item == TEAM_ITEM_PORT) {
+        /* The frame comes from the port its source is learned on. */
         struct mac_table *mt = dp_bridge_mac_table(bridge_dp_bridge(t->bridge));
         struct mac_entry *e;
-        struct dp_port *p = NULL;
 
         rcu_read_lock();
         e = mac_table_lookup_rcu(mt, vlan, src);
-        if (e) {
-            p = datapath_find_port(dp, e->port_no);
-        }
+        in = e ? datapath_find_port(dp, e->port_no) : NULL;
         rcu_read_unlock();
-        if (!p) {
+        if (!in) {
             snprintf(why, sizeof why, "policy src-port: " ETH_ADDR_FMT
                      " is not learned in vlan %lu, so its port is unknown",
                      ETH_ADDR_ARGS(src), vlan);
         } else {
-            slot = team_map_member_of(t->map, TEAM_ITEM_PORT, dp_port_no(p));
-            snprintf(why, sizeof why, "policy src-port: " ETH_ADDR_FMT
-                     " is on port %s, which is assigned to this member",
-                     ETH_ADDR_ARGS(src), dp_port_name(p));
+            tf.port_no = dp_port_no(in);
         }
-        break;
     }
-    case TEAM_POLICY_SRC_MAC: {
-        uint8_t b = team_hash_src_mac(src, vlan);
-        slot = team_map_member_of(t->map, TEAM_ITEM_BUCKET, b);
-        snprintf(why, sizeof why, "policy src-mac: hash of " ETH_ADDR_FMT
-                 " and vlan %lu is bucket %u", ETH_ADDR_ARGS(src), vlan, b);
-        break;
-    }
-    case TEAM_POLICY_HASH: {
-        uint8_t b = team_hash_bucket(&pi, vlan, t->s.fields);
-        slot = team_map_member_of(t->map, TEAM_ITEM_BUCKET, b);
-        snprintf(why, sizeof why, "policy hash, fields %s: bucket %u",
-                 team_hash_fields_name(t->s.fields), b);
-        break;
-    }
-    case TEAM_POLICY_ACTIVE_BACKUP:
-    default:
-        slot = team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0);
-        snprintf(why, sizeof why, "policy active-backup: everything leaves "
-                 "on the active member");
-        break;
+    if (cls->item != TEAM_ITEM_PORT || in) {
+        /* The very function the datapath calls, with its fallback. */
+        slot = team_select(cls, &tf, t->s.fields, &team_sel_ops, t, &item);
+        cls->explain(&tf, t->s.fields, item, in ? dp_port_name(in) : NULL,
+                     why, sizeof why);
+        if (slot != team_map_member_of(t->map, cls->item, item)) {
+            size_t n = strlen(why);
+
+            snprintf(why + n, sizeof why - n, "; its member cannot carry, "
+                     "so the designated member does");
+        }
     }
     ctl_reply_printf(reply, "member: %s\nwhy: %s\n",
                      slot >= 0 && t->members[slot].name
@@ -1760,6 +1768,8 @@ team_to_json(const struct team *t, GString *text)
     int n = team_map_members(t->map, slots);
     int designated = team_designated(t);
     gint64 now = g_get_real_time();
+    const struct team_policy_class *cls = team_policy_class(t->s.policy);
+    char policy[64];
 
     json_object_set_string_member(o, "name", t->name);
     json_object_set_string_member(o, "bridge", t->bridge);
@@ -1773,12 +1783,9 @@ team_to_json(const struct team *t, GString *text)
     json_object_set_int_member(o, "announcements", t->announcements);
     json_object_set_int_member(o, "last-migration-usec",
                                t->last_migration_usec);
-    g_string_append_printf(text, "team %s (bridge %s): policy %s%s%s, mode "
-                           "%s\n", t->name, t->bridge,
-                           team_policy_name(t->s.policy),
-                           t->s.policy == TEAM_POLICY_HASH ? " " : "",
-                           t->s.policy == TEAM_POLICY_HASH
-                           ? team_hash_fields_name(t->s.fields) : "",
+    cls->show(t->s.fields, policy, sizeof policy);
+    g_string_append_printf(text, "team %s (bridge %s): policy %s, mode "
+                           "%s\n", t->name, t->bridge, policy,
                            t->s.switch_independent ? "switch-independent"
                            : "static");
     g_string_append_printf(text, "  updelay %u ms, downdelay %u ms, failback "
@@ -1809,7 +1816,7 @@ team_to_json(const struct team *t, GString *text)
         GString *carries = g_string_new("");
 
         dp_team_member_get_stats(t->dp, slots[i], &st);
-        if (t->s.policy == TEAM_POLICY_SRC_PORT) {
+        if (cls->item == TEAM_ITEM_PORT) {
             size_t np = team_map_ports(t->map, NULL, 0);
             uint32_t *ports = g_new(uint32_t, np + 1);
             team_map_ports(t->map, ports, np);
@@ -1823,7 +1830,7 @@ team_to_json(const struct team *t, GString *text)
                 }
             }
             g_free(ports);
-        } else if (t->s.policy != TEAM_POLICY_ACTIVE_BACKUP) {
+        } else if (cls->item == TEAM_ITEM_BUCKET) {
             int top[3] = { -1, -1, -1 };
             uint64_t top_load[3] = { 0, 0, 0 };
 
