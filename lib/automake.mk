@@ -15,6 +15,10 @@ lib_libvswitch_a_SOURCES = \
 	lib/team-policy-src-port.c lib/team-policy-src-mac.c \
 	lib/team-policy-hash.c lib/team-policy-active-backup.c \
 	lib/team-map.c lib/team-map.h \
+	lib/member-health.c lib/member-health.h \
+	lib/announce-queue.c lib/announce-queue.h \
+	lib/member-watch.c lib/member-watch.h \
+	lib/member-watch-carrier.c lib/member-watch-arp.c \
 	lib/netdev-packet.c lib/netdev-packet.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
 	lib/dp-thread.c \
