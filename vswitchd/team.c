@@ -16,6 +16,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "netlink-monitor.h"
+#include "port-kind.h"
 #include "util.h"
 #include "vlan.h"
 
@@ -708,3 +709,25 @@ team_fini(void)
     g_clear_pointer(&state_path, g_free);
 }
 
+/* The port kind: 'state_path' is CONFIG.state. */
+static void
+team_kind_init(struct datapath *dp_, const char *config_path)
+{
+    char *state = g_strconcat(config_path, ".state", NULL);
+
+    team_init(dp_, state);
+    g_free(state);
+}
+
+const struct port_kind_class team_port_kind = {
+    .name = "team",
+    .show_key = "teams",
+    .init = team_kind_init,
+    .fini = team_fini,
+    .apply_removals = team_apply_removals,
+    .apply = team_apply,
+    .link_event = team_link_event,
+    .dp_port = team_dp_port,
+    .show_bridge = team_show_bridge,
+    .port_stats = team_port_stats,
+};
