@@ -1,6 +1,6 @@
 /* team-private: what the files of the team module share.
  *
- * The team module (team.h) is four files, one concern each:
+ * The team module (team.h) is five files, one concern each:
  *   - team.c: the teams' life: applying the configuration, link events,
  *     publishing the map to the datapath, rebalancing, the event history
  *     and the state file that keeps the active member across restarts.
@@ -9,7 +9,8 @@
  *   - team-announce.c: announcing moved stations on their new member
  *     (lib/announce-queue, RARP frames from lib/arp) and the learning filter
  *     that recognises those announcements coming back.
- *   - team-cmd.c: the control commands (add-team ... team/events).
+ *   - team-cmd.c: the control commands (add-team ... team/events), and
+ *     team/hash's answer through team_select() (team-policy.h).
  *   - team-show.c: what team/show, team/events, show and port/stats print
  *     of the teams.
  *
