@@ -13,6 +13,7 @@
 #include <autoconf.h>
 
 #include <string.h>
+#include "arp.h"
 #include "dp-pipeline.h"
 
 /* Queues a learning request; false if the queue is full. */
@@ -145,17 +146,8 @@ src_alive_behind_team_rcu(const struct dp_batch *b,
 static bool
 frame_is_announcement(const struct dp_frame *f)
 {
-    const uint8_t *arp = f->data + f->pi.payload_ofs;
-
-    if (f->pi.eth_type == ETH_TYPE_RARP) {
-        return true;
-    }
-    if (f->pi.eth_type != ETH_TYPE_ARP
-        || (size_t) f->pi.payload_ofs + 28 > f->len) {
-        return false;
-    }
-    /* Sender and target protocol addresses equal. */
-    return !memcmp(arp + 14, arp + 24, 4);
+    return arp_is_announcement(f->pi.eth_type, f->data + f->pi.payload_ofs,
+                               f->len - f->pi.payload_ofs);
 }
 
 void

@@ -26,7 +26,8 @@
  *   6. VLAN egress    vlan.c, vlan_port_egress(): tagged or not, or a drop;
  *                     decided before the team counts the frame's load.
  *   7. team select    dp-thread.c's team code: the member of an output team
- *                     (team_select_rcu(), per the team's policy).
+ *                     (team_select_rcu(), through the team's policy class,
+ *                     team-policy.h).
  *   8. output         dp-thread.c: the frame queued on the output device,
  *                     its tag pushed (vlan_tag_put()) or popped; the queue
  *                     goes out once per batch, one sendmmsg per socket.

@@ -2,7 +2,10 @@ sbin_PROGRAMS += vswitchd/vswitchd
 vswitchd_vswitchd_SOURCES = \
 	vswitchd/vswitchd.c \
 	vswitchd/bridge.c vswitchd/bridge.h \
-	vswitchd/team.c vswitchd/team.h
+	vswitchd/team.c vswitchd/team.h vswitchd/team-private.h \
+	vswitchd/team-member.c vswitchd/team-announce.c \
+	vswitchd/team-cmd.c vswitchd/team-show.c \
+	vswitchd/port-kind.h vswitchd/port-kinds.c
 vswitchd_vswitchd_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSONGLIB_CFLAGS) \
 	$(LIBNL_CFLAGS) $(URCU_CFLAGS)
 vswitchd_vswitchd_LDADD = $(LIBVSWITCH_LIBS)

@@ -37,7 +37,9 @@ void bridge_reload(void);
 /* Removes every port and bridge from the datapath (the file is kept). */
 void bridge_fini(void);
 
-/* For team.c, the other half of the daemon's configuration. */
+/* For the port kinds (port-kind.h: the teams), which run the rest of the
+ * daemon's configuration.  The bridge calls them only through their ops
+ * tables; they call in here. */
 
 /* The running configuration (do not change it: clone, edit, commit). */
 const struct config *bridge_config(void);
