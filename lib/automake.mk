@@ -20,8 +20,9 @@ lib_libvswitch_a_SOURCES = \
 	lib/member-watch.c lib/member-watch.h \
 	lib/member-watch-carrier.c lib/member-watch-arp.c \
 	lib/netdev-packet.c lib/netdev-packet.h \
+	lib/netdev-memory.c lib/netdev-memory.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
-	lib/dp-thread.c \
+	lib/dp-pipeline.h lib/dp-thread.c lib/dp-fdb.c lib/dp-memory.c \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \
 	lib/config.c lib/config.h lib/config-private.h \
@@ -36,7 +37,8 @@ lib_libvswitch_a_SOURCES = \
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.
 DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
 	lib/libvswitch_a-arp.o \
-	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-team-hash.o \
+	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-dp-fdb.o \
+	lib/libvswitch_a-team-hash.o \
 	lib/libvswitch_a-link-watch.o lib/libvswitch_a-team-policy.o \
 	lib/libvswitch_a-team-policy-src-port.o \
 	lib/libvswitch_a-team-policy-src-mac.o \

@@ -1,6 +1,7 @@
 /* datapath-private: the datapath's internal structures, shared by the
- * control side (datapath.c) and the threads (dp-thread.c).  Nothing outside
- * those two files includes it.
+ * control side (datapath.c, dp-memory.c) and the threads (dp-thread.c, and
+ * the pipeline stages through dp-pipeline.h).  Nothing outside the
+ * datapath includes it.
  *
  * Thread-safety: as documented on each structure and member. */
 #ifndef VSWITCH_DATAPATH_PRIVATE_H
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include "datapath.h"
 #include "link-watch.h"
+#include "netdev-memory.h"
 #include "netdev-packet.h"
 #include "packet.h"
 #include "rcu.h"
@@ -70,6 +72,8 @@ struct dp_port {
     char name[IF_NAMESIZE];        /* Device name. */
     struct dp_bridge *bridge;      /* Borrowed: its bridge. */
     struct dp_port_settings settings; /* Control thread's copy. */
+    struct vlan_port vlan;         /* VLAN rules made from 'settings';
+                                    * control thread's copy. */
     struct netdev_packet *dev;     /* Owned, NULL when detached.  Closed
                                     * after a grace period. */
     struct rcu_head rcu_head;      /* For the deferred free. */
@@ -137,23 +141,32 @@ struct dp_team {
 struct dp_view {
     struct dp_port *port;          /* Borrowed, RCU-protected lifetime. */
     struct dp_bridge *bridge;      /* Borrowed, RCU-protected lifetime. */
-    int fd;                        /* Socket, or -1 when detached (always
-                                    * -1 for a team). */
+    int fd;                        /* Socket, or -1 when detached or in
+                                    * memory (always -1 for a team). */
     struct dp_team *team;          /* The port's team, or NULL. */
     int member_fd[TEAM_MAX_MEMBERS]; /* Team members' sockets, or -1. */
     int member_ifindex[TEAM_MAX_MEMBERS]; /* Their devices, or 0. */
     uint8_t member_mac[TEAM_MAX_MEMBERS][ETH_ADDR_LEN]; /* Their MACs. */
-    bool can_send;                 /* Has a socket, or is a team with at
+    bool can_send;                 /* Has a device, or is a team with at
                                     * least one attached member. */
     uint32_t port_no;              /* Copy of port->port_no. */
     uint32_t first, count;         /* Range of this bridge's views in the
                                     * snapshot, sorted by port_no. */
-    enum dp_vlan_mode mode;        /* VLAN mode. */
-    uint16_t vlan;                 /* Access VLAN. */
-    uint16_t native;               /* Trunk native VLAN, 0 = none. */
-    struct vlan_bitmap member;     /* VLANs this port carries (access VLAN,
-                                    * trunks plus native, or all + 0). */
+    struct vlan_port vlan;         /* Copy of port->vlan: its VLAN rules. */
+    /* In-memory devices (tests), last: read only where the matching
+     * socket is -1, so frames between sockets never touch them. */
+    struct netdev_memory *mem;     /* The port's, or NULL; RCU-protected
+                                    * lifetime, like the sockets. */
+    struct netdev_memory *member_mem[TEAM_MAX_MEMBERS]; /* Members'. */
 };
+
+/* True if member 'slot' of team view 'v' has a device (a socket, or an
+ * in-memory one). */
+static inline bool
+dp_view_member_attached(const struct dp_view *v, int slot)
+{
+    return v->member_fd[slot] >= 0 || v->member_mem[slot];
+}
 
 /* A team member's device, for the link watcher. */
 struct dp_watch {
@@ -185,7 +198,8 @@ struct dp_learn {
 /* A frame queued for output: points into the receive buffer. */
 struct dp_tx {
     const struct dp_view *out;     /* Output port view (snapshot). */
-    int fd;                        /* Socket to send on. */
+    int fd;                        /* Socket to send on, or -1... */
+    struct netdev_memory *mem;     /* ...for this in-memory device. */
     uint64_t *member_stats;        /* Team member's counters, or NULL. */
     struct virtio_net_hdr vnet;    /* Offload header, adjusted for the tag. */
     uint8_t tag[VLAN_HEADER_LEN];  /* The tag to insert, if iov[2] used. */
@@ -252,6 +266,13 @@ struct datapath {
     unsigned int n_threads;        /* Number of threads. */
     bool busy_poll;                /* Threads spin instead of sleeping. */
     struct dp_thread *threads[DATAPATH_MAX_THREADS]; /* Owned. */
+    struct dp_thread *inject;      /* Owned, or NULL: runs the pipeline on
+                                    * the control thread for frames pushed
+                                    * into in-memory devices (tests);
+                                    * created with the first one. */
+    uint64_t clock_usec;           /* The test clock (time_usec() units),
+                                    * or 0 for the real one: see
+                                    * dp_now_usec(). */
     datapath_learn_filter *learn_filter; /* Consulted for moves onto a
                                     * team; control only. */
     void *learn_filter_aux;        /* For learn_filter. */
@@ -260,8 +281,28 @@ struct datapath {
                                     * dp_link_changed()). */
 };
 
+/* The datapath's clock: time_usec(), or the test clock when a test set one
+ * (datapath_set_clock()). */
+static inline uint64_t
+dp_now_usec(const struct datapath *dp)
+{
+    uint64_t usec = CMM_LOAD_SHARED(dp->clock_usec);
+
+    return OVS_UNLIKELY(usec) ? usec : time_usec();
+}
+
+/* Publishes the control thread's lists now, or at the end of the
+ * transaction under way (datapath.c). */
+void datapath_publish(struct datapath *);
+
 /* The thread body (dp-thread.c). */
 void *dp_thread_main(void *thread);
+/* Runs the pipeline on the 'n' frames received in 't''s buffers from
+ * 'in' (member 'slot' of a team, or -1), at 'now_usec' (dp-thread.c). */
+void dp_thread_process_rcu(struct dp_thread *t,
+                           const struct dp_snapshot *snap,
+                           const struct dp_view *in, int slot, int n,
+                           uint64_t now_usec);
 /* The link watcher's callback (dp-thread.c): 'aux' is the datapath. */
 void dp_link_changed(int ifindex, bool carrier, bool removed, void *aux);
 

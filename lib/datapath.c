@@ -58,46 +58,28 @@ snapshot_free_cb(struct rcu_head *head)
 static void
 view_init(struct dp_view *v, struct dp_port *port)
 {
-    const struct dp_port_settings *s = &port->settings;
-
     memset(v, 0, sizeof *v);
     v->port = port;
     v->bridge = port->bridge;
     v->fd = port->dev ? port->dev->fd : -1;
-    v->can_send = v->fd >= 0;
+    v->mem = port->dev ? port->dev->mem : NULL;
+    v->can_send = v->fd >= 0 || v->mem;
     v->team = port->team;
     for (int i = 0; i < TEAM_MAX_MEMBERS; i++) {
         const struct dp_team_member *m = port->team ? &port->team->members[i]
                                                     : NULL;
         v->member_fd[i] = m && m->dev ? m->dev->fd : -1;
+        v->member_mem[i] = m && m->dev ? m->dev->mem : NULL;
         v->member_ifindex[i] = m && m->dev ? m->dev->ifindex : 0;
         if (m && m->dev) {
             memcpy(v->member_mac[i], m->dev->mac, ETH_ADDR_LEN);
         }
-        if (v->member_fd[i] >= 0) {
+        if (dp_view_member_attached(v, i)) {
             v->can_send = true;
         }
     }
     v->port_no = port->port_no;
-    v->mode = s->mode;
-    switch (s->mode) {
-    case DP_VLAN_ACCESS:
-        v->vlan = s->vlan;
-        vlan_bitmap_set(&v->member, s->vlan);
-        break;
-    case DP_VLAN_TRUNK:
-        v->member = s->trunks;
-        v->native = s->native;
-        if (s->native) {
-            vlan_bitmap_set(&v->member, s->native);
-        }
-        break;
-    case DP_VLAN_ALL:
-    default:
-        vlan_bitmap_set_all(&v->member);
-        vlan_bitmap_set(&v->member, 0);   /* Untagged traffic. */
-        break;
-    }
+    v->vlan = port->vlan;
 }
 
 static int
@@ -190,9 +172,7 @@ publish_now(struct datapath *dp)
     }
 }
 
-/* Publishes the control thread's lists now, or at the end of the
- * transaction under way. */
-static void
+void
 datapath_publish(struct datapath *dp)
 {
     if (dp->txn_depth) {
@@ -220,6 +200,14 @@ uint64_t
 datapath_snapshot_gen(const struct datapath *dp)
 {
     return dp->gen;
+}
+
+/* Gives 'p' the VLAN settings 's', and the rules made of them. */
+static void
+port_set_settings(struct dp_port *p, const struct dp_port_settings *s)
+{
+    p->settings = *s;
+    vlan_port_init(&p->vlan, s->mode, s->vlan, &s->trunks, s->native);
 }
 
 /* ---- Ports by number ---- */
@@ -413,6 +401,10 @@ datapath_destroy(struct datapath *dp)
         free(dp->threads[i]->rx_buf);
         free(dp->threads[i]);
     }
+    if (dp->inject) {
+        free(dp->inject->rx_buf);
+        free(dp->inject);
+    }
     close(dp->learn_fd);
     free(dp);
 }
@@ -444,22 +436,6 @@ datapath_find_port(const struct datapath *dp, uint32_t port_no)
         }
     }
     return NULL;
-}
-
-static bool
-port_carries(const struct dp_port *p, uint16_t vlan)
-{
-    const struct dp_port_settings *s = &p->settings;
-
-    switch (s->mode) {
-    case DP_VLAN_ACCESS:
-        return vlan == s->vlan;
-    case DP_VLAN_TRUNK:
-        return vlan_bitmap_test(&s->trunks, vlan) || vlan == s->native;
-    case DP_VLAN_ALL:
-    default:
-        return true;
-    }
 }
 
 /* Whether a learning request may move an address between a team and a
@@ -527,6 +503,33 @@ datapath_set_learn_filter(struct datapath *dp, datapath_learn_filter *filter,
     dp->learn_filter_aux = aux;
 }
 
+/* Applies the learning requests 't' queued.  Returns how many. */
+static size_t
+run_learning_queue(struct datapath *dp, struct dp_thread *t, uint32_t now)
+{
+    uint32_t head = CMM_LOAD_SHARED(t->ring_head);
+    uint32_t tail = t->ring_tail;
+    size_t n = 0;
+
+    cmm_smp_rmb();
+    for (; tail != head; tail++) {
+        const struct dp_learn *l = &t->ring[tail % DP_LEARN_RING];
+        struct dp_bridge *b = find_bridge_by_id(dp, l->bridge_id);
+        struct dp_port *p = datapath_find_port(dp, l->port_no);
+
+        /* The port may have gone, or changed VLANs, since the frame was
+         * seen: learn only what is still true. */
+        if (b && p && p->bridge == b && vlan_port_carries(&p->vlan, l->vlan)
+            && learn_allowed(dp, b, p, l, now)) {
+            mac_table_learn(b->macs, l->vlan, l->mac, l->port_no, now);
+        }
+        n++;
+    }
+    cmm_smp_mb();
+    CMM_STORE_SHARED(t->ring_tail, tail);
+    return n;
+}
+
 size_t
 datapath_run_learning(struct datapath *dp, uint32_t now)
 {
@@ -537,26 +540,10 @@ datapath_run_learning(struct datapath *dp, uint32_t now)
         /* Nothing signalled; drain anyway. */
     }
     for (unsigned int i = 0; i < dp->n_threads; i++) {
-        struct dp_thread *t = dp->threads[i];
-        uint32_t head = CMM_LOAD_SHARED(t->ring_head);
-        uint32_t tail = t->ring_tail;
-
-        cmm_smp_rmb();
-        for (; tail != head; tail++) {
-            const struct dp_learn *l = &t->ring[tail % DP_LEARN_RING];
-            struct dp_bridge *b = find_bridge_by_id(dp, l->bridge_id);
-            struct dp_port *p = datapath_find_port(dp, l->port_no);
-
-            /* The port may have gone, or changed VLANs, since the frame
-             * was seen: learn only what is still true. */
-            if (b && p && p->bridge == b && port_carries(p, l->vlan)
-                && learn_allowed(dp, b, p, l, now)) {
-                mac_table_learn(b->macs, l->vlan, l->mac, l->port_no, now);
-            }
-            n++;
-        }
-        cmm_smp_mb();
-        CMM_STORE_SHARED(t->ring_tail, tail);
+        n += run_learning_queue(dp, dp->threads[i], now);
+    }
+    if (dp->inject) {
+        n += run_learning_queue(dp, dp->inject, now);
     }
     return n;
 }
@@ -620,7 +607,7 @@ datapath_port_add(struct datapath *dp, struct dp_bridge *b, const char *name,
     }
     snprintf(p->name, sizeof p->name, "%s", name);
     p->bridge = b;
-    p->settings = *s;
+    port_set_settings(p, s);
     port_link(dp, p);
     datapath_publish(dp);
     return p;
@@ -643,7 +630,7 @@ void
 datapath_port_set(struct datapath *dp, struct dp_port *p,
                   const struct dp_port_settings *s)
 {
-    p->settings = *s;
+    port_set_settings(p, s);
     datapath_publish(dp);
     mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, false);
 }
@@ -797,7 +784,7 @@ datapath_team_add(struct datapath *dp, struct dp_bridge *b, const char *name,
     }
     snprintf(p->name, sizeof p->name, "%s", name);
     p->bridge = b;
-    p->settings = *s;
+    port_set_settings(p, s);
     p->team = team;
     port_link(dp, p);
     datapath_publish(dp);
@@ -858,6 +845,16 @@ datapath_team_member_detach(struct datapath *dp, struct dp_port *p, int slot)
     }
 }
 
+/* Member 'm''s carrier now: its device's, or its in-memory device's. */
+static bool
+member_carrier(const struct dp_team_member *m)
+{
+    if (m->dev && m->dev->mem) {
+        return m->dev->mem->carrier;
+    }
+    return netdev_packet_carrier(m->name);
+}
+
 bool
 datapath_team_member_carrier(struct dp_port *p, int slot, bool *lost)
 {
@@ -865,7 +862,7 @@ datapath_team_member_carrier(struct dp_port *p, int slot, bool *lost)
     int down = CMM_LOAD_SHARED(m->down_ifindex);
 
     *lost = down && m->dev && down == m->dev->ifindex;
-    if (!netdev_packet_carrier(m->name)) {
+    if (!member_carrier(m)) {
         return false;
     }
     if (!down) {
@@ -874,7 +871,7 @@ datapath_team_member_carrier(struct dp_port *p, int slot, bool *lost)
     /* The link is back: clear the watcher's mark, then look again, so
      * that a loss the watcher reports meanwhile is not wiped out. */
     uatomic_xchg(&m->down_ifindex, 0);
-    if (netdev_packet_carrier(m->name)) {
+    if (member_carrier(m)) {
         return true;
     }
     if (m->dev && p->team->map->fast_down) {
@@ -937,7 +934,7 @@ datapath_team_publish(struct datapath *dp, struct dp_port *p,
         map->ports[i].port_no = d->port_nos[i];
         map->ports[i].slot = d->port_slots[i];
     }
-    map->published_usec = time_usec();
+    map->published_usec = dp_now_usec(dp);
 
     old = p->team->map;
     rcu_assign_pointer(p->team->map, map);

@@ -10,17 +10,21 @@
  *
  * Each datapath thread owns the receive side of a share of the ports (port
  * number modulo thread count).  Its loop: poll() the sockets, take a batch of
- * frames from each ready one (recvmmsg), parse, apply the input VLAN rules,
- * look the source and destination up in the bridge's MAC table, and queue the
- * output per port; then send each port's queue with one sendmmsg.  A lone
- * frame is sent at once.  No allocation, lock, logging or per-frame system
- * call on this path.
+ * frames from each ready one (recvmmsg), and run the batch through the
+ * pipeline, one stage per function in the module that owns it (dp-pipeline.h
+ * lists them): parse, VLAN ingress (vlan.c), the ingress policy slot (empty
+ * for now), learn (dp-fdb.c), lookup, and per output port VLAN egress
+ * (vlan.c), team select and output; then send each port's queue with one
+ * sendmmsg.  A lone frame is sent at once.  No allocation, lock, logging or
+ * per-frame system call on this path.
  *
- * Learning: a thread that sees an unknown source, or a known one on a new
+ * Learning is queued to the control thread: the threads only read the MAC
+ * table.  A thread that sees an unknown source, or a known one on a new
  * port, queues (bridge, VLAN, MAC, port) on its fixed-size learning queue and
  * signals the control thread through an eventfd (once per batch); the
- * control thread calls datapath_run_learning() to apply them.  A full queue
- * drops the request and counts it ("learn-queue" drops).
+ * control thread calls datapath_run_learning() to apply them (and to refuse
+ * moves across a team that look forged).  A full queue drops the request
+ * and counts it ("learn-queue" drops); the frame is still forwarded.
  *
  * Publication: each change republishes the snapshot (a copy of every
  * port's view, O(number of ports)), unless it is made inside a transaction
@@ -41,6 +45,13 @@
  * notification comes, and clears the mark when it sees the link back
  * (datapath_team_member_carrier()).
  *
+ * Tests: a port or team member can be attached to an in-memory device
+ * (netdev-memory.h) instead of a network device; frames pushed into it run
+ * through the same pipeline at once, on the caller's thread, and what the
+ * datapath sends on such devices is kept for the test to take.  With a test
+ * clock set, the datapath reads it instead of the real clock.  See the end
+ * of this file.
+ *
  * Thread-safety: every function here is control-thread only, except the
  * threads' own loop.  Changing a port republishes the snapshot; port memory
  * and sockets are freed after a grace period.  datapath_bridge_destroy()
@@ -58,12 +69,6 @@
 
 #define DATAPATH_MAX_THREADS 16
 #define DATAPATH_MAX_PORTS 1024
-
-enum dp_vlan_mode {
-    DP_VLAN_ALL,     /* Every VLAN; VLAN 0 is untagged. */
-    DP_VLAN_ACCESS,  /* Untagged, in 'vlan'. */
-    DP_VLAN_TRUNK,   /* 'trunks' tagged, 'native' untagged. */
-};
 
 struct dp_port_settings {
     enum dp_vlan_mode mode;      /* VLAN mode. */
@@ -258,5 +263,50 @@ uint64_t dp_port_team_tx_bytes(const struct dp_port *);
  * negative errno. */
 int datapath_team_send(struct dp_port *team, int slot, const void *frame,
                        size_t len);
+
+/* ---- In-memory devices and the test clock (unit tests) ----
+ *
+ * For tests that push frames through the real pipeline without root or
+ * network devices.  Control thread only (the test's thread, registered with
+ * RCU).  A port or member has either a network device or an in-memory one;
+ * datapath_port_detach() and datapath_team_member_detach() close either. */
+
+struct netdev_memory_frame;
+struct virtio_net_hdr;
+
+/* Attaches an in-memory device with index 'ifindex' and MAC 'mac' to port
+ * 'p', or to member 'slot' of team 'team' (named first), in place of its
+ * network device.  Pick an 'ifindex' no real device has: the link watcher
+ * hears about real ones.  Returns 0, -EBUSY if a network device is
+ * attached, or -ENOMEM. */
+int datapath_port_attach_memory(struct datapath *, struct dp_port *p,
+                                int ifindex,
+                                const uint8_t mac[ETH_ADDR_LEN]);
+int datapath_team_member_attach_memory(struct datapath *,
+                                       struct dp_port *team, int slot,
+                                       int ifindex,
+                                       const uint8_t mac[ETH_ADDR_LEN]);
+/* Pushes one frame of 'len' bytes, with offload header 'vnet' (NULL for
+ * none), into the in-memory device of port 'p' (of member 'slot' of team
+ * 'p', or -1), and runs the pipeline on it before returning, at the
+ * datapath's clock: whatever it forwards is in the output devices' queues,
+ * its counters are counted, its learning requests queued (apply them with
+ * datapath_run_learning()).  Returns 0, -ENODEV if the device is not in
+ * memory, -ENOENT if the port is not published yet, or -EMSGSIZE. */
+int datapath_memory_receive(struct datapath *, struct dp_port *p, int slot,
+                            const struct virtio_net_hdr *vnet,
+                            const void *frame, size_t len);
+/* Takes the oldest frame the datapath sent on the in-memory device of 'p'
+ * (member 'slot', or -1).  Returns 0, -EAGAIN if none, -ENODEV. */
+int datapath_memory_take(const struct dp_port *p, int slot,
+                         struct netdev_memory_frame *);
+/* Sets the carrier of an in-memory device and tells the datapath as the
+ * link watcher would (a member of a team without down delay that loses it
+ * is out of use at once).  Returns 0 or -ENODEV. */
+int datapath_memory_set_carrier(struct datapath *, struct dp_port *p,
+                                int slot, bool carrier);
+/* Makes the datapath read 'usec' (time_usec() units) as the time, until
+ * the next call; 0 goes back to the real clock. */
+void datapath_set_clock(struct datapath *, uint64_t usec);
 
 #endif /* datapath.h */

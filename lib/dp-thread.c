@@ -1,28 +1,16 @@
-/* dp-thread: the datapath threads' loop and the forwarding pipeline.
+/* dp-thread: the datapath threads' loop, the pipeline function that takes a
+ * batch of frames through the stages (dp-pipeline.h), and the stages owned
+ * by no other module: parse, lookup (forwarding), the team's receive rules
+ * and member selection, and output.
  *
  * Everything here runs on datapath threads: no allocation, lock, logging,
  * GLib call or per-frame system call (tests/check-datapath-symbols.sh keeps
  * it so).  See datapath.h for the design. */
 #include <autoconf.h>
 
-#include <arpa/inet.h>
 #include <string.h>
 #include <unistd.h>
-#include "arp.h"
-#include "datapath-private.h"
-
-/* What the pipeline knows about the frame being processed. */
-struct dp_frame {
-    const struct virtio_net_hdr *vnet; /* Offload header as received. */
-    const uint8_t *data;           /* Frame bytes. */
-    size_t len;                    /* Frame length. */
-    struct packet_info pi;         /* Parsed headers. */
-    bool l3_parsed;                /* pi's L3/L4 part is filled. */
-    uint16_t vlan;                 /* VLAN the frame is switched in. */
-    uint16_t tci;                  /* Priority bits to keep. */
-    struct mac_entry *src;         /* The source's MAC entry, or NULL. */
-    uint32_t tick;                 /* mac_tick() of the batch. */
-};
+#include "dp-pipeline.h"
 
 static void
 stats_add(uint64_t *stats, int idx, uint64_t n)
@@ -64,33 +52,9 @@ thread_rebuild_pollfds(struct dp_thread *t, const struct dp_snapshot *snap)
     t->gen = snap->gen;
 }
 
-/* Queues a learning request; false if the ring is full. */
-static bool
-thread_learn(struct dp_thread *t, const struct dp_view *in, uint16_t vlan,
-             const uint8_t mac[ETH_ADDR_LEN], bool announce)
-{
-    uint32_t head = t->ring_head;
-    uint32_t tail = CMM_LOAD_SHARED(t->ring_tail);
-    struct dp_learn *l;
-
-    if (head - tail >= DP_LEARN_RING) {
-        return false;
-    }
-    l = &t->ring[head % DP_LEARN_RING];
-    l->bridge_id = in->bridge->id;
-    l->port_no = in->port_no;
-    l->announce = announce;
-    l->vlan = vlan;
-    memcpy(l->mac, mac, ETH_ADDR_LEN);
-    cmm_smp_wmb();
-    CMM_STORE_SHARED(t->ring_head, head + 1);
-    return true;
-}
-
-/* Finds the view of 'port_no' among the views of 'in''s bridge. */
-static const struct dp_view *
-snapshot_find_rcu(const struct dp_snapshot *snap, const struct dp_view *in,
-                  uint32_t port_no)
+const struct dp_view *
+dp_snapshot_find_rcu(const struct dp_snapshot *snap,
+                     const struct dp_view *in, uint32_t port_no)
 {
     size_t lo = in->first, hi = in->first + in->count;
 
@@ -106,108 +70,6 @@ snapshot_find_rcu(const struct dp_snapshot *snap, const struct dp_view *in,
         }
     }
     return NULL;
-}
-
-/* ---- Reflections ----------------------------------------------------------
- * See DP_REFLECT_TICKS.  A local station's frame that went into a team is
- * noted; a frame from the team with a local station's source address is
- * that frame flooded back by upstream if the station sent into the team
- * within DP_REFLECT_TICKS, and a station really behind the team otherwise
- * (it moved there, or the local port forged its address). */
-
-static uint32_t
-pending_hash(uint16_t vlan, const uint8_t mac[ETH_ADDR_LEN])
-{
-    uint8_t key[ETH_ADDR_LEN + 2];
-    uint32_t h;
-
-    memcpy(key, mac, ETH_ADDR_LEN);
-    key[ETH_ADDR_LEN] = vlan >> 8;
-    key[ETH_ADDR_LEN + 1] = vlan;
-    h = hash_bytes(key, sizeof key, 0);
-    return h ? h : 1;
-}
-
-static bool
-tick_recent(uint32_t then, uint32_t now)
-{
-    return now - then <= DP_REFLECT_TICKS;
-}
-
-/* Remembers that a not yet learned source, hash 'h', sent into a team at
- * 'tick'.  Two slots per hash: the older one gives way. */
-static void
-pending_note(struct dp_bridge *b, uint32_t h, uint32_t tick)
-{
-    uint64_t v = (uint64_t) h << 32 | tick;
-    size_t i = h & (DP_PENDING_SLOTS - 1), j = i ^ 1, slot;
-    uint64_t a = CMM_LOAD_SHARED(b->pending[i]);
-    uint64_t c = CMM_LOAD_SHARED(b->pending[j]);
-
-    if (a >> 32 == h || (c >> 32 != h
-                         && tick - (uint32_t) a >= tick - (uint32_t) c)) {
-        slot = i;
-    } else {
-        slot = j;
-    }
-    if ((slot == i ? a : c) != v) {
-        CMM_STORE_SHARED(b->pending[slot], v);
-    }
-}
-
-static bool
-pending_recent(const struct dp_bridge *b, uint32_t h, uint32_t tick)
-{
-    size_t i = h & (DP_PENDING_SLOTS - 1);
-
-    for (size_t k = 0; k < 2; k++) {
-        uint64_t v = CMM_LOAD_SHARED(b->pending[i ^ k]);
-        if (v >> 32 == h && tick_recent(v, tick)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* A frame from local port 'in' goes into a team: note it. */
-static void
-reflect_note_rcu(const struct dp_view *in, const struct dp_frame *f)
-{
-    if (f->src && f->src->port_no == in->port_no) {
-        mac_entry_mark_team_tx_rcu(f->src, f->tick);
-    } else {
-        pending_note(in->bridge, pending_hash(f->vlan, f->pi.eth_src),
-                     f->tick);
-    }
-}
-
-/* A frame arrived from team 'in' with a source that is not known on the
- * team: true if it is a local station's own frame coming back. */
-static bool
-reflect_is_echo_rcu(const struct dp_view *in, const struct dp_frame *f)
-{
-    return (f->src && tick_recent(CMM_LOAD_SHARED(f->src->team_tx), f->tick))
-           || pending_recent(in->bridge, pending_hash(f->vlan, f->pi.eth_src),
-                             f->tick);
-}
-
-/* True if the station of entry 'src' was seen where it is learned within
- * DP_ALIVE_SECS of 'now' (seconds). */
-static bool
-src_alive_rcu(const struct mac_entry *src, uint32_t now)
-{
-    return (int32_t) (now - CMM_LOAD_SHARED(src->used)) <= DP_ALIVE_SECS;
-}
-
-/* True if 'src' is learned on a team of 'in''s bridge and alive there. */
-static bool
-src_alive_behind_team_rcu(const struct dp_snapshot *snap,
-                          const struct dp_view *in,
-                          const struct mac_entry *src, uint32_t now)
-{
-    const struct dp_view *holder = snapshot_find_rcu(snap, in, src->port_no);
-
-    return holder && holder->team && src_alive_rcu(src, now);
 }
 
 /* The member slot a VM port is assigned to (src-port), or TEAM_NONE. */
@@ -249,7 +111,7 @@ team_member_live_rcu(const struct dp_view *team,
     int down;
 
     if (slot < 0 || !(map->usable & (1u << slot))
-        || team->member_fd[slot] < 0) {
+        || !dp_view_member_attached(team, slot)) {
         return false;
     }
     down = CMM_LOAD_SHARED(team->team->members[slot].down_ifindex);
@@ -336,14 +198,6 @@ dp_link_changed(int ifindex, bool carrier, bool removed, void *dp_)
     rcu_read_unlock();
 }
 
-/* True if a gratuitous ARP or a RARP: how a station announces a move. */
-static bool
-frame_is_announcement(const struct dp_frame *f)
-{
-    return arp_is_announcement(f->pi.eth_type, f->data + f->pi.payload_ofs,
-                               f->len - f->pi.payload_ofs);
-}
-
 /* True if an ARP frame on a team is addressed to, or comes from, one of
  * the team's members' own MACs: the switch's link probes and their
  * replies, which are not VM traffic. */
@@ -354,7 +208,7 @@ team_frame_is_local(const struct dp_view *team, const struct dp_frame *f)
         return false;
     }
     for (int m = 0; m < TEAM_MAX_MEMBERS; m++) {
-        if (team->member_fd[m] >= 0
+        if (dp_view_member_attached(team, m)
             && (!memcmp(f->pi.eth_dst, team->member_mac[m], ETH_ADDR_LEN)
                 || !memcmp(f->pi.eth_src, team->member_mac[m],
                            ETH_ADDR_LEN))) {
@@ -423,26 +277,40 @@ team_receive_rules_rcu(const struct dp_view *in, int slot,
                                                      : DP_DROP_TEAM_RX);
 }
 
-static void thread_flush(struct dp_thread *);
-
-/* Queues frame 'f' for output on 'out' (member 'slot' if a team). */
-static bool
-view_sends_tagged(const struct dp_view *out, uint16_t vlan)
+/* The team's receive stage (stage 4, before learning), for a frame that
+ * arrived on member 'b->slot' of team 'b->in': the switch's own link probes
+ * are not switched, and the receive rules keep one copy of what upstream
+ * floods to every member. */
+static int
+team_receive_rcu(const struct dp_batch *b, const struct dp_frame *f)
 {
-    switch (out->mode) {
-    case DP_VLAN_ACCESS:
-        return false;
-    case DP_VLAN_TRUNK:
-        return vlan != out->native;
-    case DP_VLAN_ALL:
-    default:
-        return vlan != 0;
+    if (team_frame_is_local(b->in, f)) {
+        return DP_DROP_LOCAL;
     }
+    return team_receive_rules_rcu(b->in, b->slot, f, f->dst, b->now_usec);
 }
 
+/* Stage 7, team select: the member of team 'out' that 'f' leaves on (its
+ * load counted), or TEAM_NONE when none can carry it. */
+static int
+team_stage_rcu(const struct dp_batch *b, const struct dp_view *out,
+               struct dp_frame *f)
+{
+    int slot = team_select_rcu(b->in, out, f, b->now_usec);
+
+    if (slot >= 0 && !b->in->team) {
+        dp_fdb_note_team_tx_rcu(b, f);
+    }
+    return slot;
+}
+
+static void thread_flush(struct dp_thread *);
+
+/* Stage 8, output: queues frame 'f' on 'out' (member 'slot' if a team),
+ * with its tag pushed if 'tag_out', and its tag from the frame popped. */
 static void
-thread_output(struct dp_thread *t, const struct dp_view *out, int slot,
-              const struct dp_frame *f, bool tag_out)
+output_rcu(struct dp_thread *t, const struct dp_view *out, int slot,
+           const struct dp_frame *f, bool tag_out)
 {
     bool tagged_in_frame = f->pi.tag_source == PACKET_TAG_IN_FRAME;
     struct dp_tx *tx;
@@ -456,9 +324,11 @@ thread_output(struct dp_thread *t, const struct dp_view *out, int slot,
     tx->out = out;
     if (slot >= 0) {
         tx->fd = out->member_fd[slot];
+        tx->mem = OVS_UNLIKELY(tx->fd < 0) ? out->member_mem[slot] : NULL;
         tx->member_stats = out->team->members[slot].stats;
     } else {
         tx->fd = out->fd;
+        tx->mem = OVS_UNLIKELY(tx->fd < 0) ? out->mem : NULL;
         tx->member_stats = NULL;
     }
     tx->vnet = *f->vnet;
@@ -466,10 +336,7 @@ thread_output(struct dp_thread *t, const struct dp_view *out, int slot,
     tx->iov[tx->n_iov++] = (struct iovec) { &tx->vnet, NETDEV_VNET_HDR_LEN };
     tx->iov[tx->n_iov++] = (struct iovec) { (void *) f->data, 12 };
     if (tag_out) {
-        uint16_t tpid = htons(ETH_TYPE_VLAN);
-        uint16_t ntci = htons(vlan_tci(f->vlan, f->tci));
-        memcpy(tx->tag, &tpid, 2);
-        memcpy(tx->tag + 2, &ntci, 2);
+        vlan_tag_put(tx->tag, f->vlan, f->tci);
         tx->iov[tx->n_iov++] = (struct iovec) { tx->tag, VLAN_HEADER_LEN };
     }
     skip = tagged_in_frame ? 12 + VLAN_HEADER_LEN : 12;
@@ -493,30 +360,46 @@ thread_output(struct dp_thread *t, const struct dp_view *out, int slot,
     tx->vnet.flags &= ~VIRTIO_NET_HDR_F_DATA_VALID;
 }
 
-/* Queues 'f' on 'out', choosing a member when 'out' is a team. */
+/* Stages 6 to 8 for one output port: VLAN egress, team select if 'out' is
+ * a team, output. */
 static void
-thread_output_port(struct dp_thread *t, const struct dp_view *in,
-                   const struct dp_view *out, struct dp_frame *f,
-                   uint64_t now_usec, uint64_t *drops)
+output_port_rcu(struct dp_batch *b, const struct dp_view *out,
+                struct dp_frame *f)
 {
-    bool tag_out = view_sends_tagged(out, f->vlan);
+    bool tag_out;
     int slot = -1;
 
-    if (!vlan_egress_ok(f->pi.eth_type, tag_out)) {
-        drops[DP_DROP_VLAN]++;
+    if (!vlan_port_egress(&out->vlan, f->vlan, f->pi.eth_type, &tag_out)) {
+        b->drops[DP_DROP_VLAN]++;
         return;
     }
     if (out->team) {
-        slot = team_select_rcu(in, out, f, now_usec);
+        slot = team_stage_rcu(b, out, f);
         if (slot < 0) {
-            drops[DP_DROP_TEAM_DOWN]++;
+            b->drops[DP_DROP_TEAM_DOWN]++;
             return;
         }
-        if (!in->team) {
-            reflect_note_rcu(in, f);
-        }
     }
-    thread_output(t, out, slot, f, tag_out);
+    output_rcu(b->t, out, slot, f, tag_out);
+}
+
+/* Sends the 'm' messages at 'msgs' on in-memory device 'mem' (tests), as
+ * sendmmsg() would.  Returns how many it took, or -1 if it refused the
+ * first. */
+static int
+memory_send(struct netdev_memory *mem, const struct mmsghdr *msgs, size_t m)
+{
+    int sent = 0;
+
+    while ((size_t) sent < m) {
+        const struct msghdr *mh = &msgs[sent].msg_hdr;
+
+        if (netdev_memory_send(mem, mh->msg_iov, mh->msg_iovlen)) {
+            break;
+        }
+        sent++;
+    }
+    return sent ? sent : -1;
 }
 
 /* Sends every queued frame, one sendmmsg per output socket. */
@@ -528,6 +411,7 @@ thread_flush(struct dp_thread *t)
     memset(t->tx_done, 0, n * sizeof t->tx_done[0]);
     for (size_t i = 0; i < n; i++) {
         const struct dp_view *out;
+        struct netdev_memory *mem;
         uint64_t *member_stats;
         uint64_t bytes = 0, packets = 0;
         size_t m = 0;
@@ -538,9 +422,10 @@ thread_flush(struct dp_thread *t)
         }
         out = t->tx[i].out;
         fd = t->tx[i].fd;
+        mem = t->tx[i].mem;
         member_stats = t->tx[i].member_stats;
         for (size_t j = i; j < n; j++) {
-            if (!t->tx_done[j] && t->tx[j].fd == fd) {
+            if (!t->tx_done[j] && t->tx[j].fd == fd && t->tx[j].mem == mem) {
                 struct msghdr *mh = &t->tx_msgs[m].msg_hdr;
                 memset(mh, 0, sizeof *mh);
                 mh->msg_iov = t->tx[j].iov;
@@ -552,7 +437,9 @@ thread_flush(struct dp_thread *t)
         }
 
         for (size_t k = 0; k < m;) {
-            sent = sendmmsg(fd, &t->tx_msgs[k], m - k, MSG_DONTWAIT);
+            sent = (OVS_UNLIKELY(mem)
+                    ? memory_send(mem, &t->tx_msgs[k], m - k)
+                    : sendmmsg(fd, &t->tx_msgs[k], m - k, MSG_DONTWAIT));
             if (sent <= 0) {
                 /* The frame at 'k' was refused (buffer full, device gone,
                  * over the MTU): count it and go on with the rest. */
@@ -576,193 +463,150 @@ thread_flush(struct dp_thread *t)
     t->n_tx = 0;
 }
 
-/* Assigns the frame's VLAN per the input port's mode (vlan.c decides).
- * Returns false if the port does not accept it. */
-static bool
-ingress_vlan(const struct dp_view *in, struct dp_frame *f)
+/* Stage 1, parse: frame 'i' of the batch, out of the receive buffer, with
+ * the tag the kernel moved to the auxiliary data put back.  Frames no
+ * station may send, and link-local control frames (they belong to the link
+ * they arrived on), go no further. */
+static int
+parse_rcu(struct dp_batch *b, int i, struct dp_frame *f)
 {
-    int untagged = in->mode == DP_VLAN_ACCESS ? in->vlan
-                   : in->mode == DP_VLAN_TRUNK ? (in->native ? in->native : -1)
-                   : 0;
+    struct mmsghdr *mm = &b->t->rx_msgs[i];
+    const uint8_t *buf = b->t->rx_buf + (size_t) i * DP_RX_SLOT;
+    const struct tpacket_auxdata *aux = NULL;
 
-    return vlan_ingress(&f->pi, in->mode == DP_VLAN_ACCESS, untagged,
-                        &in->member, &f->vlan, &f->tci);
+    if (mm->msg_len < (unsigned int) NETDEV_VNET_HDR_LEN
+        || (mm->msg_hdr.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+        return DP_DROP_RUNT;
+    }
+    f->vnet = (const void *) buf;
+    f->data = buf + NETDEV_VNET_HDR_LEN;
+    f->len = mm->msg_len - NETDEV_VNET_HDR_LEN;
+    f->l3_parsed = false;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mm->msg_hdr); c;
+         c = CMSG_NXTHDR(&mm->msg_hdr, c)) {
+        if (c->cmsg_level == SOL_PACKET
+            && c->cmsg_type == PACKET_AUXDATA
+            && c->cmsg_len >= CMSG_LEN(sizeof *aux)) {
+            aux = (const struct tpacket_auxdata *) (void *) CMSG_DATA(c);
+        }
+    }
+    if (packet_parse(f->data, f->len,
+                     aux && (aux->tp_status & TP_STATUS_VLAN_VALID),
+                     aux && (aux->tp_status & TP_STATUS_VLAN_TPID_VALID)
+                     ? aux->tp_vlan_tpid : 0,
+                     aux ? aux->tp_vlan_tci : 0, &f->pi)) {
+        return DP_DROP_RUNT;
+    }
+    b->rx_bytes += f->len + (f->pi.tag_source == PACKET_TAG_AUXDATA
+                             ? VLAN_HEADER_LEN : 0);
+    /* No station sends from a group or null address (the kernel bridge
+     * drops these too). */
+    if (eth_addr_is_multicast(f->pi.eth_src)
+        || eth_addr_is_zero(f->pi.eth_src)) {
+        return DP_DROP_BAD_SRC;
+    }
+    if (eth_addr_is_link_local(f->pi.eth_dst)) {
+        return DP_DROP_LINK_LOCAL;
+    }
+    return DP_PASS;
 }
 
-/* Processes one received batch from 'in' (member 'slot' if a team). */
-static void
-thread_process_batch_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
-                         const struct dp_view *in, int slot, int n,
-                         uint32_t now, uint64_t now_usec)
+/* Stage 5, lookup: a known destination's port gets the frame, or, for a
+ * group or unknown destination, every port of its VLAN but the input (a
+ * team counts as one port). */
+static int
+lookup_rcu(struct dp_batch *b, struct dp_frame *f)
 {
-    uint64_t drops[DP_N_DROPS] = { 0 };
-    uint64_t rx_bytes = 0;
-    bool learned = false;
+    const struct dp_view *in = b->in;
+
+    if (f->dst) {
+        const struct dp_view *out;
+
+        if (f->dst->port_no == in->port_no) {
+            return DP_DROP_LOOP;
+        }
+        out = dp_snapshot_find_rcu(b->snap, in, f->dst->port_no);
+        if (out && out->can_send && vlan_port_carries(&out->vlan, f->vlan)) {
+            output_port_rcu(b, out, f);
+            return DP_PASS;
+        }
+        /* Stale entry (port gone or changed): flood. */
+    }
+    for (uint32_t k = in->first; k < in->first + in->count; k++) {
+        const struct dp_view *out = &b->snap->views[k];
+
+        if (out != in && out->can_send
+            && vlan_port_carries(&out->vlan, f->vlan)) {
+            output_port_rcu(b, out, f);
+        }
+    }
+    return DP_PASS;
+}
+
+/* The pipeline: frame 'i' of the batch through the stages, in order (see
+ * dp-pipeline.h).  Returns DP_PASS, or why the frame was dropped. */
+static int
+pipeline_rcu(struct dp_batch *b, int i)
+{
+    struct dp_frame f;
+    int verdict;
+
+    verdict = parse_rcu(b, i, &f);
+    if (verdict != DP_PASS) {
+        return verdict;
+    }
+    if (!vlan_port_ingress(&b->in->vlan, &f.pi, &f.vlan, &f.tci)) {
+        return DP_DROP_VLAN;
+    }
+    verdict = dp_policy_ingress_rcu(b, &f);
+    if (verdict != DP_PASS) {
+        return verdict;
+    }
+    dp_fdb_lookup_rcu(b, &f);
+    if (b->slot >= 0) {
+        verdict = team_receive_rcu(b, &f);
+        if (verdict != DP_PASS) {
+            return verdict;
+        }
+    }
+    verdict = dp_fdb_learn_rcu(b, &f);
+    if (verdict != DP_PASS) {
+        return verdict;
+    }
+    return lookup_rcu(b, &f);
+}
+
+void
+dp_thread_process_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
+                      const struct dp_view *in, int slot, int n,
+                      uint64_t now_usec)
+{
+    struct dp_batch b = {
+        .t = t, .snap = snap, .in = in, .slot = slot,
+        .now = now_usec / 1000000, .now_usec = now_usec,
+        .tick = mac_tick(now_usec),
+    };
 
     for (int i = 0; i < n; i++) {
-        struct mmsghdr *mm = &t->rx_msgs[i];
-        const uint8_t *buf = t->rx_buf + (size_t) i * DP_RX_SLOT;
-        struct tpacket_auxdata *aux = NULL;
-        struct mac_entry *src, *dst = NULL;
-        struct dp_frame f;
-        int verdict;
+        int verdict = pipeline_rcu(&b, i);
 
-        if (mm->msg_len < (unsigned int) NETDEV_VNET_HDR_LEN
-            || (mm->msg_hdr.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-            drops[DP_DROP_RUNT]++;
-            continue;
-        }
-        f.tick = mac_tick(now_usec);
-        f.vnet = (const void *) buf;
-        f.data = buf + NETDEV_VNET_HDR_LEN;
-        f.len = mm->msg_len - NETDEV_VNET_HDR_LEN;
-        f.l3_parsed = false;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mm->msg_hdr); c;
-             c = CMSG_NXTHDR(&mm->msg_hdr, c)) {
-            if (c->cmsg_level == SOL_PACKET
-                && c->cmsg_type == PACKET_AUXDATA
-                && c->cmsg_len >= CMSG_LEN(sizeof *aux)) {
-                aux = (struct tpacket_auxdata *) (void *) CMSG_DATA(c);
-            }
-        }
-        if (packet_parse(f.data, f.len,
-                         aux && (aux->tp_status & TP_STATUS_VLAN_VALID),
-                         aux && (aux->tp_status & TP_STATUS_VLAN_TPID_VALID)
-                         ? aux->tp_vlan_tpid : 0,
-                         aux ? aux->tp_vlan_tci : 0, &f.pi)) {
-            drops[DP_DROP_RUNT]++;
-            continue;
-        }
-        rx_bytes += f.len + (f.pi.tag_source == PACKET_TAG_AUXDATA
-                             ? VLAN_HEADER_LEN : 0);
-        /* No station sends from a group or null address (the kernel
-         * bridge drops these too); link-local control frames belong to
-         * the link they arrived on. */
-        if (eth_addr_is_multicast(f.pi.eth_src)
-            || eth_addr_is_zero(f.pi.eth_src)) {
-            drops[DP_DROP_BAD_SRC]++;
-            continue;
-        }
-        if (eth_addr_is_link_local(f.pi.eth_dst)) {
-            drops[DP_DROP_LINK_LOCAL]++;
-            continue;
-        }
-        if (!ingress_vlan(in, &f)) {
-            drops[DP_DROP_VLAN]++;
-            continue;
-        }
-
-        src = f.src = mac_table_lookup_rcu(in->bridge->macs, f.vlan,
-                                           f.pi.eth_src);
-        if (!eth_addr_is_multicast(f.pi.eth_dst)) {
-            dst = mac_table_lookup_rcu(in->bridge->macs, f.vlan,
-                                       f.pi.eth_dst);
-        }
-
-        if (slot >= 0) {
-            if (team_frame_is_local(in, &f)) {
-                drops[DP_DROP_LOCAL]++;
-                continue;
-            }
-            verdict = team_receive_rules_rcu(in, slot, &f, dst, now_usec);
-            if (verdict != DP_N_DROPS) {
-                drops[verdict]++;
-                continue;
-            }
-            if (!src || (src->port_no != in->port_no && !src->is_static)) {
-                if (reflect_is_echo_rcu(in, &f)) {
-                    /* A local station's own frame, flooded back. */
-                    drops[DP_DROP_REFLECTION]++;
-                    continue;
-                }
-                if (src && frame_is_announcement(&f)) {
-                    /* A local station announces itself from upstream: it
-                     * moved to another host (or it is our own announcement
-                     * coming back, which the control thread tells apart).
-                     * Relearning is all it is for. */
-                    if (thread_learn(t, in, f.vlan, f.pi.eth_src, true)) {
-                        learned = true;
-                    }
-                    drops[DP_DROP_REFLECTION]++;
-                    continue;
-                }
-                if (src && src_alive_rcu(src, now)) {
-                    /* Upstream sends from the address of a station alive
-                     * on this host: not enough to move it (the control
-                     * thread counts and logs the conflict). */
-                    if (thread_learn(t, in, f.vlan, f.pi.eth_src, false)) {
-                        learned = true;
-                    }
-                    drops[DP_DROP_SRC_CONFLICT]++;
-                    continue;
-                }
-                /* Otherwise a station really behind the team, known here
-                 * until now (one forged local frame, or a move without an
-                 * announcement): learned and forwarded below. */
-            }
-        } else if (src && src->port_no != in->port_no && !src->is_static
-                   && src_alive_behind_team_rcu(snap, in, src, now)
-                   && !frame_is_announcement(&f)) {
-            /* A local port sends from the address of a station that is
-             * alive behind a team.  Forwarded, the frame would teach the
-             * physical network that the station is here; the control
-             * thread refuses the move too, and counts and logs it. */
-            if (thread_learn(t, in, f.vlan, f.pi.eth_src, false)) {
-                learned = true;
-            }
-            drops[DP_DROP_SRC_CONFLICT]++;
-            continue;
-        }
-
-        /* Learn the source. */
-        if (src && src->port_no == in->port_no) {
-            mac_entry_touch_rcu(src, now);
-        } else if (!src || !src->is_static) {
-            if (thread_learn(t, in, f.vlan, f.pi.eth_src,
-                             frame_is_announcement(&f))) {
-                learned = true;
-            } else {
-                drops[DP_DROP_LEARN_QUEUE]++;
-            }
-        }
-
-        /* Forward: known unicast to its port, else flood the VLAN. */
-        if (dst) {
-            const struct dp_view *out;
-
-            if (dst->port_no == in->port_no) {
-                drops[DP_DROP_LOOP]++;
-                continue;
-            }
-            out = snapshot_find_rcu(snap, in, dst->port_no);
-            if (out && out->can_send
-                && vlan_bitmap_test(&out->member, f.vlan)) {
-                thread_output_port(t, in, out, &f, now_usec, drops);
-                continue;
-            }
-            /* Stale entry (port gone or changed): flood. */
-        }
-        for (uint32_t k = in->first; k < in->first + in->count; k++) {
-            const struct dp_view *out = &snap->views[k];
-            if (out != in && out->can_send
-                && vlan_bitmap_test(&out->member, f.vlan)) {
-                thread_output_port(t, in, out, &f, now_usec, drops);
-            }
+        if (verdict != DP_PASS) {
+            b.drops[verdict]++;
         }
     }
 
     thread_flush(t);
     stats_add(in->port->stats, ST_RX_PKTS, n);
-    stats_add(in->port->stats, ST_RX_BYTES, rx_bytes);
+    stats_add(in->port->stats, ST_RX_BYTES, b.rx_bytes);
     if (slot >= 0) {
         uint64_t *ms = in->team->members[slot].stats;
         stats_add(ms, ST_RX_PKTS, n);
-        stats_add(ms, ST_RX_BYTES, rx_bytes);
+        stats_add(ms, ST_RX_BYTES, b.rx_bytes);
     }
     for (int r = 0; r < DP_N_DROPS; r++) {
-        stats_add(in->port->stats, ST_DROPS + r, drops[r]);
+        stats_add(in->port->stats, ST_DROPS + r, b.drops[r]);
     }
-    if (learned) {
+    if (b.learned) {
         uint64_t one = 1;
         if (write(t->dp->learn_fd, &one, sizeof one) < 0) {
             /* The counter is saturated: the control thread is awake. */
@@ -823,7 +667,7 @@ dp_thread_main(void *t_)
             rcu_read_unlock();
             continue;
         }
-        now_usec = time_usec();
+        now_usec = dp_now_usec(dp);
         for (size_t i = 0; i < t->n_pfds; i++) {
             if (OVS_UNLIKELY(t->pfds[i].revents & POLLERR)) {
                 /* A pending socket error (ENETDOWN when the device was set
@@ -840,9 +684,8 @@ dp_thread_main(void *t_)
             if (t->pfds[i].revents & POLLIN) {
                 int n = thread_receive(t, t->pfds[i].fd);
                 if (n > 0) {
-                    thread_process_batch_rcu(t, snap, t->pviews[i],
-                                             t->pslots[i], n,
-                                             now_usec / 1000000, now_usec);
+                    dp_thread_process_rcu(t, snap, t->pviews[i],
+                                          t->pslots[i], n, now_usec);
                 }
             }
         }

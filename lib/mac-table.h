@@ -17,6 +17,10 @@
  * Static entries are never aged, moved by learning, or evicted, and hold no
  * share; they count toward the limit.
  *
+ * The datapath only reads the table and refreshes entries' times: its
+ * learning stage (dp-fdb.c) queues a new or moved address to the control
+ * thread, which learns it here (datapath_run_learning()).
+ *
  * Thread-safety:
  *   - mac_table_lookup_rcu() and mac_entry_touch_rcu() are for any registered
  *     thread inside an RCU read section (the datapath).

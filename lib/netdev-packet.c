@@ -155,7 +155,10 @@ void
 netdev_packet_close(struct netdev_packet *dev)
 {
     if (dev) {
-        close(dev->fd);
+        if (dev->fd >= 0) {
+            close(dev->fd);
+        }
+        free(dev->mem);
         free(dev);
     }
 }
@@ -166,7 +169,8 @@ netdev_packet_take_rx_drops(struct netdev_packet *dev)
     struct tpacket_stats st;
     socklen_t len = sizeof st;
 
-    if (getsockopt(dev->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len)) {
+    if (dev->fd < 0
+        || getsockopt(dev->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len)) {
         return 0;
     }
     return st.tp_drops;

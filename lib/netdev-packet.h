@@ -30,8 +30,13 @@
 /* Largest frame accepted: a 64 KB GSO segment plus its headers. */
 #define NETDEV_MAX_FRAME (65536 + 64)
 
+struct netdev_memory;
+
 struct netdev_packet {
-    int fd;                       /* AF_PACKET socket, owned. */
+    int fd;                       /* AF_PACKET socket, owned; -1 for an
+                                   * in-memory device. */
+    struct netdev_memory *mem;    /* Owned: an in-memory device's queue
+                                   * (netdev-memory.h, tests), or NULL. */
     int ifindex;                  /* Device index when opened. */
     uint8_t mac[6];               /* Device's own MAC when opened. */
     char name[IF_NAMESIZE];       /* Device name. */
@@ -42,11 +47,13 @@ struct netdev_packet {
  * operator into 'err'. */
 int netdev_packet_open(const char *name, struct netdev_packet **devp,
                        char *err, size_t err_size);
-/* Closes the socket and frees.  Accepts NULL. */
+/* Closes the socket (or frees an in-memory device's queue) and frees.
+ * Accepts NULL. */
 void netdev_packet_close(struct netdev_packet *);
 
 /* Frames the kernel dropped because the socket's receive buffer was full,
- * since the last call (the kernel resets its counter when read). */
+ * since the last call (the kernel resets its counter when read); 0 for an
+ * in-memory device. */
 uint64_t netdev_packet_take_rx_drops(struct netdev_packet *);
 
 /* Reads the device's carrier state (true: link up and carrier).  Returns

@@ -255,3 +255,43 @@ vlan_ingress(const struct packet_info *pi, bool access, int untagged_vlan,
     *vlan = untagged_vlan < 0 ? 0 : untagged_vlan;
     return untagged_vlan >= 0 && !vlan_tpid_is_tag(pi->eth_type);
 }
+
+void
+vlan_port_init(struct vlan_port *vp, enum dp_vlan_mode mode, uint16_t vid,
+               const struct vlan_bitmap *trunks, uint16_t native)
+{
+    memset(vp, 0, sizeof *vp);
+    switch (mode) {
+    case DP_VLAN_ACCESS:
+        vp->access = true;
+        vp->untagged = vid;
+        vlan_bitmap_set(&vp->member, vid);
+        break;
+    case DP_VLAN_TRUNK:
+        if (trunks) {
+            vp->member = *trunks;
+        }
+        vp->untagged = native ? native : -1;
+        if (native) {
+            vlan_bitmap_set(&vp->member, native);
+        }
+        break;
+    case DP_VLAN_ALL:
+    default:
+        vp->untagged = 0;
+        vlan_bitmap_set_all(&vp->member);
+        vlan_bitmap_set(&vp->member, 0);     /* Untagged traffic. */
+        break;
+    }
+}
+
+void
+vlan_tag_put(uint8_t tag[4], uint16_t vid, uint16_t pcp_tci)
+{
+    uint16_t tci = vlan_tci(vid, pcp_tci);
+
+    tag[0] = ETH_TYPE_VLAN >> 8;
+    tag[1] = ETH_TYPE_VLAN & 0xff;
+    tag[2] = tci >> 8;
+    tag[3] = tci & 0xff;
+}

@@ -1,7 +1,15 @@
-/* vlan: 802.1Q VLAN sets and tag arithmetic.
+/* vlan: 802.1Q VLAN sets, tag arithmetic, and every tagging decision.
  *
  * A 'struct vlan_bitmap' is a set of VLAN IDs 0-4095 (4096 bits).  Ports use
  * it for the VLANs a trunk carries; the datapath tests membership per frame.
+ *
+ * A 'struct vlan_port' is a port's VLAN rules (access, trunk with or without
+ * a native VLAN, or every VLAN), built once by the control thread from the
+ * port's settings.  The datapath's two VLAN stages are functions of it:
+ * vlan_port_ingress() (which VLAN a received frame is in, or that the port
+ * refuses it) and vlan_port_egress() (whether a frame leaves a port tagged,
+ * or not at all); vlan_tag_put() writes the tag it pushes.  Nothing else in
+ * the switch decides about tags.
  *
  * Thread-safety: pure functions on caller-owned memory; safe anywhere,
  * including the datapath.  vlan_bitmap_parse() and vlan_bitmap_format() are
@@ -28,6 +36,13 @@
 #define ETH_TYPE_VLAN_QINQ_OLD 0x9100 /* Pre-standard QinQ S-tag. */
 
 struct packet_info;
+
+/* How a port treats VLANs (the datapath's port settings name it). */
+enum dp_vlan_mode {
+    DP_VLAN_ALL,     /* Every VLAN; VLAN 0 is untagged. */
+    DP_VLAN_ACCESS,  /* Untagged, in 'vlan'. */
+    DP_VLAN_TRUNK,   /* 'trunks' tagged, 'native' untagged. */
+};
 
 struct vlan_bitmap {
     uint64_t bits[VLAN_COUNT / 64]; /* Bit 'v' set: VLAN 'v' is a member. */
@@ -115,5 +130,66 @@ vlan_egress_ok(uint16_t inner_type, bool tag_out)
 {
     return tag_out || !vlan_tpid_is_tag(inner_type);
 }
+
+/* ---- A port's VLAN rules: the datapath's VLAN stages ---- */
+
+/* What a port does with VLANs.  Built by vlan_port_init(), then read only
+ * (the datapath copies it into each snapshot). */
+struct vlan_port {
+    bool access;                /* Access port: no tagged frame enters. */
+    int untagged;               /* VLAN of untagged frames and the VLAN
+                                 * that leaves untagged: the access VLAN,
+                                 * the trunk's native VLAN, 0 for a port in
+                                 * DP_VLAN_ALL; -1 for a trunk without a
+                                 * native VLAN (untagged frames refused). */
+    struct vlan_bitmap member;  /* VLANs the port carries (access VLAN,
+                                 * trunks plus native, or 1-4094 plus 0). */
+};
+
+/* Builds the rules of a port in 'mode': 'vid' is the access VLAN,
+ * 'trunks' (NULL for none) and 'native' (0 for none) a trunk's. */
+void vlan_port_init(struct vlan_port *, enum dp_vlan_mode mode, uint16_t vid,
+                    const struct vlan_bitmap *trunks, uint16_t native);
+
+/* True if the port carries VLAN 'vid' (a frame in it may enter or leave
+ * the port). */
+static inline bool
+vlan_port_carries(const struct vlan_port *vp, uint16_t vid)
+{
+    return vlan_bitmap_test(&vp->member, vid);
+}
+
+/* The VLAN ingress stage: vlan_ingress() with the port's rules. */
+static inline bool
+vlan_port_ingress(const struct vlan_port *vp, const struct packet_info *pi,
+                  uint16_t *vlan, uint16_t *tci)
+{
+    return vlan_ingress(pi, vp->access, vp->untagged, &vp->member, vlan, tci);
+}
+
+/* True if a frame in VLAN 'vid', which the port carries, leaves it tagged:
+ * every VLAN but the one the port sends untagged (also what an
+ * announcement the switch sends on the port must do). */
+static inline bool
+vlan_port_tags(const struct vlan_port *vp, uint16_t vid)
+{
+    return !vp->access && vid != vp->untagged;
+}
+
+/* The VLAN egress stage, for a frame in VLAN 'vid' that the port carries,
+ * with 'inner_type' after its outer tag (packet_info's 'eth_type'): sets
+ * '*tag_out' to vlan_port_tags(), and returns false if the frame may not
+ * leave at all (vlan_egress_ok()). */
+static inline bool
+vlan_port_egress(const struct vlan_port *vp, uint16_t vid,
+                 uint16_t inner_type, bool *tag_out)
+{
+    *tag_out = vlan_port_tags(vp, vid);
+    return vlan_egress_ok(inner_type, *tag_out);
+}
+
+/* Writes the 802.1Q tag pushed on output: VID 'vid' with the priority bits
+ * of 'pcp_tci' (vlan_tci()), 4 bytes in network order. */
+void vlan_tag_put(uint8_t tag[4], uint16_t vid, uint16_t pcp_tci);
 
 #endif /* vlan.h */

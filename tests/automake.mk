@@ -18,7 +18,8 @@ UNIT_TESTS = \
 	tests/unit/test-member-watch \
 	tests/unit/test-arp-probe \
 	tests/unit/test-link-watch \
-	tests/unit/test-datapath
+	tests/unit/test-datapath \
+	tests/unit/test-pipeline
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) tests/check-datapath-symbols.sh
 EXTRA_DIST += tests/check-datapath-symbols.sh tests/unit/unit.h
@@ -73,6 +74,9 @@ tests_unit_test_link_watch_LDADD = $(UNIT_LIBS)
 tests_unit_test_datapath_SOURCES = tests/unit/test-datapath.c
 tests_unit_test_datapath_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_datapath_LDADD = $(UNIT_LIBS)
+tests_unit_test_pipeline_SOURCES = tests/unit/test-pipeline.c
+tests_unit_test_pipeline_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pipeline_LDADD = $(UNIT_LIBS)
 
 TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)'
 

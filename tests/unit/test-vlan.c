@@ -497,6 +497,52 @@ test_ingress_matrix(void)
     CU_ASSERT(vlan_egress_ok(ETH_TYPE_IPV4, false));
 }
 
+/* A port's rules, from each mode: what it carries, and which VLANs leave
+ * it tagged. */
+static void
+test_port_rules(void)
+{
+    struct vlan_bitmap trunks;
+    struct vlan_port vp;
+    uint8_t tag[4];
+    char err[64];
+
+    vlan_port_init(&vp, DP_VLAN_ACCESS, 10, NULL, 0);
+    CU_ASSERT_TRUE(vp.access);
+    CU_ASSERT_TRUE(vlan_port_carries(&vp, 10));
+    CU_ASSERT_FALSE(vlan_port_carries(&vp, 0));
+    CU_ASSERT_FALSE(vlan_port_carries(&vp, 11));
+    CU_ASSERT_FALSE(vlan_port_tags(&vp, 10));
+
+    CU_ASSERT_EQUAL(vlan_bitmap_parse("10,20", &trunks, err, sizeof err), 0);
+    vlan_port_init(&vp, DP_VLAN_TRUNK, 0, &trunks, 30);
+    CU_ASSERT_FALSE(vp.access);
+    CU_ASSERT_EQUAL(vp.untagged, 30);
+    CU_ASSERT_TRUE(vlan_port_carries(&vp, 10));
+    CU_ASSERT_TRUE(vlan_port_carries(&vp, 30));
+    CU_ASSERT_FALSE(vlan_port_carries(&vp, 40));
+    CU_ASSERT_TRUE(vlan_port_tags(&vp, 20));
+    CU_ASSERT_FALSE(vlan_port_tags(&vp, 30));
+
+    vlan_port_init(&vp, DP_VLAN_TRUNK, 0, &trunks, 0);
+    CU_ASSERT_EQUAL(vp.untagged, -1);
+    CU_ASSERT_FALSE(vlan_port_carries(&vp, 0));
+    CU_ASSERT_TRUE(vlan_port_tags(&vp, 10));
+
+    vlan_port_init(&vp, DP_VLAN_ALL, 0, NULL, 0);
+    CU_ASSERT_TRUE(vlan_port_carries(&vp, 0));
+    CU_ASSERT_TRUE(vlan_port_carries(&vp, 4094));
+    CU_ASSERT_FALSE(vlan_port_carries(&vp, 4095));
+    CU_ASSERT_FALSE(vlan_port_tags(&vp, 0));
+    CU_ASSERT_TRUE(vlan_port_tags(&vp, 1));
+
+    vlan_tag_put(tag, 0x123, 0xa000 | 0x456);
+    CU_ASSERT_EQUAL(tag[0], 0x81);
+    CU_ASSERT_EQUAL(tag[1], 0x00);
+    CU_ASSERT_EQUAL(tag[2], 0xa1);
+    CU_ASSERT_EQUAL(tag[3], 0x23);
+}
+
 static const CU_TestInfo tests[] = {
     { "bitmap basics", test_bitmap_basics },
     { "bitmap set all", test_bitmap_set_all },
@@ -510,6 +556,7 @@ static const CU_TestInfo tests[] = {
     { "parse vid", test_parse_vid },
     { "tci", test_tci },
     { "ingress and egress matrix", test_ingress_matrix },
+    { "a port's rules", test_port_rules },
     CU_TEST_INFO_NULL,
 };
 
