@@ -19,6 +19,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/config.c lib/config.h lib/config-private.h \
 	lib/config-team.c lib/config-file.c \
 	lib/ctl-proto.c lib/ctl-proto.h \
+	lib/ctl-command.c lib/ctl-command.h lib/ctl-catalog.c \
 	lib/ctl-server.c lib/ctl-server.h \
 	lib/ctl-client.c lib/ctl-client.h \
 	lib/netlink-monitor.c lib/netlink-monitor.h \

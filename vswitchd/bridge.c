@@ -1192,46 +1192,20 @@ bridge_dp_port(const char *name)
 static void
 register_commands(void)
 {
-    ctl_command_register("add-br", "BR [mac-aging=SECS] [mac-table-size=N]",
-                         "Create bridge BR.", 1, 3, cmd_add_br, NULL);
-    ctl_command_register("set-br", "BR KEY=VALUE...",
-                         "Change mac-aging or mac-table-size of BR.", 2, -1,
-                         cmd_set_br, NULL);
-    ctl_command_register("del-br", "BR",
-                         "Delete bridge BR and all its ports.", 1, 1,
-                         cmd_del_br, NULL);
-    ctl_command_register("list-br", "", "List the bridges.", 0, 0,
-                         cmd_list_br, NULL);
-    ctl_command_register("add-port",
-                         "BR IFACE [vlan=N | trunks=LIST [native=N]]",
-                         "Attach network device IFACE to bridge BR.", 2, -1,
-                         cmd_add_port, NULL);
-    ctl_command_register("set-port", "IFACE KEY=VALUE...",
-                         "Change a port's vlan, trunks or native VLAN.", 2,
-                         -1, cmd_set_port, NULL);
-    ctl_command_register("del-port", "[BR] IFACE",
-                         "Detach IFACE from its bridge.", 1, 2, cmd_del_port,
-                         NULL);
-    ctl_command_register("list-ports", "BR", "List the ports of BR.", 1, 1,
-                         cmd_list_ports, NULL);
-    ctl_command_register("show", "",
-                         "Show every bridge and port with its VLAN mode and "
-                         "state.", 0, 0, cmd_show, NULL);
-    ctl_command_register("fdb/show", "BR",
-                         "Show the MAC table of BR.", 1, 1, cmd_fdb_show,
-                         NULL);
-    ctl_command_register("fdb/flush", "BR [vlan=N] [port=IFACE]",
-                         "Forget learned MAC entries of BR (static ones "
-                         "stay).", 1, 3, cmd_fdb_flush, NULL);
-    ctl_command_register("fdb/add", "BR MAC vlan=N port=IFACE",
-                         "Add a static MAC entry (kept in the configuration).",
-                         3, 4, cmd_fdb_add, NULL);
-    ctl_command_register("fdb/del", "BR MAC vlan=N",
-                         "Delete a MAC entry, static or learned.", 2, 3,
-                         cmd_fdb_del, NULL);
-    ctl_command_register("port/stats", "[IFACE]",
-                         "Show received, sent and dropped counters.", 0, 1,
-                         cmd_port_stats, NULL);
+    ctl_command_bind("add-br", cmd_add_br, NULL);
+    ctl_command_bind("set-br", cmd_set_br, NULL);
+    ctl_command_bind("del-br", cmd_del_br, NULL);
+    ctl_command_bind("list-br", cmd_list_br, NULL);
+    ctl_command_bind("add-port", cmd_add_port, NULL);
+    ctl_command_bind("set-port", cmd_set_port, NULL);
+    ctl_command_bind("del-port", cmd_del_port, NULL);
+    ctl_command_bind("list-ports", cmd_list_ports, NULL);
+    ctl_command_bind("show", cmd_show, NULL);
+    ctl_command_bind("fdb/show", cmd_fdb_show, NULL);
+    ctl_command_bind("fdb/flush", cmd_fdb_flush, NULL);
+    ctl_command_bind("fdb/add", cmd_fdb_add, NULL);
+    ctl_command_bind("fdb/del", cmd_fdb_del, NULL);
+    ctl_command_bind("port/stats", cmd_port_stats, NULL);
 }
 
 bool
