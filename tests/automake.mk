@@ -15,9 +15,11 @@ UNIT_TESTS = \
 	tests/unit/test-link-watch \
 	tests/unit/test-datapath
 check_PROGRAMS += $(UNIT_TESTS)
-# Checks of the shape of the code: what the datapath objects call, that
-# every command is in --help and the man page.
-SHAPE_CHECKS = tests/check-datapath-symbols.sh tests/check-ctl-commands.sh
+# Checks of the shape of the code: what the datapath objects call, that lib/
+# includes no daemon header, that every command is in --help and the man
+# page.
+SHAPE_CHECKS = tests/check-datapath-symbols.sh tests/check-layers.sh \
+	tests/check-ctl-commands.sh
 TESTS += $(UNIT_TESTS) $(SHAPE_CHECKS)
 EXTRA_DIST += $(SHAPE_CHECKS) tests/unit/unit.h
 
