@@ -17,7 +17,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \
 	lib/config.c lib/config.h lib/config-private.h \
-	lib/config-team.c lib/config-file.c \
+	lib/config-team.c lib/config-validate.c lib/config-file.c \
 	lib/ctl-proto.c lib/ctl-proto.h \
 	lib/ctl-command.c lib/ctl-command.h lib/ctl-catalog.c \
 	lib/ctl-server.c lib/ctl-server.h \
