@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "config.h"
+#include "config-txn.h"
 #include "ctl-server.h"
+#include "ctl-util.h"
 #include "datapath.h"
 #include "log.h"
 #include "mac-table.h"
@@ -278,102 +280,92 @@ apply_config(const struct config *cfg)
     absent_log(&absent);
 }
 
-/* Validates, saves and applies 'cfg' (taking ownership).  On failure fills
- * 'reply' with the reason and leaves everything as it was. */
 /* The daemon runs at most one team per bridge: a VM port's traffic into
  * "the" team is what src-port balancing measures. */
-static bool
-check_teams(const struct config *cfg, GError **error)
+static int
+check_teams(const struct config *cfg, char **msg, void *aux)
 {
     for (guint i = 0; i < cfg->teams->len; i++) {
         const struct config_team *a = g_ptr_array_index(cfg->teams, i);
         for (guint j = i + 1; j < cfg->teams->len; j++) {
             const struct config_team *b = g_ptr_array_index(cfg->teams, j);
             if (!strcmp(a->port.bridge, b->port.bridge)) {
-                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                            "bridge %s has two teams, %s and %s: one team of "
-                            "uplinks per bridge (put all the uplinks in "
-                            "one)", a->port.bridge, a->port.name,
-                            b->port.name);
-                return false;
+                *msg = g_strdup_printf("bridge %s has two teams, %s and %s: "
+                                       "one team of uplinks per bridge (put "
+                                       "all the uplinks in one)",
+                                       a->port.bridge, a->port.name,
+                                       b->port.name);
+                return -EINVAL;
             }
         }
     }
+    return 0;
+}
+
+/* The running configuration, where it is saved and what applying means. */
+static struct config_store store;
+
+static void
+store_apply(const struct config *cfg, void *aux)
+{
+    apply_config(cfg);
+}
+
+/* Validates, saves and applies 'cfg' (taking ownership).  On failure fills
+ * 'reply' with the reason and leaves everything as it was. */
+static bool
+commit(struct config *cfg, struct ctl_reply *reply)
+{
+    char *msg;
+
+    if (config_txn_commit(&store, cfg, &msg)) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s", msg);
+        g_free(msg);
+        return false;
+    }
     return true;
 }
+
+/* ---- For team.c, until it calls config-txn.h and ctl-util.h itself ---- */
 
 bool
 bridge_commit(struct config *cfg, struct ctl_reply *reply)
 {
-    GError *error = NULL;
-
-    if (!config_validate(cfg, &error) || !check_teams(cfg, &error)) {
-        ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
-        goto fail;
-    }
-    if (!config_save(cfg, config_path, &error)) {
-        ctl_reply_error(reply, CTL_REFUSED, "cannot save configuration: %s",
-                        error->message);
-        goto fail;
-    }
-    apply_config(cfg);
-    config_free(running);
-    running = cfg;
-    return true;
-
-fail:
-    g_clear_error(&error);
-    config_free(cfg);
-    return false;
+    return commit(cfg, reply);
 }
 
-/* ---- Argument helpers ------------------------------------------------- */
-
-/* Splits "key=value"; false if there is no '='. */
 bool
 bridge_split_kv(const char *arg, char **key, const char **value)
 {
-    const char *eq = strchr(arg, '=');
-
-    if (!eq || eq == arg) {
-        return false;
-    }
-    *key = g_strndup(arg, eq - arg);
-    *value = eq + 1;
-    return true;
+    return ctl_split_kv(arg, key, value);
 }
 
 bool
 bridge_refuse(struct ctl_reply *reply, GError *error)
 {
-    ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
-    g_error_free(error);
-    return false;
+    return ctl_refuse_gerror(reply, error);
 }
 
 bool
 bridge_set_kv_args(void *target, bridge_kv_setter *set, int n_args,
                    char *args[], struct ctl_reply *reply)
 {
-    for (int i = 0; i < n_args; i++) {
-        GError *error = NULL;
-        const char *value;
-        char *key;
-        bool ok;
-
-        if (!bridge_split_kv(args[i], &key, &value)) {
-            ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
-                            args[i]);
-            return false;
-        }
-        ok = set(target, key, value, &error);
-        g_free(key);
-        if (!ok) {
-            return bridge_refuse(reply, error);
-        }
-    }
-    return true;
+    return ctl_set_kv_args(target, set, n_args, args, reply);
 }
+
+void
+bridge_stats_text(struct ctl_reply *reply, const struct dp_port_stats *s)
+{
+    ctl_stats_text(reply, s);
+}
+
+void
+bridge_stats_json(JsonObject *o, const struct dp_port_stats *s)
+{
+    ctl_stats_json(o, s);
+}
+
+/* ---- Argument helpers ------------------------------------------------- */
 
 static bool
 port_setter(void *cp, const char *key, const char *value, GError **error)
@@ -433,21 +425,21 @@ static void
 cmd_add_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
            void *aux)
 {
-    struct config *cfg = config_clone(running);
+    struct config *cfg = config_txn_begin(&store);
     struct config_bridge *cb;
     GError *error = NULL;
 
     cb = config_add_bridge(cfg, args[0], &error);
     if (!cb) {
-        bridge_refuse(reply, error);
+        ctl_refuse_gerror(reply, error);
         config_free(cfg);
         return;
     }
-    if (!bridge_set_kv_args(cb, bridge_setter, n_args - 1, args + 1, reply)) {
+    if (!ctl_set_kv_args(cb, bridge_setter, n_args - 1, args + 1, reply)) {
         config_free(cfg);
         return;
     }
-    bridge_commit(cfg, reply);
+    commit(cfg, reply);
 }
 
 static void
@@ -460,13 +452,13 @@ cmd_set_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (!find_br(args[0], reply)) {
         return;
     }
-    cfg = config_clone(running);
+    cfg = config_txn_begin(&store);
     cb = config_find_bridge(cfg, args[0]);
-    if (!bridge_set_kv_args(cb, bridge_setter, n_args - 1, args + 1, reply)) {
+    if (!ctl_set_kv_args(cb, bridge_setter, n_args - 1, args + 1, reply)) {
         config_free(cfg);
         return;
     }
-    bridge_commit(cfg, reply);
+    commit(cfg, reply);
 }
 
 static void
@@ -478,9 +470,9 @@ cmd_del_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (!find_br(args[0], reply)) {
         return;
     }
-    cfg = config_clone(running);
+    cfg = config_txn_begin(&store);
     config_del_bridge(cfg, args[0]);
-    bridge_commit(cfg, reply);
+    commit(cfg, reply);
 }
 
 static void
@@ -557,14 +549,14 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (!find_br(args[0], reply)) {
         return;
     }
-    cfg = config_clone(running);
+    cfg = config_txn_begin(&store);
     cp = config_add_port(cfg, args[0], args[1], &error);
     if (!cp) {
-        bridge_refuse(reply, error);
+        ctl_refuse_gerror(reply, error);
         config_free(cfg);
         return;
     }
-    if (!bridge_set_kv_args(cp, port_setter, n_args - 2, args + 2, reply)) {
+    if (!ctl_set_kv_args(cp, port_setter, n_args - 2, args + 2, reply)) {
         config_free(cfg);
         return;
     }
@@ -579,7 +571,7 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    if (!bridge_commit(cfg, reply)) {
+    if (!commit(cfg, reply)) {
         return;
     }
 
@@ -590,13 +582,12 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         g_hash_table_insert(ports_by_ifindex,
                             GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
     } else {
-        struct config *undo = config_clone(running);
-        struct ctl_reply scratch;
+        struct config *undo = config_txn_begin(&store);
+        char *msg;
 
         config_del_port(undo, args[1]);
-        ctl_reply_init(&scratch);
-        bridge_commit(undo, &scratch);
-        ctl_reply_destroy(&scratch);
+        config_txn_commit(&store, undo, &msg);
+        g_free(msg);
         ctl_reply_error(reply, CTL_REFUSED, "%s", err);
     }
 }
@@ -612,13 +603,13 @@ cmd_set_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         ctl_reply_error(reply, CTL_REFUSED, "no port named %s", args[0]);
         return;
     }
-    cfg = config_clone(running);
+    cfg = config_txn_begin(&store);
     cp = config_find_port(cfg, args[0]);
-    if (!bridge_set_kv_args(cp, port_setter, n_args - 1, args + 1, reply)) {
+    if (!ctl_set_kv_args(cp, port_setter, n_args - 1, args + 1, reply)) {
         config_free(cfg);
         return;
     }
-    bridge_commit(cfg, reply);
+    commit(cfg, reply);
 }
 
 static void
@@ -638,9 +629,9 @@ cmd_del_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
                         name, cp->bridge, args[0]);
         return;
     }
-    cfg = config_clone(running);
+    cfg = config_txn_begin(&store);
     config_del_port(cfg, name);
-    bridge_commit(cfg, reply);
+    commit(cfg, reply);
 }
 
 static void
@@ -858,7 +849,7 @@ fdb_args(int n_args, char *args[], int *vlan, const char **port,
         const char *value;
         char *key;
 
-        if (!bridge_split_kv(args[i], &key, &value)) {
+        if (!ctl_split_kv(args[i], &key, &value)) {
             ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
                             args[i]);
             return false;
@@ -960,9 +951,9 @@ cmd_fdb_add(struct ctl_reply *reply, int n_args, char *args[], bool json,
         ctl_reply_error(reply, CTL_USAGE, "fdb/add needs port=IFACE");
         return;
     }
-    cfg = config_clone(running);
+    cfg = config_txn_begin(&store);
     config_add_fdb(cfg, args[0], vlan, mac, port);
-    bridge_commit(cfg, reply);
+    commit(cfg, reply);
 }
 
 static void
@@ -984,9 +975,9 @@ cmd_fdb_del(struct ctl_reply *reply, int n_args, char *args[], bool json,
         return;
     }
     if (config_find_fdb(running, args[0], vlan, mac)) {
-        struct config *cfg = config_clone(running);
+        struct config *cfg = config_txn_begin(&store);
         config_del_fdb(cfg, args[0], vlan, mac);
-        bridge_commit(cfg, reply);
+        commit(cfg, reply);
     } else if (mac_table_del(dp_bridge_mac_table(br->dp), vlan, mac)) {
         ctl_reply_error(reply, CTL_REFUSED, "no entry for %s in vlan %d on "
                         "bridge %s", args[1], vlan, br->name);
@@ -1002,40 +993,11 @@ port_stats_add(const struct port *p, struct ctl_reply *reply, JsonArray *a)
     dp_port_get_stats(p->dp, &s);
     ctl_reply_printf(reply, "port %s (bridge %s, %s):\n", p->name,
                      p->br->name, port_state(p));
-    bridge_stats_text(reply, &s);
+    ctl_stats_text(reply, &s);
     json_object_set_string_member(o, "name", p->name);
     json_object_set_string_member(o, "bridge", p->br->name);
-    bridge_stats_json(o, &s);
+    ctl_stats_json(o, &s);
     json_array_add_object_element(a, o);
-}
-
-void
-bridge_stats_text(struct ctl_reply *reply, const struct dp_port_stats *s)
-{
-    ctl_reply_printf(reply, "  rx: %" G_GUINT64_FORMAT " packets, %"
-                     G_GUINT64_FORMAT " bytes\n  tx: %" G_GUINT64_FORMAT
-                     " packets, %" G_GUINT64_FORMAT " bytes\n  drops:",
-                     s->rx_packets, s->rx_bytes, s->tx_packets, s->tx_bytes);
-    for (int r = 0; r < DP_N_DROPS; r++) {
-        ctl_reply_printf(reply, " %s=%" G_GUINT64_FORMAT,
-                         dp_drop_reason_name(r), s->drops[r]);
-    }
-    ctl_reply_printf(reply, "\n");
-}
-
-void
-bridge_stats_json(JsonObject *o, const struct dp_port_stats *s)
-{
-    JsonObject *d = json_object_new();
-
-    json_object_set_int_member(o, "rx-packets", s->rx_packets);
-    json_object_set_int_member(o, "rx-bytes", s->rx_bytes);
-    json_object_set_int_member(o, "tx-packets", s->tx_packets);
-    json_object_set_int_member(o, "tx-bytes", s->tx_bytes);
-    for (int r = 0; r < DP_N_DROPS; r++) {
-        json_object_set_int_member(d, dp_drop_reason_name(r), s->drops[r]);
-    }
-    json_object_set_object_member(o, "drops", d);
 }
 
 static void
@@ -1213,15 +1175,23 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
 {
     struct config *cfg;
     int nl_error;
+    char *msg;
+    int retval;
 
     dp = dp_;
     /* Absolute: the daemon may chdir("/") when it detaches. */
     config_path = g_canonicalize_filename(path, NULL);
-    cfg = config_load(config_path, error);
-    if (cfg && !check_teams(cfg, error)) {
-        g_clear_pointer(&cfg, config_free);
-    }
-    if (!cfg) {
+    store = (struct config_store) {
+        .path = config_path, .running = &running,
+        .check = check_teams, .apply = store_apply,
+    };
+    retval = config_txn_read(&store, false, &cfg, &msg);
+    if (retval) {
+        g_set_error(error, CONFIG_ERROR, (retval == -EIO ? CONFIG_ERROR_IO
+                                          : CONFIG_ERROR_INVALID),
+                    "%s", msg);
+        g_free(msg);
+        g_clear_pointer(&config_path, g_free);
         return false;
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
@@ -1258,22 +1228,19 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
 void
 bridge_reload(void)
 {
-    GError *error = NULL;
-    struct config *cfg = config_load_existing(config_path, &error);
+    struct config *cfg;
+    char *msg;
+    int retval = config_txn_read(&store, true, &cfg, &msg);
 
-    if (cfg && !check_teams(cfg, &error)) {
-        g_clear_pointer(&cfg, config_free);
-    }
-    if (!cfg) {
-        if (g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO)) {
+    if (retval) {
+        if (retval == -EIO) {
             VLOG_WARN("configuration not reloaded, running state kept: %s "
-                      "(restore the file and send SIGHUP again)",
-                      error->message);
+                      "(restore the file and send SIGHUP again)", msg);
         } else {
             VLOG_ERR("configuration not reloaded, running state kept: %s",
-                     error->message);
+                     msg);
         }
-        g_error_free(error);
+        g_free(msg);
         return;
     }
     if (!config_equal(cfg, running)) {

@@ -37,7 +37,9 @@ void bridge_reload(void);
 /* Removes every port and bridge from the datapath (the file is kept). */
 void bridge_fini(void);
 
-/* For team.c, the other half of the daemon's configuration. */
+/* For team.c, the other half of the daemon's configuration.  The commit,
+ * KEY=VALUE and counter helpers below wrap lib/config-txn.h and
+ * lib/ctl-util.h, which team.c can call itself instead. */
 
 /* The running configuration (do not change it: clone, edit, commit). */
 const struct config *bridge_config(void);
