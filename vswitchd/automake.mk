@@ -1,7 +1,8 @@
 sbin_PROGRAMS += vswitchd/vswitchd
 vswitchd_vswitchd_SOURCES = \
 	vswitchd/vswitchd.c \
-	vswitchd/bridge.c vswitchd/bridge.h \
+	vswitchd/bridge.c vswitchd/bridge.h vswitchd/bridge-private.h \
+	vswitchd/bridge-cmd.c \
 	vswitchd/team.c vswitchd/team.h
 vswitchd_vswitchd_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSONGLIB_CFLAGS) \
 	$(LIBNL_CFLAGS) $(URCU_CFLAGS)

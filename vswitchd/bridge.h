@@ -31,6 +31,9 @@ struct dp_port_settings;
 /* Loads 'config_path' and builds every bridge and port in it.  Returns false
  * with 'error' set if the file is invalid. */
 bool bridge_init(struct datapath *, const char *config_path, GError **error);
+/* Registers the commands of bridge-cmd.c (those that involve no team);
+ * bridge_init() registers the others.  Call after bridge_init(). */
+void bridge_cmd_init(void);
 /* Re-reads the configuration file and applies the difference.  An invalid
  * file is logged and ignored. */
 void bridge_reload(void);

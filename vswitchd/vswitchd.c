@@ -492,6 +492,7 @@ main(int argc, char *argv[])
         ctl_server_destroy(server);
         die("%s", error->message);
     }
+    bridge_cmd_init();
     /* Every command must be in the table that "vswitch-ctl --help" prints:
      * a programming error, caught by the first start of the daemon. */
     if (ctl_command_check_table(&msg)) {
