@@ -17,9 +17,9 @@ UNIT_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS)
 # Checks of the shape of the code: what the datapath objects call, that lib/
 # includes no daemon header, that every command is in --help and the man
-# page.
+# page, that no C source is over 1,000 lines.
 SHAPE_CHECKS = tests/check-datapath-symbols.sh tests/check-layers.sh \
-	tests/check-ctl-commands.sh
+	tests/check-ctl-commands.sh tests/check-file-sizes.sh
 TESTS += $(UNIT_TESTS) $(SHAPE_CHECKS)
 EXTRA_DIST += $(SHAPE_CHECKS) tests/unit/unit.h
 
