@@ -7,6 +7,10 @@
  * checked against the registration, a usage error, status 2, with the
  * usage line, before the handler is called).
  *
+ * Errors: ctl_server_create() says why it cannot listen with a GError, the
+ * older form of lib/'s convention (util.h); a client's bad request is
+ * answered (a usage error) and logged, rate-limited, never fatal.
+ *
  * Thread-safety: control thread only (handlers run in the main loop). */
 #ifndef VSWITCH_CTL_SERVER_H
 #define VSWITCH_CTL_SERVER_H 1
