@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "arp.h"
 #include "packet.h"
 #include "vlan.h"
 
@@ -23,18 +24,21 @@ struct arp_probe {
 size_t
 arp_probe_build(const uint8_t mac[6], uint32_t target, uint8_t *frame)
 {
-    uint16_t type = htons(ETH_TYPE_ARP);
+    static const uint8_t broadcast[ETH_ADDR_LEN] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    };
+    uint8_t buf[ARP_FRAME_MAX];
+    struct arp_body b;
+    size_t len;
 
-    memset(frame, 0xff, 6);                 /* Broadcast. */
-    memcpy(frame + 6, mac, 6);
-    memcpy(frame + 12, &type, 2);
-    /* htype 1, ptype IPv4, hlen 6, plen 4, op 1 (request). */
-    memcpy(frame + 14, "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
-    memcpy(frame + 22, mac, 6);             /* Sender MAC. */
-    memset(frame + 28, 0, 4);               /* Sender IP 0.0.0.0. */
-    memset(frame + 32, 0, 6);               /* Target MAC unknown. */
-    memcpy(frame + 38, &target, 4);         /* Target IP. */
-    return 42;
+    /* Sender IP 0.0.0.0, target MAC unknown: an RFC 5227 probe. */
+    arp_body_init(&b, ARP_OP_REQUEST);
+    memcpy(b.sha, mac, ETH_ADDR_LEN);
+    b.tpa = target;
+    len = arp_frame_build(buf, broadcast, mac, false, 0, ETH_TYPE_ARP, &b,
+                          0);
+    memcpy(frame, buf, len);
+    return len;
 }
 
 bool
@@ -42,6 +46,7 @@ arp_probe_is_reply(const uint8_t *frame, size_t len, const uint8_t mac[6],
                    uint32_t target)
 {
     size_t ofs = 12;
+    struct arp_body b;
     uint16_t type;
 
     if (len < 42 || memcmp(frame, mac, 6)) {
@@ -61,13 +66,13 @@ arp_probe_is_reply(const uint8_t *frame, size_t len, const uint8_t mac[6],
         memcpy(&type, frame + ofs, 2);
     }
     ofs += 2;
-    if (ntohs(type) != ETH_TYPE_ARP || len < ofs + 28) {
+    if (ntohs(type) != ETH_TYPE_ARP
+        || !arp_body_parse(frame + ofs, len - ofs, &b)) {
         return false;
     }
-    /* Reply (op 2) from 'target' to 'mac'. */
-    return !memcmp(frame + ofs, "\x00\x01\x08\x00\x06\x04\x00\x02", 8)
-           && !memcmp(frame + ofs + 14, &target, 4)
-           && !memcmp(frame + ofs + 18, mac, 6);
+    /* Reply from 'target' to 'mac'. */
+    return (arp_body_is_eth_ipv4(&b) && b.op == ARP_OP_REPLY
+            && b.spa == target && !memcmp(b.tha, mac, ETH_ADDR_LEN));
 }
 
 void

@@ -8,9 +8,17 @@ lib_libvswitch_a_SOURCES = \
 	lib/rcu.c lib/rcu.h \
 	lib/vlan.c lib/vlan.h \
 	lib/packet.c lib/packet.h \
+	lib/arp.c lib/arp.h \
 	lib/mac-table.c lib/mac-table.h \
 	lib/team-hash.c lib/team-hash.h \
+	lib/team-policy.c lib/team-policy.h \
+	lib/team-policy-src-port.c lib/team-policy-src-mac.c \
+	lib/team-policy-hash.c lib/team-policy-active-backup.c \
 	lib/team-map.c lib/team-map.h \
+	lib/member-health.c lib/member-health.h \
+	lib/announce-queue.c lib/announce-queue.h \
+	lib/member-watch.c lib/member-watch.h \
+	lib/member-watch-carrier.c lib/member-watch-arp.c \
 	lib/netdev-packet.c lib/netdev-packet.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
 	lib/dp-thread.c \
@@ -30,8 +38,13 @@ lib_libvswitch_a_SOURCES = \
 # The datapath objects: checked by tests/check-datapath-symbols.sh so that no
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.
 DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
+	lib/libvswitch_a-arp.o \
 	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-team-hash.o \
-	lib/libvswitch_a-link-watch.o
+	lib/libvswitch_a-link-watch.o lib/libvswitch_a-team-policy.o \
+	lib/libvswitch_a-team-policy-src-port.o \
+	lib/libvswitch_a-team-policy-src-mac.o \
+	lib/libvswitch_a-team-policy-hash.o \
+	lib/libvswitch_a-team-policy-active-backup.o
 
 LIBVSWITCH_LIBS = lib/libvswitch.a $(GLIB_LIBS) $(JSONGLIB_LIBS) \
 	$(LIBNL_LIBS) $(URCU_LIBS) -lpthread

@@ -11,8 +11,8 @@
 
 /* Defaults of a new team (those of its numeric keys are in
  * team_numbers[]). */
-#define DEFAULT_TEAM_POLICY CONFIG_TEAM_SRC_PORT
-#define DEFAULT_TEAM_HASH_FIELDS CONFIG_TEAM_HASH_L34
+#define DEFAULT_TEAM_POLICY TEAM_POLICY_SRC_PORT
+#define DEFAULT_TEAM_HASH_FIELDS TEAM_HASH_L34
 #define DEFAULT_TEAM_MODE CONFIG_TEAM_SWITCH_INDEPENDENT
 #define DEFAULT_TEAM_FAILBACK true
 #define DEFAULT_TEAM_ANNOUNCE true
@@ -39,18 +39,24 @@ config_team_new(const char *name, const char *bridge, char *const *members)
 
 /* Names of the enums. */
 
-static const char *const policy_names[] = {
-    [CONFIG_TEAM_SRC_PORT] = "src-port",
-    [CONFIG_TEAM_SRC_MAC] = "src-mac",
-    [CONFIG_TEAM_HASH] = "hash",
-    [CONFIG_TEAM_ACTIVE_BACKUP] = "active-backup",
-};
+/* The policy and hash-fields names, from their one table each
+ * (team-policy.h, team-hash.h), in enum order as parse_choice() takes
+ * them. */
+static void
+policy_names(const char *names[TEAM_N_POLICIES])
+{
+    for (int i = 0; i < TEAM_N_POLICIES; i++) {
+        names[i] = team_policy_name(i);
+    }
+}
 
-static const char *const hash_fields_names[] = {
-    [CONFIG_TEAM_HASH_L2] = "l2",
-    [CONFIG_TEAM_HASH_L23] = "l23",
-    [CONFIG_TEAM_HASH_L34] = "l34",
-};
+static void
+hash_fields_names(const char *names[TEAM_N_HASH_FIELDS])
+{
+    for (int i = 0; i < TEAM_N_HASH_FIELDS; i++) {
+        names[i] = team_hash_fields_name(i);
+    }
+}
 
 static const char *const mode_names[] = {
     [CONFIG_TEAM_SWITCH_INDEPENDENT] = "switch-independent",
@@ -106,45 +112,6 @@ parse_choice(const char *key, const char *value, const char *const *names,
                 "unknown %s \"%s\" (expected %s)", key, value, list);
     g_free(list);
     return false;
-}
-
-const char *
-config_team_policy_to_string(enum config_team_policy policy)
-{
-    return choice_name(policy_names, ARRAY_SIZE(policy_names), policy);
-}
-
-bool
-config_team_policy_from_string(const char *s, enum config_team_policy *out)
-{
-    unsigned int v;
-
-    if (!choice_from_string(policy_names, ARRAY_SIZE(policy_names), s, &v)) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-const char *
-config_team_hash_fields_to_string(enum config_team_hash_fields fields)
-{
-    return choice_name(hash_fields_names, ARRAY_SIZE(hash_fields_names),
-                       fields);
-}
-
-bool
-config_team_hash_fields_from_string(const char *s,
-                                    enum config_team_hash_fields *out)
-{
-    unsigned int v;
-
-    if (!choice_from_string(hash_fields_names, ARRAY_SIZE(hash_fields_names),
-                            s, &v)) {
-        return false;
-    }
-    *out = v;
-    return true;
 }
 
 const char *
@@ -338,9 +305,9 @@ config_team_get(const struct config_team *t, const char *key)
         }
         return g_string_free(s, FALSE);
     } else if (!strcmp(key, "policy")) {
-        return g_strdup(config_team_policy_to_string(t->policy));
+        return g_strdup(team_policy_name(t->policy));
     } else if (!strcmp(key, "hash-fields")) {
-        return g_strdup(config_team_hash_fields_to_string(t->hash_fields));
+        return g_strdup(team_hash_fields_name(t->hash_fields));
     } else if (!strcmp(key, "mode")) {
         return g_strdup(config_team_mode_to_string(t->mode));
     } else if (!strcmp(key, "failback")) {
@@ -447,15 +414,21 @@ config_team_set(struct config_team *t, const char *key, const char *value,
         return config_parse_setting(key, value, n->min, n->max, n->unit,
                                     team_number_field(t, n), error);
     } else if (!strcmp(key, "policy")) {
-        if (!parse_choice(key, value, policy_names,
-                          ARRAY_SIZE(policy_names), &choice, error)) {
+        const char *names[TEAM_N_POLICIES];
+
+        policy_names(names);
+        if (!parse_choice(key, value, names, TEAM_N_POLICIES, &choice,
+                          error)) {
             return false;
         }
         t->policy = choice;
         return true;
     } else if (!strcmp(key, "hash-fields")) {
-        if (!parse_choice(key, value, hash_fields_names,
-                          ARRAY_SIZE(hash_fields_names), &choice, error)) {
+        const char *names[TEAM_N_HASH_FIELDS];
+
+        hash_fields_names(names);
+        if (!parse_choice(key, value, names, TEAM_N_HASH_FIELDS, &choice,
+                          error)) {
             return false;
         }
         t->hash_fields = choice;
@@ -537,8 +510,8 @@ config_team_validate(const struct config_team *t, GError **error)
             }
         }
     }
-    if ((unsigned int) t->policy >= ARRAY_SIZE(policy_names)
-        || (unsigned int) t->hash_fields >= ARRAY_SIZE(hash_fields_names)
+    if ((unsigned int) t->policy >= TEAM_N_POLICIES
+        || (unsigned int) t->hash_fields >= TEAM_N_HASH_FIELDS
         || (unsigned int) t->mode >= ARRAY_SIZE(mode_names)) {
         g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                     "unknown policy, hash-fields or mode (%d, %d, %d)",

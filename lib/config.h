@@ -57,6 +57,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "util.h"             /* Before glib.h, which redefines MIN, MAX. */
+#include "team-policy.h"        /* enum team_policy, team_hash_fields. */
 #include "vlan.h"
 #include <glib.h>
 
@@ -107,23 +108,6 @@ struct config_port {
                                   * 'port'. */
 };
 
-/* How a team spreads traffic over its members (the "policy" key). */
-enum config_team_policy {
-    CONFIG_TEAM_SRC_PORT,        /* "src-port" (default): each port on one
-                                  * member. */
-    CONFIG_TEAM_SRC_MAC,         /* "src-mac": by source MAC and VLAN. */
-    CONFIG_TEAM_HASH,            /* "hash": by the 'hash_fields' hash. */
-    CONFIG_TEAM_ACTIVE_BACKUP,   /* "active-backup": all on one member. */
-};
-
-/* What the hash policy hashes (the "hash-fields" key). */
-enum config_team_hash_fields {
-    CONFIG_TEAM_HASH_L2,         /* "l2": MACs and VLAN. */
-    CONFIG_TEAM_HASH_L23,        /* "l23": and IP addresses. */
-    CONFIG_TEAM_HASH_L34,        /* "l34" (default): IP addresses and
-                                  * TCP/UDP ports. */
-};
-
 /* What the upstream switch does (the "mode" key). */
 enum config_team_mode {
     CONFIG_TEAM_SWITCH_INDEPENDENT, /* "switch-independent" (default): the
@@ -150,10 +134,12 @@ struct config_team {
     GPtrArray *members;          /* Owned 'struct config_team_member *', in
                                   * failover order; 1 to
                                   * CONFIG_TEAM_MEMBERS_MAX. */
-    enum config_team_policy policy;  /* Default CONFIG_TEAM_SRC_PORT. */
-    enum config_team_hash_fields hash_fields; /* Default
-                                  * CONFIG_TEAM_HASH_L34; used only with
-                                  * CONFIG_TEAM_HASH (kept otherwise). */
+    enum team_policy policy;     /* "policy" (team_policy_name()):
+                                  * default TEAM_POLICY_SRC_PORT. */
+    enum team_hash_fields hash_fields; /* "hash-fields"
+                                  * (team_hash_fields_name()): default
+                                  * TEAM_HASH_L34; used only with
+                                  * TEAM_POLICY_HASH (kept otherwise). */
     enum config_team_mode mode;  /* Default
                                   * CONFIG_TEAM_SWITCH_INDEPENDENT. */
     unsigned int updelay;        /* ms a member must have carrier before it
@@ -332,14 +318,9 @@ bool config_team_del_member(struct config *, struct config_team *,
 bool config_team_set_disabled(struct config_team *, const char *member,
                               bool disabled, GError **error);
 
-/* Names of the team enums as the file writes them, and back.  The parsers
- * return false for an unknown name. */
-const char *config_team_policy_to_string(enum config_team_policy);
-bool config_team_policy_from_string(const char *,
-                                    enum config_team_policy *);
-const char *config_team_hash_fields_to_string(enum config_team_hash_fields);
-bool config_team_hash_fields_from_string(const char *,
-                                         enum config_team_hash_fields *);
+/* Names of the team mode as the file writes them, and back (the parser
+ * returns false for an unknown name).  The policy and hash-fields names
+ * are team_policy_name() and team_hash_fields_name(). */
 const char *config_team_mode_to_string(enum config_team_mode);
 bool config_team_mode_from_string(const char *, enum config_team_mode *);
 

@@ -85,7 +85,7 @@ struct dp_port {
  * published, except 'first_use_usec'. */
 struct dp_team_map {
     struct rcu_head rcu_head;      /* For the deferred free. */
-    enum team_policy policy;       /* Distribution policy. */
+    const struct team_policy_class *cls; /* Distribution policy. */
     enum team_hash_fields fields;  /* For TEAM_POLICY_HASH. */
     bool switch_independent;       /* Apply the receive rules. */
     uint32_t usable;               /* Bit per member slot: may carry. */

@@ -783,6 +783,7 @@ datapath_team_add(struct datapath *dp, struct dp_bridge *b, const char *name,
         free(map);
         return NULL;
     }
+    map->cls = team_policy_class(TEAM_POLICY_SRC_PORT);
     map->designated = TEAM_NONE;
     map->active = TEAM_NONE;
     memset(map->bucket, TEAM_NONE, sizeof map->bucket);
@@ -919,7 +920,7 @@ datapath_team_publish(struct datapath *dp, struct dp_port *p,
     if (!map) {
         abort();
     }
-    map->policy = d->policy;
+    map->cls = team_policy_class(d->policy);
     map->fields = d->fields;
     map->switch_independent = d->switch_independent;
     map->usable = d->usable;

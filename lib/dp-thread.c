@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 #include <unistd.h>
+#include "arp.h"
 #include "datapath-private.h"
 
 /* What the pipeline knows about the frame being processed. */
@@ -255,24 +256,57 @@ team_member_live_rcu(const struct dp_view *team,
     return OVS_LIKELY(!down) || down != team->member_ifindex[slot];
 }
 
-/* The member that receives floods, and carries what a member that cannot
- * carry was assigned: the map's designated member, or while the map lags
- * behind a member that just failed, the first member in failover order
- * that can carry (what the control thread's next map will designate).
- * TEAM_NONE if none can. */
+/* How team selection (team-policy.h) reads a published map: 'a' is a
+ * struct dp_team_sel. */
+struct dp_team_sel {
+    const struct dp_view *team;    /* The team's view. */
+    const struct dp_team_map *map; /* Its map. */
+};
+
 static int
-team_designated_rcu(const struct dp_view *team, const struct dp_team_map *map)
+dp_team_member_of(const void *a, enum team_item_kind kind, uint32_t id)
 {
-    if (OVS_LIKELY(team_member_live_rcu(team, map, map->designated))) {
-        return map->designated;
+    const struct dp_team_map *map = ((const struct dp_team_sel *) a)->map;
+
+    switch (kind) {
+    case TEAM_ITEM_PORT:
+        return team_port_slot(map, id);
+    case TEAM_ITEM_BUCKET:
+        return id < TEAM_BUCKETS ? map->bucket[id] : TEAM_NONE;
+    case TEAM_ITEM_ACTIVE:
+    default:
+        return map->active;
     }
-    for (int i = 0; i < map->n_order; i++) {
-        if (team_member_live_rcu(team, map, map->order[i])) {
-            return map->order[i];
-        }
-    }
-    return TEAM_NONE;
 }
+
+static bool
+dp_team_live(const void *a, int slot)
+{
+    const struct dp_team_sel *sel = a;
+
+    return team_member_live_rcu(sel->team, sel->map, slot);
+}
+
+static int
+dp_team_designated(const void *a)
+{
+    return ((const struct dp_team_sel *) a)->map->designated;
+}
+
+static int
+dp_team_nth_member(const void *a, int i)
+{
+    const struct dp_team_map *map = ((const struct dp_team_sel *) a)->map;
+
+    return i < map->n_order ? map->order[i] : TEAM_NONE;
+}
+
+static const struct team_assignment_ops dp_team_ops = {
+    .member_of = dp_team_member_of,
+    .live = dp_team_live,
+    .designated = dp_team_designated,
+    .nth_member = dp_team_nth_member,
+};
 
 /* The link watcher's thread (link-watch.h): a device changed.  A team
  * member that lost its link is marked, and the datapath stops using it
@@ -306,17 +340,8 @@ dp_link_changed(int ifindex, bool carrier, bool removed, void *dp_)
 static bool
 frame_is_announcement(const struct dp_frame *f)
 {
-    const uint8_t *arp = f->data + f->pi.payload_ofs;
-
-    if (f->pi.eth_type == ETH_TYPE_RARP) {
-        return true;
-    }
-    if (f->pi.eth_type != ETH_TYPE_ARP
-        || (size_t) f->pi.payload_ofs + 28 > f->len) {
-        return false;
-    }
-    /* Sender and target protocol addresses equal. */
-    return !memcmp(arp + 14, arp + 24, 4);
+    return arp_is_announcement(f->pi.eth_type, f->data + f->pi.payload_ofs,
+                               f->len - f->pi.payload_ofs);
 }
 
 /* True if an ARP frame on a team is addressed to, or comes from, one of
@@ -339,90 +364,63 @@ team_frame_is_local(const struct dp_view *team, const struct dp_frame *f)
     return false;
 }
 
-/* Picks the member a frame from 'in' leaves 'team' on, and counts its load.
- * Returns TEAM_NONE when no member can carry it. */
+/* Picks the member a frame from 'in' leaves 'team' on (team_select()), and
+ * counts its load.  Returns TEAM_NONE when no member can carry it. */
 static int
 team_select_rcu(const struct dp_view *in,
                 const struct dp_view *team, struct dp_frame *f,
                 uint64_t now_usec)
 {
     const struct dp_team_map *map = team_map_rcu(team, now_usec);
-    int slot = TEAM_NONE;
-    int bucket = -1;
+    const struct team_policy_class *cls = map->cls;
+    struct dp_team_sel sel = { team, map };
+    struct team_frame tf;
+    uint32_t item;
+    int slot;
 
-    switch (map->policy) {
-    case TEAM_POLICY_SRC_PORT:
-        slot = team_port_slot(map, in->port_no);
+    if (cls->needs_l3 && !f->l3_parsed && cls->needs_l3(map->fields)) {
+        packet_parse_l3(f->data, f->len, &f->pi);
+        f->l3_parsed = true;
+    }
+    tf = (struct team_frame) { &f->pi, f->vlan, in->port_no };
+    slot = team_select(cls, &tf, map->fields, &dp_team_ops, &sel, &item);
+    if (cls->item == TEAM_ITEM_PORT) {
         in->port->team_tx_bytes += f->len;
-        break;
-    case TEAM_POLICY_SRC_MAC:
-        bucket = team_hash_src_mac(f->pi.eth_src, f->vlan);
-        break;
-    case TEAM_POLICY_HASH:
-        if (!f->l3_parsed && map->fields != TEAM_HASH_L2) {
-            packet_parse_l3(f->data, f->len, &f->pi);
-            f->l3_parsed = true;
-        }
-        bucket = team_hash_bucket(&f->pi, f->vlan, map->fields);
-        break;
-    case TEAM_POLICY_ACTIVE_BACKUP:
-    default:
-        slot = map->active;
-        break;
-    }
-    if (bucket >= 0) {
-        slot = map->bucket[bucket];
-        team->team->bucket_bytes[bucket] += f->len;
-    }
-    if (!team_member_live_rcu(team, map, slot)) {
-        /* Not assigned yet, or the map lags behind a member that just went:
-         * any usable member beats a drop. */
-        slot = team_designated_rcu(team, map);
+    } else if (cls->item == TEAM_ITEM_BUCKET) {
+        team->team->bucket_bytes[item] += f->len;
     }
     return slot;
 }
 
 /* Applies the receive rules of switch-independent teaming to a frame that
- * arrived on member 'slot' of team 'in'.  Returns the drop reason, or
- * DP_N_DROPS to accept.  'dst' is the destination's entry or NULL. */
+ * arrived on member 'slot' of team 'in' (team_rx_expected()).  Returns the
+ * drop reason, or DP_N_DROPS to accept.  'dst' is the destination's entry
+ * or NULL. */
 static int
 team_receive_rules_rcu(const struct dp_view *in, int slot,
                        const struct dp_frame *f, const struct mac_entry *dst,
                        uint64_t now_usec)
 {
     const struct dp_team_map *map = team_map_rcu(in, now_usec);
+    struct dp_team_sel sel = { in, map };
+    struct team_frame tf;
+    bool flooded;
     int expected;
 
     if (!map->switch_independent) {
         return DP_N_DROPS;
     }
-    if (eth_addr_is_multicast(f->pi.eth_dst) || !dst
-        || dst->port_no == in->port_no) {
-        /* Flooded upstream: every member gets a copy; keep one. */
-        return slot == team_designated_rcu(in, map) ? DP_N_DROPS
-                                                    : DP_DROP_TEAM_RX;
-    }
-    /* Unicast to a local station: upstream delivers it where it learned
-     * the station, i.e. on the member the station's traffic leaves on.  A
-     * copy on another member is an unknown-unicast flood. */
-    switch (map->policy) {
-    case TEAM_POLICY_SRC_PORT:
-        expected = team_port_slot(map, dst->port_no);
-        break;
-    case TEAM_POLICY_SRC_MAC:
-        expected = map->bucket[team_hash_src_mac(f->pi.eth_dst, f->vlan)];
-        break;
-    case TEAM_POLICY_ACTIVE_BACKUP:
-        expected = map->active;
-        break;
-    case TEAM_POLICY_HASH:
-    default:
-        return DP_N_DROPS;
-    }
-    if (!team_member_live_rcu(in, map, expected)) {
-        expected = team_designated_rcu(in, map);
-    }
-    return slot == expected ? DP_N_DROPS : DP_DROP_TEAM_RX;
+    /* Flooded upstream: every member gets a copy; keep one.  Unicast to a
+     * local station: upstream delivers it where it learned the station,
+     * i.e. on the member the station's traffic leaves on.  A copy on
+     * another member is an unknown-unicast flood. */
+    flooded = (eth_addr_is_multicast(f->pi.eth_dst) || !dst
+               || dst->port_no == in->port_no);
+    tf = (struct team_frame) { &f->pi, f->vlan, dst ? dst->port_no : 0 };
+    expected = team_rx_expected(map->cls, &tf, map->fields, flooded,
+                                &dp_team_ops, &sel);
+    return (expected == TEAM_ANY || slot == expected ? DP_N_DROPS
+                                                     : DP_DROP_TEAM_RX);
 }
 
 static void thread_flush(struct dp_thread *);

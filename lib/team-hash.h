@@ -17,6 +17,7 @@ enum team_hash_fields {
                        * fragments fall back to L23 (so all fragments of a
                        * datagram take one member), non-IP to L2. */
 };
+#define TEAM_N_HASH_FIELDS (TEAM_HASH_L34 + 1)
 
 const char *team_hash_fields_name(enum team_hash_fields);
 bool team_hash_fields_from_string(const char *, enum team_hash_fields *);

@@ -39,7 +39,7 @@ struct member_load {
 };
 
 struct team_map {
-    enum team_policy policy;    /* Fixed at creation. */
+    const struct team_policy_class *cls; /* Policy, fixed at creation. */
     bool failback;              /* Items go back home when it returns. */
     struct team_member members[TEAM_MAX_MEMBERS]; /* By slot. */
     int order[TEAM_MAX_MEMBERS]; /* Present slots in failover order. */
@@ -56,39 +56,6 @@ struct team_map {
     bool load_measured;         /* A non-zero load was set at least once. */
     uint64_t rebalance_run;     /* Rebalancing runs so far. */
 };
-
-const char *
-team_policy_name(enum team_policy policy)
-{
-    switch (policy) {
-    case TEAM_POLICY_SRC_PORT:
-        return "src-port";
-    case TEAM_POLICY_SRC_MAC:
-        return "src-mac";
-    case TEAM_POLICY_HASH:
-        return "hash";
-    case TEAM_POLICY_ACTIVE_BACKUP:
-        return "active-backup";
-    }
-    return "unknown";
-}
-
-bool
-team_policy_from_string(const char *s, enum team_policy *policy)
-{
-    static const enum team_policy all[] = {
-        TEAM_POLICY_SRC_PORT, TEAM_POLICY_SRC_MAC, TEAM_POLICY_HASH,
-        TEAM_POLICY_ACTIVE_BACKUP,
-    };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
-        if (!strcmp(s, team_policy_name(all[i]))) {
-            *policy = all[i];
-            return true;
-        }
-    }
-    return false;
-}
 
 const char *
 team_move_reason_name(enum team_move_reason reason)
@@ -125,7 +92,7 @@ team_map_create(enum team_policy policy, bool failback)
 {
     struct team_map *map = g_new0(struct team_map, 1);
 
-    map->policy = policy;
+    map->cls = team_policy_class(policy);
     map->failback = failback;
     for (uint32_t i = 0; i < TEAM_BUCKETS; i++) {
         item_init(&map->buckets[i], TEAM_ITEM_BUCKET, i);
@@ -149,7 +116,7 @@ team_map_destroy(struct team_map *map)
 enum team_policy
 team_map_policy(const struct team_map *map)
 {
-    return map->policy;
+    return map->cls->policy;
 }
 
 void
@@ -197,8 +164,7 @@ any_usable(const struct team_map *map)
 static bool
 uses_buckets(const struct team_map *map)
 {
-    return (map->policy == TEAM_POLICY_SRC_MAC
-            || map->policy == TEAM_POLICY_HASH);
+    return map->cls->item == TEAM_ITEM_BUCKET;
 }
 
 static struct team_item *
@@ -254,7 +220,7 @@ policy_items(const struct team_map *map)
 {
     GPtrArray *items;
 
-    if (map->policy == TEAM_POLICY_SRC_PORT) {
+    if (map->cls->item == TEAM_ITEM_PORT) {
         return sorted_ports(map);
     }
     items = g_ptr_array_new();
@@ -583,7 +549,7 @@ team_map_set_usable(struct team_map *map, int slot, bool usable,
     member->usable = usable;
     member->was_usable |= usable;
 
-    if (map->policy == TEAM_POLICY_ACTIVE_BACKUP) {
+    if (map->cls->item == TEAM_ITEM_ACTIVE) {
         ab_update(map, moves);
     } else if (usable) {
         member_up(map, slot, first_time, moves);
@@ -661,7 +627,7 @@ static void
 port_follow_preference(struct team_map *map, struct team_item *port,
                        enum team_move_reason reason, GArray *moves)
 {
-    if (map->policy == TEAM_POLICY_SRC_PORT
+    if (map->cls->item == TEAM_ITEM_PORT
         && team_map_is_usable(map, port->preferred)) {
         port->home = port->preferred;
         move_item(port, port->preferred, reason, NULL, moves);
@@ -677,7 +643,7 @@ team_map_add_ports(struct team_map *map, const uint32_t *port_nos,
     /* The loads are measured once for the whole lot, then kept up to date
      * as each port is placed: the placement of adding them one by one, in
      * O(n) instead of O(n^2). */
-    if (map->policy == TEAM_POLICY_SRC_PORT) {
+    if (map->cls->item == TEAM_ITEM_PORT) {
         GPtrArray *items = policy_items(map);
 
         compute_loads(map, items, loads);
@@ -691,7 +657,7 @@ team_map_add_ports(struct team_map *map, const uint32_t *port_nos,
             int from = port->member;
 
             team_map_set_preferred(map, port_nos[i], preferred[i], moves);
-            if (map->policy == TEAM_POLICY_SRC_PORT && from != port->member) {
+            if (map->cls->item == TEAM_ITEM_PORT && from != port->member) {
                 if (from != TEAM_NONE) {
                     loads[from].bytes -= port->load;
                     loads[from].count--;
@@ -706,7 +672,7 @@ team_map_add_ports(struct team_map *map, const uint32_t *port_nos,
         port->preferred = valid_preference(map, preferred[i]);
         g_hash_table_insert(map->ports, GUINT_TO_POINTER(port_nos[i]), port);
 
-        if (map->policy != TEAM_POLICY_SRC_PORT) {
+        if (map->cls->item != TEAM_ITEM_PORT) {
             continue;
         }
         to = (team_map_is_usable(map, port->preferred) ? port->preferred
@@ -761,23 +727,23 @@ team_map_member_of(const struct team_map *map, enum team_item_kind kind,
         if (!find_port(map, id)) {
             return TEAM_NONE;
         }
-        if (map->policy == TEAM_POLICY_ACTIVE_BACKUP) {
+        if (map->cls->item == TEAM_ITEM_ACTIVE) {
             return map->active;
         }
-        return (map->policy == TEAM_POLICY_SRC_PORT
+        return (map->cls->item == TEAM_ITEM_PORT
                 ? find_port(map, id)->member : TEAM_NONE);
 
     case TEAM_ITEM_BUCKET:
         if (id >= TEAM_BUCKETS) {
             return TEAM_NONE;
         }
-        if (map->policy == TEAM_POLICY_ACTIVE_BACKUP) {
+        if (map->cls->item == TEAM_ITEM_ACTIVE) {
             return map->active;
         }
         return uses_buckets(map) ? map->buckets[id].member : TEAM_NONE;
 
     case TEAM_ITEM_ACTIVE:
-        return (map->policy == TEAM_POLICY_ACTIVE_BACKUP && id == 0
+        return (map->cls->item == TEAM_ITEM_ACTIVE && id == 0
                 ? map->active : TEAM_NONE);
     }
     return TEAM_NONE;
@@ -843,7 +809,7 @@ team_map_member_load(const struct team_map *map, int slot)
     if (!team_map_has_member(map, slot)) {
         return 0;
     }
-    if (map->policy == TEAM_POLICY_ACTIVE_BACKUP) {
+    if (map->cls->item == TEAM_ITEM_ACTIVE) {
         /* The active member carries everything. */
         if (slot == map->active) {
             GPtrArray *ports = sorted_ports(map);
@@ -907,7 +873,7 @@ team_map_rebalance(struct team_map *map, unsigned int threshold_pct,
 {
     GPtrArray *items;
 
-    if (map->policy == TEAM_POLICY_ACTIVE_BACKUP) {
+    if (!map->cls->rebalances) {
         return;
     }
     map->rebalance_run++;
@@ -970,11 +936,11 @@ team_map_migrate(struct team_map *map, enum team_item_kind kind, uint32_t id,
     struct team_item *item = NULL;
 
     if (kind == TEAM_ITEM_ACTIVE) {
-        if (map->policy != TEAM_POLICY_ACTIVE_BACKUP || id != 0) {
+        if (map->cls->item != TEAM_ITEM_ACTIVE || id != 0) {
             return -ENOENT;
         }
     } else if ((kind == TEAM_ITEM_PORT
-                && map->policy == TEAM_POLICY_SRC_PORT)
+                && map->cls->item == TEAM_ITEM_PORT)
                || (kind == TEAM_ITEM_BUCKET && uses_buckets(map))) {
         item = find_item(map, kind, id);
         if (!item) {

@@ -23,6 +23,9 @@
  *     member it left in the previous rebalancing run.
  *   - With no usable member, items keep their member (the team is down).
  *
+ * What an item is comes from the team's policy class (team-policy.h): the
+ * map only looks at its item kind.
+ *
  * Members are slots 0..TEAM_MAX_MEMBERS-1; failover order is the order in
  * which they were added (team_map_add_member appends).
  *
@@ -34,23 +37,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
-
-#define TEAM_BUCKETS 256
-#define TEAM_MAX_MEMBERS 16
-#define TEAM_NONE (-1)
-
-enum team_policy {
-    TEAM_POLICY_SRC_PORT,       /* Each VM port on one member. */
-    TEAM_POLICY_SRC_MAC,        /* Buckets by source MAC and VLAN. */
-    TEAM_POLICY_HASH,           /* Buckets by L2/L3/L4 hash. */
-    TEAM_POLICY_ACTIVE_BACKUP,  /* Everything on the active member. */
-};
-
-enum team_item_kind {
-    TEAM_ITEM_PORT,             /* id is a port number. */
-    TEAM_ITEM_BUCKET,           /* id is a bucket, 0..TEAM_BUCKETS-1. */
-    TEAM_ITEM_ACTIVE,           /* The active member (active-backup); id 0. */
-};
+#include "team-policy.h"
 
 enum team_move_reason {
     TEAM_MOVE_FAILOVER,         /* Its member became unusable. */
@@ -68,10 +55,6 @@ struct team_move {
     enum team_move_reason reason; /* Why. */
 };
 
-const char *team_policy_name(enum team_policy);
-/* Parses "src-port", "src-mac", "hash", "active-backup"; false if
- * unknown. */
-bool team_policy_from_string(const char *, enum team_policy *);
 const char *team_move_reason_name(enum team_move_reason);
 
 struct team_map;

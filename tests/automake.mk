@@ -11,6 +11,11 @@ UNIT_TESTS = \
 	tests/unit/test-ctl-proto \
 	tests/unit/test-team-map \
 	tests/unit/test-team-hash \
+	tests/unit/test-team-policy \
+	tests/unit/test-arp \
+	tests/unit/test-member-health \
+	tests/unit/test-announce-queue \
+	tests/unit/test-member-watch \
 	tests/unit/test-arp-probe \
 	tests/unit/test-link-watch \
 	tests/unit/test-datapath
@@ -45,6 +50,23 @@ tests_unit_test_team_map_LDADD = $(UNIT_LIBS)
 tests_unit_test_team_hash_SOURCES = tests/unit/test-team-hash.c
 tests_unit_test_team_hash_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_team_hash_LDADD = $(UNIT_LIBS)
+
+tests_unit_test_arp_SOURCES = tests/unit/test-arp.c
+tests_unit_test_arp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_arp_LDADD = $(UNIT_LIBS)
+tests_unit_test_team_policy_SOURCES = tests/unit/test-team-policy.c
+tests_unit_test_team_policy_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_team_policy_LDADD = $(UNIT_LIBS)
+
+tests_unit_test_member_health_SOURCES = tests/unit/test-member-health.c
+tests_unit_test_member_health_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_member_health_LDADD = $(UNIT_LIBS)
+tests_unit_test_announce_queue_SOURCES = tests/unit/test-announce-queue.c
+tests_unit_test_announce_queue_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_announce_queue_LDADD = $(UNIT_LIBS)
+tests_unit_test_member_watch_SOURCES = tests/unit/test-member-watch.c
+tests_unit_test_member_watch_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_member_watch_LDADD = $(UNIT_LIBS)
 
 tests_unit_test_arp_probe_SOURCES = tests/unit/test-arp-probe.c
 tests_unit_test_arp_probe_CFLAGS = $(UNIT_CFLAGS)

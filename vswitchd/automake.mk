@@ -3,7 +3,10 @@ vswitchd_vswitchd_SOURCES = \
 	vswitchd/vswitchd.c \
 	vswitchd/bridge.c vswitchd/bridge.h vswitchd/bridge-private.h \
 	vswitchd/bridge-cmd.c \
-	vswitchd/team.c vswitchd/team.h
+	vswitchd/team.c vswitchd/team.h vswitchd/team-private.h \
+	vswitchd/team-member.c vswitchd/team-announce.c \
+	vswitchd/team-cmd.c vswitchd/team-show.c \
+	vswitchd/port-kind.h vswitchd/port-kinds.c
 vswitchd_vswitchd_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSONGLIB_CFLAGS) \
 	$(LIBNL_CFLAGS) $(URCU_CFLAGS)
 vswitchd_vswitchd_LDADD = $(LIBVSWITCH_LIBS)

@@ -17,7 +17,7 @@
 #include "mac-table.h"
 #include "netdev-packet.h"
 #include "netlink-monitor.h"
-#include "team.h"
+#include "port-kind.h"
 #include "util.h"
 
 #define THIS_MODULE "bridge"
@@ -41,6 +41,35 @@ static GHashTable *ports_by_ifindex;  /* ifindex -> struct port *, the
 static struct netlink_monitor *monitor; /* Owned. */
 static guint learn_watch;             /* Learning eventfd watch. */
 static guint aging_timer;             /* MAC aging timer. */
+
+/* ---- Port kinds (port-kind.h) -------------------------------------- */
+
+/* The datapath port of a port that a kind runs, or NULL. */
+static struct dp_port *
+kind_dp_port(const char *name)
+{
+    for (size_t k = 0; k < n_port_kinds; k++) {
+        struct dp_port *p = port_kinds[k]->dp_port(name);
+
+        if (p) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Every kind's port/stats output for 'name' (NULL: all); true if a kind
+ * knew 'name'. */
+static bool
+kinds_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
+{
+    bool found = false;
+
+    for (size_t k = 0; k < n_port_kinds; k++) {
+        found |= port_kinds[k]->port_stats(name, reply, a);
+    }
+    return found;
+}
 
 /* ---- Applying a configuration --------------------------------------- */
 
@@ -168,7 +197,9 @@ apply_config(const struct config *cfg)
     }
     g_hash_table_destroy(cfg_ports);
 
-    team_apply_removals(cfg);
+    for (size_t k = 0; k < n_port_kinds; k++) {
+        port_kinds[k]->apply_removals(cfg);
+    }
 
     /* Bridges that went away (they have no ports left now). */
     g_hash_table_iter_init(&iter, bridges);
@@ -238,7 +269,9 @@ apply_config(const struct config *cfg)
         }
     }
 
-    team_apply(cfg);
+    for (size_t k = 0; k < n_port_kinds; k++) {
+        port_kinds[k]->apply(cfg);
+    }
 
     /* Static entries: remove those that went away, then (re)install every
      * configured one (the port may have been re-created). */
@@ -258,7 +291,7 @@ apply_config(const struct config *cfg)
         struct br *br = g_hash_table_lookup(bridges, f->bridge);
         struct dp_port *p = bridge_dp_port(f->port);
         if (!p) {
-            p = team_dp_port(f->port);
+            p = kind_dp_port(f->port);
         }
         if (br && p
             && mac_table_add_static(dp_bridge_mac_table(br->dp), f->vlan,
@@ -304,7 +337,7 @@ store_apply(const struct config *cfg, void *aux)
     apply_config(cfg);
 }
 
-/* ---- Committing a change, for bridge-cmd.c and team.c ----------------- */
+/* ---- Committing a change, for bridge-cmd.c and the port kinds -------- */
 
 bool
 bridge_commit(struct config *cfg, struct ctl_reply *reply)
@@ -317,39 +350,6 @@ bridge_commit(struct config *cfg, struct ctl_reply *reply)
         return false;
     }
     return true;
-}
-
-/* ---- For team.c, until it calls ctl-util.h itself --------------------- */
-
-bool
-bridge_split_kv(const char *arg, char **key, const char **value)
-{
-    return ctl_split_kv(arg, key, value);
-}
-
-bool
-bridge_refuse(struct ctl_reply *reply, GError *error)
-{
-    return ctl_refuse_gerror(reply, error);
-}
-
-bool
-bridge_set_kv_args(void *target, bridge_kv_setter *set, int n_args,
-                   char *args[], struct ctl_reply *reply)
-{
-    return ctl_set_kv_args(target, set, n_args, args, reply);
-}
-
-void
-bridge_stats_text(struct ctl_reply *reply, const struct dp_port_stats *s)
-{
-    ctl_stats_text(reply, s);
-}
-
-void
-bridge_stats_json(JsonObject *o, const struct dp_port_stats *s)
-{
-    ctl_stats_json(o, s);
 }
 
 /* ---- For bridge-cmd.c ------------------------------------------------- */
@@ -470,10 +470,12 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
         }
         g_ptr_array_free(list, TRUE);
         json_object_set_array_member(jb, "ports", jports);
-        {
-            JsonArray *jteams = json_array_new();
-            team_show_bridge(cb->name, reply, jteams);
-            json_object_set_array_member(jb, "teams", jteams);
+        for (size_t k = 0; k < n_port_kinds; k++) {
+            JsonArray *jkind = json_array_new();
+
+            port_kinds[k]->show_bridge(cb->name, reply, jkind);
+            json_object_set_array_member(jb, port_kinds[k]->show_key,
+                                         jkind);
         }
         json_array_add_object_element(jbridges, jb);
     }
@@ -541,7 +543,7 @@ cmd_fdb_flush(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
     if (port) {
         struct port *p = g_hash_table_lookup(ports, port);
-        struct dp_port *tp = team_dp_port(port);
+        struct dp_port *tp = kind_dp_port(port);
         const struct config_team *ct = config_find_team(running, port);
 
         if (p && p->br == br) {
@@ -592,7 +594,7 @@ cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
         struct port *p = g_hash_table_lookup(ports, args[0]);
         if (p) {
             port_stats_add(p, reply, a);
-        } else if (!team_port_stats(args[0], reply, a)) {
+        } else if (!kinds_port_stats(args[0], reply, a)) {
             ctl_reply_error(reply, CTL_REFUSED, "no port, team or team "
                             "member named %s", args[0]);
             json_array_unref(a);
@@ -604,7 +606,7 @@ cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
                                                              i);
             port_stats_add(g_hash_table_lookup(ports, cp->name), reply, a);
         }
-        team_port_stats(NULL, reply, a);
+        kinds_port_stats(NULL, reply, a);
     }
     if (json) {
         JsonObject *o = json_object_new();
@@ -648,7 +650,9 @@ link_event(const struct netlink_link_event *ev, void *aux)
 {
     struct port *p;
 
-    team_link_event(ev);
+    for (size_t k = 0; k < n_port_kinds; k++) {
+        port_kinds[k]->link_event(ev);
+    }
     if (!ev->ifindex) {
         resync_ports();
         return;
@@ -767,11 +771,8 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
     ports_by_ifindex = g_hash_table_new(NULL, NULL);
-    {
-        char *state = g_strconcat(config_path, ".state", NULL);
-
-        team_init(dp, state);
-        g_free(state);
+    for (size_t k = 0; k < n_port_kinds; k++) {
+        port_kinds[k]->init(dp, config_path);
     }
 
     /* Subscribe before the first attach, so no device can appear unseen
@@ -835,7 +836,9 @@ bridge_fini(void)
     empty = config_new();
     apply_config(empty);
     config_free(empty);
-    team_fini();
+    for (size_t k = n_port_kinds; k-- > 0;) {
+        port_kinds[k]->fini();
+    }
     config_free(running);
     running = NULL;
     g_hash_table_destroy(ports_by_ifindex);

@@ -3,9 +3,10 @@
  * Owns every running team: its datapath port, its assignment state
  * (lib/team-map), its members' health (carrier from netlink, up and down
  * delays, administrative state), the announcements sent after a move, the
- * periodic rebalancing, and the team's event history.  bridge.c calls in at
- * two points of every configuration change (before bridges go away, and
- * after ports exist) and forwards link events.
+ * periodic rebalancing, and the team's event history.  It is a port kind
+ * (port-kind.h): bridge.c calls it through 'team_port_kind' at two points
+ * of every configuration change (before bridges go away, and after ports
+ * exist) and forwards link events; it calls back into bridge.h only.
  *
  * Registers add-team, set-team, del-team, add-team-member, del-team-member,
  * team/show, team/set-member, team/migrate, team/hash and team/events.
@@ -23,6 +24,10 @@ struct ctl_reply;
 struct datapath;
 struct dp_port;
 struct netlink_link_event;
+struct port_kind_class;
+
+/* The team port kind: bridge.c's only way in. */
+extern const struct port_kind_class team_port_kind;
 
 /* 'state_path' is the file where the daemon keeps, across restarts, which
  * member each active-backup team had active (see team.c). */

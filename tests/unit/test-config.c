@@ -375,8 +375,8 @@ test_header_example(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     CU_ASSERT_EQUAL(t->members->len, 2);
     CU_ASSERT_PTR_EQUAL(config_find_team_of_member(cfg, "eth2"), t);
-    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_HASH);
-    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L34);
+    CU_ASSERT_EQUAL(t->policy, TEAM_POLICY_HASH);
+    CU_ASSERT_EQUAL(t->hash_fields, TEAM_HASH_L34);
     CU_ASSERT_EQUAL(t->updelay, 200);
     CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_TRUNK);
     CU_ASSERT_TRUE(vlan_bitmap_test(&t->port.trunks, 150));
@@ -1415,8 +1415,8 @@ test_team_defaults(void)
                             g_ptr_array_index(t->members, 1))->name, "eth2");
     CU_ASSERT_FALSE(member_disabled(t, "eth1"));
     CU_ASSERT_FALSE(member_disabled(t, "eth2"));
-    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_SRC_PORT);
-    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L34);
+    CU_ASSERT_EQUAL(t->policy, TEAM_POLICY_SRC_PORT);
+    CU_ASSERT_EQUAL(t->hash_fields, TEAM_HASH_L34);
     CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_SWITCH_INDEPENDENT);
     CU_ASSERT_EQUAL(t->updelay, 0);
     CU_ASSERT_EQUAL(t->downdelay, 0);
@@ -1498,8 +1498,8 @@ test_team_round_trip(void)
     t = config_find_team(back, "bond0");
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     CU_ASSERT_EQUAL(t->members->len, 3);
-    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_HASH);
-    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L23);
+    CU_ASSERT_EQUAL(t->policy, TEAM_POLICY_HASH);
+    CU_ASSERT_EQUAL(t->hash_fields, TEAM_HASH_L23);
     CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_STATIC);
     CU_ASSERT_EQUAL(t->updelay, 200);
     CU_ASSERT_EQUAL(t->downdelay, CONFIG_TEAM_DELAY_MAX);
@@ -1643,35 +1643,35 @@ test_team_clone_equal(void)
 static void
 test_team_enum_names(void)
 {
-    enum config_team_policy policy;
-    enum config_team_hash_fields fields;
+    enum team_policy policy;
+    enum team_hash_fields fields;
     enum config_team_mode mode;
 
-    CU_ASSERT_STRING_EQUAL(config_team_policy_to_string(CONFIG_TEAM_SRC_PORT),
+    CU_ASSERT_STRING_EQUAL(team_policy_name(TEAM_POLICY_SRC_PORT),
                            "src-port");
-    CU_ASSERT_STRING_EQUAL(config_team_policy_to_string(CONFIG_TEAM_SRC_MAC),
+    CU_ASSERT_STRING_EQUAL(team_policy_name(TEAM_POLICY_SRC_MAC),
                            "src-mac");
-    CU_ASSERT_STRING_EQUAL(config_team_policy_to_string(CONFIG_TEAM_HASH),
+    CU_ASSERT_STRING_EQUAL(team_policy_name(TEAM_POLICY_HASH),
                            "hash");
     CU_ASSERT_STRING_EQUAL(
-        config_team_policy_to_string(CONFIG_TEAM_ACTIVE_BACKUP),
+        team_policy_name(TEAM_POLICY_ACTIVE_BACKUP),
         "active-backup");
-    CU_ASSERT_TRUE(config_team_policy_from_string("active-backup", &policy));
-    CU_ASSERT_EQUAL(policy, CONFIG_TEAM_ACTIVE_BACKUP);
-    CU_ASSERT_TRUE(config_team_policy_from_string("src-mac", &policy));
-    CU_ASSERT_EQUAL(policy, CONFIG_TEAM_SRC_MAC);
-    CU_ASSERT_FALSE(config_team_policy_from_string("Hash", &policy));
-    CU_ASSERT_EQUAL(policy, CONFIG_TEAM_SRC_MAC);
+    CU_ASSERT_TRUE(team_policy_from_string("active-backup", &policy));
+    CU_ASSERT_EQUAL(policy, TEAM_POLICY_ACTIVE_BACKUP);
+    CU_ASSERT_TRUE(team_policy_from_string("src-mac", &policy));
+    CU_ASSERT_EQUAL(policy, TEAM_POLICY_SRC_MAC);
+    CU_ASSERT_FALSE(team_policy_from_string("Hash", &policy));
+    CU_ASSERT_EQUAL(policy, TEAM_POLICY_SRC_MAC);
 
     CU_ASSERT_STRING_EQUAL(
-        config_team_hash_fields_to_string(CONFIG_TEAM_HASH_L2), "l2");
+        team_hash_fields_name(TEAM_HASH_L2), "l2");
     CU_ASSERT_STRING_EQUAL(
-        config_team_hash_fields_to_string(CONFIG_TEAM_HASH_L23), "l23");
+        team_hash_fields_name(TEAM_HASH_L23), "l23");
     CU_ASSERT_STRING_EQUAL(
-        config_team_hash_fields_to_string(CONFIG_TEAM_HASH_L34), "l34");
-    CU_ASSERT_TRUE(config_team_hash_fields_from_string("l23", &fields));
-    CU_ASSERT_EQUAL(fields, CONFIG_TEAM_HASH_L23);
-    CU_ASSERT_FALSE(config_team_hash_fields_from_string("l3", &fields));
+        team_hash_fields_name(TEAM_HASH_L34), "l34");
+    CU_ASSERT_TRUE(team_hash_fields_from_string("l23", &fields));
+    CU_ASSERT_EQUAL(fields, TEAM_HASH_L23);
+    CU_ASSERT_FALSE(team_hash_fields_from_string("l3", &fields));
 
     CU_ASSERT_STRING_EQUAL(
         config_team_mode_to_string(CONFIG_TEAM_SWITCH_INDEPENDENT),
@@ -1703,13 +1703,13 @@ test_team_set(void)
                           "\"l3\" (expected l2, l23 or l34)");
     expect_team_set_error(t, "mode", "lacp", "unknown mode \"lacp\" "
                           "(expected switch-independent or static)");
-    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_SRC_PORT);
-    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L34);
+    CU_ASSERT_EQUAL(t->policy, TEAM_POLICY_SRC_PORT);
+    CU_ASSERT_EQUAL(t->hash_fields, TEAM_HASH_L34);
     CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_SWITCH_INDEPENDENT);
     team_set_ok(t, "policy", "active-backup");
-    CU_ASSERT_EQUAL(t->policy, CONFIG_TEAM_ACTIVE_BACKUP);
+    CU_ASSERT_EQUAL(t->policy, TEAM_POLICY_ACTIVE_BACKUP);
     team_set_ok(t, "hash-fields", "l2");
-    CU_ASSERT_EQUAL(t->hash_fields, CONFIG_TEAM_HASH_L2);
+    CU_ASSERT_EQUAL(t->hash_fields, TEAM_HASH_L2);
     team_set_ok(t, "mode", "static");
     CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_STATIC);
 
@@ -2060,7 +2060,7 @@ test_team_validate_api(void)
     t->policy = 4;
     expect_invalid(cfg, "team bond0: unknown policy, hash-fields or mode "
                    "(4, 1, 1)");
-    t->policy = CONFIG_TEAM_HASH;
+    t->policy = TEAM_POLICY_HASH;
     t->port.uplink = g_strdup("eth10");
     expect_invalid(cfg, "team bond0: uplink=eth10 is a port setting (a "
                    "team has no uplink)");

@@ -1,0 +1,60 @@
+/* port-kind: the kinds of port the bridge module does not run itself, as
+ * ops tables.
+ *
+ * bridge.c runs the plain ports; a kind of port with a life of its own (a
+ * team of uplinks today) is one 'struct port_kind_class' listed in
+ * port_kinds[] (port-kinds.c).  bridge.c calls every kind at the same
+ * points of the daemon's life and of every configuration change, and asks
+ * them in turn about ports it does not know, so that it calls no kind
+ * directly: a kind depends on the bridge (bridge.h), never the reverse.
+ *
+ * Thread-safety: control thread only. */
+#ifndef VSWITCHD_PORT_KIND_H
+#define VSWITCHD_PORT_KIND_H 1
+
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+
+struct config;
+struct ctl_reply;
+struct datapath;
+struct dp_port;
+struct netlink_link_event;
+
+struct port_kind_class {
+    const char *name;            /* "team". */
+    /* The key under which 'show --json' lists a bridge's ports of this
+     * kind ("teams"). */
+    const char *show_key;
+
+    /* Starts the kind on 'dp'; 'config_path' is the configuration file's
+     * (a kind may keep runtime state beside it). */
+    void (*init)(struct datapath *dp, const char *config_path);
+    void (*fini)(void);
+
+    /* A configuration change: 'apply_removals' before bridges go away
+     * (removes the ports 'cfg' no longer has), 'apply' after the plain
+     * ports exist (creates and updates the rest). */
+    void (*apply_removals)(const struct config *cfg);
+    void (*apply)(const struct config *cfg);
+
+    /* A link event (or, with ifindex 0, a resynchronisation). */
+    void (*link_event)(const struct netlink_link_event *);
+
+    /* The datapath port of the kind's port 'name', or NULL. */
+    struct dp_port *(*dp_port)(const char *name);
+    /* Appends the kind's ports of 'bridge' to 'show' output (text in
+     * 'reply', objects in 'ports'). */
+    void (*show_bridge)(const char *bridge, struct ctl_reply *reply,
+                        JsonArray *ports);
+    /* Appends port/stats output for 'name' (NULL: all); returns true if
+     * 'name' is one of the kind's ports or their parts. */
+    bool (*port_stats)(const char *name, struct ctl_reply *reply,
+                       JsonArray *ports);
+};
+
+/* Every kind. */
+extern const struct port_kind_class *const port_kinds[];
+extern const size_t n_port_kinds;
+
+#endif /* port-kind.h */

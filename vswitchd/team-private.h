@@ -1,0 +1,147 @@
+/* team-private: what the files of the team module share.
+ *
+ * The team module (team.h) is five files, one concern each:
+ *   - team.c: the teams' life: applying the configuration, link events,
+ *     publishing the map to the datapath, rebalancing, the event history
+ *     and the state file that keeps the active member across restarts.
+ *   - team-member.c: member health: attaching devices, the carrier, the
+ *     link watchers, and the up/down delays (lib/member-health).
+ *   - team-announce.c: announcing moved stations on their new member
+ *     (lib/announce-queue, RARP frames from lib/arp) and the learning filter
+ *     that recognises those announcements coming back.
+ *   - team-cmd.c: the control commands (add-team ... team/events), and
+ *     team/hash's answer through team_select() (team-policy.h).
+ *   - team-show.c: what team/show, team/events, show and port/stats print
+ *     of the teams.
+ *
+ * Thread-safety: control thread only. */
+#ifndef VSWITCHD_TEAM_PRIVATE_H
+#define VSWITCHD_TEAM_PRIVATE_H 1
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "announce-queue.h"
+#include "datapath.h"
+#include "member-health.h"
+#include "member-watch.h"
+#include "team-map.h"
+#include "team-policy.h"
+
+#define TEAM_EVENTS 64            /* History kept per team. */
+
+struct ctl_reply;
+
+struct member {
+    char *name;                  /* Owned; NULL for a free slot. */
+    bool admin_disabled;         /* From the configuration. */
+    struct member_health health; /* State and the delay running. */
+    gint64 since;                /* Wall clock (µs) of the last change. */
+    guint delay_timer;           /* Source ending the delay, or 0. */
+    uint64_t delay_deadline;     /* The deadline it was armed for. */
+    struct member_watch watch[MEMBER_N_WATCHES]; /* Link watchers, by
+                                  * index in member_watch_classes[]; 'cls'
+                                  * NULL when not running. */
+    guint watch_source[MEMBER_N_WATCHES]; /* Their fds' sources, or 0. */
+};
+
+struct team_settings {
+    enum team_policy policy;     /* Distribution policy. */
+    enum team_hash_fields fields;/* For the hash policy. */
+    bool switch_independent;     /* Receive rules on. */
+    unsigned int updelay;        /* ms. */
+    unsigned int downdelay;      /* ms. */
+    bool failback;               /* Return items to their home member. */
+    bool announce;               /* Announce moved stations. */
+    unsigned int announce_count; /* Announcements per station and move. */
+    unsigned int announce_interval; /* ms between them. */
+    unsigned int rebalance;      /* Seconds, 0 = off. */
+    uint32_t probe_ip;           /* ARP probe target, 0 = none. */
+    unsigned int probe_interval; /* ms between probes. */
+};
+
+struct team {
+    char *name;                  /* Owned.  Key in 'team_table'. */
+    char *bridge;                /* Owned.  Bridge name. */
+    struct dp_port *dp;          /* The team's datapath port. */
+    struct team_map *map;        /* Owned assignment state. */
+    const struct team_policy_class *cls; /* Its policy, 's.policy''s. */
+    struct team_settings s;      /* Applied settings. */
+    struct dp_port_settings vlan;/* Applied VLAN settings. */
+    struct member members[TEAM_MAX_MEMBERS]; /* By map slot. */
+
+    /* Counters. */
+    uint64_t failovers;          /* Members taken out of use. */
+    uint64_t moves;              /* Items moved, all reasons. */
+    uint64_t announcements;      /* Announcement frames sent. */
+    int64_t last_migration_usec; /* Event to new map in use, or -1. */
+
+    /* Migration being timed: the event time and the number of moves. */
+    uint64_t pending_event_usec; /* 0 = none. */
+    unsigned int pending_moves;  /* Moves it made. */
+    char *pending_what;          /* What happened (owned). */
+    guint timing_source;         /* migration_timed() source, or 0. */
+
+    /* History: a ring of lines. */
+    char *events[TEAM_EVENTS];   /* Owned strings, NULL when unused. */
+    gint64 event_time[TEAM_EVENTS]; /* Wall clock, µs. */
+    unsigned int n_events;       /* Total ever logged. */
+
+    /* Load measurement for rebalancing. */
+    uint64_t bucket_base[TEAM_BUCKETS]; /* Counters at the last run. */
+    GHashTable *port_base;       /* port_no -> bytes at the last run. */
+    guint rebalance_timer;       /* Source id, or 0. */
+    guint probe_timer;           /* Link watchers' tick, or 0. */
+
+    struct announce_queue *announce_queue; /* Owned: stations to announce
+                                  * after a move. */
+    char *saved_active;          /* Active member as last written to the
+                                  * state file (owned), or NULL. */
+};
+
+extern struct datapath *team_datapath; /* Borrowed (team_init()). */
+extern GHashTable *team_table;    /* name -> struct team *. */
+
+/* team.c */
+void team_log(struct team *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Publishes the map as it stands and announces the moves; 'event_usec'
+ * (0 = none) starts timing the migration, described by 'what'. */
+void team_publish(struct team *, GArray *moves, uint64_t event_usec,
+                  const char *what);
+/* The member that takes floods from upstream: for active-backup the active
+ * one, even when failback=no keeps it off the first in order. */
+int team_designated(const struct team *);
+
+/* team-member.c */
+int member_slot(const struct team *, const char *name);
+bool member_in_use(const struct member *);
+/* Recomputes a member's state from its device, link and administrative
+ * state, applying the delays. */
+void member_update(struct team *, int slot, uint64_t event_usec);
+void member_read_carrier(struct team *, int slot, uint64_t event_usec);
+void member_try_attach(struct team *, int slot);
+/* Stops a member's timers and watchers (it goes away). */
+void member_stop(struct member *);
+/* (Re)starts the link watchers of every member as the settings changed,
+ * and the team's watcher tick. */
+void team_set_probing(struct team *);
+void team_stop_probing(struct team *);
+
+/* team-announce.c */
+void team_announce_init(void);
+void team_announce_fini(void);
+/* Queues announcements of every local station that 'moves' moved. */
+void team_announce_moves(struct team *, const GArray *moves);
+
+/* team-cmd.c */
+void team_cmd_register(void);
+/* The team named 'name', or NULL after refusing in 'reply'. */
+struct team *find_team(const char *name, struct ctl_reply *reply);
+
+/* team-show.c: the handlers of team/show and team/events. */
+void cmd_team_show(struct ctl_reply *, int n_args, char *args[], bool json,
+                   void *aux);
+void cmd_team_events(struct ctl_reply *, int n_args, char *args[], bool json,
+                     void *aux);
+
+#endif /* team-private.h */
