@@ -26,9 +26,12 @@ lib_libvswitch_a_SOURCES = \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \
 	lib/config.c lib/config.h lib/config-private.h \
-	lib/config-team.c lib/config-file.c \
+	lib/config-team.c lib/config-validate.c lib/config-file.c \
+	lib/config-txn.c lib/config-txn.h \
 	lib/ctl-proto.c lib/ctl-proto.h \
+	lib/ctl-command.c lib/ctl-command.h lib/ctl-catalog.c \
 	lib/ctl-server.c lib/ctl-server.h \
+	lib/ctl-util.c lib/ctl-util.h \
 	lib/ctl-client.c lib/ctl-client.h \
 	lib/netlink-monitor.c lib/netlink-monitor.h \
 	lib/arp-probe.c lib/arp-probe.h

@@ -11,6 +11,54 @@
 #define CONFIG_HEADER \
     "# Written by vswitchd; edits are read on SIGHUP or restart.\n"
 
+/* Comparing. */
+
+/* Order counts: two configurations are equal exactly when config_to_data()
+ * writes the same text for them, so a caller may use this to decide whether
+ * anything needs saving or applying. */
+bool
+config_equal(const struct config *a, const struct config *b)
+{
+    if (a->bridges->len != b->bridges->len
+        || a->ports->len != b->ports->len
+        || a->teams->len != b->teams->len
+        || a->fdbs->len != b->fdbs->len) {
+        return false;
+    }
+    for (guint i = 0; i < a->bridges->len; i++) {
+        const struct config_bridge *x = g_ptr_array_index(a->bridges, i);
+        const struct config_bridge *y = g_ptr_array_index(b->bridges, i);
+
+        if (strcmp(x->name, y->name)
+            || x->mac_aging != y->mac_aging
+            || x->mac_table_size != y->mac_table_size) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < a->ports->len; i++) {
+        if (!config_port_equal(g_ptr_array_index(a->ports, i),
+                               g_ptr_array_index(b->ports, i))) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < a->teams->len; i++) {
+        if (!config_team_equal(g_ptr_array_index(a->teams, i),
+                               g_ptr_array_index(b->teams, i))) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < a->fdbs->len; i++) {
+        const struct config_fdb *x = g_ptr_array_index(a->fdbs, i);
+        const struct config_fdb *y = g_ptr_array_index(b->fdbs, i);
+
+        if (strcmp(x->bridge, y->bridge) || strcmp(x->port, y->port)
+            || x->vlan != y->vlan || memcmp(x->mac, y->mac, ETH_ADDR_LEN)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Loading. */
 
 /* Values may carry a trailing comment ("vlan=10   # web servers"), as the

@@ -1,8 +1,13 @@
 /* config-private: the helpers the configuration module's files share.
  *
- * The module is config.c (the model: objects, lookups, bridges, ports,
- * static entries, validation), config-team.c (teams) and config-file.c
- * (loading and saving the key file).  This header is what each of them
+ * The module is, from the bottom up:
+ *   config.c           the model: objects (teams' too), lookups, names,
+ *                      bridges, ports, static entries, deleting a team;
+ *   config-team.c      teams: their settings, members, enum names;
+ *   config-validate.c  config_validate(), the whole-configuration checks;
+ *   config-file.c      loading, saving and comparing the key file.
+ * Each file calls only the files above it in this list, never one below:
+ * config.c calls none of the others.  This header is what each of them
  * needs from another; nothing outside config*.c includes it, and the
  * contract for everyone else stays config.h.
  *
@@ -32,11 +37,26 @@ struct config_fdb *config_fdb_new(const char *bridge, uint16_t vlan,
                                   const char *port);
 /* Removes the static entries that point to port or team 'port'. */
 void config_del_port_fdbs(struct config *, const char *port);
+/* Team objects: a member (not disabled), a team's deep copy and its
+ * destructor (a GPtrArray free function, as is the member's). */
+struct config_team_member *config_team_member_new(const char *name);
+void config_team_member_free(void *member);
+struct config_team *config_team_clone(const struct config_team *);
+void config_team_free(void *team);
+/* Clears the uplink of the ports of 'bridge' that preferred 'member'. */
+void config_clear_uplinks(struct config *, const char *bridge,
+                          const char *member);
 
 /* Checks and formatting shared by the adders, the setters and the key
  * file (config.c). */
 bool config_name_is_free(const struct config *, const char *name,
                          const char *kind, GError **error);
+/* Sets 'error' to say that 'name', wanted as a 'kind' ("bridge", "port",
+ * "team" or "member"), is taken by a 'taken' of 'owner' (a bridge or team
+ * name, NULL for a bridge). */
+void config_name_taken_error(GError **error, const char *name,
+                             const char *kind, const char *taken,
+                             const char *owner);
 bool config_bridge_exists(const struct config *, const char *bridge,
                           GError **error);
 bool config_parse_setting(const char *key, const char *value,
@@ -48,8 +68,6 @@ char *config_trunks_to_string(const struct vlan_bitmap *);
 /* Teams (config-team.c). */
 struct config_team *config_team_new(const char *name, const char *bridge,
                                     char *const *members);
-void config_team_free(void *team); /* A GPtrArray free function. */
-struct config_team *config_team_clone(const struct config_team *);
 bool config_team_equal(const struct config_team *, const struct config_team *);
 /* The text of one of a team's own keys ("members" or one of
  * config_team_settings[]), as the file writes it.  Caller frees. */

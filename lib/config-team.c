@@ -19,24 +19,6 @@
 
 /* Objects. */
 
-static struct config_team_member *
-member_new(const char *name)
-{
-    struct config_team_member *m = g_new0(struct config_team_member, 1);
-
-    m->name = g_strdup(name);
-    return m;
-}
-
-static void
-member_free(void *m_)
-{
-    struct config_team_member *m = m_;
-
-    g_free(m->name);
-    g_free(m);
-}
-
 static void team_set_defaults(struct config_team *);
 
 /* A team with default settings and the members in 'members' (NULL or
@@ -47,55 +29,12 @@ config_team_new(const char *name, const char *bridge, char *const *members)
     struct config_team *t = g_new0(struct config_team, 1);
 
     config_port_init(&t->port, name, bridge);
-    t->members = g_ptr_array_new_with_free_func(member_free);
+    t->members = g_ptr_array_new_with_free_func(config_team_member_free);
     for (size_t i = 0; members && members[i]; i++) {
-        g_ptr_array_add(t->members, member_new(members[i]));
+        g_ptr_array_add(t->members, config_team_member_new(members[i]));
     }
     team_set_defaults(t);
     return t;
-}
-
-void
-config_team_free(void *t_)
-{
-    struct config_team *t = t_;
-
-    config_port_uninit(&t->port);
-    g_ptr_array_unref(t->members);
-    g_free(t);
-}
-
-struct config_team *
-config_team_clone(const struct config_team *t)
-{
-    struct config_team *copy = g_new(struct config_team, 1);
-
-    /* Every setting, then the owned parts. */
-    *copy = *t;
-    config_port_copy(&copy->port, &t->port);
-    copy->members = g_ptr_array_new_with_free_func(member_free);
-    for (guint i = 0; i < t->members->len; i++) {
-        const struct config_team_member *m = g_ptr_array_index(t->members,
-                                                               i);
-        struct config_team_member *nm = member_new(m->name);
-
-        nm->disabled = m->disabled;
-        g_ptr_array_add(copy->members, nm);
-    }
-    return copy;
-}
-
-struct config_team_member *
-config_team_find_member(const struct config_team *t, const char *member)
-{
-    for (guint i = 0; i < t->members->len; i++) {
-        struct config_team_member *m = g_ptr_array_index(t->members, i);
-
-        if (!strcmp(m->name, member)) {
-            return m;
-        }
-    }
-    return NULL;
 }
 
 /* Names of the enums. */
@@ -633,40 +572,6 @@ error:
     return NULL;
 }
 
-/* Clears the uplink of the ports of 'bridge' that preferred 'member'. */
-static void
-clear_uplinks(struct config *cfg, const char *bridge, const char *member)
-{
-    for (guint i = 0; i < cfg->ports->len; i++) {
-        struct config_port *p = g_ptr_array_index(cfg->ports, i);
-
-        if (p->uplink && !strcmp(p->uplink, member)
-            && !strcmp(p->bridge, bridge)) {
-            g_free(p->uplink);
-            p->uplink = NULL;
-        }
-    }
-}
-
-bool
-config_del_team(struct config *cfg, const char *name)
-{
-    struct config_team *t = config_find_team(cfg, name);
-
-    if (!t) {
-        return false;
-    }
-    for (guint i = 0; i < t->members->len; i++) {
-        const struct config_team_member *m = g_ptr_array_index(t->members,
-                                                               i);
-
-        clear_uplinks(cfg, t->port.bridge, m->name);
-    }
-    config_del_port_fdbs(cfg, name);
-    g_ptr_array_remove(cfg->teams, t);
-    return true;
-}
-
 bool
 config_team_add_member(struct config *cfg, struct config_team *t,
                        const char *member, GError **error)
@@ -689,7 +594,7 @@ config_team_add_member(struct config *cfg, struct config_team *t,
                     t->port.name, t->members->len, CONFIG_TEAM_MEMBERS_MAX);
         return false;
     }
-    g_ptr_array_add(t->members, member_new(member));
+    g_ptr_array_add(t->members, config_team_member_new(member));
     return true;
 }
 
@@ -708,7 +613,7 @@ config_team_del_member(struct config *cfg, struct config_team *t,
                     t->port.name);
         return false;
     }
-    clear_uplinks(cfg, t->port.bridge, member);
+    config_clear_uplinks(cfg, t->port.bridge, member);
     g_ptr_array_remove(t->members, m);
     return true;
 }

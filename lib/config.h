@@ -43,7 +43,10 @@
  *
  * Errors are reported through GError (domain CONFIG_ERROR) with messages an
  * operator can act on: they name the file and line or the group and key,
- * the bad value and the accepted range.
+ * the bad value and the accepted range.  That is the older form of lib/'s
+ * convention (util.h); config-txn.h, through which the daemon changes the
+ * running configuration, translates it to a negative errno and a
+ * message.
  *
  * Thread-safety: control thread only.  A 'struct config' is a plain value;
  * the daemon edits a clone and swaps it in only after the change was applied

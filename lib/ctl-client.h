@@ -1,5 +1,8 @@
 /* ctl-client: the command line's side of the control socket.
  *
+ * Errors: GError (G_IO_ERROR codes), the older form of lib/'s convention
+ * (util.h): false with a message that names the socket and the fix.
+ *
  * Thread-safety: any thread; blocking calls with a timeout. */
 #ifndef VSWITCH_CTL_CLIENT_H
 #define VSWITCH_CTL_CLIENT_H 1

@@ -17,6 +17,9 @@
  * recurses), with a key given twice in an object, or with a string holding
  * a NUL character (\u0000).
  *
+ * Errors: the decoders return false with a GError, the older form of
+ * lib/'s convention (util.h), whose message a client may be shown.
+ *
  * Thread-safety: pure encode/decode of caller-owned values; any thread. */
 #ifndef VSWITCH_CTL_PROTO_H
 #define VSWITCH_CTL_PROTO_H 1

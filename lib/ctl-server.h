@@ -1,11 +1,15 @@
-/* ctl-server: the daemon's control socket and its command registry.
+/* ctl-server: the daemon's control socket.
  *
- * Modules register the commands they own (name, usage, help, argument
- * counts, handler) from their init functions; the server listens on a unix
- * socket in the GLib main loop, decodes requests (ctl-proto), checks the
- * argument count against the registration (a usage error, status 2, with the
- * usage line), and calls the handler.  Built in: "list-commands",
- * "help [COMMAND]" and "version".
+ * Modules register the commands they own from their init functions in the
+ * registry (ctl-command.h, included here for them); the server listens on a
+ * unix socket in the GLib main loop, decodes requests (ctl-proto), and runs
+ * them through the registry (ctl_command_execute(): the argument count is
+ * checked against the registration, a usage error, status 2, with the
+ * usage line, before the handler is called).
+ *
+ * Errors: ctl_server_create() says why it cannot listen with a GError, the
+ * older form of lib/'s convention (util.h); a client's bad request is
+ * answered (a usage error) and logged, rate-limited, never fatal.
  *
  * Thread-safety: control thread only (handlers run in the main loop). */
 #ifndef VSWITCH_CTL_SERVER_H
@@ -13,27 +17,8 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include "ctl-command.h"
 #include "ctl-proto.h"
-
-/* A command handler.  'args' holds the command's arguments only (not the
- * command name), 'n_args' of them.  'want_json' tells whether the client
- * asked for JSON: handlers of queries always fill reply->text and, when
- * 'want_json', also reply->result. */
-typedef void ctl_handler_func(struct ctl_reply *reply, int n_args,
-                              char *args[], bool want_json, void *aux);
-
-/* Registers 'name'.  'usage' is the argument synopsis ("BR IFACE [vlan=N]"),
- * 'help' one sentence.  'max_args' may be -1 for "no limit".  Registering a
- * name twice is a programming error (aborts). */
-void ctl_command_register(const char *name, const char *usage,
-                          const char *help, int min_args, int max_args,
-                          ctl_handler_func *handler, void *aux);
-/* Forgets every registration (tests, shutdown). */
-void ctl_command_unregister_all(void);
-
-/* Runs a request through the registry as the socket would; used by the
- * server and by tests.  Fills 'reply' (initialised by the caller). */
-void ctl_command_execute(const struct ctl_request *, struct ctl_reply *);
 
 struct ctl_server;
 

@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -41,9 +40,21 @@
  * only. */
 struct mac_port {
     uint32_t port_no;             /* Key in mac_table's 'ports'. */
-    size_t n_dynamic;             /* Entries in 'entries'. */
+    size_t n_dynamic;             /* Entries in 'entries', at least 1. */
     struct cds_list_head entries; /* Of mac_entry.port_node: learned or
                                    * refreshed by learning, oldest first. */
+    struct mac_port *next;        /* Next in its bucket of 'ports'. */
+};
+
+/* The ports holding dynamic entries, by number: a chained hash of our own,
+ * so that running out of memory when a frame brings a new port's first
+ * address is a refusal to learn (counted), not an abort.  Control thread
+ * only. */
+struct mac_port_map {
+    struct mac_port **buckets;    /* Owned array of 'n_buckets' chains of
+                                   * owned ports; NULL until the first. */
+    size_t n_buckets;             /* A power of 2, or 0. */
+    size_t n;                     /* Ports in the map. */
 };
 
 struct mac_table {
@@ -53,9 +64,8 @@ struct mac_table {
     unsigned int max_entries;     /* Size limit; control thread only. */
     unsigned int aging_secs;      /* Aging time, 0 = never; control only. */
     size_t n_entries;             /* Entries in 'ht'; control thread only. */
-    GHashTable *ports;            /* port_no -> owned struct mac_port, for
-                                   * ports holding dynamic entries; control
-                                   * thread only. */
+    struct mac_port_map ports;    /* Ports holding dynamic entries;
+                                   * control thread only. */
     struct mac_table_stats stats; /* Counters; control thread only. */
 };
 
@@ -128,6 +138,8 @@ mac_table_random_basis(const struct mac_table *t)
     return hash_finish32((uint32_t) time_usec() ^ (uint32_t) (uintptr_t) t);
 }
 
+static void mac_port_map_destroy(struct mac_port_map *);
+
 struct mac_table *
 mac_table_create(unsigned int max_entries, unsigned int aging_secs)
 {
@@ -142,7 +154,6 @@ mac_table_create(unsigned int max_entries, unsigned int aging_secs)
         free(t);
         return NULL;
     }
-    t->ports = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     t->n_buckets = MAC_TABLE_MIN_BUCKETS;
     t->basis = mac_table_random_basis(t);
     t->max_entries = max_entries;
@@ -177,7 +188,7 @@ mac_table_destroy(struct mac_table *t)
          * entry meanwhile. */
         abort();
     }
-    g_hash_table_destroy(t->ports);
+    mac_port_map_destroy(&t->ports);
     free(t);
 }
 
@@ -231,46 +242,146 @@ mac_table_lookup_rcu(const struct mac_table *t, uint16_t vlan,
     return mac_table_find__(t, &key, mac_table_hash(t, &key), &iter);
 }
 
-/* Puts dynamic 'e' at the back of its port's list.  Static entries are in
- * no list. */
-static void
-mac_port_link(struct mac_table *t, struct mac_entry *e)
-{
-    gpointer key = GUINT_TO_POINTER(e->port_no);
-    struct mac_port *mp;
+#define MAC_PORT_MIN_BUCKETS 16
 
-    if (e->is_static) {
+static size_t
+mac_port_bucket(const struct mac_port_map *map, uint32_t port_no)
+{
+    return hash_finish32(port_no) & (map->n_buckets - 1);
+}
+
+static struct mac_port *
+mac_port_find(const struct mac_port_map *map, uint32_t port_no)
+{
+    if (!map->n_buckets) {
+        return NULL;
+    }
+    for (struct mac_port *mp = map->buckets[mac_port_bucket(map, port_no)];
+         mp; mp = mp->next) {
+        if (mp->port_no == port_no) {
+            return mp;
+        }
+    }
+    return NULL;
+}
+
+/* Doubles the buckets when the ports outnumber them.  Without memory for a
+ * bigger array the chains just get longer. */
+static void
+mac_port_map_grow(struct mac_port_map *map)
+{
+    size_t n = map->n_buckets ? map->n_buckets * 2 : MAC_PORT_MIN_BUCKETS;
+    struct mac_port **buckets;
+
+    if (map->n_buckets && map->n <= map->n_buckets) {
         return;
     }
-    mp = g_hash_table_lookup(t->ports, key);
-    if (!mp) {
-        mp = g_new0(struct mac_port, 1);
-        mp->port_no = e->port_no;
-        CDS_INIT_LIST_HEAD(&mp->entries);
-        g_hash_table_insert(t->ports, key, mp);
+    buckets = calloc(n, sizeof *buckets);
+    if (!buckets) {
+        return;
     }
+    for (size_t i = 0; i < map->n_buckets; i++) {
+        while (map->buckets[i]) {
+            struct mac_port *mp = map->buckets[i];
+            size_t b = hash_finish32(mp->port_no) & (n - 1);
+
+            map->buckets[i] = mp->next;
+            mp->next = buckets[b];
+            buckets[b] = mp;
+        }
+    }
+    free(map->buckets);
+    map->buckets = buckets;
+    map->n_buckets = n;
+}
+
+/* The port 'port_no', added (empty) if missing.  NULL if out of memory. */
+static struct mac_port *
+mac_port_get(struct mac_port_map *map, uint32_t port_no)
+{
+    struct mac_port *mp = mac_port_find(map, port_no);
+    size_t b;
+
+    if (mp) {
+        return mp;
+    }
+    mac_port_map_grow(map);
+    mp = map->n_buckets ? calloc(1, sizeof *mp) : NULL;
+    if (!mp) {
+        return NULL;
+    }
+    mp->port_no = port_no;
+    CDS_INIT_LIST_HEAD(&mp->entries);
+    b = mac_port_bucket(map, port_no);
+    mp->next = map->buckets[b];
+    map->buckets[b] = mp;
+    map->n++;
+    return mp;
+}
+
+static void
+mac_port_remove(struct mac_port_map *map, struct mac_port *mp)
+{
+    struct mac_port **prev = &map->buckets[mac_port_bucket(map,
+                                                           mp->port_no)];
+
+    while (*prev != mp) {
+        prev = &(*prev)->next;
+    }
+    *prev = mp->next;
+    map->n--;
+    free(mp);
+}
+
+static void
+mac_port_map_destroy(struct mac_port_map *map)
+{
+    for (size_t i = 0; i < map->n_buckets; i++) {
+        while (map->buckets[i]) {
+            struct mac_port *mp = map->buckets[i];
+
+            map->buckets[i] = mp->next;
+            free(mp);
+        }
+    }
+    free(map->buckets);
+}
+
+/* Puts dynamic 'e' at the back of the list of 'mp', its port. */
+static void
+mac_port_link(struct mac_port *mp, struct mac_entry *e)
+{
     cds_list_add_tail(&e->port_node, &mp->entries);
     mp->n_dynamic++;
 }
 
 /* Takes dynamic 'e' out of its port's list, forgetting the port when it
- * holds no dynamic entry any more. */
+ * holds no dynamic entry any more.  Static entries are in no list. */
 static void
 mac_port_unlink(struct mac_table *t, struct mac_entry *e)
 {
-    gpointer key = GUINT_TO_POINTER(e->port_no);
     struct mac_port *mp;
 
     if (e->is_static) {
         return;
     }
-    mp = g_hash_table_lookup(t->ports, key);
-    if (!mp) {
-        abort();            /* Every dynamic entry is in its port's list. */
-    }
     cds_list_del_init(&e->port_node);
-    if (!--mp->n_dynamic) {
-        g_hash_table_remove(t->ports, key);
+    /* Every dynamic entry is in its port's list. */
+    mp = mac_port_find(&t->ports, e->port_no);
+    if (mp && !--mp->n_dynamic) {
+        mac_port_remove(&t->ports, mp);
+    }
+}
+
+/* Moves dynamic 'e' to the back of its port's list: just used. */
+static void
+mac_port_touch(struct mac_table *t, struct mac_entry *e)
+{
+    struct mac_port *mp = mac_port_find(&t->ports, e->port_no);
+
+    if (mp) {
+        cds_list_del(&e->port_node);
+        cds_list_add_tail(&e->port_node, &mp->entries);
     }
 }
 
@@ -281,20 +392,17 @@ mac_port_unlink(struct mac_table *t, struct mac_entry *e)
 static struct mac_entry *
 mac_table_choose_victim(struct mac_table *t, uint32_t port_no, uint32_t now)
 {
-    struct mac_port *mp, *most = NULL;
+    struct mac_port *most = NULL;
     struct mac_entry *victim = NULL;
     uint32_t victim_age = 0;
-    GHashTableIter iter;
-    gpointer value;
     uint64_t n_ports;
 
-    n_ports = g_hash_table_size(t->ports)
-              + !g_hash_table_contains(t->ports, GUINT_TO_POINTER(port_no));
-    g_hash_table_iter_init(&iter, t->ports);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        mp = value;
-        if (!most || mp->n_dynamic > most->n_dynamic) {
-            most = mp;
+    n_ports = t->ports.n + !mac_port_find(&t->ports, port_no);
+    for (size_t i = 0; i < t->ports.n_buckets; i++) {
+        for (struct mac_port *mp = t->ports.buckets[i]; mp; mp = mp->next) {
+            if (!most || mp->n_dynamic > most->n_dynamic) {
+                most = mp;
+            }
         }
     }
     if (!most || (uint64_t) most->n_dynamic * n_ports <= t->max_entries) {
@@ -323,7 +431,8 @@ mac_table_choose_victim(struct mac_table *t, uint32_t port_no, uint32_t now)
     return victim;
 }
 
-/* Publishes 'e', known not to be in the table.  In a read section. */
+/* Publishes 'e', known not to be in the table.  In a read section.  A
+ * dynamic 'e' is already in its port's list (mac_port_link()). */
 static void
 mac_table_insert__(struct mac_table *t, struct mac_entry *e,
                    const struct mac_key *key, uint32_t hash)
@@ -335,7 +444,6 @@ mac_table_insert__(struct mac_table *t, struct mac_entry *e,
         /* Only a second writer could have added the key since our lookup. */
         abort();
     }
-    mac_port_link(t, e);
     t->n_entries++;
 }
 
@@ -359,11 +467,12 @@ mac_table_grow(struct mac_table *t)
 
 /* Publishes 'new' in place of the entry at 'iter' and frees the old one after
  * a grace period: readers see either the old entry or the new one, each
- * consistent.  In a read section. */
+ * consistent.  In a read section.  'mp' is the port of a dynamic 'new'
+ * (mac_port_get()), NULL for a static one. */
 static void
 mac_table_replace__(struct mac_table *t, struct cds_lfht_iter *iter,
-                    struct mac_entry *new, const struct mac_key *key,
-                    uint32_t hash)
+                    struct mac_entry *new, struct mac_port *mp,
+                    const struct mac_key *key, uint32_t hash)
 {
     struct mac_entry *old = CONTAINER_OF(cds_lfht_iter_get_node(iter),
                                          struct mac_entry, node);
@@ -373,8 +482,10 @@ mac_table_replace__(struct mac_table *t, struct cds_lfht_iter *iter,
         /* Only a second writer could have removed 'old' since our lookup. */
         abort();
     }
+    if (mp) {
+        mac_port_link(mp, new);
+    }
     mac_port_unlink(t, old);
-    mac_port_link(t, new);
     call_rcu(&old->rcu_head, mac_entry_free_cb);
 }
 
@@ -403,6 +514,7 @@ mac_table_learn(struct mac_table *t, uint16_t vlan,
     enum mac_learn_result result;
     struct cds_lfht_iter iter;
     struct mac_entry *e, *new, *victim = NULL;
+    struct mac_port *mp = NULL;
     struct mac_key key;
     uint32_t hash;
 
@@ -415,31 +527,36 @@ mac_table_learn(struct mac_table *t, uint16_t vlan,
         result = MAC_LEARN_STATIC;
     } else if (e && e->port_no == port_no) {
         mac_entry_touch_rcu(e, now);
-        mac_port_unlink(t, e);
-        mac_port_link(t, e);
+        mac_port_touch(t, e);
         result = MAC_LEARN_REFRESHED;
-    } else if (e) {
-        new = mac_entry_create(&key, port_no, false, now);
-        if (new) {
-            mac_table_replace__(t, &iter, new, &key, hash);
+    } else {
+        /* Moved or new: the entry needs its port's list. */
+        if (!e && t->n_entries >= t->max_entries) {
+            victim = mac_table_choose_victim(t, port_no, now);
+        }
+        if ((!e && t->n_entries >= t->max_entries && !victim)
+            || !(mp = mac_port_get(&t->ports, port_no))
+            || !(new = mac_entry_create(&key, port_no, false, now))) {
+            if (mp && !mp->n_dynamic) {
+                mac_port_remove(&t->ports, mp);
+            }
+            t->stats.full_drops++;
+            result = MAC_LEARN_FULL;
+        } else if (e) {
+            mac_table_replace__(t, &iter, new, mp, &key, hash);
             t->stats.moved++;
             result = MAC_LEARN_MOVED;
         } else {
-            t->stats.full_drops++;
-            result = MAC_LEARN_FULL;
+            /* In its port's list first, so that evicting the victim
+             * cannot leave the port empty and forgotten. */
+            mac_port_link(mp, new);
+            if (victim && mac_table_remove__(t, victim)) {
+                t->stats.evicted++;
+            }
+            mac_table_insert__(t, new, &key, hash);
+            t->stats.learned++;
+            result = MAC_LEARN_NEW;
         }
-    } else if ((t->n_entries >= t->max_entries
-                && !(victim = mac_table_choose_victim(t, port_no, now)))
-               || !(new = mac_entry_create(&key, port_no, false, now))) {
-        t->stats.full_drops++;
-        result = MAC_LEARN_FULL;
-    } else {
-        if (victim && mac_table_remove__(t, victim)) {
-            t->stats.evicted++;
-        }
-        mac_table_insert__(t, new, &key, hash);
-        t->stats.learned++;
-        result = MAC_LEARN_NEW;
     }
     rcu_read_unlock();
 
@@ -471,7 +588,7 @@ mac_table_add_static(struct mac_table *t, uint16_t vlan,
     } else if (!(new = mac_entry_create(&key, port_no, true, time_sec()))) {
         error = -ENOMEM;
     } else if (e) {
-        mac_table_replace__(t, &iter, new, &key, hash);
+        mac_table_replace__(t, &iter, new, NULL, &key, hash);
     } else {
         mac_table_insert__(t, new, &key, hash);
     }

@@ -1,7 +1,29 @@
 /* util: small foundations shared by every module.
  *
  * Owns nothing.  Everything here is safe on any thread: the helpers are pure
- * or read the monotonic clock (vDSO, no system call on Linux). */
+ * or read the monotonic clock (vDSO, no system call on Linux).
+ *
+ * Errors, the convention of every lib/ module (STYLE.md, "Errors and
+ * ownership"):
+ *   - A function that can fail returns 0 or a negative errno (-EINVAL
+ *     refused, -ENOENT no such thing, -EEXIST taken, -ENOSPC full, -ENOMEM,
+ *     -EIO the file or device failed...); a predicate returns bool; a lookup
+ *     returns NULL for "none"; a constructor returns NULL when out of
+ *     memory.
+ *   - Where an operator must read why, the function also gives a message
+ *     through a 'char **msg' argument (set on failure, NULL on success; the
+ *     caller frees it with g_free()), or, on the datapath side where nothing
+ *     may allocate, into a caller's buffer 'char *err, size_t err_size'.  The
+ *     message names the thing and the fix ("vlan 5000 is out of range
+ *     (1-4094)"), never just "invalid argument".
+ *   - Older modules still say it with GError (config.h, ctl-proto.h,
+ *     ctl-client.h, ctl-server.h): one GError domain each, messages held to
+ *     the same rule, translated to the above at the boundary of code written
+ *     the new way (config-txn.c does it for the configuration).
+ *   - Nothing a user or the network can trigger aborts: running out of
+ *     memory on such a path is a refusal or a counted drop.  abort() is kept
+ *     for broken programming contracts found at startup (a command
+ *     registered twice) or that no input can reach (a second writer). */
 #ifndef VSWITCH_UTIL_H
 #define VSWITCH_UTIL_H 1
 

@@ -21,8 +21,13 @@ UNIT_TESTS = \
 	tests/unit/test-datapath \
 	tests/unit/test-pipeline
 check_PROGRAMS += $(UNIT_TESTS)
-TESTS += $(UNIT_TESTS) tests/check-datapath-symbols.sh
-EXTRA_DIST += tests/check-datapath-symbols.sh tests/unit/unit.h
+# Checks of the shape of the code: what the datapath objects call, that lib/
+# includes no daemon header, that every command is in --help and the man
+# page, that no C source is over 1,000 lines.
+SHAPE_CHECKS = tests/check-datapath-symbols.sh tests/check-layers.sh \
+	tests/check-ctl-commands.sh tests/check-file-sizes.sh
+TESTS += $(UNIT_TESTS) $(SHAPE_CHECKS)
+EXTRA_DIST += $(SHAPE_CHECKS) tests/unit/unit.h
 
 tests_unit_test_vlan_SOURCES = tests/unit/test-vlan.c
 tests_unit_test_vlan_CFLAGS = $(UNIT_CFLAGS)
@@ -78,7 +83,8 @@ tests_unit_test_pipeline_SOURCES = tests/unit/test-pipeline.c
 tests_unit_test_pipeline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pipeline_LDADD = $(UNIT_LIBS)
 
-TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)'
+TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)' \
+	VSWITCH_CTL='$(top_builddir)/utilities/vswitch-ctl'
 
 # System tests need root and build their own namespaces: run by
 # tests/run-all.sh (the README's test command), not by plain `make check`.

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ctl-client.h"
+#include "ctl-command.h"
 #include "ctl-proto.h"
 
 /* vswitch-ctl: sends one command to vswitchd over its control socket and
@@ -33,36 +34,51 @@ struct options {
     int timeout_ms;             /* --timeout, in ms; 0 waits forever. */
 };
 
+/* Prints "  NAME USAGE", folded at spaces to fit 79 columns, continuation
+ * lines indented under the arguments. */
+static void
+print_command(const struct ctl_command_doc *doc)
+{
+    char **words = g_strsplit(doc->usage, " ", -1);
+    int col = printf("  %s", doc->name);
+
+    for (char **w = words; *w; w++) {
+        int len = strlen(*w);
+
+        if (!len) {
+            continue;
+        }
+        if (col + 1 + len > 79) {
+            col = printf("\n      %s", *w) - 1;
+        } else {
+            col += printf(" %s", *w);
+        }
+    }
+    putchar('\n');
+    g_strfreev(words);
+}
+
+/* The commands come from the table the daemon registers them from
+ * (lib/ctl-catalog.c), so that none is left out and --help needs no
+ * running daemon. */
 static void
 usage(void)
 {
+    const char *section = NULL;
+
+    printf("%s: control the virtual switch daemon (vswitchd)\n"
+           "usage: %s [OPTIONS] COMMAND [ARG...]\n",
+           "vswitch-ctl", "vswitch-ctl");
+    for (size_t i = 0; i < ctl_n_command_docs; i++) {
+        const struct ctl_command_doc *doc = &ctl_command_docs[i];
+
+        if (!section || strcmp(section, doc->section)) {
+            section = doc->section;
+            printf("\n%s:\n", section);
+        }
+        print_command(doc);
+    }
     printf("\
-%s: control the virtual switch daemon (vswitchd)\n\
-usage: %s [OPTIONS] COMMAND [ARG...]\n\
-\n\
-Bridges:\n\
-  add-br BR [mac-aging=SECS] [mac-table-size=N]\n\
-  del-br BR\n\
-  list-br\n\
-\n\
-Ports:\n\
-  add-port BR IFACE [vlan=N | trunks=LIST [native=N]]\n\
-  set-port IFACE KEY=VALUE...\n\
-  del-port [BR] IFACE\n\
-  list-ports BR\n\
-\n\
-Inspection:\n\
-  show\n\
-  fdb/show BR\n\
-  fdb/flush BR [vlan=N] [port=IFACE]\n\
-  fdb/add BR MAC vlan=N port=IFACE\n\
-  fdb/del BR MAC vlan=N\n\
-  port/stats [IFACE]\n\
-\n\
-Other:\n\
-  list-commands\n\
-  help [COMMAND]\n\
-  version\n\
 \n\
 vswitch-ctl help COMMAND asks the daemon for details;\n\
 vswitch-ctl list-commands lists what the running daemon provides.\n\
@@ -77,8 +93,7 @@ Options:\n\
   -V, --version          show the version of vswitch-ctl and exit\n\
 \n\
 Exit status: 0 done, 1 refused or daemon unreachable, 2 usage error.\n",
-           "vswitch-ctl", "vswitch-ctl", DEFAULT_SOCKET,
-           DEFAULT_TIMEOUT_SEC);
+           DEFAULT_SOCKET, DEFAULT_TIMEOUT_SEC);
 }
 
 static void G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN

@@ -1,7 +1,8 @@
 sbin_PROGRAMS += vswitchd/vswitchd
 vswitchd_vswitchd_SOURCES = \
 	vswitchd/vswitchd.c \
-	vswitchd/bridge.c vswitchd/bridge.h \
+	vswitchd/bridge.c vswitchd/bridge.h vswitchd/bridge-private.h \
+	vswitchd/bridge-cmd.c \
 	vswitchd/team.c vswitchd/team.h vswitchd/team-private.h \
 	vswitchd/team-member.c vswitchd/team-announce.c \
 	vswitchd/team-cmd.c vswitchd/team-show.c \

@@ -1,5 +1,6 @@
 #include <autoconf.h>
 #include "bridge.h"
+#include "bridge-private.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -8,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "config.h"
+#include "config-txn.h"
 #include "ctl-server.h"
+#include "ctl-util.h"
 #include "datapath.h"
 #include "log.h"
 #include "mac-table.h"
@@ -18,14 +21,6 @@
 #include "util.h"
 
 #define THIS_MODULE "bridge"
-
-/* A running bridge. */
-struct br {
-    char *name;                    /* Owned.  Key in 'bridges'. */
-    struct dp_bridge *dp;          /* Owned datapath bridge. */
-    unsigned int mac_aging;        /* Applied aging time. */
-    unsigned int mac_table_size;   /* Applied size limit. */
-};
 
 /* A running port. */
 struct port {
@@ -311,117 +306,89 @@ apply_config(const struct config *cfg)
     absent_log(&absent);
 }
 
-/* Validates, saves and applies 'cfg' (taking ownership).  On failure fills
- * 'reply' with the reason and leaves everything as it was. */
 /* The daemon runs at most one team per bridge: a VM port's traffic into
  * "the" team is what src-port balancing measures. */
-static bool
-check_teams(const struct config *cfg, GError **error)
+static int
+check_teams(const struct config *cfg, char **msg, void *aux)
 {
     for (guint i = 0; i < cfg->teams->len; i++) {
         const struct config_team *a = g_ptr_array_index(cfg->teams, i);
         for (guint j = i + 1; j < cfg->teams->len; j++) {
             const struct config_team *b = g_ptr_array_index(cfg->teams, j);
             if (!strcmp(a->port.bridge, b->port.bridge)) {
-                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                            "bridge %s has two teams, %s and %s: one team of "
-                            "uplinks per bridge (put all the uplinks in "
-                            "one)", a->port.bridge, a->port.name,
-                            b->port.name);
-                return false;
+                *msg = g_strdup_printf("bridge %s has two teams, %s and %s: "
+                                       "one team of uplinks per bridge (put "
+                                       "all the uplinks in one)",
+                                       a->port.bridge, a->port.name,
+                                       b->port.name);
+                return -EINVAL;
             }
         }
     }
-    return true;
+    return 0;
 }
+
+/* The running configuration, where it is saved and what applying means. */
+static struct config_store store;
+
+static void
+store_apply(const struct config *cfg, void *aux)
+{
+    apply_config(cfg);
+}
+
+/* ---- Committing a change, for bridge-cmd.c and the port kinds -------- */
 
 bool
 bridge_commit(struct config *cfg, struct ctl_reply *reply)
 {
-    GError *error = NULL;
+    char *msg;
 
-    if (!config_validate(cfg, &error) || !check_teams(cfg, &error)) {
-        ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
-        goto fail;
+    if (config_txn_commit(&store, cfg, &msg)) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s", msg);
+        g_free(msg);
+        return false;
     }
-    if (!config_save(cfg, config_path, &error)) {
-        ctl_reply_error(reply, CTL_REFUSED, "cannot save configuration: %s",
-                        error->message);
-        goto fail;
-    }
-    apply_config(cfg);
-    config_free(running);
-    running = cfg;
     return true;
+}
 
-fail:
-    g_clear_error(&error);
-    config_free(cfg);
-    return false;
+/* ---- For bridge-cmd.c ------------------------------------------------- */
+
+struct config *
+bridge_txn_begin(void)
+{
+    return config_txn_begin(&store);
+}
+
+int
+bridge_txn_commit(struct config *cfg, char **msg)
+{
+    return config_txn_commit(&store, cfg, msg);
+}
+
+struct dp_port *
+bridge_dp_port_by_no(uint32_t port_no)
+{
+    return datapath_find_port(dp, port_no);
+}
+
+int
+bridge_port_attach(const char *name, char *err, size_t err_size)
+{
+    struct port *p = g_hash_table_lookup(ports, name);
+    int error = datapath_port_attach(dp, p->dp, err, err_size);
+
+    if (!error) {
+        g_hash_table_insert(ports_by_ifindex,
+                            GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
+    }
+    return error;
 }
 
 /* ---- Argument helpers ------------------------------------------------- */
 
-/* Splits "key=value"; false if there is no '='. */
-bool
-bridge_split_kv(const char *arg, char **key, const char **value)
-{
-    const char *eq = strchr(arg, '=');
-
-    if (!eq || eq == arg) {
-        return false;
-    }
-    *key = g_strndup(arg, eq - arg);
-    *value = eq + 1;
-    return true;
-}
-
-bool
-bridge_refuse(struct ctl_reply *reply, GError *error)
-{
-    ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
-    g_error_free(error);
-    return false;
-}
-
-bool
-bridge_set_kv_args(void *target, bridge_kv_setter *set, int n_args,
-                   char *args[], struct ctl_reply *reply)
-{
-    for (int i = 0; i < n_args; i++) {
-        GError *error = NULL;
-        const char *value;
-        char *key;
-        bool ok;
-
-        if (!bridge_split_kv(args[i], &key, &value)) {
-            ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
-                            args[i]);
-            return false;
-        }
-        ok = set(target, key, value, &error);
-        g_free(key);
-        if (!ok) {
-            return bridge_refuse(reply, error);
-        }
-    }
-    return true;
-}
-
-static bool
-port_setter(void *cp, const char *key, const char *value, GError **error)
-{
-    return config_port_set(cp, key, value, error);
-}
-
-static bool
-bridge_setter(void *cb, const char *key, const char *value, GError **error)
-{
-    return config_bridge_set(cb, key, value, error);
-}
-
-static struct br *
-find_br(const char *name, struct ctl_reply *reply)
+struct br *
+bridge_find_br(const char *name, struct ctl_reply *reply)
 {
     struct br *br = g_hash_table_lookup(bridges, name);
 
@@ -445,8 +412,7 @@ mode_name(enum config_vlan_mode mode)
            : mode == CONFIG_VLAN_TRUNK ? "trunk" : "all";
 }
 
-/* Ports of 'bridge' in configuration order. */
-static GPtrArray *
+GPtrArray *
 bridge_config_ports(const char *bridge)
 {
     GPtrArray *a = g_ptr_array_new();
@@ -460,257 +426,7 @@ bridge_config_ports(const char *bridge)
     return a;
 }
 
-/* ---- Commands: bridges ------------------------------------------------ */
-
-static void
-cmd_add_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
-           void *aux)
-{
-    struct config *cfg = config_clone(running);
-    struct config_bridge *cb;
-    GError *error = NULL;
-
-    cb = config_add_bridge(cfg, args[0], &error);
-    if (!cb) {
-        bridge_refuse(reply, error);
-        config_free(cfg);
-        return;
-    }
-    if (!bridge_set_kv_args(cb, bridge_setter, n_args - 1, args + 1, reply)) {
-        config_free(cfg);
-        return;
-    }
-    bridge_commit(cfg, reply);
-}
-
-static void
-cmd_set_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
-           void *aux)
-{
-    struct config *cfg;
-    struct config_bridge *cb;
-
-    if (!find_br(args[0], reply)) {
-        return;
-    }
-    cfg = config_clone(running);
-    cb = config_find_bridge(cfg, args[0]);
-    if (!bridge_set_kv_args(cb, bridge_setter, n_args - 1, args + 1, reply)) {
-        config_free(cfg);
-        return;
-    }
-    bridge_commit(cfg, reply);
-}
-
-static void
-cmd_del_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
-           void *aux)
-{
-    struct config *cfg;
-
-    if (!find_br(args[0], reply)) {
-        return;
-    }
-    cfg = config_clone(running);
-    config_del_bridge(cfg, args[0]);
-    bridge_commit(cfg, reply);
-}
-
-static void
-cmd_list_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
-            void *aux)
-{
-    JsonArray *a = json_array_new();
-    JsonNode *node;
-
-    for (guint i = 0; i < running->bridges->len; i++) {
-        const struct config_bridge *cb = g_ptr_array_index(running->bridges,
-                                                           i);
-        ctl_reply_printf(reply, "%s\n", cb->name);
-        json_array_add_string_element(a, cb->name);
-    }
-    if (json) {
-        JsonObject *o = json_object_new();
-        json_object_set_array_member(o, "bridges", a);
-        node = json_node_init_object(json_node_alloc(), o);
-        json_object_unref(o);
-        ctl_reply_set_result(reply, node);
-    } else {
-        json_array_unref(a);
-    }
-}
-
-/* ---- Commands: ports -------------------------------------------------- */
-
-bool
-bridge_device_ok(const char *name, struct ctl_reply *reply)
-{
-    struct netlink_link_info info;
-    char master[IF_NAMESIZE];
-
-    if (netlink_link_get(name, &info)) {
-        return true;
-    }
-    if (info.loopback) {
-        ctl_reply_error(reply, CTL_REFUSED, "%s is the loopback device, "
-                        "which cannot be a port or a team member (give a "
-                        "VM's tap, a veth or a NIC)", name);
-        return false;
-    }
-    if (info.bridge) {
-        ctl_reply_error(reply, CTL_REFUSED, "%s is a Linux bridge, which "
-                        "cannot be a port or a team member of this switch "
-                        "(add its devices instead, or join it with a veth "
-                        "pair)", name);
-        return false;
-    }
-    if (info.master) {
-        if (!if_indextoname(info.master, master)) {
-            g_snprintf(master, sizeof master, "ifindex %d", info.master);
-        }
-        ctl_reply_error(reply, CTL_REFUSED, "%s is already enslaved to %s "
-                        "(a Linux bridge, bond or team); release it first "
-                        "(ip link set %s nomaster)", name, master, name);
-        return false;
-    }
-    return true;
-}
-
-static void
-cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
-             void *aux)
-{
-    struct config_port *cp;
-    struct config *cfg;
-    GError *error = NULL;
-    struct port *p;
-    char err[256];
-    int rc;
-
-    if (!find_br(args[0], reply)) {
-        return;
-    }
-    cfg = config_clone(running);
-    cp = config_add_port(cfg, args[0], args[1], &error);
-    if (!cp) {
-        bridge_refuse(reply, error);
-        config_free(cfg);
-        return;
-    }
-    if (!bridge_set_kv_args(cp, port_setter, n_args - 2, args + 2, reply)) {
-        config_free(cfg);
-        return;
-    }
-    if (!if_nametoindex(args[1])) {
-        ctl_reply_error(reply, CTL_REFUSED, "no network device named %s "
-                        "(create the device first: a VM's tap, a veth or "
-                        "a NIC)", args[1]);
-        config_free(cfg);
-        return;
-    }
-    if (!bridge_device_ok(args[1], reply)) {
-        config_free(cfg);
-        return;
-    }
-    if (!bridge_commit(cfg, reply)) {
-        return;
-    }
-
-    /* The device exists: if it cannot be opened, undo. */
-    p = g_hash_table_lookup(ports, args[1]);
-    rc = datapath_port_attach(dp, p->dp, err, sizeof err);
-    if (!rc) {
-        g_hash_table_insert(ports_by_ifindex,
-                            GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
-    } else {
-        struct config *undo = config_clone(running);
-        struct ctl_reply scratch;
-
-        config_del_port(undo, args[1]);
-        ctl_reply_init(&scratch);
-        bridge_commit(undo, &scratch);
-        ctl_reply_destroy(&scratch);
-        ctl_reply_error(reply, CTL_REFUSED, "%s", err);
-    }
-}
-
-static void
-cmd_set_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
-             void *aux)
-{
-    struct config_port *cp;
-    struct config *cfg;
-
-    if (!config_find_port(running, args[0])) {
-        ctl_reply_error(reply, CTL_REFUSED, "no port named %s", args[0]);
-        return;
-    }
-    cfg = config_clone(running);
-    cp = config_find_port(cfg, args[0]);
-    if (!bridge_set_kv_args(cp, port_setter, n_args - 1, args + 1, reply)) {
-        config_free(cfg);
-        return;
-    }
-    bridge_commit(cfg, reply);
-}
-
-static void
-cmd_del_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
-             void *aux)
-{
-    const char *name = args[n_args - 1];
-    struct config_port *cp = config_find_port(running, name);
-    struct config *cfg;
-
-    if (!cp) {
-        ctl_reply_error(reply, CTL_REFUSED, "no port named %s", name);
-        return;
-    }
-    if (n_args == 2 && strcmp(cp->bridge, args[0])) {
-        ctl_reply_error(reply, CTL_REFUSED, "port %s is on bridge %s, not %s",
-                        name, cp->bridge, args[0]);
-        return;
-    }
-    cfg = config_clone(running);
-    config_del_port(cfg, name);
-    bridge_commit(cfg, reply);
-}
-
-static void
-cmd_list_ports(struct ctl_reply *reply, int n_args, char *args[], bool json,
-               void *aux)
-{
-    JsonArray *a;
-    GPtrArray *list;
-
-    if (!find_br(args[0], reply)) {
-        return;
-    }
-    a = json_array_new();
-    list = bridge_config_ports(args[0]);
-    for (guint i = 0; i < list->len; i++) {
-        const struct config_port *cp = g_ptr_array_index(list, i);
-        ctl_reply_printf(reply, "%s\n", cp->name);
-        json_array_add_string_element(a, cp->name);
-    }
-    g_ptr_array_free(list, TRUE);
-    for (guint i = 0; i < running->teams->len; i++) {
-        const struct config_team *ct = g_ptr_array_index(running->teams, i);
-        if (!strcmp(ct->port.bridge, args[0])) {
-            ctl_reply_printf(reply, "%s\n", ct->port.name);
-            json_array_add_string_element(a, ct->port.name);
-        }
-    }
-    if (json) {
-        JsonObject *o = json_object_new();
-        json_object_set_array_member(o, "ports", a);
-        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
-                                                          o));
-        json_object_unref(o);
-    } else {
-        json_array_unref(a);
-    }
-}
+/* ---- Commands involving teams (the others are in bridge-cmd.c) -------- */
 
 static void
 cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
@@ -776,124 +492,15 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
 
 /* ---- Commands: MAC table ---------------------------------------------- */
 
-struct fdb_row {
-    uint16_t vlan;                 /* Entry's VLAN. */
-    uint8_t mac[ETH_ADDR_LEN];     /* Entry's MAC. */
-    uint32_t port_no;              /* Entry's port. */
-    uint32_t used;                 /* Last seen. */
-    bool is_static;                /* Static entry. */
-};
-
-static void
-collect_fdb_row(const struct mac_entry *e, void *rows_)
-{
-    GArray *rows = rows_;
-    struct fdb_row r = {
-        .vlan = e->vlan, .port_no = e->port_no,
-        .used = CMM_LOAD_SHARED(e->used), .is_static = e->is_static,
-    };
-    memcpy(r.mac, e->mac, ETH_ADDR_LEN);
-    g_array_append_val(rows, r);
-}
-
-static gint
-fdb_row_cmp(gconstpointer a_, gconstpointer b_)
-{
-    const struct fdb_row *a = a_, *b = b_;
-
-    if (a->vlan != b->vlan) {
-        return a->vlan < b->vlan ? -1 : 1;
-    }
-    return memcmp(a->mac, b->mac, ETH_ADDR_LEN);
-}
-
-static void
-cmd_fdb_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
-             void *aux)
-{
-    struct br *br = find_br(args[0], reply);
-    struct mac_table_stats st;
-    struct mac_table *mt;
-    JsonArray *entries;
-    JsonObject *o, *js;
-    uint32_t now = time_sec();
-    GArray *rows;
-
-    if (!br) {
-        return;
-    }
-    mt = dp_bridge_mac_table(br->dp);
-    rows = g_array_new(FALSE, FALSE, sizeof(struct fdb_row));
-    mac_table_foreach(mt, collect_fdb_row, rows);
-    g_array_sort(rows, fdb_row_cmp);
-
-    entries = json_array_new();
-    ctl_reply_printf(reply, " port            VLAN  MAC                 Age  "
-                     "Type\n");
-    for (guint i = 0; i < rows->len; i++) {
-        const struct fdb_row *r = &g_array_index(rows, struct fdb_row, i);
-        struct dp_port *p = datapath_find_port(dp, r->port_no);
-        const char *pname = p ? dp_port_name(p) : "?";
-        char mac[ETH_ADDR_STRLEN];
-        JsonObject *je = json_object_new();
-        unsigned int age = r->is_static ? 0 : now - MIN(now, r->used);
-
-        snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(r->mac));
-        ctl_reply_printf(reply, " %-15s %4u  %s  %4u  %s\n", pname, r->vlan,
-                         mac, age, r->is_static ? "static" : "dynamic");
-        json_object_set_int_member(je, "vlan", r->vlan);
-        json_object_set_string_member(je, "mac", mac);
-        json_object_set_string_member(je, "port", pname);
-        json_object_set_int_member(je, "age", age);
-        json_object_set_boolean_member(je, "static", r->is_static);
-        json_array_add_object_element(entries, je);
-    }
-
-    mac_table_get_stats(mt, &st);
-    ctl_reply_printf(reply, "%u entries (limit %u, aging %u s); learned %"
-                     G_GUINT64_FORMAT ", moved %" G_GUINT64_FORMAT
-                     ", aged %" G_GUINT64_FORMAT ", evicted %" G_GUINT64_FORMAT
-                     ", not learned (table full) %" G_GUINT64_FORMAT
-                     ", not moved (alive on the other side of a team) %"
-                     G_GUINT64_FORMAT "\n", rows->len,
-                     mac_table_get_max(mt), mac_table_get_aging(mt),
-                     st.learned, st.moved, st.aged, st.evicted,
-                     st.full_drops, st.conflicts);
-    if (json) {
-        o = json_object_new();
-        json_object_set_string_member(o, "bridge", br->name);
-        json_object_set_int_member(o, "count", rows->len);
-        json_object_set_int_member(o, "max", mac_table_get_max(mt));
-        json_object_set_int_member(o, "aging", mac_table_get_aging(mt));
-        json_object_set_array_member(o, "entries", entries);
-        js = json_object_new();
-        json_object_set_int_member(js, "learned", st.learned);
-        json_object_set_int_member(js, "moved", st.moved);
-        json_object_set_int_member(js, "aged", st.aged);
-        json_object_set_int_member(js, "evicted", st.evicted);
-        json_object_set_int_member(js, "full-drops", st.full_drops);
-        json_object_set_int_member(js, "flushed", st.flushed);
-        json_object_set_int_member(js, "conflicts", st.conflicts);
-        json_object_set_object_member(o, "stats", js);
-        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
-                                                          o));
-        json_object_unref(o);
-    } else {
-        json_array_unref(entries);
-    }
-    g_array_free(rows, TRUE);
-}
-
-/* Parses the "vlan=N" and "port=IFACE" arguments of the fdb commands. */
-static bool
-fdb_args(int n_args, char *args[], int *vlan, const char **port,
+bool
+bridge_fdb_args(int n_args, char *args[], int *vlan, const char **port,
          struct ctl_reply *reply)
 {
     for (int i = 0; i < n_args; i++) {
         const char *value;
         char *key;
 
-        if (!bridge_split_kv(args[i], &key, &value)) {
+        if (!ctl_split_kv(args[i], &key, &value)) {
             ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
                             args[i]);
             return false;
@@ -925,13 +532,13 @@ static void
 cmd_fdb_flush(struct ctl_reply *reply, int n_args, char *args[], bool json,
               void *aux)
 {
-    struct br *br = find_br(args[0], reply);
+    struct br *br = bridge_find_br(args[0], reply);
     const char *port = NULL;
     uint32_t port_no = MAC_PORT_ANY;
     int vlan = MAC_VLAN_ANY;
     size_t n;
 
-    if (!br || !fdb_args(n_args - 1, args + 1, &vlan, &port, reply)) {
+    if (!br || !bridge_fdb_args(n_args - 1, args + 1, &vlan, &port, reply)) {
         return;
     }
     if (port) {
@@ -960,74 +567,6 @@ cmd_fdb_flush(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
 }
 
-static bool
-parse_mac_arg(const char *s, uint8_t mac[ETH_ADDR_LEN],
-              struct ctl_reply *reply)
-{
-    if (!eth_addr_parse(s, mac)) {
-        ctl_reply_error(reply, CTL_REFUSED, "\"%s\" is not a MAC address "
-                        "(expected xx:xx:xx:xx:xx:xx)", s);
-        return false;
-    }
-    if (eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)) {
-        ctl_reply_error(reply, CTL_REFUSED, "%s is not a station address "
-                        "(multicast and zero addresses cannot be learned)",
-                        s);
-        return false;
-    }
-    return true;
-}
-
-static void
-cmd_fdb_add(struct ctl_reply *reply, int n_args, char *args[], bool json,
-            void *aux)
-{
-    uint8_t mac[ETH_ADDR_LEN];
-    const char *port = NULL;
-    struct config *cfg;
-    int vlan = 0;
-
-    if (!find_br(args[0], reply) || !parse_mac_arg(args[1], mac, reply)
-        || !fdb_args(n_args - 2, args + 2, &vlan, &port, reply)) {
-        return;
-    }
-    if (!port) {
-        ctl_reply_error(reply, CTL_USAGE, "fdb/add needs port=IFACE");
-        return;
-    }
-    cfg = config_clone(running);
-    config_add_fdb(cfg, args[0], vlan, mac, port);
-    bridge_commit(cfg, reply);
-}
-
-static void
-cmd_fdb_del(struct ctl_reply *reply, int n_args, char *args[], bool json,
-            void *aux)
-{
-    struct br *br = find_br(args[0], reply);
-    uint8_t mac[ETH_ADDR_LEN];
-    int vlan = 0;
-
-    if (!br || !eth_addr_parse(args[1], mac)) {
-        if (br) {
-            ctl_reply_error(reply, CTL_REFUSED, "\"%s\" is not a MAC address "
-                            "(expected xx:xx:xx:xx:xx:xx)", args[1]);
-        }
-        return;
-    }
-    if (!fdb_args(n_args - 2, args + 2, &vlan, NULL, reply)) {
-        return;
-    }
-    if (config_find_fdb(running, args[0], vlan, mac)) {
-        struct config *cfg = config_clone(running);
-        config_del_fdb(cfg, args[0], vlan, mac);
-        bridge_commit(cfg, reply);
-    } else if (mac_table_del(dp_bridge_mac_table(br->dp), vlan, mac)) {
-        ctl_reply_error(reply, CTL_REFUSED, "no entry for %s in vlan %d on "
-                        "bridge %s", args[1], vlan, br->name);
-    }
-}
-
 static void
 port_stats_add(const struct port *p, struct ctl_reply *reply, JsonArray *a)
 {
@@ -1037,40 +576,11 @@ port_stats_add(const struct port *p, struct ctl_reply *reply, JsonArray *a)
     dp_port_get_stats(p->dp, &s);
     ctl_reply_printf(reply, "port %s (bridge %s, %s):\n", p->name,
                      p->br->name, port_state(p));
-    bridge_stats_text(reply, &s);
+    ctl_stats_text(reply, &s);
     json_object_set_string_member(o, "name", p->name);
     json_object_set_string_member(o, "bridge", p->br->name);
-    bridge_stats_json(o, &s);
+    ctl_stats_json(o, &s);
     json_array_add_object_element(a, o);
-}
-
-void
-bridge_stats_text(struct ctl_reply *reply, const struct dp_port_stats *s)
-{
-    ctl_reply_printf(reply, "  rx: %" G_GUINT64_FORMAT " packets, %"
-                     G_GUINT64_FORMAT " bytes\n  tx: %" G_GUINT64_FORMAT
-                     " packets, %" G_GUINT64_FORMAT " bytes\n  drops:",
-                     s->rx_packets, s->rx_bytes, s->tx_packets, s->tx_bytes);
-    for (int r = 0; r < DP_N_DROPS; r++) {
-        ctl_reply_printf(reply, " %s=%" G_GUINT64_FORMAT,
-                         dp_drop_reason_name(r), s->drops[r]);
-    }
-    ctl_reply_printf(reply, "\n");
-}
-
-void
-bridge_stats_json(JsonObject *o, const struct dp_port_stats *s)
-{
-    JsonObject *d = json_object_new();
-
-    json_object_set_int_member(o, "rx-packets", s->rx_packets);
-    json_object_set_int_member(o, "rx-bytes", s->rx_bytes);
-    json_object_set_int_member(o, "tx-packets", s->tx_packets);
-    json_object_set_int_member(o, "tx-bytes", s->tx_bytes);
-    for (int r = 0; r < DP_N_DROPS; r++) {
-        json_object_set_int_member(d, dp_drop_reason_name(r), s->drops[r]);
-    }
-    json_object_set_object_member(o, "drops", d);
 }
 
 static void
@@ -1229,46 +739,9 @@ bridge_dp_port(const char *name)
 static void
 register_commands(void)
 {
-    ctl_command_register("add-br", "BR [mac-aging=SECS] [mac-table-size=N]",
-                         "Create bridge BR.", 1, 3, cmd_add_br, NULL);
-    ctl_command_register("set-br", "BR KEY=VALUE...",
-                         "Change mac-aging or mac-table-size of BR.", 2, -1,
-                         cmd_set_br, NULL);
-    ctl_command_register("del-br", "BR",
-                         "Delete bridge BR and all its ports.", 1, 1,
-                         cmd_del_br, NULL);
-    ctl_command_register("list-br", "", "List the bridges.", 0, 0,
-                         cmd_list_br, NULL);
-    ctl_command_register("add-port",
-                         "BR IFACE [vlan=N | trunks=LIST [native=N]]",
-                         "Attach network device IFACE to bridge BR.", 2, -1,
-                         cmd_add_port, NULL);
-    ctl_command_register("set-port", "IFACE KEY=VALUE...",
-                         "Change a port's vlan, trunks or native VLAN.", 2,
-                         -1, cmd_set_port, NULL);
-    ctl_command_register("del-port", "[BR] IFACE",
-                         "Detach IFACE from its bridge.", 1, 2, cmd_del_port,
-                         NULL);
-    ctl_command_register("list-ports", "BR", "List the ports of BR.", 1, 1,
-                         cmd_list_ports, NULL);
-    ctl_command_register("show", "",
-                         "Show every bridge and port with its VLAN mode and "
-                         "state.", 0, 0, cmd_show, NULL);
-    ctl_command_register("fdb/show", "BR",
-                         "Show the MAC table of BR.", 1, 1, cmd_fdb_show,
-                         NULL);
-    ctl_command_register("fdb/flush", "BR [vlan=N] [port=IFACE]",
-                         "Forget learned MAC entries of BR (static ones "
-                         "stay).", 1, 3, cmd_fdb_flush, NULL);
-    ctl_command_register("fdb/add", "BR MAC vlan=N port=IFACE",
-                         "Add a static MAC entry (kept in the configuration).",
-                         3, 4, cmd_fdb_add, NULL);
-    ctl_command_register("fdb/del", "BR MAC vlan=N",
-                         "Delete a MAC entry, static or learned.", 2, 3,
-                         cmd_fdb_del, NULL);
-    ctl_command_register("port/stats", "[IFACE]",
-                         "Show received, sent and dropped counters.", 0, 1,
-                         cmd_port_stats, NULL);
+    ctl_command_bind("show", cmd_show, NULL);
+    ctl_command_bind("fdb/flush", cmd_fdb_flush, NULL);
+    ctl_command_bind("port/stats", cmd_port_stats, NULL);
 }
 
 bool
@@ -1276,15 +749,23 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
 {
     struct config *cfg;
     int nl_error;
+    char *msg;
+    int retval;
 
     dp = dp_;
     /* Absolute: the daemon may chdir("/") when it detaches. */
     config_path = g_canonicalize_filename(path, NULL);
-    cfg = config_load(config_path, error);
-    if (cfg && !check_teams(cfg, error)) {
-        g_clear_pointer(&cfg, config_free);
-    }
-    if (!cfg) {
+    store = (struct config_store) {
+        .path = config_path, .running = &running,
+        .check = check_teams, .apply = store_apply,
+    };
+    retval = config_txn_read(&store, false, &cfg, &msg);
+    if (retval) {
+        g_set_error(error, CONFIG_ERROR, (retval == -EIO ? CONFIG_ERROR_IO
+                                          : CONFIG_ERROR_INVALID),
+                    "%s", msg);
+        g_free(msg);
+        g_clear_pointer(&config_path, g_free);
         return false;
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
@@ -1318,22 +799,19 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
 void
 bridge_reload(void)
 {
-    GError *error = NULL;
-    struct config *cfg = config_load_existing(config_path, &error);
+    struct config *cfg;
+    char *msg;
+    int retval = config_txn_read(&store, true, &cfg, &msg);
 
-    if (cfg && !check_teams(cfg, &error)) {
-        g_clear_pointer(&cfg, config_free);
-    }
-    if (!cfg) {
-        if (g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO)) {
+    if (retval) {
+        if (retval == -EIO) {
             VLOG_WARN("configuration not reloaded, running state kept: %s "
-                      "(restore the file and send SIGHUP again)",
-                      error->message);
+                      "(restore the file and send SIGHUP again)", msg);
         } else {
             VLOG_ERR("configuration not reloaded, running state kept: %s",
-                     error->message);
+                     msg);
         }
-        g_error_free(error);
+        g_free(msg);
         return;
     }
     if (!config_equal(cfg, running)) {

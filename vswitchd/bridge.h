@@ -31,6 +31,9 @@ struct dp_port_settings;
 /* Loads 'config_path' and builds every bridge and port in it.  Returns false
  * with 'error' set if the file is invalid. */
 bool bridge_init(struct datapath *, const char *config_path, GError **error);
+/* Registers the commands of bridge-cmd.c (those that involve no team);
+ * bridge_init() registers the others.  Call after bridge_init(). */
+void bridge_cmd_init(void);
 /* Re-reads the configuration file and applies the difference.  An invalid
  * file is logged and ignored. */
 void bridge_reload(void);
@@ -52,22 +55,6 @@ struct dp_port *bridge_dp_port(const char *name);
 /* A port's VLAN settings as the datapath wants them. */
 void bridge_port_settings(const struct config_port *,
                           struct dp_port_settings *);
-/* Refuses with 'error''s message (freeing it); returns false. */
-bool bridge_refuse(struct ctl_reply *, GError *error);
-/* Applies "KEY=VALUE" arguments to 'target' with 'set'; on the first bad
- * one fills 'reply' (usage error or refusal) and returns false. */
-typedef bool bridge_kv_setter(void *target, const char *key,
-                              const char *value, GError **error);
-bool bridge_set_kv_args(void *target, bridge_kv_setter *set, int n_args,
-                        char *args[], struct ctl_reply *reply);
-/* port/stats output of one set of counters: the rx/tx/drops lines, and
- * the counters as members of 'o'.  One format for ports, teams and team
- * members. */
-void bridge_stats_text(struct ctl_reply *, const struct dp_port_stats *);
-void bridge_stats_json(JsonObject *o, const struct dp_port_stats *);
-/* Splits "key=value" (caller frees '*key'); false if there is no '='. */
-bool bridge_split_kv(const char *arg, char **key, const char **value);
-
 /* Refuses (with a reply saying why) a device that can be neither a port
  * nor a team member: the loopback device, a Linux bridge, or a device that
  * a bridge, bond or team already holds (both would take its frames).  A

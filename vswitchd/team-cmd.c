@@ -15,6 +15,7 @@
 #include "bridge.h"
 #include "config.h"
 #include "ctl-server.h"
+#include "ctl-util.h"
 #include "log.h"
 #include "mac-table.h"
 #include "packet.h"
@@ -111,11 +112,11 @@ cmd_add_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
                          &error);
     g_ptr_array_free(members, TRUE);
     if (!ct) {
-        bridge_refuse(reply, error);
+        ctl_refuse_gerror(reply, error);
         config_free(cfg);
         return;
     }
-    if (!bridge_set_kv_args(ct, team_setter, n_args - first_kv, args + first_kv, reply)) {
+    if (!ctl_set_kv_args(ct, team_setter, n_args - first_kv, args + first_kv, reply)) {
         config_free(cfg);
         return;
     }
@@ -132,7 +133,7 @@ cmd_set_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
         return;
     }
     cfg = config_clone(bridge_config());
-    if (!bridge_set_kv_args(config_find_team(cfg, args[0]), team_setter,
+    if (!ctl_set_kv_args(config_find_team(cfg, args[0]), team_setter,
                             n_args - 1, args + 1, reply)) {
         config_free(cfg);
         return;
@@ -168,7 +169,7 @@ cmd_add_team_member(struct ctl_reply *reply, int n_args, char *args[],
     cfg = config_clone(bridge_config());
     if (!config_team_add_member(cfg, config_find_team(cfg, args[0]),
                                 args[1], &error)) {
-        bridge_refuse(reply, error);
+        ctl_refuse_gerror(reply, error);
         config_free(cfg);
         return;
     }
@@ -188,7 +189,7 @@ cmd_del_team_member(struct ctl_reply *reply, int n_args, char *args[],
     cfg = config_clone(bridge_config());
     if (!config_team_del_member(cfg, config_find_team(cfg, args[0]),
                                 args[1], &error)) {
-        bridge_refuse(reply, error);
+        ctl_refuse_gerror(reply, error);
         config_free(cfg);
         return;
     }
@@ -224,7 +225,7 @@ cmd_set_member(struct ctl_reply *reply, int n_args, char *args[], bool json,
     cfg = config_clone(bridge_config());
     if (!config_team_set_disabled(config_find_team(cfg, t->name), args[1],
                                   disable, &error)) {
-        bridge_refuse(reply, error);
+        ctl_refuse_gerror(reply, error);
         config_free(cfg);
         return;
     }
@@ -249,7 +250,7 @@ cmd_migrate(struct ctl_reply *reply, int n_args, char *args[], bool json,
         const char *value;
         char *key;
 
-        if (!bridge_split_kv(args[i], &key, &value)) {
+        if (!ctl_split_kv(args[i], &key, &value)) {
             ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
                             args[i]);
             return;
@@ -394,7 +395,7 @@ cmd_hash(struct ctl_reply *reply, int n_args, char *args[], bool json,
         char *key;
         bool ok = true;
 
-        if (!bridge_split_kv(args[i], &key, &v)) {
+        if (!ctl_split_kv(args[i], &key, &v)) {
             ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
                             args[i]);
             return;
@@ -494,47 +495,14 @@ cmd_hash(struct ctl_reply *reply, int n_args, char *args[], bool json,
 void
 team_cmd_register(void)
 {
-    ctl_command_register("add-team",
-                         "BR TEAM IFACE IFACE... [policy=src-port|src-mac|"
-                         "hash|active-backup] [hash-fields=l2|l23|l34] "
-                         "[mode=switch-independent|static] [updelay=MS] "
-                         "[downdelay=MS] [failback=yes|no] [announce=yes|no] "
-                         "[announce-count=N] [announce-interval=MS] "
-                         "[rebalance=SECS] [probe=arp:ADDR|none] "
-                         "[probe-interval=MS] [disabled=IFACE,...] "
-                         "[trunks=LIST] [native=N] [vlan=N]",
-                         "Create team TEAM on bridge BR from the member "
-                         "devices, in failover order.", 4, -1, cmd_add_team,
-                         NULL);
-    ctl_command_register("set-team", "TEAM KEY=VALUE...",
-                         "Change a team's settings (keys as for add-team).",
-                         2, -1, cmd_set_team, NULL);
-    ctl_command_register("del-team", "TEAM", "Delete a team.", 1, 1,
-                         cmd_del_team, NULL);
-    ctl_command_register("add-team-member", "TEAM IFACE",
-                         "Add a member at the end of the failover order.",
-                         2, 2, cmd_add_team_member, NULL);
-    ctl_command_register("del-team-member", "TEAM IFACE",
-                         "Remove a member; what it carried moves.", 2, 2,
-                         cmd_del_team_member, NULL);
-    ctl_command_register("team/show", "[TEAM]",
-                         "Show teams: policy, members' state and load, what "
-                         "each carries, counters.", 0, 1, cmd_team_show,
-                         NULL);
-    ctl_command_register("team/set-member", "TEAM IFACE enable|disable",
-                         "Drain a member for maintenance, or bring it back.",
-                         3, 3, cmd_set_member, NULL);
-    ctl_command_register("team/migrate",
-                         "TEAM port=IFACE|bucket=N member=IFACE",
-                         "Move one assignment to another member by hand.",
-                         3, 3, cmd_migrate, NULL);
-    ctl_command_register("team/hash",
-                         "TEAM MAC [vlan=N] [dst-mac=MAC] [src-ip=IP] "
-                         "[dst-ip=IP] [proto=tcp|udp|N] [sport=N] [dport=N]",
-                         "Which member a frame would leave on, and why.",
-                         2, -1, cmd_hash, NULL);
-    ctl_command_register("team/events", "TEAM",
-                         "Recent history: member changes, migrations and "
-                         "how long they took, announcements.", 1, 1,
-                         cmd_team_events, NULL);
+    ctl_command_bind("add-team", cmd_add_team, NULL);
+    ctl_command_bind("set-team", cmd_set_team, NULL);
+    ctl_command_bind("del-team", cmd_del_team, NULL);
+    ctl_command_bind("add-team-member", cmd_add_team_member, NULL);
+    ctl_command_bind("del-team-member", cmd_del_team_member, NULL);
+    ctl_command_bind("team/show", cmd_team_show, NULL);
+    ctl_command_bind("team/set-member", cmd_set_member, NULL);
+    ctl_command_bind("team/migrate", cmd_migrate, NULL);
+    ctl_command_bind("team/hash", cmd_hash, NULL);
+    ctl_command_bind("team/events", cmd_team_events, NULL);
 }

@@ -7,6 +7,7 @@
 #include "bridge.h"
 #include "config.h"
 #include "ctl-server.h"
+#include "ctl-util.h"
 #include "team.h"
 #include "util.h"
 
@@ -317,12 +318,12 @@ team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
             dp_port_get_stats(t->dp, &s);
             ctl_reply_printf(reply, "team %s (bridge %s):\n", t->name,
                              t->bridge);
-            bridge_stats_text(reply, &s);
+            ctl_stats_text(reply, &s);
             o = json_object_new();
             json_object_set_string_member(o, "name", t->name);
             json_object_set_string_member(o, "bridge", t->bridge);
             json_object_set_string_member(o, "type", "team");
-            bridge_stats_json(o, &s);
+            ctl_stats_json(o, &s);
             json_array_add_object_element(a, o);
         }
         for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
@@ -343,7 +344,7 @@ team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
             json_object_set_string_member(o, "bridge", t->bridge);
             json_object_set_string_member(o, "type", "team-member");
             json_object_set_string_member(o, "team", t->name);
-            bridge_stats_json(o, &s);
+            ctl_stats_json(o, &s);
             json_array_add_object_element(a, o);
         }
     }

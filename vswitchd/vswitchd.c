@@ -446,6 +446,7 @@ main(int argc, char *argv[])
     struct options o = { 0 };
     GError *error = NULL;
     int ready_fd = -1;
+    char *msg;
     int rc;
 
     parse_options(argc, argv, &o);
@@ -490,6 +491,15 @@ main(int argc, char *argv[])
         datapath_destroy(dp);
         ctl_server_destroy(server);
         die("%s", error->message);
+    }
+    bridge_cmd_init();
+    /* Every command must be in the table that "vswitch-ctl --help" prints:
+     * a programming error, caught by the first start of the daemon. */
+    if (ctl_command_check_table(&msg)) {
+        bridge_fini();
+        datapath_destroy(dp);
+        ctl_server_destroy(server);
+        die("%s", msg);
     }
     VLOG_INFO("vswitchd %s started: config %s, socket %s, %u datapath "
               "thread(s)%s", PACKAGE_VERSION, o.config, o.socket, o.n_threads,
