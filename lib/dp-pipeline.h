@@ -96,10 +96,28 @@ int dp_fdb_learn_rcu(struct dp_batch *, struct dp_frame *);
 void dp_fdb_note_team_tx_rcu(const struct dp_batch *,
                              const struct dp_frame *);
 
-/* dp-thread.c: the view of 'port_no' among the views of 'in''s bridge, or
- * NULL. */
-const struct dp_view *dp_snapshot_find_rcu(const struct dp_snapshot *,
-                                           const struct dp_view *in,
-                                           uint32_t port_no);
+/* The view of 'port_no' among the views of 'in''s bridge (sorted by port
+ * number), or NULL.  Inline: the lookup stage and learning both run it per
+ * frame, and neither file then calls the other for it. */
+static inline const struct dp_view *
+dp_snapshot_find_rcu(const struct dp_snapshot *snap,
+                     const struct dp_view *in, uint32_t port_no)
+{
+    size_t lo = in->first, hi = in->first + in->count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t no = snap->views[mid].port_no;
+
+        if (no == port_no) {
+            return &snap->views[mid];
+        } else if (no < port_no) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
 
 #endif /* dp-pipeline.h */

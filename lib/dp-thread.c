@@ -52,26 +52,6 @@ thread_rebuild_pollfds(struct dp_thread *t, const struct dp_snapshot *snap)
     t->gen = snap->gen;
 }
 
-const struct dp_view *
-dp_snapshot_find_rcu(const struct dp_snapshot *snap,
-                     const struct dp_view *in, uint32_t port_no)
-{
-    size_t lo = in->first, hi = in->first + in->count;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        uint32_t no = snap->views[mid].port_no;
-        if (no == port_no) {
-            return &snap->views[mid];
-        } else if (no < port_no) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return NULL;
-}
-
 /* The member slot a VM port is assigned to (src-port), or TEAM_NONE. */
 static int
 team_port_slot(const struct dp_team_map *map, uint32_t port_no)

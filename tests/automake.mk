@@ -23,9 +23,11 @@ UNIT_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS)
 # Checks of the shape of the code: what the datapath objects call, that lib/
 # includes no daemon header, that every command is in --help and the man
-# page, that no C source is over 1,000 lines.
+# page, that no C source is over 1,000 lines, that no two files call each
+# other.
 SHAPE_CHECKS = tests/check-datapath-symbols.sh tests/check-layers.sh \
-	tests/check-ctl-commands.sh tests/check-file-sizes.sh
+	tests/check-ctl-commands.sh tests/check-file-sizes.sh \
+	tests/check-call-cycles.sh
 TESTS += $(UNIT_TESTS) $(SHAPE_CHECKS)
 EXTRA_DIST += $(SHAPE_CHECKS) tests/unit/unit.h
 
@@ -84,6 +86,7 @@ tests_unit_test_pipeline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pipeline_LDADD = $(UNIT_LIBS)
 
 TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)' \
+	CYCLE_OBJS='$(lib_libvswitch_a_OBJECTS) $(vswitchd_vswitchd_OBJECTS)' \
 	VSWITCH_CTL='$(top_builddir)/utilities/vswitch-ctl'
 
 # System tests need root and build their own namespaces: run by

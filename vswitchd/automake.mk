@@ -4,6 +4,7 @@ vswitchd_vswitchd_SOURCES = \
 	vswitchd/bridge.c vswitchd/bridge.h vswitchd/bridge-private.h \
 	vswitchd/bridge-cmd.c \
 	vswitchd/team.c vswitchd/team.h vswitchd/team-private.h \
+	vswitchd/team-base.c vswitchd/team-publish.c \
 	vswitchd/team-member.c vswitchd/team-announce.c \
 	vswitchd/team-cmd.c vswitchd/team-show.c \
 	vswitchd/port-kind.h vswitchd/port-kinds.c

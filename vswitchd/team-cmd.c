@@ -24,17 +24,6 @@
 #include "util.h"
 #include "vlan.h"
 
-struct team *
-find_team(const char *name, struct ctl_reply *reply)
-{
-    struct team *t = g_hash_table_lookup(team_table, name);
-
-    if (!t) {
-        ctl_reply_error(reply, CTL_REFUSED, "no team named %s", name);
-    }
-    return t;
-}
-
 static bool
 team_setter(void *ct, const char *key, const char *value, GError **error)
 {

@@ -1,18 +1,23 @@
 /* team-private: what the files of the team module share.
  *
- * The team module (team.h) is five files, one concern each:
- *   - team.c: the teams' life: applying the configuration, link events,
- *     publishing the map to the datapath, rebalancing, the event history
- *     and the state file that keeps the active member across restarts.
- *   - team-member.c: member health: attaching devices, the carrier, the
- *     link watchers, and the up/down delays (lib/member-health).
+ * The team module (team.h) is seven files, one concern each, listed from
+ * the bottom up: each file calls only files above it in this list, so no
+ * two call each other (tests/check-call-cycles.sh):
+ *   - team-base.c: the table of teams, the datapath, the event history.
  *   - team-announce.c: announcing moved stations on their new member
  *     (lib/announce-queue, RARP frames from lib/arp) and the learning filter
  *     that recognises those announcements coming back.
- *   - team-cmd.c: the control commands (add-team ... team/events), and
- *     team/hash's answer through team_select() (team-policy.h).
+ *   - team-publish.c: publishing a team's map to the datapath (announcing
+ *     and timing the moves it makes), and the state file that keeps the
+ *     active member across restarts.
+ *   - team-member.c: member health: attaching devices, the carrier, the
+ *     link watchers, and the up/down delays (lib/member-health).
  *   - team-show.c: what team/show, team/events, show and port/stats print
  *     of the teams.
+ *   - team-cmd.c: the control commands (add-team ... team/events), and
+ *     team/hash's answer through team_select() (team-policy.h).
+ *   - team.c: the teams' life: applying the configuration, link events,
+ *     rebalancing, the module's start and end.
  *
  * Thread-safety: control thread only. */
 #ifndef VSWITCHD_TEAM_PRIVATE_H
@@ -102,8 +107,21 @@ struct team {
 extern struct datapath *team_datapath; /* Borrowed (team_init()). */
 extern GHashTable *team_table;    /* name -> struct team *. */
 
-/* team.c */
+/* team-base.c */
 void team_log(struct team *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* The team named 'name', or NULL after refusing in 'reply'. */
+struct team *find_team(const char *name, struct ctl_reply *reply);
+
+/* team-publish.c */
+/* Reads the state file at 'path' (missing: start afresh); the state is
+ * saved there as it changes until team_state_close(). */
+void team_state_open(const char *path);
+void team_state_close(void);
+/* The member 't' had active when the state was last saved, or NULL (owned
+ * by the caller). */
+char *team_state_saved_active(const struct team *t);
+/* Forgets a team that was deleted. */
+void team_state_forget(const struct team *t);
 /* Publishes the map as it stands and announces the moves; 'event_usec'
  * (0 = none) starts timing the migration, described by 'what'. */
 void team_publish(struct team *, GArray *moves, uint64_t event_usec,
@@ -135,8 +153,6 @@ void team_announce_moves(struct team *, const GArray *moves);
 
 /* team-cmd.c */
 void team_cmd_register(void);
-/* The team named 'name', or NULL after refusing in 'reply'. */
-struct team *find_team(const char *name, struct ctl_reply *reply);
 
 /* team-show.c: the handlers of team/show and team/events. */
 void cmd_team_show(struct ctl_reply *, int n_args, char *args[], bool json,

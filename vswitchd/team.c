@@ -1,7 +1,7 @@
 /* team: the teams' life (see team-private.h for how the module is split):
- * applying the configuration, link events, publishing each team's map to
- * the datapath, rebalancing, the event history, and the state file that
- * keeps an active-backup team's active member across restarts. */
+ * applying the configuration, link events, rebalancing and the module's
+ * start and end.  The top of the module: it calls the other team files,
+ * none of them calls it. */
 #include <autoconf.h>
 #include "team.h"
 #include "team-private.h"
@@ -24,27 +24,7 @@
 
 #define REBALANCE_THRESHOLD 10    /* Percent of total load. */
 
-struct datapath *team_datapath;      /* Borrowed. */
-GHashTable *team_table;              /* name -> struct team *. */
-static char *state_path;             /* The state file (owned). */
-static GKeyFile *saved_state;        /* Its contents, as read at start and
-                                      * kept up to date (owned). */
 
-/* ---- Events ------------------------------------------------------------- */
-
-void
-team_log(struct team *t, const char *fmt, ...)
-{
-    unsigned int i = t->n_events++ % TEAM_EVENTS;
-    va_list args;
-
-    g_free(t->events[i]);
-    va_start(args, fmt);
-    t->events[i] = g_strdup_vprintf(fmt, args);
-    va_end(args);
-    t->event_time[i] = g_get_real_time();
-    VLOG_INFO("team %s: %s", t->name, t->events[i]);
-}
 
 /* ---- VLANs ---------------------------------------------------------------- */
 
@@ -89,214 +69,6 @@ team_shares_vlan(const struct team *t, const struct dp_port_settings *ps)
     return false;
 }
 
-/* ---- Runtime state --------------------------------------------------------
- *
- * Which member an active-backup team has active is not configuration, but
- * it must survive the daemon: after a crash or a restart the team keeps
- * the member it had (with failback=no, the one it failed over to), so the
- * physical network sees no move.  It is kept in a key file beside the
- * configuration (CONFIG.state), one group per team, written atomically
- * when it changes and read once at start. */
-
-static void
-state_save(void)
-{
-    GError *error = NULL;
-    gchar *data = g_key_file_to_data(saved_state, NULL, NULL);
-
-    if (!g_file_set_contents(state_path, data, -1, &error)) {
-        static struct log_ratelimit rl = LOG_RATELIMIT_INIT(1, 60000);
-
-        if (log_ratelimit_pass(&rl)) {
-            VLOG_WARN("cannot save the teams' state to %s: %s", state_path,
-                      error->message);
-        }
-        g_error_free(error);
-    }
-    g_free(data);
-}
-
-/* Records 't''s active member, if it changed. */
-static void
-state_note_active(struct team *t, int active)
-{
-    const char *name;
-    gchar *group;
-
-    if (t->cls->item != TEAM_ITEM_ACTIVE
-        || active < 0
-        || !t->members[active].name) {
-        return;
-    }
-    name = t->members[active].name;
-    if (t->saved_active && !strcmp(t->saved_active, name)) {
-        return;
-    }
-    g_free(t->saved_active);
-    t->saved_active = g_strdup(name);
-    group = g_strconcat("team ", t->name, NULL);
-    g_key_file_set_string(saved_state, group, "active", name);
-    g_free(group);
-    state_save();
-}
-
-/* The member 't' had active when the state was last saved, or NULL. */
-static char *
-state_saved_active(const struct team *t)
-{
-    gchar *group = g_strconcat("team ", t->name, NULL);
-    char *name = g_key_file_get_string(saved_state, group, "active", NULL);
-
-    g_free(group);
-    return name;
-}
-
-/* Forgets a team that was deleted. */
-static void
-state_forget(const struct team *t)
-{
-    gchar *group = g_strconcat("team ", t->name, NULL);
-
-    if (g_key_file_remove_group(saved_state, group, NULL)) {
-        state_save();
-    }
-    g_free(group);
-}
-
-/* ---- Publishing ----------------------------------------------------------- */
-
-static void
-describe_item(const struct team_move *mv, char *buf, size_t size)
-{
-    struct dp_port *p;
-
-    switch (mv->kind) {
-    case TEAM_ITEM_PORT:
-        p = datapath_find_port(team_datapath, mv->id);
-        snprintf(buf, size, "port %s", p ? dp_port_name(p) : "?");
-        break;
-    case TEAM_ITEM_BUCKET:
-        snprintf(buf, size, "bucket %u", mv->id);
-        break;
-    case TEAM_ITEM_ACTIVE:
-    default:
-        snprintf(buf, size, "active member");
-        break;
-    }
-}
-
-static gboolean
-migration_timed(gpointer t_)
-{
-    struct team *t = t_;
-    uint64_t published, first_use;
-
-    t->timing_source = 0;
-    if (!t->pending_event_usec) {
-        return G_SOURCE_REMOVE;
-    }
-    dp_team_map_times(t->dp, &published, &first_use);
-    if (first_use >= t->pending_event_usec) {
-        t->last_migration_usec = first_use - t->pending_event_usec;
-        team_log(t, "%s: %u item(s) moved; new map in use %" G_GINT64_FORMAT
-                 " us after the event (published after %" G_GUINT64_FORMAT
-                 " us)", t->pending_what, t->pending_moves,
-                 t->last_migration_usec, published - t->pending_event_usec);
-    } else {
-        team_log(t, "%s: %u item(s) moved; new map published %"
-                 G_GUINT64_FORMAT " us after the event (no traffic has used "
-                 "it yet)", t->pending_what, t->pending_moves,
-                 published - t->pending_event_usec);
-    }
-    t->pending_event_usec = 0;
-    g_clear_pointer(&t->pending_what, g_free);
-    return G_SOURCE_REMOVE;
-}
-
-/* The member that takes floods from upstream: for active-backup the active
- * one, even when failback=no keeps it off the first in order. */
-int
-team_designated(const struct team *t)
-{
-    return t->cls->item == TEAM_ITEM_ACTIVE
-           ? team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0)
-           : team_map_designated(t->map);
-}
-
-void
-team_publish(struct team *t, GArray *moves, uint64_t event_usec,
-             const char *what)
-{
-    struct dp_team_map_desc d;
-    uint32_t *port_nos;
-    int *slots;
-    int members[TEAM_MAX_MEMBERS];
-    int n_members;
-    size_t n_ports;
-
-    memset(&d, 0, sizeof d);
-    d.policy = t->s.policy;
-    d.fields = t->s.fields;
-    d.switch_independent = t->s.switch_independent;
-    n_members = team_map_members(t->map, members);
-    for (int i = 0; i < n_members; i++) {
-        if (team_map_is_usable(t->map, members[i])) {
-            d.usable |= 1u << members[i];
-        }
-        d.order[i] = members[i];
-    }
-    d.n_order = n_members;
-    d.fast_down = !t->s.downdelay;
-    d.active = team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0);
-    state_note_active(t, d.active);
-    d.designated = team_designated(t);
-    for (int b = 0; b < TEAM_BUCKETS; b++) {
-        d.bucket[b] = team_map_member_of(t->map, TEAM_ITEM_BUCKET, b);
-    }
-    n_ports = team_map_ports(t->map, NULL, 0);
-    port_nos = g_new(uint32_t, n_ports + 1);
-    slots = g_new(int, n_ports + 1);
-    team_map_ports(t->map, port_nos, n_ports);
-    for (size_t i = 0; i < n_ports; i++) {
-        slots[i] = team_map_member_of(t->map, TEAM_ITEM_PORT, port_nos[i]);
-    }
-    d.n_ports = n_ports;
-    d.port_nos = port_nos;
-    d.port_slots = slots;
-    datapath_team_publish(team_datapath, t->dp, &d);
-    g_free(port_nos);
-    g_free(slots);
-
-    if (!moves || !moves->len) {
-        return;
-    }
-    t->moves += moves->len;
-    for (guint i = 0; i < moves->len && i < 8; i++) {
-        const struct team_move *mv = &g_array_index(moves, struct team_move,
-                                                    i);
-        char item[64];
-        describe_item(mv, item, sizeof item);
-        team_log(t, "%s moved %s -> %s (%s)", item,
-                 mv->from >= 0 && t->members[mv->from].name
-                 ? t->members[mv->from].name : "none",
-                 mv->to >= 0 && t->members[mv->to].name
-                 ? t->members[mv->to].name : "none",
-                 team_move_reason_name(mv->reason));
-    }
-    if (moves->len > 8) {
-        team_log(t, "... and %u more move(s)", moves->len - 8);
-    }
-    if (event_usec) {
-        t->pending_event_usec = event_usec;
-        t->pending_moves = moves->len;
-        g_free(t->pending_what);
-        t->pending_what = g_strdup(what);
-        if (!t->timing_source) {
-            t->timing_source = g_timeout_add(100, migration_timed, t);
-        }
-    }
-    team_announce_moves(t, moves);
-}
 
 /* ---- Rebalancing ---------------------------------------------------------- */
 
@@ -432,7 +204,7 @@ team_apply_removals(const struct config *cfg)
         }
     }
     for (guint i = 0; i < doomed->len; i++) {
-        state_forget(g_ptr_array_index(doomed, i));
+        team_state_forget(g_ptr_array_index(doomed, i));
         team_destroy(g_ptr_array_index(doomed, i));
     }
     g_ptr_array_free(doomed, TRUE);
@@ -596,7 +368,7 @@ team_apply(const struct config *cfg)
         if (created) {
             /* The member that was active before a restart comes up first
              * and is preferred, so that it is active again. */
-            char *saved = state_saved_active(t);
+            char *saved = team_state_saved_active(t);
 
             restored = saved ? member_slot(t, saved) : TEAM_NONE;
             team_map_set_active_home(t->map, restored);
@@ -679,10 +451,7 @@ void
 team_init(struct datapath *dp_, const char *state_path_)
 {
     team_datapath = dp_;
-    state_path = g_strdup(state_path_);
-    saved_state = g_key_file_new();
-    /* A missing or unreadable state file: start afresh. */
-    g_key_file_load_from_file(saved_state, state_path, G_KEY_FILE_NONE, NULL);
+    team_state_open(state_path_);
     team_table = g_hash_table_new(g_str_hash, g_str_equal);
     team_announce_init();
     team_cmd_register();
@@ -705,8 +474,7 @@ team_fini(void)
     g_ptr_array_free(all, TRUE);
     team_announce_fini();
     g_hash_table_destroy(team_table);
-    g_clear_pointer(&saved_state, g_key_file_free);
-    g_clear_pointer(&state_path, g_free);
+    team_state_close();
 }
 
 /* The port kind: 'state_path' is CONFIG.state. */
