@@ -233,6 +233,7 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
     int members[TEAM_MAX_MEMBERS];
     int n_members;
     size_t n_ports;
+    int error;
 
     memset(&d, 0, sizeof d);
     d.policy = t->s.policy;
@@ -263,9 +264,17 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
     d.n_ports = n_ports;
     d.port_nos = port_nos;
     d.port_slots = slots;
-    datapath_team_publish(team_datapath, t->dp, &d);
+    error = datapath_team_publish(team_datapath, t->dp, &d);
     g_free(port_nos);
     g_free(slots);
+    if (error) {
+        /* The threads keep the previous map; moving traffic was not
+         * done, so nothing is announced.  The next change republishes. */
+        VLOG_ERR("team %s: new member map not published (%s): out of "
+                 "memory; the datapath keeps the previous one until the "
+                 "next change", t->name, what);
+        return;
+    }
 
     if (!moves || !moves->len) {
         return;
@@ -518,9 +527,19 @@ team_apply(const struct config *cfg)
 
         team_settings_from_config(ct, &s);
         bridge_port_settings(&ct->port, &vlan);
-        moves = g_array_new(FALSE, FALSE, sizeof(struct team_move));
         if (!t) {
+            struct dp_bridge *dp_br = bridge_dp_bridge(ct->port.bridge);
+            struct dp_port *dp_team = dp_br ? datapath_team_add(
+                team_datapath, dp_br, ct->port.name, &vlan) : NULL;
+
+            if (!dp_team) {
+                VLOG_ERR("team %s not created on bridge %s: out of memory "
+                         "(it is created by the next reload once memory is "
+                         "free)", ct->port.name, ct->port.bridge);
+                continue;
+            }
             t = g_new0(struct team, 1);
+            t->dp = dp_team;
             t->name = g_strdup(ct->port.name);
             t->bridge = g_strdup(ct->port.bridge);
             t->s = s;
@@ -530,16 +549,17 @@ team_apply(const struct config *cfg)
             t->cls = team_policy_class(s.policy);
             t->port_base = g_hash_table_new_full(NULL, NULL, NULL, g_free);
             t->announce_queue = announce_queue_create();
-            t->dp = datapath_team_add(team_datapath,
-                                      bridge_dp_bridge(ct->port.bridge),
-                                      ct->port.name, &vlan);
             g_hash_table_insert(team_table, t->name, t);
             team_log(t, "team created on bridge %s, policy %s", t->bridge,
                      team_policy_name(s.policy));
         } else {
             if (memcmp(&vlan, &t->vlan, sizeof vlan)) {
-                datapath_port_set(team_datapath, t->dp, &vlan);
-                t->vlan = vlan;
+                if (datapath_port_set(team_datapath, t->dp, &vlan)) {
+                    VLOG_ERR("team %s: VLAN settings not changed: out of "
+                             "memory (reload to apply them)", t->name);
+                } else {
+                    t->vlan = vlan;
+                }
             }
             if (s.failback != t->s.failback) {
                 team_map_set_failback(t->map, s.failback);
@@ -549,6 +569,7 @@ team_apply(const struct config *cfg)
             t->s = s;
         }
         team_set_rebalance(t, s.rebalance);
+        moves = g_array_new(FALSE, FALSE, sizeof(struct team_move));
 
         /* Members that went away. */
         for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
