@@ -81,10 +81,10 @@
 #define DATAPATH_MAX_PORTS 1024
 
 struct dp_port_settings {
-    enum dp_vlan_mode mode;      /* VLAN mode. */
-    uint16_t vlan;               /* DP_VLAN_ACCESS: the VLAN. */
-    struct vlan_bitmap trunks;   /* DP_VLAN_TRUNK: tagged VLANs. */
-    uint16_t native;             /* DP_VLAN_TRUNK: untagged VLAN or 0. */
+    enum vlan_mode mode;         /* VLAN mode. */
+    uint16_t vlan;               /* VLAN_MODE_ACCESS: the VLAN. */
+    struct vlan_bitmap trunks;   /* VLAN_MODE_TRUNK: tagged VLANs. */
+    uint16_t native;             /* VLAN_MODE_TRUNK: untagged VLAN or 0. */
 };
 
 enum dp_drop_reason {

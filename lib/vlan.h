@@ -37,12 +37,19 @@
 
 struct packet_info;
 
-/* How a port treats VLANs (the datapath's port settings name it). */
-enum dp_vlan_mode {
-    DP_VLAN_ALL,     /* Every VLAN; VLAN 0 is untagged. */
-    DP_VLAN_ACCESS,  /* Untagged, in 'vlan'. */
-    DP_VLAN_TRUNK,   /* 'trunks' tagged, 'native' untagged. */
+/* How a port treats VLANs: the one enum of the configuration (config.h's
+ * ports and teams), the datapath's port settings and the rules below. */
+enum vlan_mode {
+    VLAN_MODE_ALL,     /* No VLAN settings: every VLAN tagged, VLAN 0
+                        * (untagged) included. */
+    VLAN_MODE_ACCESS,  /* Untagged, in 'vlan'. */
+    VLAN_MODE_TRUNK,   /* 'trunks' tagged, 'native' untagged (0: untagged
+                        * frames dropped). */
 };
+
+/* The mode's name, as the control interface shows it: "all", "access",
+ * "trunk" ("?" for a value out of range). */
+const char *vlan_mode_name(enum vlan_mode);
 
 struct vlan_bitmap {
     uint64_t bits[VLAN_COUNT / 64]; /* Bit 'v' set: VLAN 'v' is a member. */
@@ -140,7 +147,7 @@ struct vlan_port {
     int untagged;               /* VLAN of untagged frames and the VLAN
                                  * that leaves untagged: the access VLAN,
                                  * the trunk's native VLAN, 0 for a port in
-                                 * DP_VLAN_ALL; -1 for a trunk without a
+                                 * VLAN_MODE_ALL; -1 for a trunk without a
                                  * native VLAN (untagged frames refused). */
     struct vlan_bitmap member;  /* VLANs the port carries (access VLAN,
                                  * trunks plus native, or 1-4094 plus 0). */
@@ -148,7 +155,7 @@ struct vlan_port {
 
 /* Builds the rules of a port in 'mode': 'vid' is the access VLAN,
  * 'trunks' (NULL for none) and 'native' (0 for none) a trunk's. */
-void vlan_port_init(struct vlan_port *, enum dp_vlan_mode mode, uint16_t vid,
+void vlan_port_init(struct vlan_port *, enum vlan_mode mode, uint16_t vid,
                     const struct vlan_bitmap *trunks, uint16_t native);
 
 /* True if the port carries VLAN 'vid' (a frame in it may enter or leave

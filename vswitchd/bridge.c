@@ -76,21 +76,15 @@ kinds_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
 void
 bridge_port_settings(const struct config_port *cp, struct dp_port_settings *s)
 {
+    /* One enum (vlan.h): the mode is the configuration's; only the
+     * fields the mode uses are taken. */
     memset(s, 0, sizeof *s);
-    switch (cp->mode) {
-    case CONFIG_VLAN_ACCESS:
-        s->mode = DP_VLAN_ACCESS;
+    s->mode = cp->mode;
+    if (cp->mode == VLAN_MODE_ACCESS) {
         s->vlan = cp->vlan;
-        break;
-    case CONFIG_VLAN_TRUNK:
-        s->mode = DP_VLAN_TRUNK;
+    } else if (cp->mode == VLAN_MODE_TRUNK) {
         s->trunks = cp->trunks;
         s->native = cp->native;
-        break;
-    case CONFIG_VLAN_ALL:
-    default:
-        s->mode = DP_VLAN_ALL;
-        break;
     }
 }
 
@@ -431,13 +425,6 @@ port_state(const struct port *p)
            : p->carrier ? "up" : "down";
 }
 
-static const char *
-mode_name(enum config_vlan_mode mode)
-{
-    return mode == CONFIG_VLAN_ACCESS ? "access"
-           : mode == CONFIG_VLAN_TRUNK ? "trunk" : "all";
-}
-
 GPtrArray *
 bridge_config_ports(const char *bridge)
 {
@@ -484,10 +471,11 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
                              port_state(p));
             json_object_set_string_member(jp, "name", cp->name);
             json_object_set_int_member(jp, "port-no", dp_port_no(p->dp));
-            json_object_set_string_member(jp, "mode", mode_name(cp->mode));
+            json_object_set_string_member(jp, "mode",
+                                          vlan_mode_name(cp->mode));
             json_object_set_int_member(jp, "vlan", cp->vlan);
             json_object_set_string_member(jp, "trunks",
-                                          cp->mode == CONFIG_VLAN_TRUNK
+                                          cp->mode == VLAN_MODE_TRUNK
                                           ? trunks : "");
             json_object_set_int_member(jp, "native", cp->native);
             json_object_set_string_member(jp, "state", port_state(p));

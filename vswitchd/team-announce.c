@@ -36,12 +36,12 @@ team_carries(const struct team *t, uint16_t vlan)
     const struct dp_port_settings *s = &t->vlan;
 
     switch (s->mode) {
-    case DP_VLAN_ACCESS:
+    case VLAN_MODE_ACCESS:
         return vlan == s->vlan;
-    case DP_VLAN_TRUNK:
+    case VLAN_MODE_TRUNK:
         return vlan_bitmap_test(&s->trunks, vlan)
                || (s->native && vlan == s->native);
-    case DP_VLAN_ALL:
+    case VLAN_MODE_ALL:
     default:
         return true;
     }
@@ -80,13 +80,13 @@ build_rarp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
     bool tagged;
 
     switch (t->vlan.mode) {
-    case DP_VLAN_ACCESS:
+    case VLAN_MODE_ACCESS:
         tagged = false;
         break;
-    case DP_VLAN_TRUNK:
+    case VLAN_MODE_TRUNK:
         tagged = vlan != t->vlan.native;
         break;
-    case DP_VLAN_ALL:
+    case VLAN_MODE_ALL:
     default:
         tagged = vlan != 0;
         break;

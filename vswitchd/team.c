@@ -49,23 +49,23 @@ team_log(struct team *t, const char *fmt, ...)
 /* ---- VLANs ---------------------------------------------------------------- */
 
 /* The VLANs a port with settings 's' is a member of, as the datapath
- * forwards them (a port in DP_VLAN_ALL: every one, VLAN 0 being its
+ * forwards them (a port in VLAN_MODE_ALL: every one, VLAN 0 being its
  * untagged traffic). */
 static void
 settings_vlans(const struct dp_port_settings *s, struct vlan_bitmap *b)
 {
     switch (s->mode) {
-    case DP_VLAN_ACCESS:
+    case VLAN_MODE_ACCESS:
         vlan_bitmap_clear_all(b);
         vlan_bitmap_set(b, s->vlan);
         break;
-    case DP_VLAN_TRUNK:
+    case VLAN_MODE_TRUNK:
         *b = s->trunks;
         if (s->native) {
             vlan_bitmap_set(b, s->native);
         }
         break;
-    case DP_VLAN_ALL:
+    case VLAN_MODE_ALL:
     default:
         memset(b, 0xff, sizeof *b);
         break;

@@ -77,7 +77,7 @@ suite_clean(void)
 }
 
 static const struct dp_port_settings access10 = {
-    .mode = DP_VLAN_ACCESS, .vlan = 10,
+    .mode = VLAN_MODE_ACCESS, .vlan = 10,
 };
 
 /* Adding a port whose snapshot cannot be allocated (the second calloc:
@@ -116,7 +116,7 @@ static void
 test_port_set(void)
 {
 #if NOMEM_INJECT
-    struct dp_port_settings trunk = { .mode = DP_VLAN_ALL };
+    struct dp_port_settings trunk = { .mode = VLAN_MODE_ALL };
     struct dp_port *p = datapath_port_add(dp, br, "vsw-c", &access10);
     uint64_t gen;
 

@@ -507,7 +507,7 @@ test_port_rules(void)
     uint8_t tag[4];
     char err[64];
 
-    vlan_port_init(&vp, DP_VLAN_ACCESS, 10, NULL, 0);
+    vlan_port_init(&vp, VLAN_MODE_ACCESS, 10, NULL, 0);
     CU_ASSERT_TRUE(vp.access);
     CU_ASSERT_TRUE(vlan_port_carries(&vp, 10));
     CU_ASSERT_FALSE(vlan_port_carries(&vp, 0));
@@ -515,7 +515,7 @@ test_port_rules(void)
     CU_ASSERT_FALSE(vlan_port_tags(&vp, 10));
 
     CU_ASSERT_EQUAL(vlan_bitmap_parse("10,20", &trunks, err, sizeof err), 0);
-    vlan_port_init(&vp, DP_VLAN_TRUNK, 0, &trunks, 30);
+    vlan_port_init(&vp, VLAN_MODE_TRUNK, 0, &trunks, 30);
     CU_ASSERT_FALSE(vp.access);
     CU_ASSERT_EQUAL(vp.untagged, 30);
     CU_ASSERT_TRUE(vlan_port_carries(&vp, 10));
@@ -524,12 +524,12 @@ test_port_rules(void)
     CU_ASSERT_TRUE(vlan_port_tags(&vp, 20));
     CU_ASSERT_FALSE(vlan_port_tags(&vp, 30));
 
-    vlan_port_init(&vp, DP_VLAN_TRUNK, 0, &trunks, 0);
+    vlan_port_init(&vp, VLAN_MODE_TRUNK, 0, &trunks, 0);
     CU_ASSERT_EQUAL(vp.untagged, -1);
     CU_ASSERT_FALSE(vlan_port_carries(&vp, 0));
     CU_ASSERT_TRUE(vlan_port_tags(&vp, 10));
 
-    vlan_port_init(&vp, DP_VLAN_ALL, 0, NULL, 0);
+    vlan_port_init(&vp, VLAN_MODE_ALL, 0, NULL, 0);
     CU_ASSERT_TRUE(vlan_port_carries(&vp, 0));
     CU_ASSERT_TRUE(vlan_port_carries(&vp, 4094));
     CU_ASSERT_FALSE(vlan_port_carries(&vp, 4095));
