@@ -834,3 +834,9 @@ dp_port_get_stats(const struct dp_port *p, struct dp_port_stats *s)
 {
     dp_stats_read(p->stats, s);
 }
+
+const struct vlan_port *
+dp_port_vlan(const struct dp_port *p)
+{
+    return &p->vlan;
+}

@@ -203,6 +203,8 @@ const char *dp_port_name(const struct dp_port *);
 bool dp_port_is_attached(const struct dp_port *);
 int dp_port_ifindex(const struct dp_port *);
 void dp_port_get_stats(const struct dp_port *, struct dp_port_stats *);
+/* The port's VLAN rules (vlan.h), as the datapath applies them. */
+const struct vlan_port *dp_port_vlan(const struct dp_port *);
 /* The port numbered 'port_no', or NULL. */
 struct dp_port *datapath_find_port(const struct datapath *, uint32_t port_no);
 

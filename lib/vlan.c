@@ -298,6 +298,17 @@ vlan_port_init(struct vlan_port *vp, enum vlan_mode mode, uint16_t vid,
     }
 }
 
+bool
+vlan_port_shares(const struct vlan_port *a, const struct vlan_port *b)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(a->member.bits); i++) {
+        if (a->member.bits[i] & b->member.bits[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void
 vlan_tag_put(uint8_t tag[4], uint16_t vid, uint16_t pcp_tci)
 {

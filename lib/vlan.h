@@ -174,14 +174,24 @@ vlan_port_ingress(const struct vlan_port *vp, const struct packet_info *pi,
     return vlan_ingress(pi, vp->access, vp->untagged, &vp->member, vlan, tci);
 }
 
-/* True if a frame in VLAN 'vid', which the port carries, leaves it tagged:
- * every VLAN but the one the port sends untagged (also what an
- * announcement the switch sends on the port must do). */
+/* True if a frame in VLAN 'vid' leaves the port tagged: every VLAN but the
+ * one the port sends untagged, and never VLAN 0, which is untagged traffic
+ * (a tag with VID 0 would be a priority tag).  This is also what an
+ * announcement the switch sends on the port does.
+ *
+ * In the datapath only ports in VLAN_MODE_ALL carry VLAN 0, and they send
+ * it untagged anyway; the VLAN 0 rule matters for a team's announcement
+ * queued for VLAN 0 while the team carried it and sent after the team
+ * became a trunk without a native VLAN: it leaves untagged, as it always
+ * did. */
 static inline bool
 vlan_port_tags(const struct vlan_port *vp, uint16_t vid)
 {
-    return !vp->access && vid != vp->untagged;
+    return !vp->access && vid && vid != vp->untagged;
 }
+
+/* True if ports 'a' and 'b' carry a VLAN in common. */
+bool vlan_port_shares(const struct vlan_port *a, const struct vlan_port *b);
 
 /* The VLAN egress stage, for a frame in VLAN 'vid' that the port carries,
  * with 'inner_type' after its outer tag (packet_info's 'eth_type'): sets

@@ -48,45 +48,16 @@ team_log(struct team *t, const char *fmt, ...)
 
 /* ---- VLANs ---------------------------------------------------------------- */
 
-/* The VLANs a port with settings 's' is a member of, as the datapath
- * forwards them (a port in VLAN_MODE_ALL: every one, VLAN 0 being its
- * untagged traffic). */
-static void
-settings_vlans(const struct dp_port_settings *s, struct vlan_bitmap *b)
-{
-    switch (s->mode) {
-    case VLAN_MODE_ACCESS:
-        vlan_bitmap_clear_all(b);
-        vlan_bitmap_set(b, s->vlan);
-        break;
-    case VLAN_MODE_TRUNK:
-        *b = s->trunks;
-        if (s->native) {
-            vlan_bitmap_set(b, s->native);
-        }
-        break;
-    case VLAN_MODE_ALL:
-    default:
-        memset(b, 0xff, sizeof *b);
-        break;
-    }
-}
-
 /* True if a port with VLAN settings 'ps' has a VLAN in common with the
- * team: only then can the team carry any of its traffic. */
+ * team: only then can the team carry any of its traffic.  The VLAN rules
+ * are vlan.c's, the team's those the datapath applies. */
 static bool
 team_shares_vlan(const struct team *t, const struct dp_port_settings *ps)
 {
-    struct vlan_bitmap tb, pb;
+    struct vlan_port pv;
 
-    settings_vlans(&t->vlan, &tb);
-    settings_vlans(ps, &pb);
-    for (size_t i = 0; i < ARRAY_SIZE(tb.bits); i++) {
-        if (tb.bits[i] & pb.bits[i]) {
-            return true;
-        }
-    }
-    return false;
+    vlan_port_init(&pv, ps->mode, ps->vlan, &ps->trunks, ps->native);
+    return vlan_port_shares(dp_port_vlan(t->dp), &pv);
 }
 
 /* ---- Runtime state --------------------------------------------------------
