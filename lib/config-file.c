@@ -577,9 +577,9 @@ config_load_existing(const char *path, GError **error)
 static void
 append_vlan_keys(GString *s, const struct config_port *p)
 {
-    if (p->mode == CONFIG_VLAN_ACCESS) {
+    if (p->mode == VLAN_MODE_ACCESS) {
         g_string_append_printf(s, "vlan=%u\n", p->vlan);
-    } else if (p->mode == CONFIG_VLAN_TRUNK) {
+    } else if (p->mode == VLAN_MODE_TRUNK) {
         char *trunks = config_trunks_to_string(&p->trunks);
 
         g_string_append_printf(s, "trunks=%s\n", trunks);

@@ -43,7 +43,7 @@ config_port_init(struct config_port *p, const char *name, const char *bridge)
     memset(p, 0, sizeof *p);
     p->name = g_strdup(name);
     p->bridge = g_strdup(bridge);
-    p->mode = CONFIG_VLAN_ALL;
+    p->mode = VLAN_MODE_ALL;
     vlan_bitmap_clear_all(&p->trunks);
 }
 
@@ -714,8 +714,8 @@ config_port_set(struct config_port *p, const char *key, const char *value,
         uint16_t vid;
 
         if (!strcmp(value, "none")) {
-            if (p->mode == CONFIG_VLAN_ACCESS) {
-                p->mode = CONFIG_VLAN_ALL;
+            if (p->mode == VLAN_MODE_ACCESS) {
+                p->mode = VLAN_MODE_ALL;
             }
             p->vlan = 0;
             return true;
@@ -724,7 +724,7 @@ config_port_set(struct config_port *p, const char *key, const char *value,
                         err, error)) {
             return false;
         }
-        p->mode = CONFIG_VLAN_ACCESS;
+        p->mode = VLAN_MODE_ACCESS;
         p->vlan = vid;
         vlan_bitmap_clear_all(&p->trunks);
         p->native = 0;
@@ -733,8 +733,8 @@ config_port_set(struct config_port *p, const char *key, const char *value,
         struct vlan_bitmap trunks;
 
         if (!strcmp(value, "none")) {
-            if (p->mode == CONFIG_VLAN_TRUNK) {
-                p->mode = CONFIG_VLAN_ALL;
+            if (p->mode == VLAN_MODE_TRUNK) {
+                p->mode = VLAN_MODE_ALL;
             }
             vlan_bitmap_clear_all(&p->trunks);
             return true;
@@ -751,7 +751,7 @@ config_port_set(struct config_port *p, const char *key, const char *value,
                         "10,20,100-199, all, or none)", value);
             return false;
         }
-        p->mode = CONFIG_VLAN_TRUNK;
+        p->mode = VLAN_MODE_TRUNK;
         p->vlan = 0;
         p->trunks = trunks;
         return true;
@@ -795,14 +795,14 @@ config_port_validate(const struct config_port *p, GError **error)
                     "access port, trunks a trunk)", p->vlan);
         return false;
     }
-    if (p->native && p->mode != CONFIG_VLAN_TRUNK) {
+    if (p->native && p->mode != VLAN_MODE_TRUNK) {
         g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                     "native=%u needs trunks=LIST", p->native);
         return false;
     }
 
     switch (p->mode) {
-    case CONFIG_VLAN_ALL:
+    case VLAN_MODE_ALL:
         if (p->vlan || has_trunks) {
             g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                         "vlan settings are inconsistent: no vlan mode, but "
@@ -811,7 +811,7 @@ config_port_validate(const struct config_port *p, GError **error)
         }
         return true;
 
-    case CONFIG_VLAN_ACCESS:
+    case VLAN_MODE_ACCESS:
         if (p->vlan < VLAN_MIN || p->vlan > VLAN_MAX) {
             g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                         "vlan %u is out of range (%d-%d)",
@@ -820,7 +820,7 @@ config_port_validate(const struct config_port *p, GError **error)
         }
         return true;
 
-    case CONFIG_VLAN_TRUNK:
+    case VLAN_MODE_TRUNK:
         if (!has_trunks) {
             g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                         "trunks is empty (write trunks=LIST, trunks=all or "
@@ -853,11 +853,11 @@ bool
 config_port_has_vlan(const struct config_port *p, uint16_t vlan)
 {
     switch (p->mode) {
-    case CONFIG_VLAN_ALL:
+    case VLAN_MODE_ALL:
         return vlan <= VLAN_MAX;
-    case CONFIG_VLAN_ACCESS:
+    case VLAN_MODE_ACCESS:
         return vlan == p->vlan;
-    case CONFIG_VLAN_TRUNK:
+    case VLAN_MODE_TRUNK:
         return vlan >= VLAN_MIN && vlan <= VLAN_MAX
                && (vlan_bitmap_test(&p->trunks, vlan) || vlan == p->native);
     }
@@ -870,11 +870,11 @@ config_port_vlan_describe(const struct config_port *p)
     char *trunks, *s;
 
     switch (p->mode) {
-    case CONFIG_VLAN_ALL:
+    case VLAN_MODE_ALL:
         return g_strdup("trunk (all VLANs)");
-    case CONFIG_VLAN_ACCESS:
+    case VLAN_MODE_ACCESS:
         return g_strdup_printf("access vlan=%u", p->vlan);
-    case CONFIG_VLAN_TRUNK:
+    case VLAN_MODE_TRUNK:
         trunks = config_trunks_to_string(&p->trunks);
         if (p->native) {
             s = g_strdup_printf("trunk trunks=%s native=%u",

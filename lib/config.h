@@ -80,13 +80,6 @@ enum { CONFIG_ERROR_INVALID, CONFIG_ERROR_IO };
 #define CONFIG_TEAM_PROBE_INTERVAL_MIN 10       /* ms. */
 #define CONFIG_TEAM_PROBE_INTERVAL_MAX 60000    /* ms. */
 
-enum config_vlan_mode {
-    CONFIG_VLAN_ALL,     /* No VLAN settings: trunk of every VLAN, VLAN 0
-                          * (untagged) included. */
-    CONFIG_VLAN_ACCESS,  /* Untagged port in 'vlan'. */
-    CONFIG_VLAN_TRUNK,   /* Tagged VLANs 'trunks', plus 'native' untagged. */
-};
-
 struct config_bridge {
     char *name;                  /* Owned.  Unique among bridges. */
     unsigned int mac_aging;      /* Seconds, 0 = never; default 300. */
@@ -96,10 +89,10 @@ struct config_bridge {
 struct config_port {
     char *name;                  /* Owned.  Device name, unique. */
     char *bridge;                /* Owned.  Name of the owning bridge. */
-    enum config_vlan_mode mode;  /* How VLANs are handled. */
-    uint16_t vlan;               /* CONFIG_VLAN_ACCESS: the VLAN; else 0. */
-    struct vlan_bitmap trunks;   /* CONFIG_VLAN_TRUNK: tagged VLANs. */
-    uint16_t native;             /* CONFIG_VLAN_TRUNK: untagged VLAN, 0 =
+    enum vlan_mode mode;         /* How VLANs are handled. */
+    uint16_t vlan;               /* VLAN_MODE_ACCESS: the VLAN; else 0. */
+    struct vlan_bitmap trunks;   /* VLAN_MODE_TRUNK: tagged VLANs. */
+    uint16_t native;             /* VLAN_MODE_TRUNK: untagged VLAN, 0 =
                                   * none (untagged frames dropped). */
     char *uplink;                /* Owned.  Preferred team member device
                                   * for this port's traffic, NULL = none.

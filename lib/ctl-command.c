@@ -46,6 +46,12 @@ doc_matches(const struct ctl_command_doc *doc, const char *usage,
             && doc->min_args == min_args && doc->max_args == max_args);
 }
 
+/* Adds command 'name' to 'table'.  Its abort()s are for programming
+ * errors only (util.h): commands are registered once, at startup, by the
+ * daemon's own *_register_commands() with literal names and handlers, and
+ * never from a request, so no user or network input reaches them; a daemon
+ * built with a command registered twice, or disagreeing with its entry in
+ * lib/ctl-catalog.c, stops at once instead of serving a wrong --help. */
 static void
 add_command(GHashTable *table, const char *name, const char *usage,
             const char *help, int min_args, int max_args,

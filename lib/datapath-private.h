@@ -237,13 +237,6 @@ struct dp_thread {
     size_t tx_lens[DP_TX_MAX];     /* Wire length of each tx_msgs entry. */
 };
 
-/* A device taken out of the datapath, closed after a grace period. */
-struct dev_free {
-    struct rcu_head rcu_head;      /* For the deferred close. */
-    struct dev_free *next;         /* In datapath's 'retired_devs'. */
-    struct netdev_packet *dev;     /* Owned. */
-};
-
 struct datapath {
     struct dp_snapshot *snap;      /* RCU-protected.  Control writes. */
     uint64_t gen;                  /* Last published generation. */
@@ -257,8 +250,9 @@ struct datapath {
     bool publish_pending;          /* Changed since the last snapshot. */
     struct dp_port *removed_ports; /* Freed after the next publication
                                     * (chained through 'next'). */
-    struct dev_free *retired_devs; /* Closed after the next
-                                    * publication. */
+    struct netdev_packet *retired_devs; /* Closed after the next
+                                    * publication (chained through
+                                    * 'retired_next'). */
     uint32_t next_port_no;         /* Control only. */
     uint32_t next_bridge_id;       /* Control only. */
     int learn_fd;                  /* eventfd: learning requests queued. */
@@ -292,8 +286,27 @@ dp_now_usec(const struct datapath *dp)
 }
 
 /* Publishes the control thread's lists now, or at the end of the
- * transaction under way (datapath.c). */
-void datapath_publish(struct datapath *);
+ * transaction under way (datapath.c).  Returns 0, or -ENOMEM when the new
+ * snapshot cannot be allocated (then the change stays pending and the
+ * threads keep the previous snapshot). */
+int datapath_publish(struct datapath *);
+
+/* For dp-team.c (datapath.c): */
+/* Gives 'p' the VLAN settings 's', and the rules made of them. */
+void dp_port_set_settings(struct dp_port *p, const struct dp_port_settings *);
+/* Links new port 'p' and publishes it.  Returns 0, or -ENOMEM: then 'p' is
+ * taken out again and freed, and the datapath is as it was. */
+int dp_port_link_publish(struct datapath *, struct dp_port *p);
+/* Publishes '*devp', just opened.  Returns 0, or -ENOMEM with a reason in
+ * 'err': then the device is closed again. */
+int dp_publish_dev(struct datapath *, struct netdev_packet **devp,
+                   char *err, size_t err_size);
+/* Takes '*devp' out of the datapath (closed after a grace period), adding
+ * its last kernel counts to 'stats' and 'team_stats' (may be NULL). */
+void dp_retire_dev(struct datapath *, struct netdev_packet **devp,
+                   uint64_t *stats, uint64_t *team_stats);
+/* Reads the counters 'stats' into 's'. */
+void dp_stats_read(const uint64_t *stats, struct dp_port_stats *s);
 
 /* The thread body (dp-thread.c). */
 void *dp_thread_main(void *thread);

@@ -99,18 +99,19 @@ port_free_cb(struct rcu_head *head);
 static void
 dev_free_cb(struct rcu_head *head)
 {
-    struct dev_free *df = CONTAINER_OF(head, struct dev_free, rcu_head);
-
-    netdev_packet_close(df->dev);
-    free(df);
+    netdev_packet_close(CONTAINER_OF(head, struct netdev_packet, rcu_head));
 }
 
 /* Builds and publishes a new snapshot from the control thread's lists,
  * then hands what the old one still refers to (removed ports, retired
- * devices) to call_rcu. */
-static void
+ * devices) to call_rcu.  Returns 0, or -ENOMEM when the snapshot cannot be
+ * allocated: then the threads keep the previous snapshot, everything it
+ * refers to is kept, and the change stays pending for the next
+ * publication. */
+static int
 publish_now(struct datapath *dp)
 {
+    static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5, 10000);
     struct dp_snapshot *snap, *old;
     size_t n = dp->n_ports, n_watch = 0;
 
@@ -122,7 +123,13 @@ publish_now(struct datapath *dp)
     snap = calloc(1, sizeof *snap + n * sizeof snap->views[0]
                      + n_watch * sizeof snap->watch[0]);
     if (!snap) {
-        abort();
+        dp->publish_pending = true;
+        if (log_ratelimit_pass(&rl)) {
+            VLOG_WARN("out of memory publishing the datapath's ports (%zu): "
+                      "the threads keep forwarding with the previous set",
+                      n);
+        }
+        return -ENOMEM;
     }
     snap->gen = ++dp->gen;
     snap->watch = (struct dp_watch *) (void *) &snap->views[n];
@@ -165,21 +172,22 @@ publish_now(struct datapath *dp)
         call_rcu(&p->rcu_head, port_free_cb);
     }
     while (dp->retired_devs) {
-        struct dev_free *df = dp->retired_devs;
+        struct netdev_packet *dev = dp->retired_devs;
 
-        dp->retired_devs = df->next;
-        call_rcu(&df->rcu_head, dev_free_cb);
+        dp->retired_devs = dev->retired_next;
+        call_rcu(&dev->rcu_head, dev_free_cb);
     }
+    return 0;
 }
 
-void
+int
 datapath_publish(struct datapath *dp)
 {
     if (dp->txn_depth) {
         dp->publish_pending = true;
-    } else {
-        publish_now(dp);
+        return 0;
     }
+    return publish_now(dp);
 }
 
 void
@@ -188,12 +196,13 @@ datapath_txn_begin(struct datapath *dp)
     dp->txn_depth++;
 }
 
-void
+int
 datapath_txn_commit(struct datapath *dp)
 {
     if (dp->txn_depth && !--dp->txn_depth && dp->publish_pending) {
-        publish_now(dp);
+        return publish_now(dp);
     }
+    return 0;
 }
 
 uint64_t
@@ -203,8 +212,8 @@ datapath_snapshot_gen(const struct datapath *dp)
 }
 
 /* Gives 'p' the VLAN settings 's', and the rules made of them. */
-static void
-port_set_settings(struct dp_port *p, const struct dp_port_settings *s)
+void
+dp_port_set_settings(struct dp_port *p, const struct dp_port_settings *s)
 {
     p->settings = *s;
     vlan_port_init(&p->vlan, s->mode, s->vlan, &s->trunks, s->native);
@@ -218,13 +227,15 @@ port_bucket(const struct datapath *dp, uint32_t port_no)
     return hash_finish32(port_no) & dp->port_hash_mask;
 }
 
-static void
+/* Rehashes the ports into 'n_buckets' buckets.  Returns 0, or -ENOMEM
+ * (the table stays as it was: still right, only with longer chains). */
+static int
 port_hash_resize(struct datapath *dp, size_t n_buckets)
 {
     struct dp_port **buckets = calloc(n_buckets, sizeof *buckets);
 
     if (!buckets) {
-        abort();
+        return -ENOMEM;
     }
     free(dp->port_hash);
     dp->port_hash = buckets;
@@ -235,6 +246,7 @@ port_hash_resize(struct datapath *dp, size_t n_buckets)
         p->hash_next = buckets[b];
         buckets[b] = p;
     }
+    return 0;
 }
 
 /* Puts new port 'p' in the datapath's list and hash, numbered. */
@@ -250,19 +262,17 @@ port_link(struct datapath *dp, struct dp_port *p)
         dp->ports->prev = p;
     }
     dp->ports = p;
-    if (++dp->n_ports > dp->port_hash_mask + 1) {
-        port_hash_resize(dp, 2 * (dp->port_hash_mask + 1));
-    } else {
+    if (++dp->n_ports <= dp->port_hash_mask + 1
+        || port_hash_resize(dp, 2 * (dp->port_hash_mask + 1))) {
         b = port_bucket(dp, p->port_no);
         p->hash_next = dp->port_hash[b];
         dp->port_hash[b] = p;
     }
 }
 
-/* Takes 'p' out of the datapath's list and hash: it is freed after the
- * next publication. */
+/* Takes 'p' out of the datapath's list and hash. */
 static void
-port_unlink(struct datapath *dp, struct dp_port *p)
+port_unhash(struct datapath *dp, struct dp_port *p)
 {
     struct dp_port **pp = &dp->port_hash[port_bucket(dp, p->port_no)];
 
@@ -281,8 +291,37 @@ port_unlink(struct datapath *dp, struct dp_port *p)
         p->next->prev = p->prev;
     }
     dp->n_ports--;
+}
+
+/* Takes 'p' out of the datapath's list and hash: it is freed after the
+ * next publication. */
+static void
+port_unlink(struct datapath *dp, struct dp_port *p)
+{
+    port_unhash(dp, p);
     p->next = dp->removed_ports;
     dp->removed_ports = p;
+}
+
+/* Links new port 'p' and publishes it.  Returns 0, or -ENOMEM: then 'p',
+ * which no snapshot ever showed, is taken out again and freed, and the
+ * datapath is as it was. */
+int
+dp_port_link_publish(struct datapath *dp, struct dp_port *p)
+{
+    int error;
+
+    port_link(dp, p);
+    error = datapath_publish(dp);
+    if (error) {
+        port_unhash(dp, p);
+        if (p->team) {
+            free(p->team->map);
+            free(p->team);
+        }
+        free(p);
+    }
+    return error;
 }
 
 struct datapath *
@@ -300,37 +339,44 @@ datapath_create(const struct datapath_options *o)
     if (!dp) {
         return NULL;
     }
-    dp->n_threads = n_threads;
     dp->busy_poll = o->busy_poll;
     dp->link_watch.fd = dp->link_watch.stop_fd = -1;
-    port_hash_resize(dp, 64);
     dp->next_port_no = 1;
     dp->next_bridge_id = 1;
     dp->learn_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (dp->learn_fd < 0) {
-        free(dp);
-        return NULL;
+    if (dp->learn_fd < 0 || port_hash_resize(dp, 64)) {
+        error = dp->learn_fd < 0 ? errno : ENOMEM;
+        goto error;
     }
-    for (unsigned int i = 0; i < n_threads; i++) {
+    /* 'n_threads' counts the threads made so far: what
+     * datapath_destroy() frees. */
+    for (dp->n_threads = 0; dp->n_threads < n_threads; dp->n_threads++) {
         struct dp_thread *t = calloc(1, sizeof *t);
+
         if (!t) {
-            abort();
+            error = ENOMEM;
+            goto error;
         }
         t->dp = dp;
-        t->id = i;
+        t->id = dp->n_threads;
         t->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         t->rx_buf = malloc((size_t) DP_BATCH * DP_RX_SLOT);
+        dp->threads[dp->n_threads] = t;
         if (t->kick_fd < 0 || !t->rx_buf) {
-            abort();
+            error = t->kick_fd < 0 ? errno : ENOMEM;
+            dp->n_threads++;
+            goto error;
         }
-        dp->threads[i] = t;
     }
-    publish_now(dp);
+    error = -publish_now(dp);
+    if (error) {
+        goto error;
+    }
     for (unsigned int i = 0; i < n_threads; i++) {
         error = pthread_create(&dp->threads[i]->thread, NULL,
                                dp_thread_main, dp->threads[i]);
         if (error) {
-            abort();
+            goto error;
         }
         if (o->n_cpus) {
             cpu_set_t set;
@@ -346,13 +392,16 @@ datapath_create(const struct datapath_options *o)
             }
         }
     }
-    error = link_watch_start(&dp->link_watch, dp_link_changed, dp);
+    error = -link_watch_start(&dp->link_watch, dp_link_changed, dp);
     if (error) {
-        datapath_destroy(dp);
-        errno = -error;
-        return NULL;
+        goto error;
     }
     return dp;
+
+error:
+    datapath_destroy(dp);
+    errno = error;
+    return NULL;
 }
 
 static void
@@ -397,7 +446,9 @@ datapath_destroy(struct datapath *dp)
     free(dp->snap);
     free(dp->port_hash);
     for (unsigned int i = 0; i < dp->n_threads; i++) {
-        close(dp->threads[i]->kick_fd);
+        if (dp->threads[i]->kick_fd >= 0) {
+            close(dp->threads[i]->kick_fd);
+        }
         free(dp->threads[i]->rx_buf);
         free(dp->threads[i]);
     }
@@ -405,7 +456,9 @@ datapath_destroy(struct datapath *dp)
         free(dp->inject->rx_buf);
         free(dp->inject);
     }
-    close(dp->learn_fd);
+    if (dp->learn_fd >= 0) {
+        close(dp->learn_fd);
+    }
     free(dp);
 }
 
@@ -569,25 +622,33 @@ datapath_bridge_create(struct datapath *dp, const char *name,
     return b;
 }
 
-void
+int
 datapath_bridge_destroy(struct datapath *dp, struct dp_bridge *b)
 {
+    /* Its ports are gone: once the snapshot without them is out, no
+     * snapshot refers to the bridge.  If that snapshot cannot be made, the
+     * bridge stays (threads may still read its table).  After
+     * datapath_destroy() stopped the threads, nothing reads it. */
+    if (dp->publish_pending && !CMM_LOAD_SHARED(dp->exiting)) {
+        int error = publish_now(dp);
+
+        if (error) {
+            return error;
+        }
+    }
     for (struct dp_bridge **bp = &dp->bridges; *bp; bp = &(*bp)->next) {
         if (*bp == b) {
             *bp = b->next;
             break;
         }
     }
-    /* Its ports are gone: once the snapshot without them is out, no
-     * snapshot refers to the bridge, but a thread may still be inside a
-     * batch that started before: wait it out.  The hash table cannot be
+    /* A thread may still be inside a batch that started before the
+     * snapshot without its ports: wait it out.  The hash table cannot be
      * destroyed from a call_rcu callback. */
-    if (dp->publish_pending) {
-        publish_now(dp);
-    }
     synchronize_rcu();
     mac_table_destroy(b->macs);
     free(b);
+    return 0;
 }
 
 struct mac_table *
@@ -607,10 +668,8 @@ datapath_port_add(struct datapath *dp, struct dp_bridge *b, const char *name,
     }
     snprintf(p->name, sizeof p->name, "%s", name);
     p->bridge = b;
-    port_set_settings(p, s);
-    port_link(dp, p);
-    datapath_publish(dp);
-    return p;
+    dp_port_set_settings(p, s);
+    return dp_port_link_publish(dp, p) ? NULL : p;
 }
 
 void
@@ -626,13 +685,39 @@ datapath_port_remove(struct datapath *dp, struct dp_port *p)
     mac_table_flush(macs, MAC_VLAN_ANY, port_no, true);
 }
 
-void
+int
 datapath_port_set(struct datapath *dp, struct dp_port *p,
                   const struct dp_port_settings *s)
 {
-    port_set_settings(p, s);
-    datapath_publish(dp);
+    struct dp_port_settings old = p->settings;
+    int error;
+
+    dp_port_set_settings(p, s);
+    error = datapath_publish(dp);
+    if (error) {
+        dp_port_set_settings(p, &old);
+        return error;
+    }
     mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, false);
+    return 0;
+}
+
+/* Publishes '*devp', just opened.  Returns 0, or -ENOMEM with a reason in
+ * 'err': then the device is closed again (no snapshot showed it). */
+int
+dp_publish_dev(struct datapath *dp, struct netdev_packet **devp,
+               char *err, size_t err_size)
+{
+    int error = datapath_publish(dp);
+
+    if (error) {
+        snprintf(err, err_size, "%s: out of memory publishing the device "
+                 "to the datapath threads: not attached (try again, or "
+                 "free memory)", (*devp)->name);
+        netdev_packet_close(*devp);
+        *devp = NULL;
+    }
+    return error;
 }
 
 int
@@ -645,10 +730,7 @@ datapath_port_attach(struct datapath *dp, struct dp_port *p,
         return 0;
     }
     error = netdev_packet_open(p->name, &p->dev, err, err_size);
-    if (!error) {
-        datapath_publish(dp);
-    }
-    return error;
+    return error ? error : dp_publish_dev(dp, &p->dev, err, err_size);
 }
 
 /* Adds what the kernel dropped on 'dev''s full socket to 'stats' and, for
@@ -669,21 +751,19 @@ count_rx_overrun(struct netdev_packet *dev, uint64_t *stats,
 
 /* Takes '*devp' out of the datapath: its last counts are taken, a new
  * snapshot without it is published, and it is closed after a grace
- * period. */
-static void
-retire_dev(struct datapath *dp, struct netdev_packet **devp, uint64_t *stats,
-           uint64_t *team_stats)
+ * period.  Allocates nothing of its own, so it cannot fail: if the
+ * snapshot cannot be allocated, the device stays open (the threads may
+ * still use it) until a later publication succeeds. */
+void
+dp_retire_dev(struct datapath *dp, struct netdev_packet **devp,
+              uint64_t *stats, uint64_t *team_stats)
 {
-    struct dev_free *df = calloc(1, sizeof *df);
+    struct netdev_packet *dev = *devp;
 
-    if (!df) {
-        abort();
-    }
-    count_rx_overrun(*devp, stats, team_stats);
-    df->dev = *devp;
+    count_rx_overrun(dev, stats, team_stats);
     *devp = NULL;
-    df->next = dp->retired_devs;
-    dp->retired_devs = df;
+    dev->retired_next = dp->retired_devs;
+    dp->retired_devs = dev;
     datapath_publish(dp);
 }
 
@@ -693,7 +773,7 @@ datapath_port_detach(struct datapath *dp, struct dp_port *p)
     if (!p->dev) {
         return;
     }
-    retire_dev(dp, &p->dev, p->stats, NULL);
+    dp_retire_dev(dp, &p->dev, p->stats, NULL);
     mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, false);
 }
 
@@ -737,8 +817,8 @@ dp_port_ifindex(const struct dp_port *p)
     return p->dev ? p->dev->ifindex : 0;
 }
 
-static void
-stats_read(const uint64_t *stats, struct dp_port_stats *s)
+void
+dp_stats_read(const uint64_t *stats, struct dp_port_stats *s)
 {
     s->rx_packets = uatomic_read(&stats[ST_RX_PKTS]);
     s->rx_bytes = uatomic_read(&stats[ST_RX_BYTES]);
@@ -752,241 +832,11 @@ stats_read(const uint64_t *stats, struct dp_port_stats *s)
 void
 dp_port_get_stats(const struct dp_port *p, struct dp_port_stats *s)
 {
-    stats_read(p->stats, s);
+    dp_stats_read(p->stats, s);
 }
 
-/* ---- Teams ---------------------------------------------------------------- */
-
-struct dp_port *
-datapath_team_add(struct datapath *dp, struct dp_bridge *b, const char *name,
-                  const struct dp_port_settings *s)
+const struct vlan_port *
+dp_port_vlan(const struct dp_port *p)
 {
-    struct dp_team *team = calloc(1, sizeof *team);
-    struct dp_team_map *map = calloc(1, sizeof *map);
-    struct dp_port *p;
-
-    if (!team || !map) {
-        free(team);
-        free(map);
-        return NULL;
-    }
-    map->cls = team_policy_class(TEAM_POLICY_SRC_PORT);
-    map->designated = TEAM_NONE;
-    map->active = TEAM_NONE;
-    memset(map->bucket, TEAM_NONE, sizeof map->bucket);
-    team->map = map;
-
-    p = calloc(1, sizeof *p);
-    if (!p) {
-        free(team);
-        free(map);
-        return NULL;
-    }
-    snprintf(p->name, sizeof p->name, "%s", name);
-    p->bridge = b;
-    port_set_settings(p, s);
-    p->team = team;
-    port_link(dp, p);
-    datapath_publish(dp);
-    return p;
-}
-
-bool
-dp_port_is_team(const struct dp_port *p)
-{
-    return p->team != NULL;
-}
-
-void
-datapath_team_member_set(struct datapath *dp, struct dp_port *p, int slot,
-                         const char *name)
-{
-    struct dp_team_member *m = &p->team->members[slot];
-
-    m->present = true;
-    snprintf(m->name, sizeof m->name, "%s", name);
-    memset(m->stats, 0, sizeof m->stats);
-    CMM_STORE_SHARED(m->down_ifindex, 0);
-}
-
-void
-datapath_team_member_clear(struct datapath *dp, struct dp_port *p, int slot)
-{
-    datapath_team_member_detach(dp, p, slot);
-    p->team->members[slot].present = false;
-    p->team->members[slot].name[0] = '\0';
-    CMM_STORE_SHARED(p->team->members[slot].down_ifindex, 0);
-}
-
-int
-datapath_team_member_attach(struct datapath *dp, struct dp_port *p, int slot,
-                            char *err, size_t err_size)
-{
-    struct dp_team_member *m = &p->team->members[slot];
-    int error;
-
-    if (m->dev) {
-        return 0;
-    }
-    error = netdev_packet_open(m->name, &m->dev, err, err_size);
-    if (!error) {
-        datapath_publish(dp);
-    }
-    return error;
-}
-
-void
-datapath_team_member_detach(struct datapath *dp, struct dp_port *p, int slot)
-{
-    struct dp_team_member *m = &p->team->members[slot];
-
-    if (m->dev) {
-        retire_dev(dp, &m->dev, m->stats, p->stats);
-    }
-}
-
-/* Member 'm''s carrier now: its device's, or its in-memory device's. */
-static bool
-member_carrier(const struct dp_team_member *m)
-{
-    if (m->dev && m->dev->mem) {
-        return m->dev->mem->carrier;
-    }
-    return netdev_packet_carrier(m->name);
-}
-
-bool
-datapath_team_member_carrier(struct dp_port *p, int slot, bool *lost)
-{
-    struct dp_team_member *m = &p->team->members[slot];
-    int down = CMM_LOAD_SHARED(m->down_ifindex);
-
-    *lost = down && m->dev && down == m->dev->ifindex;
-    if (!member_carrier(m)) {
-        return false;
-    }
-    if (!down) {
-        return true;
-    }
-    /* The link is back: clear the watcher's mark, then look again, so
-     * that a loss the watcher reports meanwhile is not wiped out. */
-    uatomic_xchg(&m->down_ifindex, 0);
-    if (member_carrier(m)) {
-        return true;
-    }
-    if (m->dev && p->team->map->fast_down) {
-        CMM_STORE_SHARED(m->down_ifindex, m->dev->ifindex);
-    }
-    return false;
-}
-
-bool
-dp_team_member_is_attached(const struct dp_port *p, int slot)
-{
-    return p->team->members[slot].dev != NULL;
-}
-
-int
-dp_team_member_ifindex(const struct dp_port *p, int slot)
-{
-    const struct dp_team_member *m = &p->team->members[slot];
-
-    return m->dev ? m->dev->ifindex : 0;
-}
-
-void
-dp_team_member_get_stats(const struct dp_port *p, int slot,
-                         struct dp_port_stats *s)
-{
-    stats_read(p->team->members[slot].stats, s);
-}
-
-static void
-team_map_free_cb(struct rcu_head *head)
-{
-    free(CONTAINER_OF(head, struct dp_team_map, rcu_head));
-}
-
-void
-datapath_team_publish(struct datapath *dp, struct dp_port *p,
-                      const struct dp_team_map_desc *d)
-{
-    struct dp_team_map *map, *old;
-
-    map = calloc(1, sizeof *map + d->n_ports * sizeof map->ports[0]);
-    if (!map) {
-        abort();
-    }
-    map->cls = team_policy_class(d->policy);
-    map->fields = d->fields;
-    map->switch_independent = d->switch_independent;
-    map->usable = d->usable;
-    map->designated = d->designated;
-    map->active = d->active;
-    memcpy(map->bucket, d->bucket, sizeof map->bucket);
-    map->n_order = MIN(d->n_order, TEAM_MAX_MEMBERS);
-    for (int i = 0; i < map->n_order; i++) {
-        map->order[i] = d->order[i];
-    }
-    map->fast_down = d->fast_down;
-    map->n_ports = d->n_ports;
-    for (size_t i = 0; i < d->n_ports; i++) {
-        map->ports[i].port_no = d->port_nos[i];
-        map->ports[i].slot = d->port_slots[i];
-    }
-    map->published_usec = dp_now_usec(dp);
-
-    old = p->team->map;
-    rcu_assign_pointer(p->team->map, map);
-    call_rcu(&old->rcu_head, team_map_free_cb);
-}
-
-void
-dp_team_map_times(const struct dp_port *p, uint64_t *published,
-                  uint64_t *first_use)
-{
-    const struct dp_team_map *map = p->team->map;
-
-    *published = map->published_usec;
-    *first_use = CMM_LOAD_SHARED(map->first_use_usec);
-}
-
-void
-dp_team_bucket_bytes(const struct dp_port *p, uint64_t bytes[TEAM_BUCKETS])
-{
-    for (int i = 0; i < TEAM_BUCKETS; i++) {
-        bytes[i] = CMM_LOAD_SHARED(p->team->bucket_bytes[i]);
-    }
-}
-
-uint64_t
-dp_port_team_tx_bytes(const struct dp_port *p)
-{
-    return CMM_LOAD_SHARED(p->team_tx_bytes);
-}
-
-int
-datapath_team_send(struct dp_port *p, int slot, const void *frame,
-                   size_t len)
-{
-    struct dp_team_member *m = &p->team->members[slot];
-    struct virtio_net_hdr vnet;
-    struct iovec iov[2];
-    struct msghdr mh;
-
-    if (!m->dev) {
-        return -ENETDOWN;
-    }
-    memset(&vnet, 0, sizeof vnet);
-    iov[0] = (struct iovec) { &vnet, sizeof vnet };
-    iov[1] = (struct iovec) { (void *) frame, len };
-    memset(&mh, 0, sizeof mh);
-    mh.msg_iov = iov;
-    mh.msg_iovlen = 2;
-    if (sendmsg(m->dev->fd, &mh, MSG_DONTWAIT) < 0) {
-        return -errno;
-    }
-    uatomic_add(&m->stats[ST_TX_PKTS], 1);
-    uatomic_add(&m->stats[ST_TX_BYTES], len);
-    return 0;
+    return &p->vlan;
 }

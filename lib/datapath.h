@@ -52,6 +52,16 @@
  * clock set, the datapath reads it instead of the real clock.  See the end
  * of this file.
  *
+ * Errors (util.h's convention): a function that can fail returns 0 or a
+ * negative errno, with a reason for the operator in 'err' where the
+ * caller shows one; a constructor (datapath_port_add(), ...) returns NULL
+ * when out of memory.  Nothing here aborts on a path a command, a
+ * configuration or the network reaches: running out of memory refuses the
+ * change and leaves the datapath as it was.  A removal or detach cannot
+ * fail: if the snapshot without the port or device cannot be allocated,
+ * the threads keep the previous one, what it refers to is kept, and the
+ * change is published with the next publication that succeeds.
+ *
  * Thread-safety: every function here is control-thread only, except the
  * threads' own loop.  Changing a port republishes the snapshot; port memory
  * and sockets are freed after a grace period.  datapath_bridge_destroy()
@@ -71,10 +81,10 @@
 #define DATAPATH_MAX_PORTS 1024
 
 struct dp_port_settings {
-    enum dp_vlan_mode mode;      /* VLAN mode. */
-    uint16_t vlan;               /* DP_VLAN_ACCESS: the VLAN. */
-    struct vlan_bitmap trunks;   /* DP_VLAN_TRUNK: tagged VLANs. */
-    uint16_t native;             /* DP_VLAN_TRUNK: untagged VLAN or 0. */
+    enum vlan_mode mode;         /* VLAN mode. */
+    uint16_t vlan;               /* VLAN_MODE_ACCESS: the VLAN. */
+    struct vlan_bitmap trunks;   /* VLAN_MODE_TRUNK: tagged VLANs. */
+    uint16_t native;             /* VLAN_MODE_TRUNK: untagged VLAN or 0. */
 };
 
 enum dp_drop_reason {
@@ -143,7 +153,11 @@ void datapath_destroy(struct datapath *);
  * snapshot from before it.  datapath_bridge_destroy() publishes what is
  * pending. */
 void datapath_txn_begin(struct datapath *);
-void datapath_txn_commit(struct datapath *);
+/* Returns 0, or -ENOMEM if the outermost commit could not publish: then
+ * the threads keep forwarding with the snapshot from before the
+ * transaction and its changes stay pending, published by the next
+ * publication that succeeds. */
+int datapath_txn_commit(struct datapath *);
 /* Snapshots published so far (for tests and diagnostics). */
 uint64_t datapath_snapshot_gen(const struct datapath *);
 
@@ -156,21 +170,25 @@ size_t datapath_run_learning(struct datapath *, uint32_t now);
 struct dp_bridge *datapath_bridge_create(struct datapath *, const char *name,
                                          unsigned int mac_table_size,
                                          unsigned int mac_aging);
-/* Destroys a bridge that has no ports left. */
-void datapath_bridge_destroy(struct datapath *, struct dp_bridge *);
+/* Destroys a bridge that has no ports left.  Returns 0, or -ENOMEM if the
+ * snapshot without its ports could not be published: then the bridge
+ * stays. */
+int datapath_bridge_destroy(struct datapath *, struct dp_bridge *);
 struct mac_table *dp_bridge_mac_table(const struct dp_bridge *);
 
-/* Adds a port (no device yet: see dp_port_attach()). */
+/* Adds a port (no device yet: see dp_port_attach()).  Returns NULL when out
+ * of memory (the datapath is then as it was). */
 struct dp_port *datapath_port_add(struct datapath *, struct dp_bridge *,
                                   const char *name,
                                   const struct dp_port_settings *);
 /* Removes a port: its MAC entries are flushed, its socket closed. */
 void datapath_port_remove(struct datapath *, struct dp_port *);
-/* Changes a port's VLAN settings; its learned entries are flushed. */
-void datapath_port_set(struct datapath *, struct dp_port *,
+/* Changes a port's VLAN settings; its learned entries are flushed.
+ * Returns 0, or -ENOMEM with the port's settings as they were. */
+int datapath_port_set(struct datapath *, struct dp_port *,
                        const struct dp_port_settings *);
 /* Opens the port's device.  Returns 0 or a negative errno with a reason in
- * 'err'. */
+ * 'err' (-ENOMEM: it could not be published; it is closed again). */
 int datapath_port_attach(struct datapath *, struct dp_port *,
                          char *err, size_t err_size);
 /* Closes the port's device (it disappeared); the port stays. */
@@ -185,6 +203,8 @@ const char *dp_port_name(const struct dp_port *);
 bool dp_port_is_attached(const struct dp_port *);
 int dp_port_ifindex(const struct dp_port *);
 void dp_port_get_stats(const struct dp_port *, struct dp_port_stats *);
+/* The port's VLAN rules (vlan.h), as the datapath applies them. */
+const struct vlan_port *dp_port_vlan(const struct dp_port *);
 /* The port numbered 'port_no', or NULL. */
 struct dp_port *datapath_find_port(const struct datapath *, uint32_t port_no);
 
@@ -224,6 +244,8 @@ struct dp_team_map_desc {
     const int *port_slots;         /* ...and their member slots. */
 };
 
+/* Adds a team port (no members yet).  Returns NULL when out of memory (the
+ * datapath is then as it was). */
 struct dp_port *datapath_team_add(struct datapath *, struct dp_bridge *,
                                   const char *name,
                                   const struct dp_port_settings *);
@@ -234,6 +256,7 @@ void datapath_team_member_set(struct datapath *, struct dp_port *team,
 /* Forgets member 'slot' (closing its device). */
 void datapath_team_member_clear(struct datapath *, struct dp_port *team,
                                 int slot);
+/* Opens member 'slot''s device: as datapath_port_attach(). */
 int datapath_team_member_attach(struct datapath *, struct dp_port *team,
                                 int slot, char *err, size_t err_size);
 void datapath_team_member_detach(struct datapath *, struct dp_port *team,
@@ -248,8 +271,9 @@ bool datapath_team_member_carrier(struct dp_port *team, int slot,
 int dp_team_member_ifindex(const struct dp_port *team, int slot);
 void dp_team_member_get_stats(const struct dp_port *team, int slot,
                               struct dp_port_stats *);
-/* Publishes a new map; the datapath uses it from its next frame on. */
-void datapath_team_publish(struct datapath *, struct dp_port *team,
+/* Publishes a new map; the datapath uses it from its next frame on.
+ * Returns 0, or -ENOMEM: then the previous map stays in use. */
+int datapath_team_publish(struct datapath *, struct dp_port *team,
                            const struct dp_team_map_desc *);
 /* When the current map was published and first used by a datapath thread
  * (0 if not yet), in time_usec(). */

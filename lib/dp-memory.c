@@ -54,7 +54,11 @@ attach_memory(struct datapath *dp, struct netdev_packet **devp,
         error = netdev_memory_open(name, ifindex, mac, devp);
     }
     if (!error) {
-        datapath_publish(dp);
+        error = datapath_publish(dp);
+        if (error) {
+            netdev_packet_close(*devp);
+            *devp = NULL;
+        }
     }
     return error;
 }

@@ -24,6 +24,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "rcu.h"
 
 /* What every frame read or written is prefixed with. */
 #define NETDEV_VNET_HDR_LEN ((int) sizeof(struct virtio_net_hdr))
@@ -40,6 +41,10 @@ struct netdev_packet {
     int ifindex;                  /* Device index when opened. */
     uint8_t mac[6];               /* Device's own MAC when opened. */
     char name[IF_NAMESIZE];       /* Device name. */
+    struct rcu_head rcu_head;     /* Datapath: closes it after a grace
+                                   * period once it is retired. */
+    struct netdev_packet *retired_next; /* Datapath: in its list of
+                                   * devices to close. */
 };
 
 /* Opens device 'name' as a port.  Returns 0 and sets '*devp', or a negative

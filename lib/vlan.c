@@ -256,18 +256,31 @@ vlan_ingress(const struct packet_info *pi, bool access, int untagged_vlan,
     return untagged_vlan >= 0 && !vlan_tpid_is_tag(pi->eth_type);
 }
 
+static const char *const vlan_mode_names[] = {
+    [VLAN_MODE_ALL] = "all",
+    [VLAN_MODE_ACCESS] = "access",
+    [VLAN_MODE_TRUNK] = "trunk",
+};
+
+const char *
+vlan_mode_name(enum vlan_mode mode)
+{
+    return (unsigned int) mode < ARRAY_SIZE(vlan_mode_names)
+           ? vlan_mode_names[mode] : "?";
+}
+
 void
-vlan_port_init(struct vlan_port *vp, enum dp_vlan_mode mode, uint16_t vid,
+vlan_port_init(struct vlan_port *vp, enum vlan_mode mode, uint16_t vid,
                const struct vlan_bitmap *trunks, uint16_t native)
 {
     memset(vp, 0, sizeof *vp);
     switch (mode) {
-    case DP_VLAN_ACCESS:
+    case VLAN_MODE_ACCESS:
         vp->access = true;
         vp->untagged = vid;
         vlan_bitmap_set(&vp->member, vid);
         break;
-    case DP_VLAN_TRUNK:
+    case VLAN_MODE_TRUNK:
         if (trunks) {
             vp->member = *trunks;
         }
@@ -276,13 +289,24 @@ vlan_port_init(struct vlan_port *vp, enum dp_vlan_mode mode, uint16_t vid,
             vlan_bitmap_set(&vp->member, native);
         }
         break;
-    case DP_VLAN_ALL:
+    case VLAN_MODE_ALL:
     default:
         vp->untagged = 0;
         vlan_bitmap_set_all(&vp->member);
         vlan_bitmap_set(&vp->member, 0);     /* Untagged traffic. */
         break;
     }
+}
+
+bool
+vlan_port_shares(const struct vlan_port *a, const struct vlan_port *b)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(a->member.bits); i++) {
+        if (a->member.bits[i] & b->member.bits[i]) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void

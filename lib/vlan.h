@@ -37,12 +37,19 @@
 
 struct packet_info;
 
-/* How a port treats VLANs (the datapath's port settings name it). */
-enum dp_vlan_mode {
-    DP_VLAN_ALL,     /* Every VLAN; VLAN 0 is untagged. */
-    DP_VLAN_ACCESS,  /* Untagged, in 'vlan'. */
-    DP_VLAN_TRUNK,   /* 'trunks' tagged, 'native' untagged. */
+/* How a port treats VLANs: the one enum of the configuration (config.h's
+ * ports and teams), the datapath's port settings and the rules below. */
+enum vlan_mode {
+    VLAN_MODE_ALL,     /* No VLAN settings: every VLAN tagged, VLAN 0
+                        * (untagged) included. */
+    VLAN_MODE_ACCESS,  /* Untagged, in 'vlan'. */
+    VLAN_MODE_TRUNK,   /* 'trunks' tagged, 'native' untagged (0: untagged
+                        * frames dropped). */
 };
+
+/* The mode's name, as the control interface shows it: "all", "access",
+ * "trunk" ("?" for a value out of range). */
+const char *vlan_mode_name(enum vlan_mode);
 
 struct vlan_bitmap {
     uint64_t bits[VLAN_COUNT / 64]; /* Bit 'v' set: VLAN 'v' is a member. */
@@ -140,7 +147,7 @@ struct vlan_port {
     int untagged;               /* VLAN of untagged frames and the VLAN
                                  * that leaves untagged: the access VLAN,
                                  * the trunk's native VLAN, 0 for a port in
-                                 * DP_VLAN_ALL; -1 for a trunk without a
+                                 * VLAN_MODE_ALL; -1 for a trunk without a
                                  * native VLAN (untagged frames refused). */
     struct vlan_bitmap member;  /* VLANs the port carries (access VLAN,
                                  * trunks plus native, or 1-4094 plus 0). */
@@ -148,7 +155,7 @@ struct vlan_port {
 
 /* Builds the rules of a port in 'mode': 'vid' is the access VLAN,
  * 'trunks' (NULL for none) and 'native' (0 for none) a trunk's. */
-void vlan_port_init(struct vlan_port *, enum dp_vlan_mode mode, uint16_t vid,
+void vlan_port_init(struct vlan_port *, enum vlan_mode mode, uint16_t vid,
                     const struct vlan_bitmap *trunks, uint16_t native);
 
 /* True if the port carries VLAN 'vid' (a frame in it may enter or leave
@@ -167,14 +174,24 @@ vlan_port_ingress(const struct vlan_port *vp, const struct packet_info *pi,
     return vlan_ingress(pi, vp->access, vp->untagged, &vp->member, vlan, tci);
 }
 
-/* True if a frame in VLAN 'vid', which the port carries, leaves it tagged:
- * every VLAN but the one the port sends untagged (also what an
- * announcement the switch sends on the port must do). */
+/* True if a frame in VLAN 'vid' leaves the port tagged: every VLAN but the
+ * one the port sends untagged, and never VLAN 0, which is untagged traffic
+ * (a tag with VID 0 would be a priority tag).  This is also what an
+ * announcement the switch sends on the port does.
+ *
+ * In the datapath only ports in VLAN_MODE_ALL carry VLAN 0, and they send
+ * it untagged anyway; the VLAN 0 rule matters for a team's announcement
+ * queued for VLAN 0 while the team carried it and sent after the team
+ * became a trunk without a native VLAN: it leaves untagged, as it always
+ * did. */
 static inline bool
 vlan_port_tags(const struct vlan_port *vp, uint16_t vid)
 {
-    return !vp->access && vid != vp->untagged;
+    return !vp->access && vid && vid != vp->untagged;
 }
+
+/* True if ports 'a' and 'b' carry a VLAN in common. */
+bool vlan_port_shares(const struct vlan_port *a, const struct vlan_port *b);
 
 /* The VLAN egress stage, for a frame in VLAN 'vid' that the port carries,
  * with 'inner_type' after its outer tag (packet_info's 'eth_type'): sets

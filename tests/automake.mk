@@ -19,6 +19,7 @@ UNIT_TESTS = \
 	tests/unit/test-arp-probe \
 	tests/unit/test-link-watch \
 	tests/unit/test-datapath \
+	tests/unit/test-datapath-nomem \
 	tests/unit/test-pipeline
 check_PROGRAMS += $(UNIT_TESTS)
 # Checks of the shape of the code: what the datapath objects call, that lib/
@@ -81,6 +82,9 @@ tests_unit_test_link_watch_LDADD = $(UNIT_LIBS)
 tests_unit_test_datapath_SOURCES = tests/unit/test-datapath.c
 tests_unit_test_datapath_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_datapath_LDADD = $(UNIT_LIBS)
+tests_unit_test_datapath_nomem_SOURCES = tests/unit/test-datapath-nomem.c
+tests_unit_test_datapath_nomem_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_datapath_nomem_LDADD = $(UNIT_LIBS)
 tests_unit_test_pipeline_SOURCES = tests/unit/test-pipeline.c
 tests_unit_test_pipeline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pipeline_LDADD = $(UNIT_LIBS)

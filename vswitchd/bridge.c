@@ -76,21 +76,15 @@ kinds_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
 void
 bridge_port_settings(const struct config_port *cp, struct dp_port_settings *s)
 {
+    /* One enum (vlan.h): the mode is the configuration's; only the
+     * fields the mode uses are taken. */
     memset(s, 0, sizeof *s);
-    switch (cp->mode) {
-    case CONFIG_VLAN_ACCESS:
-        s->mode = DP_VLAN_ACCESS;
+    s->mode = cp->mode;
+    if (cp->mode == VLAN_MODE_ACCESS) {
         s->vlan = cp->vlan;
-        break;
-    case CONFIG_VLAN_TRUNK:
-        s->mode = DP_VLAN_TRUNK;
+    } else if (cp->mode == VLAN_MODE_TRUNK) {
         s->trunks = cp->trunks;
         s->native = cp->native;
-        break;
-    case CONFIG_VLAN_ALL:
-    default:
-        s->mode = DP_VLAN_ALL;
-        break;
     }
 }
 
@@ -206,9 +200,13 @@ apply_config(const struct config *cfg)
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         struct br *br = value;
         if (!config_find_bridge(cfg, br->name)) {
+            if (datapath_bridge_destroy(dp, br->dp)) {
+                VLOG_ERR("bridge %s not deleted: out of memory (a reload "
+                         "deletes it once memory is free)", br->name);
+                continue;
+            }
             g_hash_table_iter_steal(&iter);
             VLOG_INFO("bridge %s deleted", br->name);
-            datapath_bridge_destroy(dp, br->dp);
             g_free(br->name);
             g_free(br);
         }
@@ -219,13 +217,18 @@ apply_config(const struct config *cfg)
         const struct config_bridge *cb = g_ptr_array_index(cfg->bridges, i);
         struct br *br = g_hash_table_lookup(bridges, cb->name);
         if (!br) {
+            struct dp_bridge *dp_br = datapath_bridge_create(
+                dp, cb->name, cb->mac_table_size, cb->mac_aging);
+
+            if (!dp_br) {
+                VLOG_ERR("bridge %s not created: out of memory (it is "
+                         "created by the next reload once memory is free)",
+                         cb->name);
+                continue;
+            }
             br = g_new0(struct br, 1);
             br->name = g_strdup(cb->name);
-            br->dp = datapath_bridge_create(dp, cb->name, cb->mac_table_size,
-                                            cb->mac_aging);
-            if (!br->dp) {
-                g_error("out of memory creating bridge %s", cb->name);
-            }
+            br->dp = dp_br;
             g_hash_table_insert(bridges, br->name, br);
             VLOG_INFO("bridge %s created", br->name);
         } else {
@@ -245,25 +248,38 @@ apply_config(const struct config *cfg)
     for (guint i = 0; i < cfg->ports->len; i++) {
         const struct config_port *cp = g_ptr_array_index(cfg->ports, i);
         struct port *p = g_hash_table_lookup(ports, cp->name);
+        struct br *br = g_hash_table_lookup(bridges, cp->bridge);
         struct dp_port_settings s;
 
         bridge_port_settings(cp, &s);
         if (!p) {
+            struct dp_port *dp_port = br ? datapath_port_add(dp, br->dp,
+                                                             cp->name, &s)
+                                         : NULL;
+
+            if (!dp_port) {
+                VLOG_ERR("port %s not added to bridge %s: out of memory "
+                         "(it is added by the next reload once memory is "
+                         "free)", cp->name, cp->bridge);
+                continue;
+            }
             p = g_new0(struct port, 1);
             p->name = g_strdup(cp->name);
-            p->br = g_hash_table_lookup(bridges, cp->bridge);
+            p->br = br;
             p->settings = s;
-            p->dp = datapath_port_add(dp, p->br->dp, cp->name, &s);
-            if (!p->dp) {
-                g_error("out of memory adding port %s", cp->name);
-            }
+            p->dp = dp_port;
             g_hash_table_insert(ports, p->name, p);
             if (!port_try_attach(p, true)) {
                 absent_add(&absent, p->name);
             }
         } else if (!settings_equal(&s, &p->settings)) {
+            if (datapath_port_set(dp, p->dp, &s)) {
+                VLOG_ERR("port %s: VLAN settings not changed: out of memory "
+                         "(a reload applies them once memory is free)",
+                         p->name);
+                continue;
+            }
             p->settings = s;
-            datapath_port_set(dp, p->dp, &s);
             VLOG_INFO("port %s: VLAN settings changed; its MAC entries were "
                       "flushed", p->name);
         }
@@ -302,7 +318,11 @@ apply_config(const struct config *cfg)
         }
     }
 
-    datapath_txn_commit(dp);
+    if (datapath_txn_commit(dp)) {
+        VLOG_ERR("the configuration's changes to ports could not be handed "
+                 "to the datapath threads: out of memory; they keep the "
+                 "previous ports until the next change succeeds");
+    }
     absent_log(&absent);
 }
 
@@ -405,13 +425,6 @@ port_state(const struct port *p)
            : p->carrier ? "up" : "down";
 }
 
-static const char *
-mode_name(enum config_vlan_mode mode)
-{
-    return mode == CONFIG_VLAN_ACCESS ? "access"
-           : mode == CONFIG_VLAN_TRUNK ? "trunk" : "all";
-}
-
 GPtrArray *
 bridge_config_ports(const char *bridge)
 {
@@ -458,10 +471,11 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
                              port_state(p));
             json_object_set_string_member(jp, "name", cp->name);
             json_object_set_int_member(jp, "port-no", dp_port_no(p->dp));
-            json_object_set_string_member(jp, "mode", mode_name(cp->mode));
+            json_object_set_string_member(jp, "mode",
+                                          vlan_mode_name(cp->mode));
             json_object_set_int_member(jp, "vlan", cp->vlan);
             json_object_set_string_member(jp, "trunks",
-                                          cp->mode == CONFIG_VLAN_TRUNK
+                                          cp->mode == VLAN_MODE_TRUNK
                                           ? trunks : "");
             json_object_set_int_member(jp, "native", cp->native);
             json_object_set_string_member(jp, "state", port_state(p));

@@ -28,25 +28,6 @@
 static GHashTable *announced;        /* (vlan, mac) key -> expiry µs. */
 static guint announce_timer;         /* 10 ms tick while sending. */
 
-/* True if the team carries VLAN 'vlan' (as settings_vlans() says, without
- * building the bitmap: this runs per MAC entry). */
-static bool
-team_carries(const struct team *t, uint16_t vlan)
-{
-    const struct dp_port_settings *s = &t->vlan;
-
-    switch (s->mode) {
-    case DP_VLAN_ACCESS:
-        return vlan == s->vlan;
-    case DP_VLAN_TRUNK:
-        return vlan_bitmap_test(&s->trunks, vlan)
-               || (s->native && vlan == s->native);
-    case DP_VLAN_ALL:
-    default:
-        return true;
-    }
-}
-
 static uint64_t
 announced_key(uint16_t vlan, const uint8_t mac[ETH_ADDR_LEN])
 {
@@ -59,7 +40,7 @@ announced_key(uint16_t vlan, const uint8_t mac[ETH_ADDR_LEN])
 }
 
 /* Builds a RARP frame announcing 'mac', tagged with 'vlan' when the team
- * carries that VLAN tagged.  Returns its length.
+ * sends that VLAN tagged (vlan_port_tags()).  Returns its length.
  *
  * A RARP (as Open vSwitch's bonds and QEMU send after a move) claims no
  * address: it only makes the upstream switches learn where 'mac' is now,
@@ -76,21 +57,9 @@ build_rarp(const struct team *t, const uint8_t mac[ETH_ADDR_LEN],
     static const uint8_t broadcast[ETH_ADDR_LEN] = {
         0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     };
+    bool tagged = vlan_port_tags(dp_port_vlan(t->dp), vlan);
     struct arp_body b;
-    bool tagged;
 
-    switch (t->vlan.mode) {
-    case DP_VLAN_ACCESS:
-        tagged = false;
-        break;
-    case DP_VLAN_TRUNK:
-        tagged = vlan != t->vlan.native;
-        break;
-    case DP_VLAN_ALL:
-    default:
-        tagged = vlan != 0;
-        break;
-    }
     /* A reverse request from 'mac' about 'mac', claiming no address. */
     arp_body_init(&b, ARP_OP_RARP_REQUEST);
     memcpy(b.sha, mac, ETH_ADDR_LEN);
@@ -182,7 +151,7 @@ announce_entry(const struct mac_entry *e, void *ctx_)
     if (e->port_no == dp_port_no(t->dp)) {
         return;     /* Learned from upstream: not ours to announce. */
     }
-    if (!team_carries(t, e->vlan)) {
+    if (!vlan_port_carries(dp_port_vlan(t->dp), e->vlan)) {
         /* Sent untagged or with a VLAN the trunk does not allow, it would
          * land in another VLAN's (or no) broadcast domain upstream. */
         return;

@@ -179,6 +179,7 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
     int members[TEAM_MAX_MEMBERS];
     int n_members;
     size_t n_ports;
+    int error;
 
     memset(&d, 0, sizeof d);
     d.policy = t->s.policy;
@@ -209,9 +210,17 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
     d.n_ports = n_ports;
     d.port_nos = port_nos;
     d.port_slots = slots;
-    datapath_team_publish(team_datapath, t->dp, &d);
+    error = datapath_team_publish(team_datapath, t->dp, &d);
     g_free(port_nos);
     g_free(slots);
+    if (error) {
+        /* The threads keep the previous map; moving traffic was not
+         * done, so nothing is announced.  The next change republishes. */
+        VLOG_ERR("team %s: new member map not published (%s): out of "
+                 "memory; the datapath keeps the previous one until the "
+                 "next change", t->name, what);
+        return;
+    }
 
     if (!moves || !moves->len) {
         return;
@@ -243,3 +252,4 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
     }
     team_announce_moves(t, moves);
 }
+

@@ -25,50 +25,19 @@
 #define REBALANCE_THRESHOLD 10    /* Percent of total load. */
 
 
-
 /* ---- VLANs ---------------------------------------------------------------- */
 
-/* The VLANs a port with settings 's' is a member of, as the datapath
- * forwards them (a port in DP_VLAN_ALL: every one, VLAN 0 being its
- * untagged traffic). */
-static void
-settings_vlans(const struct dp_port_settings *s, struct vlan_bitmap *b)
-{
-    switch (s->mode) {
-    case DP_VLAN_ACCESS:
-        vlan_bitmap_clear_all(b);
-        vlan_bitmap_set(b, s->vlan);
-        break;
-    case DP_VLAN_TRUNK:
-        *b = s->trunks;
-        if (s->native) {
-            vlan_bitmap_set(b, s->native);
-        }
-        break;
-    case DP_VLAN_ALL:
-    default:
-        memset(b, 0xff, sizeof *b);
-        break;
-    }
-}
-
 /* True if a port with VLAN settings 'ps' has a VLAN in common with the
- * team: only then can the team carry any of its traffic. */
+ * team: only then can the team carry any of its traffic.  The VLAN rules
+ * are vlan.c's, the team's those the datapath applies. */
 static bool
 team_shares_vlan(const struct team *t, const struct dp_port_settings *ps)
 {
-    struct vlan_bitmap tb, pb;
+    struct vlan_port pv;
 
-    settings_vlans(&t->vlan, &tb);
-    settings_vlans(ps, &pb);
-    for (size_t i = 0; i < ARRAY_SIZE(tb.bits); i++) {
-        if (tb.bits[i] & pb.bits[i]) {
-            return true;
-        }
-    }
-    return false;
+    vlan_port_init(&pv, ps->mode, ps->vlan, &ps->trunks, ps->native);
+    return vlan_port_shares(dp_port_vlan(t->dp), &pv);
 }
-
 
 /* ---- Rebalancing ---------------------------------------------------------- */
 
@@ -290,9 +259,19 @@ team_apply(const struct config *cfg)
 
         team_settings_from_config(ct, &s);
         bridge_port_settings(&ct->port, &vlan);
-        moves = g_array_new(FALSE, FALSE, sizeof(struct team_move));
         if (!t) {
+            struct dp_bridge *dp_br = bridge_dp_bridge(ct->port.bridge);
+            struct dp_port *dp_team = dp_br ? datapath_team_add(
+                team_datapath, dp_br, ct->port.name, &vlan) : NULL;
+
+            if (!dp_team) {
+                VLOG_ERR("team %s not created on bridge %s: out of memory "
+                         "(it is created by the next reload once memory is "
+                         "free)", ct->port.name, ct->port.bridge);
+                continue;
+            }
             t = g_new0(struct team, 1);
+            t->dp = dp_team;
             t->name = g_strdup(ct->port.name);
             t->bridge = g_strdup(ct->port.bridge);
             t->s = s;
@@ -302,16 +281,17 @@ team_apply(const struct config *cfg)
             t->cls = team_policy_class(s.policy);
             t->port_base = g_hash_table_new_full(NULL, NULL, NULL, g_free);
             t->announce_queue = announce_queue_create();
-            t->dp = datapath_team_add(team_datapath,
-                                      bridge_dp_bridge(ct->port.bridge),
-                                      ct->port.name, &vlan);
             g_hash_table_insert(team_table, t->name, t);
             team_log(t, "team created on bridge %s, policy %s", t->bridge,
                      team_policy_name(s.policy));
         } else {
             if (memcmp(&vlan, &t->vlan, sizeof vlan)) {
-                datapath_port_set(team_datapath, t->dp, &vlan);
-                t->vlan = vlan;
+                if (datapath_port_set(team_datapath, t->dp, &vlan)) {
+                    VLOG_ERR("team %s: VLAN settings not changed: out of "
+                             "memory (reload to apply them)", t->name);
+                } else {
+                    t->vlan = vlan;
+                }
             }
             if (s.failback != t->s.failback) {
                 team_map_set_failback(t->map, s.failback);
@@ -321,6 +301,7 @@ team_apply(const struct config *cfg)
             t->s = s;
         }
         team_set_rebalance(t, s.rebalance);
+        moves = g_array_new(FALSE, FALSE, sizeof(struct team_move));
 
         /* Members that went away. */
         for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {

@@ -217,7 +217,7 @@ test_defaults(void)
     p = config_add_port(cfg, "br0", "vnet0", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     CU_ASSERT_STRING_EQUAL(p->bridge, "br0");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_ALL);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_ALL);
     CU_ASSERT_EQUAL(p->vlan, 0);
     CU_ASSERT_EQUAL(p->native, 0);
     CU_ASSERT_TRUE(vlan_bitmap_is_empty(&p->trunks));
@@ -360,12 +360,12 @@ test_header_example(void)
     CU_ASSERT_EQUAL(cfg->fdbs->len, 1);
     p = config_find_port(cfg, "vnet0");
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_ACCESS);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_ACCESS);
     CU_ASSERT_EQUAL(p->vlan, 10);
     CU_ASSERT_STRING_EQUAL(p->uplink, "eth2");
     p = config_find_port(cfg, "vnet1");
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_TRUNK);
     CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 10));
     CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 20));
     CU_ASSERT_FALSE(vlan_bitmap_test(&p->trunks, 11));
@@ -378,7 +378,7 @@ test_header_example(void)
     CU_ASSERT_EQUAL(t->policy, TEAM_POLICY_HASH);
     CU_ASSERT_EQUAL(t->hash_fields, TEAM_HASH_L34);
     CU_ASSERT_EQUAL(t->updelay, 200);
-    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(t->port.mode, VLAN_MODE_TRUNK);
     CU_ASSERT_TRUE(vlan_bitmap_test(&t->port.trunks, 150));
     f = config_find_fdb(cfg, "br0", 10, MAC1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -829,7 +829,7 @@ test_port_set(void)
     set_ok(p, "trunks", "10,20");
     set_ok(p, "native", "5");
     set_ok(p, "vlan", "30");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_ACCESS);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_ACCESS);
     CU_ASSERT_EQUAL(p->vlan, 30);
     CU_ASSERT_EQUAL(p->native, 0);
     CU_ASSERT_TRUE(vlan_bitmap_is_empty(&p->trunks));
@@ -840,16 +840,16 @@ test_port_set(void)
 
     /* trunks=none leaves an access port alone; vlan=none ends it. */
     set_ok(p, "trunks", "none");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_ACCESS);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_ACCESS);
     set_ok(p, "vlan", "none");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_ALL);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_ALL);
     CU_ASSERT_EQUAL(p->vlan, 0);
     port_valid(p);
 
     /* trunks makes a trunk and clears vlan. */
     set_ok(p, "vlan", "30");
     set_ok(p, "trunks", "100-102");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_TRUNK);
     CU_ASSERT_EQUAL(p->vlan, 0);
     CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 101));
     CU_ASSERT_FALSE(vlan_bitmap_test(&p->trunks, 30));
@@ -857,11 +857,11 @@ test_port_set(void)
 
     /* vlan=none leaves a trunk a trunk. */
     set_ok(p, "vlan", "none");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_TRUNK);
 
     /* trunks=all: every vlan 1-4094, tagged; not the ALL mode. */
     set_ok(p, "trunks", "all");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_TRUNK);
     CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 1));
     CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 4094));
     CU_ASSERT_FALSE(vlan_bitmap_test(&p->trunks, 0));
@@ -875,7 +875,7 @@ test_port_set(void)
 
     /* trunks=none: back to all vlans, untagged included. */
     set_ok(p, "trunks", "none");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_ALL);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_ALL);
     CU_ASSERT_TRUE(vlan_bitmap_is_empty(&p->trunks));
     CU_ASSERT_TRUE(config_port_has_vlan(p, 0));
     port_valid(p);
@@ -890,7 +890,7 @@ test_port_set(void)
     expect_port_set_error(p, "mode", "access", "unknown port setting "
                           "\"mode\" (expected vlan, trunks, native or "
                           "uplink)");
-    CU_ASSERT_EQUAL(p->mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(p->mode, VLAN_MODE_TRUNK);
     CU_ASSERT_TRUE(vlan_bitmap_test(&p->trunks, 7));
     CU_ASSERT_FALSE(vlan_bitmap_test(&p->trunks, 8));
     CU_ASSERT_EQUAL(p->native, 0);
@@ -944,7 +944,7 @@ test_port_order_independent(void)
     g_clear_error(&error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     a = config_find_port(cfg, "eth1");
-    CU_ASSERT_EQUAL(a->mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(a->mode, VLAN_MODE_TRUNK);
     CU_ASSERT_EQUAL(a->native, 20);
     config_free(cfg);
 
@@ -955,8 +955,8 @@ test_port_order_independent(void)
     CU_ASSERT_PTR_NULL(error);
     g_clear_error(&error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
-    CU_ASSERT_EQUAL(config_find_port(cfg, "eth1")->mode, CONFIG_VLAN_TRUNK);
-    CU_ASSERT_EQUAL(config_find_port(cfg, "eth2")->mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(config_find_port(cfg, "eth1")->mode, VLAN_MODE_TRUNK);
+    CU_ASSERT_EQUAL(config_find_port(cfg, "eth2")->mode, VLAN_MODE_TRUNK);
     config_free(cfg);
 }
 
@@ -1406,7 +1406,7 @@ test_team_defaults(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     CU_ASSERT_STRING_EQUAL(t->port.name, "bond0");
     CU_ASSERT_STRING_EQUAL(t->port.bridge, "br0");
-    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_ALL);
+    CU_ASSERT_EQUAL(t->port.mode, VLAN_MODE_ALL);
     CU_ASSERT_PTR_NULL(t->port.uplink);
     CU_ASSERT_EQUAL_FATAL(t->members->len, 2);
     CU_ASSERT_STRING_EQUAL(((struct config_team_member *)
@@ -1513,7 +1513,7 @@ test_team_round_trip(void)
     CU_ASSERT_FALSE(member_disabled(t, "eth10"));
     CU_ASSERT_FALSE(member_disabled(t, "eth11"));
     CU_ASSERT_TRUE(member_disabled(t, "eth12"));
-    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(t->port.mode, VLAN_MODE_TRUNK);
     CU_ASSERT_EQUAL(t->port.native, 1);
     CU_ASSERT_STRING_EQUAL(config_find_port(back, "vnet0")->uplink,
                            "eth11");
@@ -1819,15 +1819,15 @@ test_team_set(void)
     CU_ASSERT_FALSE(config_team_validate(t, NULL));
     team_set_ok(t, "trunks", "all");
     CU_ASSERT_TRUE(config_team_validate(t, NULL));
-    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_TRUNK);
+    CU_ASSERT_EQUAL(t->port.mode, VLAN_MODE_TRUNK);
     CU_ASSERT_TRUE(config_port_has_vlan(&t->port, 4094));
     CU_ASSERT_TRUE(config_port_has_vlan(&t->port, 7));
     team_set_ok(t, "vlan", "30");
-    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_ACCESS);
+    CU_ASSERT_EQUAL(t->port.mode, VLAN_MODE_ACCESS);
     CU_ASSERT_EQUAL(t->port.native, 0);
     expect_team_set_error(t, "trunks", "1-4095", "vlan 4095 is out of "
                           "range (1-4094)");
-    CU_ASSERT_EQUAL(t->port.mode, CONFIG_VLAN_ACCESS);
+    CU_ASSERT_EQUAL(t->port.mode, VLAN_MODE_ACCESS);
 
     /* Not settings. */
     expect_team_set_error(t, "uplink", "eth1", "unknown team setting "

@@ -40,7 +40,7 @@ port_name(char name[16], int i)
 static void
 test_txn_publishes_once(void)
 {
-    struct dp_port_settings s = { .mode = DP_VLAN_ACCESS, .vlan = 10 };
+    struct dp_port_settings s = { .mode = VLAN_MODE_ACCESS, .vlan = 10 };
     static struct dp_port *ports[N_PORTS];
     static uint32_t nos[N_PORTS];
     struct dp_bridge *br;

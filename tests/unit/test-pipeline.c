@@ -91,13 +91,13 @@ bridge_new(void)
 static struct dp_port_settings
 vlan_access(uint16_t vid)
 {
-    return (struct dp_port_settings) { .mode = DP_VLAN_ACCESS, .vlan = vid };
+    return (struct dp_port_settings) { .mode = VLAN_MODE_ACCESS, .vlan = vid };
 }
 
 static struct dp_port_settings
 vlan_trunk(const char *trunks, uint16_t native)
 {
-    struct dp_port_settings s = { .mode = DP_VLAN_TRUNK, .native = native };
+    struct dp_port_settings s = { .mode = VLAN_MODE_TRUNK, .native = native };
     char err[128];
 
     CU_ASSERT_EQUAL_FATAL(vlan_bitmap_parse(trunks, &s.trunks, err,
@@ -108,7 +108,7 @@ vlan_trunk(const char *trunks, uint16_t native)
 static struct dp_port_settings
 vlan_all(void)
 {
-    return (struct dp_port_settings) { .mode = DP_VLAN_ALL };
+    return (struct dp_port_settings) { .mode = VLAN_MODE_ALL };
 }
 
 static struct dp_port *

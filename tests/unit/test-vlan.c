@@ -507,7 +507,7 @@ test_port_rules(void)
     uint8_t tag[4];
     char err[64];
 
-    vlan_port_init(&vp, DP_VLAN_ACCESS, 10, NULL, 0);
+    vlan_port_init(&vp, VLAN_MODE_ACCESS, 10, NULL, 0);
     CU_ASSERT_TRUE(vp.access);
     CU_ASSERT_TRUE(vlan_port_carries(&vp, 10));
     CU_ASSERT_FALSE(vlan_port_carries(&vp, 0));
@@ -515,7 +515,7 @@ test_port_rules(void)
     CU_ASSERT_FALSE(vlan_port_tags(&vp, 10));
 
     CU_ASSERT_EQUAL(vlan_bitmap_parse("10,20", &trunks, err, sizeof err), 0);
-    vlan_port_init(&vp, DP_VLAN_TRUNK, 0, &trunks, 30);
+    vlan_port_init(&vp, VLAN_MODE_TRUNK, 0, &trunks, 30);
     CU_ASSERT_FALSE(vp.access);
     CU_ASSERT_EQUAL(vp.untagged, 30);
     CU_ASSERT_TRUE(vlan_port_carries(&vp, 10));
@@ -524,12 +524,12 @@ test_port_rules(void)
     CU_ASSERT_TRUE(vlan_port_tags(&vp, 20));
     CU_ASSERT_FALSE(vlan_port_tags(&vp, 30));
 
-    vlan_port_init(&vp, DP_VLAN_TRUNK, 0, &trunks, 0);
+    vlan_port_init(&vp, VLAN_MODE_TRUNK, 0, &trunks, 0);
     CU_ASSERT_EQUAL(vp.untagged, -1);
     CU_ASSERT_FALSE(vlan_port_carries(&vp, 0));
     CU_ASSERT_TRUE(vlan_port_tags(&vp, 10));
 
-    vlan_port_init(&vp, DP_VLAN_ALL, 0, NULL, 0);
+    vlan_port_init(&vp, VLAN_MODE_ALL, 0, NULL, 0);
     CU_ASSERT_TRUE(vlan_port_carries(&vp, 0));
     CU_ASSERT_TRUE(vlan_port_carries(&vp, 4094));
     CU_ASSERT_FALSE(vlan_port_carries(&vp, 4095));
@@ -541,6 +541,34 @@ test_port_rules(void)
     CU_ASSERT_EQUAL(tag[1], 0x00);
     CU_ASSERT_EQUAL(tag[2], 0xa1);
     CU_ASSERT_EQUAL(tag[3], 0x23);
+}
+
+/* The team's announcements use the port rules: a trunk without a native
+ * VLAN sends VLAN 0 (an announcement queued while the team carried it)
+ * untagged, as the team's own code always did, never with a VID 0 tag;
+ * and two ports share a VLAN only if both carry it. */
+static void
+test_port_rules_announce(void)
+{
+    struct vlan_bitmap trunks, others;
+    struct vlan_port vp, access10, access11, all, trunk_others;
+    char err[64];
+
+    CU_ASSERT_EQUAL(vlan_bitmap_parse("10,20", &trunks, err, sizeof err), 0);
+    vlan_port_init(&vp, VLAN_MODE_TRUNK, 0, &trunks, 0);
+    CU_ASSERT_FALSE(vlan_port_tags(&vp, 0));
+    CU_ASSERT_TRUE(vlan_port_tags(&vp, 20));
+
+    vlan_port_init(&access10, VLAN_MODE_ACCESS, 10, NULL, 0);
+    vlan_port_init(&access11, VLAN_MODE_ACCESS, 11, NULL, 0);
+    vlan_port_init(&all, VLAN_MODE_ALL, 0, NULL, 0);
+    CU_ASSERT_EQUAL(vlan_bitmap_parse("30-40", &others, err, sizeof err), 0);
+    vlan_port_init(&trunk_others, VLAN_MODE_TRUNK, 0, &others, 0);
+    CU_ASSERT_TRUE(vlan_port_shares(&vp, &access10));
+    CU_ASSERT_FALSE(vlan_port_shares(&vp, &access11));
+    CU_ASSERT_FALSE(vlan_port_shares(&vp, &trunk_others));
+    CU_ASSERT_TRUE(vlan_port_shares(&all, &trunk_others));
+    CU_ASSERT_TRUE(vlan_port_shares(&all, &access11));
 }
 
 static const CU_TestInfo tests[] = {
@@ -557,6 +585,7 @@ static const CU_TestInfo tests[] = {
     { "tci", test_tci },
     { "ingress and egress matrix", test_ingress_matrix },
     { "a port's rules", test_port_rules },
+    { "a port's rules for announcements", test_port_rules_announce },
     CU_TEST_INFO_NULL,
 };
 

@@ -1,0 +1,244 @@
+/* dp-team: the datapath's teams, on the control side: adding one, its
+ * members' devices and carrier, publishing its map, sending on a member.
+ * The threads' side of a team is in dp-thread.c and the policies
+ * (team-policy.h).  Split from datapath.c, whose private interface
+ * (datapath-private.h) it uses. */
+#include <autoconf.h>
+#include "datapath.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "datapath-private.h"
+
+struct dp_port *
+datapath_team_add(struct datapath *dp, struct dp_bridge *b, const char *name,
+                  const struct dp_port_settings *s)
+{
+    struct dp_team *team = calloc(1, sizeof *team);
+    struct dp_team_map *map = calloc(1, sizeof *map);
+    struct dp_port *p;
+
+    if (!team || !map) {
+        free(team);
+        free(map);
+        return NULL;
+    }
+    map->cls = team_policy_class(TEAM_POLICY_SRC_PORT);
+    map->designated = TEAM_NONE;
+    map->active = TEAM_NONE;
+    memset(map->bucket, TEAM_NONE, sizeof map->bucket);
+    team->map = map;
+
+    p = calloc(1, sizeof *p);
+    if (!p) {
+        free(team);
+        free(map);
+        return NULL;
+    }
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->bridge = b;
+    dp_port_set_settings(p, s);
+    p->team = team;
+    return dp_port_link_publish(dp, p) ? NULL : p;
+}
+
+bool
+dp_port_is_team(const struct dp_port *p)
+{
+    return p->team != NULL;
+}
+
+void
+datapath_team_member_set(struct datapath *dp, struct dp_port *p, int slot,
+                         const char *name)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+
+    m->present = true;
+    snprintf(m->name, sizeof m->name, "%s", name);
+    memset(m->stats, 0, sizeof m->stats);
+    CMM_STORE_SHARED(m->down_ifindex, 0);
+}
+
+void
+datapath_team_member_clear(struct datapath *dp, struct dp_port *p, int slot)
+{
+    datapath_team_member_detach(dp, p, slot);
+    p->team->members[slot].present = false;
+    p->team->members[slot].name[0] = '\0';
+    CMM_STORE_SHARED(p->team->members[slot].down_ifindex, 0);
+}
+
+int
+datapath_team_member_attach(struct datapath *dp, struct dp_port *p, int slot,
+                            char *err, size_t err_size)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+    int error;
+
+    if (m->dev) {
+        return 0;
+    }
+    error = netdev_packet_open(m->name, &m->dev, err, err_size);
+    return error ? error : dp_publish_dev(dp, &m->dev, err, err_size);
+}
+
+void
+datapath_team_member_detach(struct datapath *dp, struct dp_port *p, int slot)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+
+    if (m->dev) {
+        dp_retire_dev(dp, &m->dev, m->stats, p->stats);
+    }
+}
+
+/* Member 'm''s carrier now: its device's, or its in-memory device's. */
+static bool
+member_carrier(const struct dp_team_member *m)
+{
+    if (m->dev && m->dev->mem) {
+        return m->dev->mem->carrier;
+    }
+    return netdev_packet_carrier(m->name);
+}
+
+bool
+datapath_team_member_carrier(struct dp_port *p, int slot, bool *lost)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+    int down = CMM_LOAD_SHARED(m->down_ifindex);
+
+    *lost = down && m->dev && down == m->dev->ifindex;
+    if (!member_carrier(m)) {
+        return false;
+    }
+    if (!down) {
+        return true;
+    }
+    /* The link is back: clear the watcher's mark, then look again, so
+     * that a loss the watcher reports meanwhile is not wiped out. */
+    uatomic_xchg(&m->down_ifindex, 0);
+    if (member_carrier(m)) {
+        return true;
+    }
+    if (m->dev && p->team->map->fast_down) {
+        CMM_STORE_SHARED(m->down_ifindex, m->dev->ifindex);
+    }
+    return false;
+}
+
+bool
+dp_team_member_is_attached(const struct dp_port *p, int slot)
+{
+    return p->team->members[slot].dev != NULL;
+}
+
+int
+dp_team_member_ifindex(const struct dp_port *p, int slot)
+{
+    const struct dp_team_member *m = &p->team->members[slot];
+
+    return m->dev ? m->dev->ifindex : 0;
+}
+
+void
+dp_team_member_get_stats(const struct dp_port *p, int slot,
+                         struct dp_port_stats *s)
+{
+    dp_stats_read(p->team->members[slot].stats, s);
+}
+
+static void
+team_map_free_cb(struct rcu_head *head)
+{
+    free(CONTAINER_OF(head, struct dp_team_map, rcu_head));
+}
+
+int
+datapath_team_publish(struct datapath *dp, struct dp_port *p,
+                      const struct dp_team_map_desc *d)
+{
+    struct dp_team_map *map, *old;
+
+    map = calloc(1, sizeof *map + d->n_ports * sizeof map->ports[0]);
+    if (!map) {
+        return -ENOMEM;
+    }
+    map->cls = team_policy_class(d->policy);
+    map->fields = d->fields;
+    map->switch_independent = d->switch_independent;
+    map->usable = d->usable;
+    map->designated = d->designated;
+    map->active = d->active;
+    memcpy(map->bucket, d->bucket, sizeof map->bucket);
+    map->n_order = MIN(d->n_order, TEAM_MAX_MEMBERS);
+    for (int i = 0; i < map->n_order; i++) {
+        map->order[i] = d->order[i];
+    }
+    map->fast_down = d->fast_down;
+    map->n_ports = d->n_ports;
+    for (size_t i = 0; i < d->n_ports; i++) {
+        map->ports[i].port_no = d->port_nos[i];
+        map->ports[i].slot = d->port_slots[i];
+    }
+    map->published_usec = dp_now_usec(dp);
+
+    old = p->team->map;
+    rcu_assign_pointer(p->team->map, map);
+    call_rcu(&old->rcu_head, team_map_free_cb);
+    return 0;
+}
+
+void
+dp_team_map_times(const struct dp_port *p, uint64_t *published,
+                  uint64_t *first_use)
+{
+    const struct dp_team_map *map = p->team->map;
+
+    *published = map->published_usec;
+    *first_use = CMM_LOAD_SHARED(map->first_use_usec);
+}
+
+void
+dp_team_bucket_bytes(const struct dp_port *p, uint64_t bytes[TEAM_BUCKETS])
+{
+    for (int i = 0; i < TEAM_BUCKETS; i++) {
+        bytes[i] = CMM_LOAD_SHARED(p->team->bucket_bytes[i]);
+    }
+}
+
+uint64_t
+dp_port_team_tx_bytes(const struct dp_port *p)
+{
+    return CMM_LOAD_SHARED(p->team_tx_bytes);
+}
+
+int
+datapath_team_send(struct dp_port *p, int slot, const void *frame,
+                   size_t len)
+{
+    struct dp_team_member *m = &p->team->members[slot];
+    struct virtio_net_hdr vnet;
+    struct iovec iov[2];
+    struct msghdr mh;
+
+    if (!m->dev) {
+        return -ENETDOWN;
+    }
+    memset(&vnet, 0, sizeof vnet);
+    iov[0] = (struct iovec) { &vnet, sizeof vnet };
+    iov[1] = (struct iovec) { (void *) frame, len };
+    memset(&mh, 0, sizeof mh);
+    mh.msg_iov = iov;
+    mh.msg_iovlen = 2;
+    if (sendmsg(m->dev->fd, &mh, MSG_DONTWAIT) < 0) {
+        return -errno;
+    }
+    uatomic_add(&m->stats[ST_TX_PKTS], 1);
+    uatomic_add(&m->stats[ST_TX_BYTES], len);
+    return 0;
+}
