@@ -43,7 +43,7 @@ static struct log_ratelimit ctl_rl = LOG_RATELIMIT_INIT(5, 60 * 1000);
  * the other messages. */
 static struct log_ratelimit ctl_room_rl = LOG_RATELIMIT_INIT(5, 60 * 1000);
 
-/* ---- The socket. ---- */
+/* ---- The socket. -------------------------------------------------------- */
 
 struct ctl_server;
 

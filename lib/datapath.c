@@ -35,7 +35,7 @@ dp_drop_reason_name(enum dp_drop_reason r)
     return r < DP_N_DROPS ? drop_names[r] : "?";
 }
 
-/* ---- Control side -------------------------------------------------------- */
+/* ---- Control side ------------------------------------------------------- */
 
 static void
 kick_threads(struct datapath *dp)
@@ -219,7 +219,7 @@ dp_port_set_settings(struct dp_port *p, const struct dp_port_settings *s)
     vlan_port_init(&p->vlan, s->mode, s->vlan, &s->trunks, s->native);
 }
 
-/* ---- Ports by number ---- */
+/* ---- Ports by number ---------------------------------------------------- */
 
 static size_t
 port_bucket(const struct datapath *dp, uint32_t port_no)

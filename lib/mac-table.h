@@ -26,7 +26,8 @@
  *     thread inside an RCU read section (the datapath).
  *   - Every other function is control-thread only (single writer).  They take
  *     the RCU read lock themselves where liburcu requires it.
- *   - mac_table_destroy() requires that no reader can still reach the table. */
+ *   - mac_table_destroy() requires that no reader can still reach the
+ *     table. */
 #ifndef VSWITCH_MAC_TABLE_H
 #define VSWITCH_MAC_TABLE_H 1
 

@@ -60,7 +60,8 @@ struct packet_info {
 /* Parses the Ethernet header of 'frame' ('len' bytes).  'aux_tci_valid' and
  * 'aux_tci'/'aux_tpid' describe a tag the kernel removed (PACKET_AUXDATA);
  * an 'aux_tpid' of 0 (not reported by the kernel) means ETH_TYPE_VLAN.
- * Returns 0, or -EINVAL for a runt or a frame whose in-frame tag is cut off. */
+ * Returns 0, or -EINVAL for a runt or a frame whose in-frame tag is cut
+ * off. */
 int packet_parse(const uint8_t *frame, size_t len, bool aux_tci_valid,
                  uint16_t aux_tpid, uint16_t aux_tci, struct packet_info *pi);
 

@@ -138,7 +138,7 @@ vlan_egress_ok(uint16_t inner_type, bool tag_out)
     return tag_out || !vlan_tpid_is_tag(inner_type);
 }
 
-/* ---- A port's VLAN rules: the datapath's VLAN stages ---- */
+/* ---- A port's VLAN rules: the datapath's VLAN stages -------------------- */
 
 /* What a port does with VLANs.  Built by vlan_port_init(), then read only
  * (the datapath copies it into each snapshot). */

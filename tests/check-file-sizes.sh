@@ -2,7 +2,8 @@
 # Fails if a C source file of the switch (lib/, vswitchd/, utilities/; the
 # tests are excepted) is over 1,000 lines, and lists each such file: a file
 # that big holds several concerns and is split by concern (STYLE.md,
-# "Files stay small").  Run by `make check` (srcdir set by automake).
+# "Files stay small"), or has a line over 79 columns (the house style).
+# Run by `make check` (srcdir set by automake).
 set -u
 : "${srcdir:=.}"
 : "${MAX_LINES:=1000}"
@@ -18,7 +19,12 @@ for f in "$srcdir"/lib/*.[ch] "$srcdir"/vswitchd/*.[ch] \
              "split it by concern"
         status=1
     fi
+    long=$(awk 'length > 79 { printf " %d", FNR }' "$f")
+    if [ -n "$long" ]; then
+        echo "FAIL: ${f#"$srcdir"/} has lines over 79 columns:$long"
+        status=1
+    fi
 done
 [ "$checked" -gt 0 ] || { echo "FAIL: no C sources found"; exit 1; }
-[ $status -eq 0 ] && echo "ok: $checked C sources, none over $MAX_LINES lines"
+[ $status -eq 0 ] && echo "ok: $checked C sources, none over $MAX_LINES lines or 79 columns"
 exit $status

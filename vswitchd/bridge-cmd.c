@@ -18,7 +18,7 @@
 #include "netlink-monitor.h"
 #include "util.h"
 
-/* ---- Bridges ---------------------------------------------------------- */
+/* ---- Bridges ------------------------------------------------------------ */
 
 static bool
 port_setter(void *cp, const char *key, const char *value, GError **error)
@@ -102,7 +102,7 @@ cmd_list_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
     ctl_reply_set_array_member(reply, json, "bridges", a);
 }
 
-/* ---- Ports ------------------------------------------------------------ */
+/* ---- Ports -------------------------------------------------------------- */
 
 bool
 bridge_device_ok(const char *name, struct ctl_reply *reply)
@@ -262,7 +262,7 @@ cmd_list_ports(struct ctl_reply *reply, int n_args, char *args[], bool json,
     ctl_reply_set_array_member(reply, json, "ports", a);
 }
 
-/* ---- MAC table -------------------------------------------------------- */
+/* ---- MAC table ---------------------------------------------------------- */
 
 struct fdb_row {
     uint16_t vlan;                 /* Entry's VLAN. */

@@ -71,7 +71,7 @@ kinds_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
     return found;
 }
 
-/* ---- Applying a configuration --------------------------------------- */
+/* ---- Applying a configuration ------------------------------------------- */
 
 void
 bridge_port_settings(const struct config_port *cp, struct dp_port_settings *s)
@@ -405,7 +405,7 @@ bridge_port_attach(const char *name, char *err, size_t err_size)
     return error;
 }
 
-/* ---- Argument helpers ------------------------------------------------- */
+/* ---- Argument helpers --------------------------------------------------- */
 
 struct br *
 bridge_find_br(const char *name, struct ctl_reply *reply)
@@ -504,7 +504,7 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
 }
 
-/* ---- Commands: MAC table ---------------------------------------------- */
+/* ---- Commands: MAC table ------------------------------------------------ */
 
 bool
 bridge_fdb_args(int n_args, char *args[], int *vlan, const char **port,
@@ -633,7 +633,7 @@ cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
 }
 
-/* ---- Events and timers ------------------------------------------------ */
+/* ---- Events and timers -------------------------------------------------- */
 
 static void
 resync_ports(void)
@@ -724,7 +724,7 @@ aging_tick(gpointer aux)
     return G_SOURCE_CONTINUE;
 }
 
-/* ---- For team.c ------------------------------------------------------- */
+/* ---- For team.c --------------------------------------------------------- */
 
 const struct config *
 bridge_config(void)
@@ -748,7 +748,7 @@ bridge_dp_port(const char *name)
     return p ? p->dp : NULL;
 }
 
-/* ---- Module life ------------------------------------------------------ */
+/* ---- Module life -------------------------------------------------------- */
 
 static void
 register_commands(void)

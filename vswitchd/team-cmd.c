@@ -105,7 +105,8 @@ cmd_add_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    if (!ctl_set_kv_args(ct, team_setter, n_args - first_kv, args + first_kv, reply)) {
+    if (!ctl_set_kv_args(ct, team_setter, n_args - first_kv,
+                         args + first_kv, reply)) {
         config_free(cfg);
         return;
     }

@@ -109,7 +109,7 @@ team_state_close(void)
     g_clear_pointer(&state_path, g_free);
 }
 
-/* ---- Publishing ----------------------------------------------------------- */
+/* ---- Publishing --------------------------------------------------------- */
 
 static void
 describe_item(const struct team_move *mv, char *buf, size_t size)

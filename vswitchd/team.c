@@ -25,7 +25,7 @@
 #define REBALANCE_THRESHOLD 10    /* Percent of total load. */
 
 
-/* ---- VLANs ---------------------------------------------------------------- */
+/* ---- VLANs -------------------------------------------------------------- */
 
 /* True if a port with VLAN settings 'ps' has a VLAN in common with the
  * team: only then can the team carry any of its traffic.  The VLAN rules
@@ -39,7 +39,7 @@ team_shares_vlan(const struct team *t, const struct dp_port_settings *ps)
     return vlan_port_shares(dp_port_vlan(t->dp), &pv);
 }
 
-/* ---- Rebalancing ---------------------------------------------------------- */
+/* ---- Rebalancing -------------------------------------------------------- */
 
 static gboolean
 rebalance_tick(gpointer t_)
@@ -168,7 +168,8 @@ team_apply_removals(const struct config *cfg)
         if (ct) {
             team_settings_from_config(ct, &s);
         }
-        if (!ct || strcmp(ct->port.bridge, t->bridge) || s.policy != t->s.policy) {
+        if (!ct || strcmp(ct->port.bridge, t->bridge)
+            || s.policy != t->s.policy) {
             g_ptr_array_add(doomed, t);
         }
     }
@@ -426,7 +427,7 @@ team_link_event(const struct netlink_link_event *ev)
     }
 }
 
-/* ---- Module life ---------------------------------------------------------- */
+/* ---- Module life -------------------------------------------------------- */
 
 void
 team_init(struct datapath *dp_, const char *state_path_)
