@@ -493,15 +493,7 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
         }
         json_array_add_object_element(jbridges, jb);
     }
-    if (json) {
-        JsonObject *o = json_object_new();
-        json_object_set_array_member(o, "bridges", jbridges);
-        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
-                                                          o));
-        json_object_unref(o);
-    } else {
-        json_array_unref(jbridges);
-    }
+    ctl_reply_set_array_member(reply, json, "bridges", jbridges);
 }
 
 /* ---- Commands: MAC table ------------------------------------------------ */
@@ -575,9 +567,7 @@ cmd_fdb_flush(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (json) {
         JsonObject *o = json_object_new();
         json_object_set_int_member(o, "flushed", n);
-        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
-                                                          o));
-        json_object_unref(o);
+        ctl_reply_set_object(reply, o);
     }
 }
 
@@ -622,15 +612,7 @@ cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
         }
         kinds_port_stats(NULL, reply, a);
     }
-    if (json) {
-        JsonObject *o = json_object_new();
-        json_object_set_array_member(o, "ports", a);
-        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
-                                                          o));
-        json_object_unref(o);
-    } else {
-        json_array_unref(a);
-    }
+    ctl_reply_set_array_member(reply, json, "ports", a);
 }
 
 /* ---- Events and timers -------------------------------------------------- */

@@ -476,9 +476,7 @@ cmd_hash(struct ctl_reply *reply, int n_args, char *args[], bool json,
                                       slot >= 0 && t->members[slot].name
                                       ? t->members[slot].name : "");
         json_object_set_string_member(o, "why", why);
-        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
-                                                          o));
-        json_object_unref(o);
+        ctl_reply_set_object(reply, o);
     }
 }
 

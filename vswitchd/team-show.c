@@ -195,15 +195,7 @@ cmd_team_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
     ctl_reply_printf(reply, "%s", text->str);
     g_string_free(text, TRUE);
-    if (json) {
-        JsonObject *o = json_object_new();
-        json_object_set_array_member(o, "teams", a);
-        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
-                                                          o));
-        json_object_unref(o);
-    } else {
-        json_array_unref(a);
-    }
+    ctl_reply_set_array_member(reply, json, "teams", a);
 }
 
 void
@@ -240,9 +232,7 @@ cmd_team_events(struct ctl_reply *reply, int n_args, char *args[], bool json,
         JsonObject *o = json_object_new();
         json_object_set_string_member(o, "team", t->name);
         json_object_set_array_member(o, "events", a);
-        ctl_reply_set_result(reply, json_node_init_object(json_node_alloc(),
-                                                          o));
-        json_object_unref(o);
+        ctl_reply_set_object(reply, o);
     } else {
         json_array_unref(a);
     }
