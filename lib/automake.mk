@@ -35,7 +35,8 @@ lib_libvswitch_a_SOURCES = \
 	lib/ctl-util.c lib/ctl-util.h \
 	lib/ctl-client.c lib/ctl-client.h \
 	lib/netlink-monitor.c lib/netlink-monitor.h \
-	lib/arp-probe.c lib/arp-probe.h
+	lib/arp-probe.c lib/arp-probe.h \
+	lib/port-policy.c lib/port-policy.h
 
 # The datapath objects: checked by tests/check-datapath-symbols.sh so that no
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.

@@ -29,6 +29,7 @@ config_team_new(const char *name, const char *bridge, char *const *members)
     struct config_team *t = g_new0(struct config_team, 1);
 
     config_port_init(&t->port, name, bridge);
+    port_policy_init(&t->port.policy, true);
     t->members = g_ptr_array_new_with_free_func(config_team_member_free);
     for (size_t i = 0; members && members[i]; i++) {
         g_ptr_array_add(t->members, config_team_member_new(members[i]));

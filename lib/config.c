@@ -45,6 +45,7 @@ config_port_init(struct config_port *p, const char *name, const char *bridge)
     p->bridge = g_strdup(bridge);
     p->mode = VLAN_MODE_ALL;
     vlan_bitmap_clear_all(&p->trunks);
+    port_policy_init(&p->policy, false);
 }
 
 void
@@ -71,7 +72,9 @@ config_port_equal(const struct config_port *x, const struct config_port *y)
     return (!strcmp(x->name, y->name) && !strcmp(x->bridge, y->bridge)
             && x->mode == y->mode && x->vlan == y->vlan
             && vlan_bitmap_equal(&x->trunks, &y->trunks)
-            && x->native == y->native && !g_strcmp0(x->uplink, y->uplink));
+            && x->native == y->native && !g_strcmp0(x->uplink, y->uplink)
+            && x->type == y->type
+            && port_policy_equal(&x->policy, &y->policy));
 }
 
 struct config_port *

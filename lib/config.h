@@ -57,6 +57,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "util.h"             /* Before glib.h, which redefines MIN, MAX. */
+#include "port-policy.h"
 #include "team-policy.h"        /* enum team_policy, team_hash_fields. */
 #include "vlan.h"
 #include <glib.h>
@@ -86,8 +87,22 @@ struct config_bridge {
     unsigned int mac_table_size; /* Entries; default 8192. */
 };
 
+/* What device a port is (the "type" key). */
+enum config_port_type {
+    CONFIG_PORT_SYSTEM,          /* "system" (default): an existing device
+                                  * (a VM's tap, a NIC), attached when it
+                                  * appears. */
+    CONFIG_PORT_INTERNAL,        /* "internal": the host's own port, a
+                                  * device the daemon creates (at start
+                                  * from the file, on add-port) and removes
+                                  * (on del-port), for the host's
+                                  * addresses. */
+};
+
 struct config_port {
     char *name;                  /* Owned.  Device name, unique. */
+    enum config_port_type type;  /* Default CONFIG_PORT_SYSTEM; always so
+                                  * in a team's 'port'. */
     char *bridge;                /* Owned.  Name of the owning bridge. */
     enum vlan_mode mode;         /* How VLANs are handled. */
     uint16_t vlan;               /* VLAN_MODE_ACCESS: the VLAN; else 0. */
@@ -99,6 +114,11 @@ struct config_port {
                                   * Must be a member of a team of the same
                                   * bridge.  Always NULL in a team's
                                   * 'port'. */
+    struct port_policy policy;   /* Port security, guards, rates, MTU,
+                                  * admin state (port-policy.h): the keys
+                                  * port_policy_set() takes.  A team's
+                                  * 'port' keeps the defaults for a
+                                  * team. */
 };
 
 /* What the upstream switch does (the "mode" key). */

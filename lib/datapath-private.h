@@ -74,6 +74,13 @@ struct dp_port {
     struct dp_port_settings settings; /* Control thread's copy. */
     struct vlan_port vlan;         /* VLAN rules made from 'settings';
                                     * control thread's copy. */
+    struct port_policy policy;     /* Control thread's copy. */
+    bool guard_tripped;            /* BPDU guard blocked the port: set by a
+                                    * datapath thread, cleared by the
+                                    * control thread (relaxed atomics). */
+    bool guard_reported;           /* The control thread told its guard
+                                    * function of this trip; control
+                                    * only. */
     struct netdev_packet *dev;     /* Owned, NULL when detached.  Closed
                                     * after a grace period. */
     struct rcu_head rcu_head;      /* For the deferred free. */
@@ -153,6 +160,7 @@ struct dp_view {
     uint32_t first, count;         /* Range of this bridge's views in the
                                     * snapshot, sorted by port_no. */
     struct vlan_port vlan;         /* Copy of port->vlan: its VLAN rules. */
+    struct port_policy policy;     /* Copy of port->policy. */
     /* In-memory devices (tests), last: read only where the matching
      * socket is -1, so frames between sockets never touch them. */
     struct netdev_memory *mem;     /* The port's, or NULL; RCU-protected
@@ -270,6 +278,9 @@ struct datapath {
     datapath_learn_filter *learn_filter; /* Consulted for moves onto a
                                     * team; control only. */
     void *learn_filter_aux;        /* For learn_filter. */
+    datapath_guard_func *guard_func; /* Told of BPDU guard trips; control
+                                    * only. */
+    void *guard_func_aux;          /* For guard_func. */
     struct link_watch link_watch;  /* Takes team members that lose their
                                     * link out of use (dp-thread.c's
                                     * dp_link_changed()). */

@@ -80,6 +80,7 @@ view_init(struct dp_view *v, struct dp_port *port)
     }
     v->port_no = port->port_no;
     v->vlan = port->vlan;
+    v->policy = port->policy;
 }
 
 static int
@@ -669,6 +670,7 @@ datapath_port_add(struct datapath *dp, struct dp_bridge *b, const char *name,
     snprintf(p->name, sizeof p->name, "%s", name);
     p->bridge = b;
     dp_port_set_settings(p, s);
+    port_policy_init(&p->policy, false);
     return dp_port_link_publish(dp, p) ? NULL : p;
 }
 
@@ -700,6 +702,49 @@ datapath_port_set(struct datapath *dp, struct dp_port *p,
     }
     mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, false);
     return 0;
+}
+
+int
+datapath_port_set_policy(struct datapath *dp, struct dp_port *p,
+                         const struct port_policy *pp)
+{
+    struct port_policy old = p->policy;
+    int error;
+
+    p->policy = *pp;
+    error = datapath_publish(dp);
+    if (error) {
+        p->policy = old;
+    }
+    return error;
+}
+
+void
+datapath_set_guard_func(struct datapath *dp, datapath_guard_func *func,
+                        void *aux)
+{
+    dp->guard_func = func;
+    dp->guard_func_aux = aux;
+}
+
+bool
+dp_port_guard_tripped(const struct dp_port *p)
+{
+    return CMM_LOAD_SHARED(p->guard_tripped);
+}
+
+void
+datapath_port_guard_reset(struct datapath *dp, struct dp_port *p)
+{
+    (void) dp;
+    CMM_STORE_SHARED(p->guard_tripped, false);
+    p->guard_reported = false;
+}
+
+const struct port_policy *
+dp_port_policy(const struct dp_port *p)
+{
+    return &p->policy;
 }
 
 /* Publishes '*devp', just opened.  Returns 0, or -ENOMEM with a reason in

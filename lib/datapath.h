@@ -73,6 +73,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mac-table.h"
+#include "port-policy.h"
 #include "team-hash.h"
 #include "team-map.h"
 #include "vlan.h"
@@ -187,6 +188,28 @@ void datapath_port_remove(struct datapath *, struct dp_port *);
  * Returns 0, or -ENOMEM with the port's settings as they were. */
 int datapath_port_set(struct datapath *, struct dp_port *,
                        const struct dp_port_settings *);
+/* Gives a port the policy 'pp' (port-policy.h), enforced by the pipeline's
+ * policy stages from the next snapshot on.  A new port has the defaults
+ * (port_policy_init(), a team's for a team).  Returns 0, or -ENOMEM if the
+ * snapshot could not be published (then the port keeps its policy). */
+int datapath_port_set_policy(struct datapath *, struct dp_port *,
+                             const struct port_policy *pp);
+/* The policy the datapath applies to the port. */
+const struct port_policy *dp_port_policy(const struct dp_port *);
+
+/* BPDU guard (port_policy.bpdu_guard): a BPDU from such a port blocks it
+ * (it then drops everything it receives and gets nothing) until
+ * datapath_port_guard_reset().  The datapath thread that sees the BPDU
+ * marks the port and wakes the control thread, which calls 'func' for it
+ * from datapath_run_learning(), once per trip. */
+typedef void datapath_guard_func(struct dp_port *, void *aux);
+void datapath_set_guard_func(struct datapath *, datapath_guard_func *,
+                             void *aux);
+/* True while the port is blocked by its BPDU guard. */
+bool dp_port_guard_tripped(const struct dp_port *);
+/* Lifts the block: an operator re-enabled the port. */
+void datapath_port_guard_reset(struct datapath *, struct dp_port *);
+
 /* Opens the port's device.  Returns 0 or a negative errno with a reason in
  * 'err' (-ENOMEM: it could not be published; it is closed again). */
 int datapath_port_attach(struct datapath *, struct dp_port *,

@@ -41,6 +41,7 @@ datapath_team_add(struct datapath *dp, struct dp_bridge *b, const char *name,
     snprintf(p->name, sizeof p->name, "%s", name);
     p->bridge = b;
     dp_port_set_settings(p, s);
+    port_policy_init(&p->policy, true);
     p->team = team;
     return dp_port_link_publish(dp, p) ? NULL : p;
 }
