@@ -189,7 +189,6 @@ apply_config(const struct config *cfg)
             g_free(p);
         }
     }
-    g_hash_table_destroy(cfg_ports);
 
     for (size_t k = 0; k < n_port_kinds; k++) {
         port_kinds[k]->apply_removals(cfg);
@@ -286,8 +285,9 @@ apply_config(const struct config *cfg)
     }
 
     for (size_t k = 0; k < n_port_kinds; k++) {
-        port_kinds[k]->apply(cfg);
+        port_kinds[k]->apply(cfg, cfg_ports);
     }
+    g_hash_table_destroy(cfg_ports);
 
     /* Static entries: remove those that went away, then (re)install every
      * configured one (the port may have been re-created). */
@@ -357,22 +357,7 @@ store_apply(const struct config *cfg, void *aux)
     apply_config(cfg);
 }
 
-/* ---- Committing a change, for bridge-cmd.c and the port kinds -------- */
-
-bool
-bridge_commit(struct config *cfg, struct ctl_reply *reply)
-{
-    char *msg;
-
-    if (config_txn_commit(&store, cfg, &msg)) {
-        ctl_reply_error(reply, CTL_REFUSED, "%s", msg);
-        g_free(msg);
-        return false;
-    }
-    return true;
-}
-
-/* ---- For bridge-cmd.c ------------------------------------------------- */
+/* ---- Changing the configuration: one transaction path ----------------- */
 
 struct config *
 bridge_txn_begin(void)
@@ -385,6 +370,21 @@ bridge_txn_commit(struct config *cfg, char **msg)
 {
     return config_txn_commit(&store, cfg, msg);
 }
+
+bool
+bridge_commit(struct config *cfg, struct ctl_reply *reply)
+{
+    char *msg;
+
+    if (bridge_txn_commit(cfg, &msg)) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s", msg);
+        g_free(msg);
+        return false;
+    }
+    return true;
+}
+
+/* ---- For bridge-cmd.c ------------------------------------------------- */
 
 struct dp_port *
 bridge_dp_port_by_no(uint32_t port_no)

@@ -1,8 +1,10 @@
 /* team-cmd: the team commands of the control socket (see team.h for the
  * list) and the team parts of show and port/stats.  Commands that change
- * the configuration clone it, edit the clone and commit it through the
- * bridge (bridge_commit()): the change reaches the running teams through
- * team_apply() like any other. */
+ * the configuration do it as one configuration transaction (config-txn.h),
+ * the bridge's: bridge_txn_begin() gives the copy to edit and
+ * bridge_commit() validates, saves and applies it, as for the bridge
+ * commands.  The change reaches the running teams through team_apply()
+ * like any other. */
 #include <autoconf.h>
 #include "team-private.h"
 
@@ -96,7 +98,7 @@ cmd_add_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
         }
     }
     g_ptr_array_add(members, NULL);
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     ct = config_add_team(cfg, args[0], args[1], (char *const *) members->pdata,
                          &error);
     g_ptr_array_free(members, TRUE);
@@ -122,7 +124,7 @@ cmd_set_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (!find_team(args[0], reply)) {
         return;
     }
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     if (!ctl_set_kv_args(config_find_team(cfg, args[0]), team_setter,
                             n_args - 1, args + 1, reply)) {
         config_free(cfg);
@@ -140,7 +142,7 @@ cmd_del_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (!find_team(args[0], reply)) {
         return;
     }
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     config_del_team(cfg, args[0]);
     bridge_commit(cfg, reply);
 }
@@ -156,7 +158,7 @@ cmd_add_team_member(struct ctl_reply *reply, int n_args, char *args[],
         || !check_devices_exist(&args[1], 1, reply)) {
         return;
     }
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     if (!config_team_add_member(cfg, config_find_team(cfg, args[0]),
                                 args[1], &error)) {
         ctl_refuse_gerror(reply, error);
@@ -176,7 +178,7 @@ cmd_del_team_member(struct ctl_reply *reply, int n_args, char *args[],
     if (!find_team(args[0], reply)) {
         return;
     }
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     if (!config_team_del_member(cfg, config_find_team(cfg, args[0]),
                                 args[1], &error)) {
         ctl_refuse_gerror(reply, error);
@@ -212,7 +214,7 @@ cmd_set_member(struct ctl_reply *reply, int n_args, char *args[], bool json,
                         "disable", args[2]);
         return;
     }
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     if (!config_team_set_disabled(config_find_team(cfg, t->name), args[1],
                                   disable, &error)) {
         ctl_refuse_gerror(reply, error);
