@@ -8,6 +8,9 @@
  *
  * Errors: the functions that take a 'struct ctl_reply' fill it (status and
  * text) when they fail and return false; that is the end of the command.
+ * The KEY=VALUE setters and ctl_refuse_gerror() take the configuration
+ * layer's errors (config.h), GError until that layer converts to lib/'s
+ * convention (util.h).
  *
  * Thread-safety: control thread only (handlers run in the main loop). */
 #ifndef VSWITCH_CTL_UTIL_H

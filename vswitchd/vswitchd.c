@@ -470,9 +470,8 @@ main(int argc, char *argv[])
     g_unix_signal_add(SIGHUP, on_hangup, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    server = ctl_server_create(o.socket, &error);
-    if (!server) {
-        die("%s", error->message);
+    if (ctl_server_create(o.socket, &server, &msg)) {
+        die("%s", msg);
     }
     dp = datapath_create(&(struct datapath_options) {
         .n_threads = o.n_threads, .busy_poll = o.busy_poll,
