@@ -16,12 +16,9 @@
  *     may allocate, into a caller's buffer 'char *err, size_t err_size'.  The
  *     message names the thing and the fix ("vlan 5000 is out of range
  *     (1-4094)"), never just "invalid argument".
- *   - One older module still says it with GError, the configuration
- *     (config.h, CONFIG_ERROR; ctl-util.h's KEY=VALUE setters and
- *     ctl_refuse_gerror() carry it to control replies): messages held to
- *     the same rule, translated to the above at the boundary of code
- *     written the new way (config-txn.c does it).  GLib's and json-glib's
- *     own GErrors are translated where they are called.
+ *   - No lib/ module says it with GError any more (config and the control
+ *     layer did): GLib's and json-glib's own GErrors are translated to the
+ *     above where they are called.
  *   - Nothing a user or the network can trigger aborts: running out of
  *     memory on such a path is a refusal or a counted drop.  abort() is kept
  *     for broken programming contracts found at startup (a command

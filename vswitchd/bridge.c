@@ -740,12 +740,11 @@ register_commands(void)
     ctl_command_bind("port/stats", cmd_port_stats, NULL);
 }
 
-bool
-bridge_init(struct datapath *dp_, const char *path, GError **error)
+int
+bridge_init(struct datapath *dp_, const char *path, char **msg)
 {
     struct config *cfg;
     int nl_error;
-    char *msg;
     int retval;
 
     dp = dp_;
@@ -755,14 +754,10 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
         .path = config_path, .running = &running,
         .check = check_teams, .apply = store_apply,
     };
-    retval = config_txn_read(&store, false, &cfg, &msg);
+    retval = config_txn_read(&store, false, &cfg, msg);
     if (retval) {
-        g_set_error(error, CONFIG_ERROR, (retval == -EIO ? CONFIG_ERROR_IO
-                                          : CONFIG_ERROR_INVALID),
-                    "%s", msg);
-        g_free(msg);
         g_clear_pointer(&config_path, g_free);
-        return false;
+        return retval;
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
@@ -775,11 +770,10 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
      * between the attach attempt and the subscription. */
     monitor = netlink_monitor_create(link_event, NULL, &nl_error);
     if (!monitor) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
-                    "cannot subscribe to link events: %s",
-                    g_strerror(-nl_error));
+        *msg = g_strdup_printf("cannot subscribe to link events: %s",
+                               g_strerror(-nl_error));
         config_free(cfg);
-        return false;
+        return -EIO;
     }
     apply_config(cfg);
     running = cfg;
@@ -787,7 +781,7 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
                                 learning_ready, NULL);
     aging_timer = g_timeout_add_seconds(1, aging_tick, NULL);
     register_commands();
-    return true;
+    return 0;
 }
 
 /* A file that is gone or unreadable is never applied: an editor saving by

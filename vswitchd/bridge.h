@@ -28,9 +28,10 @@ struct dp_port;
 struct dp_port_stats;
 struct dp_port_settings;
 
-/* Loads 'config_path' and builds every bridge and port in it.  Returns false
- * with 'error' set if the file is invalid. */
-bool bridge_init(struct datapath *, const char *config_path, GError **error);
+/* Loads 'config_path' and builds every bridge and port in it.  Returns 0,
+ * or a negative errno with '*msg' set (caller frees) if the file is
+ * invalid (-EINVAL) or cannot be read (-EIO). */
+int bridge_init(struct datapath *, const char *config_path, char **msg);
 /* Registers the commands of bridge-cmd.c (those that involve no team);
  * bridge_init() registers the others.  Call after bridge_init(). */
 void bridge_cmd_init(void);

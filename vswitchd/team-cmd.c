@@ -26,10 +26,10 @@
 #include "util.h"
 #include "vlan.h"
 
-static bool
-team_setter(void *ct, const char *key, const char *value, GError **error)
+static int
+team_setter(void *ct, const char *key, const char *value, char **msg)
 {
-    return config_team_set(ct, key, value, error);
+    return config_team_set(ct, key, value, msg);
 }
 
 static bool
@@ -56,7 +56,7 @@ cmd_add_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
     GPtrArray *members = g_ptr_array_new();
     struct config_team *ct;
     struct config *cfg;
-    GError *error = NULL;
+    char *msg = NULL;
     int first_kv = n_args;
 
     for (int i = 2; i < n_args; i++) {
@@ -100,10 +100,10 @@ cmd_add_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
     g_ptr_array_add(members, NULL);
     cfg = bridge_txn_begin();
     ct = config_add_team(cfg, args[0], args[1], (char *const *) members->pdata,
-                         &error);
+                         &msg);
     g_ptr_array_free(members, TRUE);
     if (!ct) {
-        ctl_refuse_gerror(reply, error);
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }
@@ -151,7 +151,7 @@ static void
 cmd_add_team_member(struct ctl_reply *reply, int n_args, char *args[],
                     bool json, void *aux)
 {
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
 
     if (!find_team(args[0], reply)
@@ -159,9 +159,9 @@ cmd_add_team_member(struct ctl_reply *reply, int n_args, char *args[],
         return;
     }
     cfg = bridge_txn_begin();
-    if (!config_team_add_member(cfg, config_find_team(cfg, args[0]),
-                                args[1], &error)) {
-        ctl_refuse_gerror(reply, error);
+    if (config_team_add_member(cfg, config_find_team(cfg, args[0]),
+                               args[1], &msg)) {
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }
@@ -172,16 +172,16 @@ static void
 cmd_del_team_member(struct ctl_reply *reply, int n_args, char *args[],
                     bool json, void *aux)
 {
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
 
     if (!find_team(args[0], reply)) {
         return;
     }
     cfg = bridge_txn_begin();
-    if (!config_team_del_member(cfg, config_find_team(cfg, args[0]),
-                                args[1], &error)) {
-        ctl_refuse_gerror(reply, error);
+    if (config_team_del_member(cfg, config_find_team(cfg, args[0]),
+                               args[1], &msg)) {
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }
@@ -193,7 +193,7 @@ cmd_set_member(struct ctl_reply *reply, int n_args, char *args[], bool json,
                void *aux)
 {
     struct team *t = find_team(args[0], reply);
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
     bool disable;
 
@@ -215,9 +215,9 @@ cmd_set_member(struct ctl_reply *reply, int n_args, char *args[], bool json,
         return;
     }
     cfg = bridge_txn_begin();
-    if (!config_team_set_disabled(config_find_team(cfg, t->name), args[1],
-                                  disable, &error)) {
-        ctl_refuse_gerror(reply, error);
+    if (config_team_set_disabled(config_find_team(cfg, t->name), args[1],
+                                 disable, &msg)) {
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }

@@ -444,7 +444,6 @@ main(int argc, char *argv[])
     struct ctl_server *server;
     struct datapath *dp;
     struct options o = { 0 };
-    GError *error = NULL;
     int ready_fd = -1;
     char *msg;
     int rc;
@@ -486,10 +485,10 @@ main(int argc, char *argv[])
         }
         die("cannot start the datapath: %s", strerror(errno));
     }
-    if (!bridge_init(dp, o.config, &error)) {
+    if (bridge_init(dp, o.config, &msg)) {
         datapath_destroy(dp);
         ctl_server_destroy(server);
-        die("%s", error->message);
+        die("%s", msg);
     }
     bridge_cmd_init();
     /* Every command must be in the table that "vswitch-ctl --help" prints:
