@@ -213,6 +213,76 @@ check_vlan_trunks(const char *group, const char *vlan, const char *trunks,
     return 0;
 }
 
+static void
+add_policy_key(const char *key, const char *value, void *keys)
+{
+    (void) value;
+    g_ptr_array_add(keys, g_strdup(key));
+}
+
+/* 'keys' (NULL-terminated), then every port policy key (port-policy.h):
+ * the keys a [port] group may have.  Caller frees with g_strfreev(). */
+static char **
+port_group_keys(const char *const *keys)
+{
+    GPtrArray *a = g_ptr_array_new();
+    struct port_policy defaults;
+
+    for (guint i = 0; keys[i]; i++) {
+        g_ptr_array_add(a, g_strdup(keys[i]));
+    }
+    port_policy_init(&defaults, false);
+    port_policy_format(&defaults, false, true, add_policy_key, a);
+    g_ptr_array_add(a, NULL);
+    return (char **) g_ptr_array_free(a, FALSE);
+}
+
+/* Applies the port policy keys of 'group' to 'p', in port-policy.h's order
+ * (a fixed one, as the other keys). */
+static int
+load_port_policy(GKeyFile *kf, const char *group, char *const *policy_keys,
+                 struct config_port *p, char **msg)
+{
+    for (guint i = 0; policy_keys[i]; i++) {
+        char *value_msg = NULL;
+        char *value = get_value(kf, group, policy_keys[i], &value_msg);
+        int error = 0;
+
+        if (value_msg) {
+            *msg = value_msg;
+            error = -EINVAL;
+        } else if (value) {
+            error = config_port_set(p, policy_keys[i], value, msg);
+            if (error) {
+                config_prefix_msg(msg, "[%s] %s: ", group, policy_keys[i]);
+            }
+        }
+        g_free(value);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* A team takes none of the port policy keys: say so rather than "unknown
+ * key". */
+static int
+check_team_policy_keys(GKeyFile *kf, const char *group, char **msg)
+{
+    char **keys = g_key_file_get_keys(kf, group, NULL, NULL);
+    int error = 0;
+
+    for (guint i = 0; !error && keys && keys[i]; i++) {
+        if (port_policy_is_key(keys[i])) {
+            error = config_team_policy_key_error(msg, keys[i]);
+            config_prefix_msg(msg, "[%s] ", group);
+        }
+    }
+    g_strfreev(keys);
+    return error;
+}
+
 static int
 load_port(struct config *cfg, GKeyFile *kf, const char *group,
           const char *name, char **msg)
@@ -221,15 +291,17 @@ load_port(struct config *cfg, GKeyFile *kf, const char *group,
         "bridge", "vlan", "trunks", "native", "uplink", NULL
     };
     char *values[G_N_ELEMENTS(keys)] = { NULL };
+    char **known = port_group_keys(keys);
     struct config_port *p;
     bool ok = false;
 
     if (config_name_valid("port", name, msg)) {
         config_prefix_msg(msg, "[%s] ", group);
+        g_strfreev(known);
         return -EINVAL;
     }
-    if (check_keys(kf, group, keys, "bridge, vlan, trunks, native or "
-                   "uplink", msg)
+    if (check_keys(kf, group, (const char *const *) known,
+                   "bridge, vlan, trunks, native or uplink", msg)
         || get_values(kf, group, keys, values, msg)
         || check_bridge_key(group, "port", values[0], msg)
         || check_vlan_trunks(group, values[1], values[2], msg)) {
@@ -246,6 +318,10 @@ load_port(struct config *cfg, GKeyFile *kf, const char *group,
             goto out;
         }
     }
+    if (load_port_policy(kf, group, known + G_N_ELEMENTS(keys) - 1, p,
+                         msg)) {
+        goto out;
+    }
     if (config_port_validate(p, msg)) {
         config_prefix_msg(msg, "[%s] ", group);
         goto out;
@@ -256,6 +332,7 @@ out:
     for (guint i = 0; i < G_N_ELEMENTS(values); i++) {
         g_free(values[i]);
     }
+    g_strfreev(known);
     return ok ? 0 : -EINVAL;
 }
 
@@ -281,11 +358,12 @@ load_team(struct config *cfg, GKeyFile *kf, const char *group,
         config_prefix_msg(msg, "[%s] ", group);
         return -EINVAL;
     }
-    if (check_keys(kf, group, keys, "bridge, members, policy, "
-                   "hash-fields, mode, updelay, downdelay, failback, "
-                   "announce, announce-count, announce-interval, "
-                   "rebalance, probe, probe-interval, disabled, vlan, "
-                   "trunks or native", msg)
+    if (check_team_policy_keys(kf, group, msg)
+        || check_keys(kf, group, keys, "bridge, members, policy, "
+                      "hash-fields, mode, updelay, downdelay, failback, "
+                      "announce, announce-count, announce-interval, "
+                      "rebalance, probe, probe-interval, disabled, vlan, "
+                      "trunks or native", msg)
         || get_values(kf, group, keys, values, msg)
         || check_bridge_key(group, "team", values[BRIDGE], msg)) {
         goto out;
@@ -612,6 +690,12 @@ append_team(GString *s, const struct config_team *t,
     append_vlan_keys(s, &t->port);
 }
 
+static void
+append_key(const char *key, const char *value, void *s)
+{
+    g_string_append_printf(s, "%s=%s\n", key, value);
+}
+
 /* Writes only what differs from the defaults and from what the port's mode
  * already says, in a fixed order, so that saving twice gives the same
  * text. */
@@ -642,6 +726,7 @@ config_to_data(const struct config *cfg, size_t *len)
         if (p->uplink) {
             g_string_append_printf(s, "uplink=%s\n", p->uplink);
         }
+        port_policy_format(&p->policy, false, false, append_key, s);
     }
     for (guint i = 0; i < cfg->teams->len; i++) {
         append_team(s, g_ptr_array_index(cfg->teams, i), defaults);

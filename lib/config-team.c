@@ -400,6 +400,15 @@ team_set_disabled_list(struct config_team *t, const char *value,
     return 0;
 }
 
+int
+config_team_policy_key_error(char **msg, const char *key)
+{
+    *msg = g_strdup_printf("%s is a port policy key, which a team does not "
+                           "take (a team keeps the defaults; set %s on the "
+                           "bridge's ports with set-port)", key, key);
+    return -EINVAL;
+}
+
 /* Like config_port_set(), each key changes only what it names, so that
  * keys apply in any order; config_team_validate() judges the result. */
 int
@@ -450,6 +459,8 @@ config_team_set(struct config_team *t, const char *key, const char *value,
     } else if (!strcmp(key, "vlan") || !strcmp(key, "trunks")
                || !strcmp(key, "native")) {
         return config_port_set(&t->port, key, value, msg);
+    } else if (port_policy_is_key(key)) {
+        return config_team_policy_key_error(msg, key);
     } else if (!strcmp(key, "members")) {
         *msg = g_strdup_printf("members is not a setting (add and remove "
                                "members one at a time)");

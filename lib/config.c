@@ -790,6 +790,9 @@ config_port_set(struct config_port *p, const char *key, const char *value,
         p->uplink = strcmp(value, "none") ? g_strdup(value) : NULL;
         return 0;
     }
+    if (port_policy_is_key(key)) {
+        return port_policy_set(&p->policy, key, value, msg);
+    }
     *msg = g_strdup_printf("unknown port setting \"%s\" (expected vlan, "
                            "trunks, native or uplink)", key);
     return -EINVAL;
@@ -804,6 +807,13 @@ config_port_validate(const struct config_port *p, char **msg)
         *msg = g_strdup_printf("vlan=%u and trunks cannot both be set (vlan "
                                "makes an access port, trunks a trunk)",
                                p->vlan);
+        return -EINVAL;
+    }
+    if (p->policy.mac_security == PORT_MAC_SECURITY_STRICT
+        && !p->policy.n_allowed_macs) {
+        *msg = g_strdup_printf("mac-security=strict needs "
+                               "allowed-macs=MAC[,MAC...] (with any source "
+                               "allowed it would change nothing)");
         return -EINVAL;
     }
     if (p->native && p->mode != VLAN_MODE_TRUNK) {
