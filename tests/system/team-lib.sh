@@ -130,17 +130,23 @@ carrier_of()
 '')"
 }
 
-# pull_setup: for a cable pull under a ping from vm1 to rh1 (two
-# members): sets OLD, the member carrying vm1's port, and NEW, the other;
-# gives vm1 and rh1 permanent neighbour entries for each other, so that
-# only the switch decides what the outage is.
+# pull_setup [drain]: for moving vm1's port off its member under a ping
+# from vm1 to rh1 (two members), by a cable pull or, with "drain", by
+# disabling the member: sets OLD, the member carrying vm1's port, and NEW,
+# the other; gives vm1 and rh1 permanent neighbour entries for each other,
+# so that only the switch decides what the outage is.
 pull_setup()
 {
     OLD=$(carrier_of "$(port_of vm1)")
     [[ -n $OLD ]] || tfail "no member carries $(port_of vm1)"
     NEW=$(member u1)
     [[ $OLD == "$NEW" ]] && NEW=$(member u2)
-    log "vm1's port is on $OLD; $OLD's cable will be pulled, $NEW takes over"
+    if [[ ${1:-} == drain ]]; then
+        log "vm1's port is on $OLD, which will be drained to $NEW"
+    else
+        log "vm1's port is on $OLD; $OLD's cable will be pulled, $NEW takes \
+over"
+    fi
     vm_neigh vm1 "$(rh_ip 1)" "$(rh_mac 1)"
     vm_neigh rh1 198.18.0.1 "$(vm_mac vm1)"
 }

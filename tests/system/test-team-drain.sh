@@ -16,13 +16,9 @@ COUNT=3000
 
 team_world 2 2 -- policy=src-port failback=yes rebalance=0
 VM_PORT=$(port_of vm1)
-M=$(carrier_of "$VM_PORT")
-[[ -n $M ]] || tfail "no member carries $VM_PORT"
-O=$(member u1)
-[[ $O == "$M" ]] && O=$(member u2)
-log "vm1's port is on $M, which will be drained to $O"
-vm_neigh vm1 "$(rh_ip 1)" "$(rh_mac 1)"
-vm_neigh rh1 198.18.0.1 "$(vm_mac vm1)"
+pull_setup drain
+M=$OLD
+O=$NEW
 
 # under_traffic NAME CMD...: runs CMD 1 s into a 3000-request fast ping
 # from vm1 to rh1 and sets LOST and OUTAGE_US (see outage) from it.

@@ -43,22 +43,14 @@ load_data(const char *data, size_t len, const char *source, char **msg)
     return cfg;
 }
 
+/* 'load' is config_load() or config_load_existing(). */
 static struct config *
-load_file(const char *path, char **msg)
+load_path(int (*load)(const char *, struct config **, char **),
+          const char *path, char **msg)
 {
     struct config *cfg;
 
-    load_error = config_load(path, &cfg, msg);
-    CU_ASSERT_EQUAL(!load_error, !!cfg);
-    return cfg;
-}
-
-static struct config *
-load_existing(const char *path, char **msg)
-{
-    struct config *cfg;
-
-    load_error = config_load_existing(path, &cfg, msg);
+    load_error = load(path, &cfg, msg);
     CU_ASSERT_EQUAL(!load_error, !!cfg);
     return cfg;
 }
@@ -1137,7 +1129,7 @@ test_save_load(void)
     CU_ASSERT_STRING_EQUAL(contents, SAMPLE_TEXT);
     g_free(contents);
 
-    back = load_file(path, &msg);
+    back = load_path(config_load, path, &msg);
     CU_ASSERT_PTR_NULL(msg);
     g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
@@ -1182,7 +1174,7 @@ test_io_errors(void)
 
     /* A missing file is a first start: empty configuration. */
     missing = g_build_filename(dir, "none", "vswitchd.conf", NULL);
-    cfg = load_file(missing, &msg);
+    cfg = load_path(config_load, missing, &msg);
     CU_ASSERT_PTR_NULL(msg);
     g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
@@ -1193,7 +1185,7 @@ test_io_errors(void)
 
     /* ...but not on a reload: a file gone (an editor saving by rename, a
      * mistaken mv) is not a request to delete every bridge. */
-    cfg = load_existing(missing, &msg);
+    cfg = load_path(config_load_existing, missing, &msg);
     CU_ASSERT_PTR_NULL(cfg);
     CU_ASSERT_EQUAL(load_error, -EIO);
     CU_ASSERT_PTR_NOT_NULL(msg ? strstr(msg, missing) : NULL);
@@ -1201,14 +1193,14 @@ test_io_errors(void)
                            : NULL);
     g_clear_pointer(&msg, g_free);
     config_free(cfg);
-    cfg = load_existing(dir, &msg);
+    cfg = load_path(config_load_existing, dir, &msg);
     CU_ASSERT_PTR_NULL(cfg);
     CU_ASSERT_EQUAL(load_error, -EIO);
     g_clear_pointer(&msg, g_free);
     config_free(cfg);
 
     /* Unreadable (a directory; root reads anything else): an error. */
-    cfg = load_file(dir, &msg);
+    cfg = load_path(config_load, dir, &msg);
     CU_ASSERT_PTR_NULL(cfg);
     CU_ASSERT_EQUAL(load_error, -EIO);
     CU_ASSERT_PTR_NOT_NULL(msg ? strstr(msg, dir) : NULL);
@@ -1218,7 +1210,7 @@ test_io_errors(void)
     blocker = g_build_filename(dir, "file", NULL);
     CU_ASSERT_TRUE(g_file_set_contents(blocker, "x", 1, NULL));
     below = g_build_filename(blocker, "vswitchd.conf", NULL);
-    cfg = load_file(below, &msg);
+    cfg = load_path(config_load, below, &msg);
     CU_ASSERT_PTR_NULL(cfg);
     CU_ASSERT_EQUAL(load_error, -EIO);
     g_clear_pointer(&msg, g_free);
@@ -1257,7 +1249,7 @@ test_load_file_error_names_file(void)
     path = g_build_filename(dir, "vswitchd.conf", NULL);
     CU_ASSERT_TRUE(g_file_set_contents(path, "[bridge br0]\nfoo=1\n", -1,
                                        NULL));
-    CU_ASSERT_PTR_NULL(load_file(path, &msg));
+    CU_ASSERT_PTR_NULL(load_path(config_load, path, &msg));
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     CU_ASSERT(g_str_has_prefix(msg, path));
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "[bridge br0] unknown "
@@ -2405,7 +2397,7 @@ test_team_save_load(void)
     CU_ASSERT_TRUE(g_file_get_contents(path, &contents, NULL, NULL));
     CU_ASSERT_STRING_EQUAL(contents, TEAM_TEXT);
     g_free(contents);
-    back = load_file(path, &msg);
+    back = load_path(config_load, path, &msg);
     CU_ASSERT_PTR_NULL(msg);
     g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
