@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include "config-private.h"
+#include "netdev-internal.h"
 
 /* Validation. */
 
@@ -87,6 +88,44 @@ validate_ports(const struct config *cfg, struct seen *seen, GError **error)
         }
     }
     return true;
+}
+
+/* The switch's end of an internal port (netdev-internal.h) is a device
+ * too: its name must not be one the configuration uses, nor another
+ * internal port's. */
+static bool
+validate_internal_peers(const struct config *cfg, struct seen *seen,
+                        GError **error)
+{
+    GHashTable *peers = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free, NULL);
+    bool ok = true;
+
+    for (guint i = 0; ok && i < cfg->ports->len; i++) {
+        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
+        const char *other;
+        char peer[IF_NAMESIZE];
+
+        if (p->type != CONFIG_PORT_INTERNAL) {
+            continue;
+        }
+        netdev_internal_peer_name(p->name, peer);
+        other = g_hash_table_lookup(peers, peer);
+        if (other || g_hash_table_contains(seen->bridges, peer)
+            || g_hash_table_contains(seen->ports, peer)
+            || g_hash_table_contains(seen->teams, peer)
+            || g_hash_table_contains(seen->members, peer)) {
+            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                        "internal port %s: its switch-side device %s "
+                        "clashes with %s%s (rename one of them)", p->name,
+                        peer, other ? "internal port " : "the name ",
+                        other ? other : peer);
+            ok = false;
+        }
+        g_hash_table_insert(peers, g_strdup(peer), p->name);
+    }
+    g_hash_table_destroy(peers);
+    return ok;
 }
 
 /* A member's name against every other name; its own team already checked
@@ -335,6 +374,7 @@ config_validate(const struct config *cfg, GError **error)
                && validate_ports(cfg, &seen, error)
                && validate_teams(cfg, &seen, error)
                && validate_uplinks(cfg, &seen, error)
+               && validate_internal_peers(cfg, &seen, error)
                && validate_fdbs(cfg, &seen, error));
 
     g_hash_table_destroy(seen.members);

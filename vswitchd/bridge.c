@@ -15,6 +15,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "mac-table.h"
+#include "netdev-internal.h"
 #include "netdev-packet.h"
 #include "netlink-monitor.h"
 #include "port-kind.h"
@@ -26,6 +27,12 @@
 struct port {
     char *name;                    /* Owned.  Key in 'ports'. */
     struct br *br;                 /* Borrowed: its bridge. */
+    char *dev;                     /* Owned.  The device it opens: 'name',
+                                    * or an internal port's veth peer
+                                    * (netdev-internal.h).  Key in
+                                    * 'ports_by_dev'. */
+    bool internal;                 /* An internal port: the daemon owns its
+                                    * device pair. */
     struct dp_port *dp;            /* Owned datapath port. */
     struct dp_port_settings settings; /* Applied VLAN settings. */
     bool carrier;                  /* Last known carrier. */
@@ -36,6 +43,10 @@ static char *config_path;             /* Owned. */
 static struct config *running;        /* Owned: applied and saved. */
 static GHashTable *bridges;           /* name -> struct br *. */
 static GHashTable *ports;             /* name -> struct port *. */
+static GHashTable *ports_by_dev;      /* device -> struct port *. */
+static bool shutting_down;            /* The daemon exits: internal ports'
+                                       * devices stay, for the next start
+                                       * (and the host's addresses). */
 static GHashTable *ports_by_ifindex;  /* ifindex -> struct port *, the
                                        * attached ports. */
 static struct netlink_monitor *monitor; /* Owned. */
@@ -107,7 +118,7 @@ port_try_attach(struct port *p, bool quiet_if_absent)
     if (dp_port_is_attached(p->dp)) {
         return true;
     }
-    error = datapath_port_attach(dp, p->dp, err, sizeof err);
+    error = datapath_port_attach_device(dp, p->dp, p->dev, err, sizeof err);
     if (error == -ENODEV && quiet_if_absent) {
         return false;
     } else if (error) {
@@ -115,7 +126,7 @@ port_try_attach(struct port *p, bool quiet_if_absent)
     } else {
         g_hash_table_insert(ports_by_ifindex,
                             GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
-        p->carrier = netdev_packet_carrier(p->name);
+        p->carrier = netdev_packet_carrier(p->dev);
         VLOG_INFO("port %s attached to bridge %s (ifindex %d)", p->name,
                   p->br->name, dp_port_ifindex(p->dp));
     }
@@ -130,6 +141,46 @@ port_detach(struct port *p)
         g_hash_table_remove(ports_by_ifindex,
                             GINT_TO_POINTER(dp_port_ifindex(p->dp)));
         datapath_port_detach(dp, p->dp);
+    }
+}
+
+/* The device port 'cp' opens: its own, or for an internal port the veth
+ * peer of the pair, created here if missing.  Returns it (caller frees). */
+static char *
+internal_device(const struct config_port *cp)
+{
+    char peer[IF_NAMESIZE];
+    bool created;
+    char *msg;
+
+    if (cp->type != CONFIG_PORT_INTERNAL) {
+        return g_strdup(cp->name);
+    }
+    netdev_internal_peer_name(cp->name, peer);
+    if (netdev_internal_ensure(cp->name, &created, &msg)) {
+        VLOG_ERR("%s", msg);
+        g_free(msg);
+    } else if (created) {
+        VLOG_INFO("internal port %s: created device %s for the host (the "
+                  "switch opens its veth peer %s)", cp->name, cp->name, peer);
+    } else {
+        VLOG_INFO("internal port %s: device %s exists, kept with its "
+                  "addresses", cp->name, cp->name);
+    }
+    return g_strdup(peer);
+}
+
+/* Deletes internal port 'name''s device pair: the port was removed. */
+static void
+internal_delete(const char *name)
+{
+    char *msg;
+
+    if (netdev_internal_delete(name, &msg)) {
+        VLOG_WARN("%s", msg);
+        g_free(msg);
+    } else {
+        VLOG_INFO("internal port %s: device %s deleted", name, name);
     }
 }
 
@@ -185,6 +236,11 @@ apply_config(const struct config *cfg)
                                     GINT_TO_POINTER(dp_port_ifindex(p->dp)));
             }
             datapath_port_remove(dp, p->dp);
+            g_hash_table_remove(ports_by_dev, p->dev);
+            if (p->internal && !cp && !shutting_down) {
+                internal_delete(p->name);
+            }
+            g_free(p->dev);
             g_free(p->name);
             g_free(p);
         }
@@ -252,6 +308,11 @@ apply_config(const struct config *cfg)
         struct dp_port_settings s;
 
         bridge_port_settings(cp, &s);
+        if (p && p->internal && !dp_port_is_attached(p->dp)) {
+            /* Its device was deleted behind the daemon's back. */
+            g_free(internal_device(cp));
+            port_try_attach(p, true);
+        }
         if (!p) {
             struct dp_port *dp_port = br ? datapath_port_add(dp, br->dp,
                                                              cp->name, &s)
@@ -265,6 +326,9 @@ apply_config(const struct config *cfg)
             }
             p = g_new0(struct port, 1);
             p->name = g_strdup(cp->name);
+            p->internal = cp->type == CONFIG_PORT_INTERNAL;
+            p->dev = internal_device(cp);
+            g_hash_table_insert(ports_by_dev, p->dev, p);
             p->br = br;
             p->settings = s;
             p->dp = dp_port;
@@ -348,6 +412,44 @@ check_teams(const struct config *cfg, char **msg, void *aux)
     return 0;
 }
 
+/* A port's type is set by add-port, never changed; a new internal port
+ * does not take over a device someone else made.  (At start, with no
+ * running configuration, a clash is logged by apply_config() instead:
+ * the daemon still starts.) */
+static int
+check_internal_ports(const struct config *cfg, char **msg)
+{
+    for (guint i = 0; running && i < cfg->ports->len; i++) {
+        const struct config_port *cp = g_ptr_array_index(cfg->ports, i);
+        const struct config_port *old = config_find_port(running, cp->name);
+        int retval;
+
+        if (old && old->type != cp->type) {
+            *msg = g_strdup_printf("port %s is %s port; its type cannot "
+                                   "change (del-port it, then add-port it "
+                                   "again with the type wanted)", cp->name,
+                                   (old->type == CONFIG_PORT_INTERNAL
+                                    ? "an internal" : "a system"));
+            return -EINVAL;
+        }
+        if (!old && cp->type == CONFIG_PORT_INTERNAL) {
+            retval = netdev_internal_probe(cp->name, msg);
+            if (retval < 0) {
+                return retval == -EEXIST ? -EINVAL : retval;
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+check_config(const struct config *cfg, char **msg, void *aux)
+{
+    int retval = check_teams(cfg, msg, aux);
+
+    return retval ? retval : check_internal_ports(cfg, msg);
+}
+
 /* The running configuration, where it is saved and what applying means. */
 static struct config_store store;
 
@@ -396,7 +498,8 @@ int
 bridge_port_attach(const char *name, char *err, size_t err_size)
 {
     struct port *p = g_hash_table_lookup(ports, name);
-    int error = datapath_port_attach(dp, p->dp, err, err_size);
+    int error = datapath_port_attach_device(dp, p->dp, p->dev, err,
+                                            err_size);
 
     if (!error) {
         g_hash_table_insert(ports_by_ifindex,
@@ -467,9 +570,13 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
             char trunks[4096 * 5];
 
             vlan_bitmap_format(&cp->trunks, trunks, sizeof trunks);
-            ctl_reply_printf(reply, "    port %s: %s, %s\n", cp->name, desc,
-                             port_state(p));
+            ctl_reply_printf(reply, "    port %s: %s%s, %s\n", cp->name,
+                             (cp->type == CONFIG_PORT_INTERNAL
+                              ? "internal, " : ""), desc, port_state(p));
             json_object_set_string_member(jp, "name", cp->name);
+            json_object_set_string_member(jp, "type",
+                                          (cp->type == CONFIG_PORT_INTERNAL
+                                           ? "internal" : "system"));
             json_object_set_int_member(jp, "port-no", dp_port_no(p->dp));
             json_object_set_string_member(jp, "mode",
                                           vlan_mode_name(cp->mode));
@@ -626,7 +733,7 @@ resync_ports(void)
     g_hash_table_iter_init(&iter, ports);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         struct port *p = value;
-        unsigned int ifindex = if_nametoindex(p->name);
+        unsigned int ifindex = if_nametoindex(p->dev);
 
         if (dp_port_is_attached(p->dp)
             && (int) ifindex != dp_port_ifindex(p->dp)) {
@@ -636,7 +743,7 @@ resync_ports(void)
         }
         if (ifindex) {
             port_try_attach(p, false);
-            p->carrier = netdev_packet_carrier(p->name);
+            p->carrier = netdev_packet_carrier(p->dev);
         }
     }
 }
@@ -656,7 +763,7 @@ link_event(const struct netlink_link_event *ev, void *aux)
 
     /* A device we hold that was removed or renamed away. */
     p = g_hash_table_lookup(ports_by_ifindex, GINT_TO_POINTER(ev->ifindex));
-    if (p && (ev->removed || strcmp(p->name, ev->name))) {
+    if (p && (ev->removed || strcmp(p->dev, ev->name))) {
         VLOG_INFO("port %s: device is gone; port kept, waiting for it "
                   "to come back", p->name);
         port_detach(p);
@@ -665,7 +772,7 @@ link_event(const struct netlink_link_event *ev, void *aux)
         return;
     }
 
-    p = g_hash_table_lookup(ports, ev->name);
+    p = g_hash_table_lookup(ports_by_dev, ev->name);
     if (!p) {
         return;
     }
@@ -753,7 +860,7 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     config_path = g_canonicalize_filename(path, NULL);
     store = (struct config_store) {
         .path = config_path, .running = &running,
-        .check = check_teams, .apply = store_apply,
+        .check = check_config, .apply = store_apply,
     };
     retval = config_txn_read(&store, false, &cfg, &msg);
     if (retval) {
@@ -766,6 +873,7 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
+    ports_by_dev = g_hash_table_new(g_str_hash, g_str_equal);
     ports_by_ifindex = g_hash_table_new(NULL, NULL);
     for (size_t k = 0; k < n_port_kinds; k++) {
         port_kinds[k]->init(dp, config_path);
@@ -830,7 +938,9 @@ bridge_fini(void)
     g_source_remove(learn_watch);
     netlink_monitor_destroy(monitor);
     empty = config_new();
+    shutting_down = true;
     apply_config(empty);
+    shutting_down = false;
     config_free(empty);
     for (size_t k = n_port_kinds; k-- > 0;) {
         port_kinds[k]->fini();
@@ -838,6 +948,7 @@ bridge_fini(void)
     config_free(running);
     running = NULL;
     g_hash_table_destroy(ports_by_ifindex);
+    g_hash_table_destroy(ports_by_dev);
     g_hash_table_destroy(ports);
     g_hash_table_destroy(bridges);
     g_free(config_path);
