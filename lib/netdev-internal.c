@@ -91,6 +91,29 @@ netdev_internal_probe(const char *name, char **msg)
     return retval;
 }
 
+/* Brings device 'name' administratively up.  (Flags given with the veth's
+ * creation make libnl fail: they are set afterwards.) */
+static int
+set_up(struct nl_sock *sock, const char *name)
+{
+    struct rtnl_link *link = NULL, *change;
+    int error = rtnl_link_get_kernel(sock, 0, name, &link);
+
+    if (error) {
+        return error;
+    }
+    change = rtnl_link_alloc();
+    if (!change) {
+        rtnl_link_put(link);
+        return -NLE_NOMEM;
+    }
+    rtnl_link_set_flags(change, IFF_UP);
+    error = rtnl_link_change(sock, link, change, 0);
+    rtnl_link_put(change);
+    rtnl_link_put(link);
+    return error;
+}
+
 /* Creates the pair, both ends up. */
 static int
 create(struct nl_sock *sock, const char *name, char **msg)
@@ -107,9 +130,7 @@ create(struct nl_sock *sock, const char *name, char **msg)
     netdev_internal_peer_name(name, peer_name);
     peer = rtnl_link_veth_get_peer(link);
     rtnl_link_set_name(link, name);
-    rtnl_link_set_flags(link, IFF_UP);
     rtnl_link_set_name(peer, peer_name);
-    rtnl_link_set_flags(peer, IFF_UP);
     rtnl_link_put(peer);
     error = rtnl_link_add(sock, link, NLM_F_CREATE | NLM_F_EXCL);
     rtnl_link_veth_release(link);
@@ -123,6 +144,16 @@ create(struct nl_sock *sock, const char *name, char **msg)
                                "pair (%s and %s): %s", name, name, peer_name,
                                nl_geterror(error));
         return error == -NLE_PERM ? -EPERM : -EIO;
+    }
+    error = set_up(sock, name);
+    if (!error) {
+        error = set_up(sock, peer_name);
+    }
+    if (error) {
+        *msg = g_strdup_printf("internal port %s: created, but cannot set "
+                               "it up: %s (ip link set %s up)", name,
+                               nl_geterror(error), name);
+        return -EIO;
     }
     return 0;
 }
