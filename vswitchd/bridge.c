@@ -15,10 +15,10 @@
 #include "datapath.h"
 #include "log.h"
 #include "mac-table.h"
-#include "netdev-internal.h"
 #include "netdev-packet.h"
 #include "netlink-monitor.h"
 #include "port-kind.h"
+#include "port-kind-internal.h"
 #include "util.h"
 
 #define THIS_MODULE "bridge"
@@ -144,46 +144,6 @@ port_detach(struct port *p)
     }
 }
 
-/* The device port 'cp' opens: its own, or for an internal port the veth
- * peer of the pair, created here if missing.  Returns it (caller frees). */
-static char *
-internal_device(const struct config_port *cp)
-{
-    char peer[IF_NAMESIZE];
-    bool created;
-    char *msg;
-
-    if (cp->type != CONFIG_PORT_INTERNAL) {
-        return g_strdup(cp->name);
-    }
-    netdev_internal_peer_name(cp->name, peer);
-    if (netdev_internal_ensure(cp->name, &created, &msg)) {
-        VLOG_ERR("%s", msg);
-        g_free(msg);
-    } else if (created) {
-        VLOG_INFO("internal port %s: created device %s for the host (the "
-                  "switch opens its veth peer %s)", cp->name, cp->name, peer);
-    } else {
-        VLOG_INFO("internal port %s: device %s exists, kept with its "
-                  "addresses", cp->name, cp->name);
-    }
-    return g_strdup(peer);
-}
-
-/* Deletes internal port 'name''s device pair: the port was removed. */
-static void
-internal_delete(const char *name)
-{
-    char *msg;
-
-    if (netdev_internal_delete(name, &msg)) {
-        VLOG_WARN("%s", msg);
-        g_free(msg);
-    } else {
-        VLOG_INFO("internal port %s: device %s deleted", name, name);
-    }
-}
-
 /* Names the ports of one apply_config() that wait for their device: one
  * line, not one per port (a configuration may have thousands). */
 struct absent_list {
@@ -238,7 +198,7 @@ apply_config(const struct config *cfg)
             datapath_port_remove(dp, p->dp);
             g_hash_table_remove(ports_by_dev, p->dev);
             if (p->internal && !cp && !shutting_down) {
-                internal_delete(p->name);
+                internal_port_delete(p->name);
             }
             g_free(p->dev);
             g_free(p->name);
@@ -310,7 +270,7 @@ apply_config(const struct config *cfg)
         bridge_port_settings(cp, &s);
         if (p && p->internal && !dp_port_is_attached(p->dp)) {
             /* Its device was deleted behind the daemon's back. */
-            g_free(internal_device(cp));
+            g_free(internal_port_device(cp));
             port_try_attach(p, true);
         }
         if (!p) {
@@ -327,7 +287,7 @@ apply_config(const struct config *cfg)
             p = g_new0(struct port, 1);
             p->name = g_strdup(cp->name);
             p->internal = cp->type == CONFIG_PORT_INTERNAL;
-            p->dev = internal_device(cp);
+            p->dev = internal_port_device(cp);
             g_hash_table_insert(ports_by_dev, p->dev, p);
             p->br = br;
             p->settings = s;
@@ -412,42 +372,12 @@ check_teams(const struct config *cfg, char **msg, void *aux)
     return 0;
 }
 
-/* A port's type is set by add-port, never changed; a new internal port
- * does not take over a device someone else made.  (At start, with no
- * running configuration, a clash is logged by apply_config() instead:
- * the daemon still starts.) */
-static int
-check_internal_ports(const struct config *cfg, char **msg)
-{
-    for (guint i = 0; running && i < cfg->ports->len; i++) {
-        const struct config_port *cp = g_ptr_array_index(cfg->ports, i);
-        const struct config_port *old = config_find_port(running, cp->name);
-        int retval;
-
-        if (old && old->type != cp->type) {
-            *msg = g_strdup_printf("port %s is %s port; its type cannot "
-                                   "change (del-port it, then add-port it "
-                                   "again with the type wanted)", cp->name,
-                                   (old->type == CONFIG_PORT_INTERNAL
-                                    ? "an internal" : "a system"));
-            return -EINVAL;
-        }
-        if (!old && cp->type == CONFIG_PORT_INTERNAL) {
-            retval = netdev_internal_probe(cp->name, msg);
-            if (retval < 0) {
-                return retval == -EEXIST ? -EINVAL : retval;
-            }
-        }
-    }
-    return 0;
-}
-
 static int
 check_config(const struct config *cfg, char **msg, void *aux)
 {
     int retval = check_teams(cfg, msg, aux);
 
-    return retval ? retval : check_internal_ports(cfg, msg);
+    return retval ? retval : internal_port_check(running, cfg, msg);
 }
 
 /* The running configuration, where it is saved and what applying means. */

@@ -11,7 +11,10 @@
 #     another peer), which is left alone;
 #   - the cable of the member carrying the port is pulled while the host
 #     pings rh1 every millisecond: the outage stays below MAX_OUTAGE_MS
-#     (printed: "outage: ..."), the port moves to the other member, which
+#     (printed: "outage: ..."; the longest time between two replies
+#     printed there includes the pauses of the scapy responder, which
+#     answers every 2-3 ms and sometimes stalls for tens of ms, pull or
+#     not), the port moves to the other member, which
 #     announces the host's MAC tagged with VLAN 100;
 #   - the daemon is stopped (SIGTERM) and started again: the device and its
 #     address are still there (the daemon's exit leaves them) and the ping
