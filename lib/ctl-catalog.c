@@ -18,8 +18,10 @@ const struct ctl_command_doc ctl_command_docs[] = {
       "Delete bridge BR and all its ports.", 1, 1 },
     { "Bridges", "list-br", "", "List the bridges.", 0, 0 },
 
-    { "Ports", "add-port", "BR IFACE [vlan=N | trunks=LIST [native=N]]",
-      "Attach network device IFACE to bridge BR.", 2, -1 },
+    { "Ports", "add-port",
+      "BR IFACE [type=internal] [vlan=N | trunks=LIST [native=N]]",
+      "Attach network device IFACE to bridge BR (type=internal: create "
+      "IFACE, the host's own port).", 2, -1 },
     { "Ports", "set-port", "IFACE KEY=VALUE...",
       "Change a port's vlan, trunks or native VLAN.", 2, -1 },
     { "Ports", "del-port", "[BR] IFACE",

@@ -434,6 +434,9 @@ bridge_port_attach(const char *name, char *err, size_t err_size)
     if (!error) {
         g_hash_table_insert(ports_by_ifindex,
                             GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
+    } else if (p->internal && error == -ENODEV) {
+        snprintf(err, err_size, "internal port %s: its device could not be "
+                 "created (the daemon's log says why)", name);
     }
     return error;
 }

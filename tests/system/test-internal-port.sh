@@ -19,7 +19,7 @@
 #   - the daemon is stopped (SIGTERM) and started again: the device and its
 #     address are still there (the daemon's exit leaves them) and the ping
 #     works again through the re-attached port;
-#   - del-port removes both ends of the pair.
+#   - del-port removes both ends of the pair, and so does del-br.
 # The namespaces' deletion by the cleanup removes the pair on failure.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -130,4 +130,14 @@ after del-port"
 in_ns sw ip link show "$PEER" >/dev/null 2>&1 && fail "$PEER still exists \
 after del-port"
 log "ok: del-port removed $HP and $PEER"
+
+# del-br removes the pairs of its internal ports too.
+ctl_ok add-port "$TEAM_BR" "$HP" type=internal vlan=100
+in_ns sw ip link show "$PEER" >/dev/null 2>&1 || fail "$PEER not re-created"
+ctl_ok del-br "$TEAM_BR"
+in_ns sw ip link show "$HP" >/dev/null 2>&1 && fail "$HP still exists \
+after del-br"
+in_ns sw ip link show "$PEER" >/dev/null 2>&1 && fail "$PEER still exists \
+after del-br"
+log "ok: del-br removed $HP and $PEER"
 exit 0
