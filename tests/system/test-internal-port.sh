@@ -104,6 +104,7 @@ log "outage: $(us_to_ms "$outage_us") ms ($lost of $sent echo requests" \
 ((lost)) && log "unanswered icmp_seq: $(unanswered fo "$COUNT")"
 assert_eq "$COUNT" "$sent" "echo requests sent"
 assert_cmp "$outage_us" -lt "$((MAX_OUTAGE_MS * 1000))" "outage in us"
+assert_cmp "$got" -gt 0 "echo replies"
 wait_carrier "$HP" "$NEW" 5
 assert_cmp "$(capture_count ann "vlan 100 and rarp and ether src $HP_MAC")" \
     -ge 1 "announcements of the host's MAC tagged with VLAN 100 on $NEW"
