@@ -76,16 +76,32 @@ probe(struct nl_sock *sock, const char *name, char **msg)
     return 1;
 }
 
+/* Opens a socket into '*sockp' and probes 'name' on it: probe()'s values.
+ * On a negative one, no socket is left open. */
+static int
+open_probe(const char *name, struct nl_sock **sockp, char **msg)
+{
+    int retval;
+
+    *msg = NULL;
+    retval = route_socket(sockp, name, msg);
+    if (retval) {
+        return retval;
+    }
+    retval = probe(*sockp, name, msg);
+    if (retval < 0) {
+        nl_socket_free(*sockp);
+    }
+    return retval;
+}
+
 int
 netdev_internal_probe(const char *name, char **msg)
 {
     struct nl_sock *sock;
-    int retval;
+    int retval = open_probe(name, &sock, msg);
 
-    *msg = NULL;
-    retval = route_socket(&sock, name, msg);
-    if (!retval) {
-        retval = probe(sock, name, msg);
+    if (retval >= 0) {
         nl_socket_free(sock);
     }
     return retval;
@@ -162,19 +178,16 @@ int
 netdev_internal_ensure(const char *name, bool *created, char **msg)
 {
     struct nl_sock *sock;
-    int retval;
+    int retval = open_probe(name, &sock, msg);
 
-    *msg = NULL;
     *created = false;
-    retval = route_socket(&sock, name, msg);
-    if (retval) {
+    if (retval < 0) {
         return retval;
     }
-    retval = probe(sock, name, msg);
     if (retval == 0) {
         retval = create(sock, name, msg);
         *created = !retval;
-    } else if (retval == 1) {
+    } else {
         retval = 0;
     }
     nl_socket_free(sock);
@@ -185,14 +198,11 @@ int
 netdev_internal_delete(const char *name, char **msg)
 {
     struct nl_sock *sock;
-    int retval;
+    int retval = open_probe(name, &sock, msg);
 
-    *msg = NULL;
-    retval = route_socket(&sock, name, msg);
-    if (retval) {
+    if (retval < 0) {
         return retval;
     }
-    retval = probe(sock, name, msg);
     if (retval == 1) {
         struct rtnl_link *link = rtnl_link_alloc();
         int error;

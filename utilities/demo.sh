@@ -154,11 +154,7 @@ explain "The host's port, like a VM's, is carried by one member: ${OLD:-none}."
 say "Pulling the cable of ${OLD:-?} while the host pings host10 every ms"
 if [[ -n $OLD ]]; then
     ann0=$(team_json "t['announcements']")
-    fastping_start sw 198.18.0.10 1000 fo
-    sleep 0.5
-    cable "$OLD" down
-    wait_member "$OLD" down 5
-    fastping_wait "$PING_PID"
+    pull_under_ping sw 198.18.0.10 1000 fo "$OLD"
     read -r sent _ lost _ outage_us _ < <(outage fo 1000)
     n_ann=$(($(team_json "t['announcements']") - ann0))
     explain "$lost of $sent echo requests went unanswered (outage:" \

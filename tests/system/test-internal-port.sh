@@ -89,13 +89,7 @@ NEW=$(member u1)
 [[ $OLD == "$NEW" ]] && NEW=$(member u2)
 log "$HP is on $OLD; $OLD's cable will be pulled, $NEW takes over"
 tcap_start phys "$(phys_peer "$NEW")" ann in ""
-fastping_start sw "$RH_IP" "$COUNT" fo
-sleep 1
-kill -0 "$PING_PID" 2>/dev/null || fail "the ping ended before the pull: \
-$(cat "$VST_TMP/fo.ping")"
-cable "$OLD" down
-wait_member "$OLD" down 5
-fastping_wait "$PING_PID"
+pull_under_ping sw "$RH_IP" "$COUNT" fo "$OLD"
 capture_stop "$CAP_PID"
 read -r sent got lost run outage_us gap_us < <(outage fo "$COUNT")
 log "outage: $(us_to_ms "$outage_us") ms ($lost of $sent echo requests" \
@@ -125,20 +119,22 @@ wait_for 10 ping_reaches sw "$RH_IP" \
 assert_ping sw "$RH_IP"
 
 # del-port removes both ends.
+# pair_gone COMMAND: both ends of the pair are gone after COMMAND.
+pair_gone()
+{
+    local d
+    for d in "$HP" "$PEER"; do
+        in_ns sw ip link show "$d" >/dev/null 2>&1 \
+            && fail "$d still exists after $1"
+    done
+    log "ok: $1 removed $HP and $PEER"
+}
 ctl_ok del-port "$HP"
-in_ns sw ip link show "$HP" >/dev/null 2>&1 && fail "$HP still exists \
-after del-port"
-in_ns sw ip link show "$PEER" >/dev/null 2>&1 && fail "$PEER still exists \
-after del-port"
-log "ok: del-port removed $HP and $PEER"
+pair_gone del-port
 
 # del-br removes the pairs of its internal ports too.
 ctl_ok add-port "$TEAM_BR" "$HP" type=internal vlan=100
 in_ns sw ip link show "$PEER" >/dev/null 2>&1 || fail "$PEER not re-created"
 ctl_ok del-br "$TEAM_BR"
-in_ns sw ip link show "$HP" >/dev/null 2>&1 && fail "$HP still exists \
-after del-br"
-in_ns sw ip link show "$PEER" >/dev/null 2>&1 && fail "$PEER still exists \
-after del-br"
-log "ok: del-br removed $HP and $PEER"
+pair_gone del-br
 exit 0
