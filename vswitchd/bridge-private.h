@@ -35,11 +35,6 @@ struct dp_port *bridge_dp_port_by_no(uint32_t port_no);
  * negative errno with the reason in 'err'. */
 int bridge_port_attach(const char *name, char *err, size_t err_size);
 
-/* A change to the running configuration (config-txn.h): the copy to edit,
- * and its commit (0, or a negative errno with '*msg' set; takes 'cfg'). */
-struct config *bridge_txn_begin(void);
-int bridge_txn_commit(struct config *cfg, char **msg);
-
 /* Parses the "vlan=N" and "port=IFACE" arguments of the fdb commands
  * ('port' NULL: port= is refused); fills 'reply' and returns false on a
  * bad one. */

@@ -6,6 +6,7 @@
 #include "netdev-internal.h"
 
 #include <CUnit/Basic.h>
+#include <errno.h>
 #include <string.h>
 #include "config.h"
 #include "unit.h"
@@ -34,13 +35,12 @@ test_peer_name(void)
 static struct config *
 load(const char *text)
 {
-    GError *error = NULL;
-    struct config *cfg = config_load_data(text, strlen(text), "test.conf",
-                                          &error);
+    struct config *cfg;
+    char *msg;
 
-    if (error) {
-        fprintf(stderr, "\n  %s\n", error->message);
-        g_error_free(error);
+    if (config_load_data(text, strlen(text), "test.conf", &cfg, &msg)) {
+        fprintf(stderr, "\n  %s\n", msg);
+        g_free(msg);
     }
     return cfg;
 }
@@ -54,8 +54,7 @@ test_type_key(void)
                               "vlan=100\n"
                               "[port vnet0]\nbridge=br0\ntype=system\n");
     struct config *again;
-    GError *error = NULL;
-    char *text;
+    char *text, *msg;
     size_t len;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
@@ -69,16 +68,16 @@ test_type_key(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "[port mgmt0]\nbridge=br0\n"
                                   "type=internal\nvlan=100\n"));
     CU_ASSERT_PTR_NULL(strstr(text, "type=system"));
-    again = config_load_data(text, len, "saved", NULL);
+    CU_ASSERT_EQUAL(config_load_data(text, len, "saved", &again, &msg), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(again);
     CU_ASSERT_TRUE(config_equal(cfg, again));
 
-    CU_ASSERT_FALSE(config_port_set(config_find_port(cfg, "vnet0"), "type",
-                                    "tap", &error));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT_STRING_EQUAL(error->message, "type \"tap\" is not a port "
-                           "type (expected system or internal)");
-    g_error_free(error);
+    CU_ASSERT_EQUAL(config_port_set(config_find_port(cfg, "vnet0"), "type",
+                                    "tap", &msg), -EINVAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT_STRING_EQUAL(msg, "type \"tap\" is not a port type "
+                           "(expected system or internal)");
+    g_free(msg);
     g_free(text);
     config_free(again);
     config_free(cfg);
@@ -90,27 +89,27 @@ static void
 test_peer_clash(void)
 {
     char peer[IF_NAMESIZE];
-    char *text, *expected;
+    char *text, *expected, *msg;
     struct config *cfg;
-    GError *error = NULL;
 
     netdev_internal_peer_name("mgmt0", peer);
     text = g_strdup_printf("[bridge br0]\n"
                            "[port mgmt0]\nbridge=br0\ntype=internal\n"
                            "[port %s]\nbridge=br0\n", peer);
-    cfg = config_load_data(text, strlen(text), "test.conf", &error);
+    CU_ASSERT_EQUAL(config_load_data(text, strlen(text), "test.conf", &cfg,
+                                     &msg), -EINVAL);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     expected = g_strdup_printf("test.conf: internal port mgmt0: its "
                                "switch-side device %s clashes with the "
                                "name %s (rename one of them)", peer, peer);
-    if (strcmp(error->message, expected)) {
+    if (strcmp(msg, expected)) {
         fprintf(stderr, "\n  expected: %s\n  got:      %s\n", expected,
-                error->message);
+                msg);
     }
-    CU_ASSERT_STRING_EQUAL(error->message, expected);
+    CU_ASSERT_STRING_EQUAL(msg, expected);
     g_free(expected);
-    g_error_free(error);
+    g_free(msg);
     g_free(text);
 }
 
