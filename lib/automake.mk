@@ -35,6 +35,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/ctl-util.c lib/ctl-util.h \
 	lib/ctl-client.c lib/ctl-client.h \
 	lib/netlink-monitor.c lib/netlink-monitor.h \
+	lib/netdev-internal.c lib/netdev-internal.h \
 	lib/arp-probe.c lib/arp-probe.h \
 	lib/port-policy.c lib/port-policy.h
 

@@ -288,7 +288,7 @@ load_port(struct config *cfg, GKeyFile *kf, const char *group,
           const char *name, char **msg)
 {
     static const char *const keys[] = {
-        "bridge", "vlan", "trunks", "native", "uplink", NULL
+        "bridge", "type", "vlan", "trunks", "native", "uplink", NULL
     };
     char *values[G_N_ELEMENTS(keys)] = { NULL };
     char **known = port_group_keys(keys);
@@ -304,7 +304,7 @@ load_port(struct config *cfg, GKeyFile *kf, const char *group,
                    "bridge, vlan, trunks, native or uplink", msg)
         || get_values(kf, group, keys, values, msg)
         || check_bridge_key(group, "port", values[0], msg)
-        || check_vlan_trunks(group, values[1], values[2], msg)) {
+        || check_vlan_trunks(group, values[2], values[3], msg)) {
         goto out;
     }
 
@@ -722,6 +722,9 @@ config_to_data(const struct config *cfg, size_t *len)
 
         g_string_append_printf(s, "\n[port %s]\nbridge=%s\n",
                                p->name, p->bridge);
+        if (p->type == CONFIG_PORT_INTERNAL) {
+            g_string_append(s, "type=internal\n");
+        }
         append_vlan_keys(s, p);
         if (p->uplink) {
             g_string_append_printf(s, "uplink=%s\n", p->uplink);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include "config-private.h"
+#include "netdev-internal.h"
 
 /* Validation. */
 
@@ -84,6 +85,44 @@ validate_ports(const struct config *cfg, struct seen *seen, char **msg)
         }
     }
     return 0;
+}
+
+/* The switch's end of an internal port (netdev-internal.h) is a device
+ * too: its name must not be one the configuration uses, nor another
+ * internal port's. */
+static int
+validate_internal_peers(const struct config *cfg, struct seen *seen,
+                        char **msg)
+{
+    GHashTable *peers = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free, NULL);
+    int retval = 0;
+
+    for (guint i = 0; !retval && i < cfg->ports->len; i++) {
+        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
+        const char *other;
+        char peer[IF_NAMESIZE];
+
+        if (p->type != CONFIG_PORT_INTERNAL) {
+            continue;
+        }
+        netdev_internal_peer_name(p->name, peer);
+        other = g_hash_table_lookup(peers, peer);
+        if (other || g_hash_table_contains(seen->bridges, peer)
+            || g_hash_table_contains(seen->ports, peer)
+            || g_hash_table_contains(seen->teams, peer)
+            || g_hash_table_contains(seen->members, peer)) {
+            *msg = g_strdup_printf("internal port %s: its switch-side "
+                                   "device %s clashes with %s%s (rename "
+                                   "one of them)", p->name, peer,
+                                   other ? "internal port " : "the name ",
+                                   other ? other : peer);
+            retval = -EINVAL;
+        }
+        g_hash_table_insert(peers, g_strdup(peer), p->name);
+    }
+    g_hash_table_destroy(peers);
+    return retval;
 }
 
 /* A member's name against every other name; its own team already checked
@@ -333,6 +372,9 @@ config_validate(const struct config *cfg, char **msg)
     }
     if (!error) {
         error = validate_uplinks(cfg, &seen, msg);
+    }
+    if (!error) {
+        error = validate_internal_peers(cfg, &seen, msg);
     }
     if (!error) {
         error = validate_fdbs(cfg, &seen, msg);

@@ -723,7 +723,16 @@ config_port_set(struct config_port *p, const char *key, const char *value,
 {
     char err[VLAN_ERR_SIZE];
 
-    if (!strcmp(key, "vlan")) {
+    if (!strcmp(key, "type")) {
+        if (!strcmp(value, "system") || !strcmp(value, "internal")) {
+            p->type = (!strcmp(value, "internal") ? CONFIG_PORT_INTERNAL
+                       : CONFIG_PORT_SYSTEM);
+            return 0;
+        }
+        *msg = g_strdup_printf("type \"%s\" is not a port type (expected "
+                               "system or internal)", value);
+        return -EINVAL;
+    } else if (!strcmp(key, "vlan")) {
         uint16_t vid;
 
         if (!strcmp(value, "none")) {

@@ -260,7 +260,9 @@ struct config_port *config_add_port(struct config *, const char *bridge,
                                     const char *name, char **msg);
 /* Removes a port and the static entries that point to it. */
 bool config_del_port(struct config *, const char *name);
-/* Sets one port key from text: "vlan" (1-4094, or "none"), "trunks" (a
+/* Sets one port key from text: "type" ("system" or "internal": only
+ * add-port sets it, the daemon refuses a change of a running port's
+ * type), "vlan" (1-4094, or "none"), "trunks" (a
  * list, "all", or "none"), "native" (1-4094 or "none"), "uplink" (a device
  * name or "none").  Setting vlan makes it an access port; trunks makes it a
  * trunk.  Consistency across keys is checked by config_port_validate(), so

@@ -19,7 +19,8 @@ const struct ctl_command_doc ctl_command_docs[] = {
     { "Bridges", "list-br", "", "List the bridges.", 0, 0 },
 
     { "Ports", "add-port",
-      "BR IFACE [vlan=N | trunks=LIST [native=N]] [uplink=IFACE] "
+      "BR IFACE [type=internal] [vlan=N | trunks=LIST [native=N]] "
+      "[uplink=IFACE] "
       "[enabled=yes|no] [bpdu-guard=yes|no] "
       "[allowed-macs=MAC,...|any] [mac-security=source|strict] "
       "[mac-limit=N|unlimited] [mac-limit-action=drop|flood] "
@@ -28,7 +29,8 @@ const struct ctl_command_doc ctl_command_docs[] = {
       "[rate-out=RATE[,burst=BYTES]|none] [storm-limit=PPS|none] "
       "[mtu=N|none]",
       "Attach network device IFACE to bridge BR, with its VLAN "
-      "settings and policy.", 2, -1 },
+      "settings and policy (type=internal: create IFACE, the host's own "
+      "port).", 2, -1 },
     { "Ports", "set-port", "IFACE KEY=VALUE...",
       "Change a port's VLAN settings, uplink or policy (keys as for "
       "add-port; enabled=yes also lifts a BPDU guard's block).", 2, -1 },

@@ -829,12 +829,19 @@ int
 datapath_port_attach(struct datapath *dp, struct dp_port *p,
                      char *err, size_t err_size)
 {
+    return datapath_port_attach_device(dp, p, p->name, err, err_size);
+}
+
+int
+datapath_port_attach_device(struct datapath *dp, struct dp_port *p,
+                            const char *device, char *err, size_t err_size)
+{
     int error;
 
     if (p->dev) {
         return 0;
     }
-    error = netdev_packet_open(p->name, &p->dev, err, err_size);
+    error = netdev_packet_open(device, &p->dev, err, err_size);
     return error ? error : dp_publish_dev(dp, &p->dev, err, err_size);
 }
 

@@ -239,6 +239,12 @@ void datapath_port_guard_reset(struct datapath *, struct dp_port *);
  * 'err' (-ENOMEM: it could not be published; it is closed again). */
 int datapath_port_attach(struct datapath *, struct dp_port *,
                          char *err, size_t err_size);
+/* Same, but opens device 'device' for the port: an internal port's frames
+ * go through its veth peer (netdev-internal.h) while the port keeps its
+ * name. */
+int datapath_port_attach_device(struct datapath *, struct dp_port *,
+                                const char *device, char *err,
+                                size_t err_size);
 /* Closes the port's device (it disappeared); the port stays. */
 void datapath_port_detach(struct datapath *, struct dp_port *);
 

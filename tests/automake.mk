@@ -22,7 +22,8 @@ UNIT_TESTS = \
 	tests/unit/test-datapath-nomem \
 	tests/unit/test-pipeline \
 	tests/unit/test-dp-policy \
-	tests/unit/test-port-policy
+	tests/unit/test-port-policy \
+	tests/unit/test-netdev-internal
 check_PROGRAMS += $(UNIT_TESTS)
 # Checks of the shape of the code: what the datapath objects call, that lib/
 # includes no daemon header, that every command is in --help and the man
@@ -46,6 +47,9 @@ tests_unit_test_mac_table_LDADD = $(UNIT_LIBS)
 tests_unit_test_config_SOURCES = tests/unit/test-config.c
 tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LIBS)
+tests_unit_test_netdev_internal_SOURCES = tests/unit/test-netdev-internal.c
+tests_unit_test_netdev_internal_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_netdev_internal_LDADD = $(UNIT_LIBS)
 tests_unit_test_ctl_proto_SOURCES = tests/unit/test-ctl-proto.c
 tests_unit_test_ctl_proto_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctl_proto_LDADD = $(UNIT_LIBS)

@@ -197,14 +197,17 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    if (!if_nametoindex(args[1])) {
+    /* An internal port's device is the daemon's to create. */
+    if (cp->type != CONFIG_PORT_INTERNAL && !if_nametoindex(args[1])) {
         ctl_reply_error(reply, CTL_REFUSED, "no network device named %s "
                         "(create the device first: a VM's tap, a veth or "
-                        "a NIC)", args[1]);
+                        "a NIC; or give type=internal for a port of the "
+                        "host's own)", args[1]);
         config_free(cfg);
         return;
     }
-    if (!bridge_device_ok(args[1], reply)
+    if ((cp->type != CONFIG_PORT_INTERNAL
+         && !bridge_device_ok(args[1], reply))
         || !port_mtu_before_commit(args[1], cp->policy.mtu, 0, &old_mtu,
                                    reply)) {
         config_free(cfg);

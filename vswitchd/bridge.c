@@ -18,6 +18,7 @@
 #include "netdev-packet.h"
 #include "netlink-monitor.h"
 #include "port-kind.h"
+#include "port-kind-internal.h"
 #include "util.h"
 
 #define THIS_MODULE "bridge"
@@ -26,6 +27,12 @@
 struct port {
     char *name;                    /* Owned.  Key in 'ports'. */
     struct br *br;                 /* Borrowed: its bridge. */
+    char *dev;                     /* Owned.  The device it opens: 'name',
+                                    * or an internal port's veth peer
+                                    * (netdev-internal.h).  Key in
+                                    * 'ports_by_dev'. */
+    bool internal;                 /* An internal port: the daemon owns its
+                                    * device pair. */
     struct dp_port *dp;            /* Owned datapath port. */
     struct dp_port_settings settings; /* Applied VLAN settings. */
     struct port_policy policy;     /* Applied policy (port-policy.h). */
@@ -37,6 +44,10 @@ static char *config_path;             /* Owned. */
 static struct config *running;        /* Owned: applied and saved. */
 static GHashTable *bridges;           /* name -> struct br *. */
 static GHashTable *ports;             /* name -> struct port *. */
+static GHashTable *ports_by_dev;      /* device -> struct port *. */
+static bool shutting_down;            /* The daemon exits: internal ports'
+                                       * devices stay, for the next start
+                                       * (and the host's addresses). */
 static GHashTable *ports_by_ifindex;  /* ifindex -> struct port *, the
                                        * attached ports. */
 static struct netlink_monitor *monitor; /* Owned. */
@@ -198,7 +209,7 @@ port_try_attach(struct port *p, bool quiet_if_absent)
     if (dp_port_is_attached(p->dp)) {
         return true;
     }
-    error = datapath_port_attach(dp, p->dp, err, sizeof err);
+    error = datapath_port_attach_device(dp, p->dp, p->dev, err, sizeof err);
     if (error == -ENODEV && quiet_if_absent) {
         return false;
     } else if (error) {
@@ -206,7 +217,7 @@ port_try_attach(struct port *p, bool quiet_if_absent)
     } else {
         g_hash_table_insert(ports_by_ifindex,
                             GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
-        p->carrier = netdev_packet_carrier(p->name);
+        p->carrier = netdev_packet_carrier(p->dev);
         VLOG_INFO("port %s attached to bridge %s (ifindex %d)", p->name,
                   p->br->name, dp_port_ifindex(p->dp));
         port_apply_mtu(p);
@@ -277,6 +288,11 @@ apply_config(const struct config *cfg)
                                     GINT_TO_POINTER(dp_port_ifindex(p->dp)));
             }
             datapath_port_remove(dp, p->dp);
+            g_hash_table_remove(ports_by_dev, p->dev);
+            if (p->internal && !cp && !shutting_down) {
+                internal_port_delete(p->name);
+            }
+            g_free(p->dev);
             g_free(p->name);
             g_free(p);
         }
@@ -343,6 +359,11 @@ apply_config(const struct config *cfg)
         struct dp_port_settings s;
 
         bridge_port_settings(cp, &s);
+        if (p && p->internal && !dp_port_is_attached(p->dp)) {
+            /* Its device was deleted behind the daemon's back. */
+            g_free(internal_port_device(cp));
+            port_try_attach(p, true);
+        }
         if (!p) {
             struct dp_port *dp_port = br ? datapath_port_add(dp, br->dp,
                                                              cp->name, &s)
@@ -356,6 +377,9 @@ apply_config(const struct config *cfg)
             }
             p = g_new0(struct port, 1);
             p->name = g_strdup(cp->name);
+            p->internal = cp->type == CONFIG_PORT_INTERNAL;
+            p->dev = internal_port_device(cp);
+            g_hash_table_insert(ports_by_dev, p->dev, p);
             p->br = br;
             p->settings = s;
             p->dp = dp_port;
@@ -446,6 +470,14 @@ check_teams(const struct config *cfg, char **msg, void *aux)
     return 0;
 }
 
+static int
+check_config(const struct config *cfg, char **msg, void *aux)
+{
+    int retval = check_teams(cfg, msg, aux);
+
+    return retval ? retval : internal_port_check(running, cfg, msg);
+}
+
 /* The running configuration, where it is saved and what applying means. */
 static struct config_store store;
 
@@ -494,11 +526,15 @@ int
 bridge_port_attach(const char *name, char *err, size_t err_size)
 {
     struct port *p = g_hash_table_lookup(ports, name);
-    int error = datapath_port_attach(dp, p->dp, err, err_size);
+    int error = datapath_port_attach_device(dp, p->dp, p->dev, err,
+                                            err_size);
 
     if (!error) {
         g_hash_table_insert(ports_by_ifindex,
                             GINT_TO_POINTER(dp_port_ifindex(p->dp)), p);
+    } else if (p->internal && error == -ENODEV) {
+        snprintf(err, err_size, "internal port %s: its device could not be "
+                 "created (the daemon's log says why)", name);
     }
     return error;
 }
@@ -565,11 +601,15 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
             char trunks[4096 * 5];
 
             vlan_bitmap_format(&cp->trunks, trunks, sizeof trunks);
-            ctl_reply_printf(reply, "    port %s: %s, %s", cp->name, desc,
-                             port_state(p));
+            ctl_reply_printf(reply, "    port %s: %s%s, %s", cp->name,
+                             (cp->type == CONFIG_PORT_INTERNAL
+                              ? "internal, " : ""), desc, port_state(p));
             bridge_show_port_policy(cp, bridge_port_admin_state(cp->name),
                                     reply, jp);
             json_object_set_string_member(jp, "name", cp->name);
+            json_object_set_string_member(jp, "type",
+                                          (cp->type == CONFIG_PORT_INTERNAL
+                                           ? "internal" : "system"));
             json_object_set_int_member(jp, "port-no", dp_port_no(p->dp));
             json_object_set_string_member(jp, "mode",
                                           vlan_mode_name(cp->mode));
@@ -726,7 +766,7 @@ resync_ports(void)
     g_hash_table_iter_init(&iter, ports);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         struct port *p = value;
-        unsigned int ifindex = if_nametoindex(p->name);
+        unsigned int ifindex = if_nametoindex(p->dev);
 
         if (dp_port_is_attached(p->dp)
             && (int) ifindex != dp_port_ifindex(p->dp)) {
@@ -736,7 +776,7 @@ resync_ports(void)
         }
         if (ifindex) {
             port_try_attach(p, false);
-            p->carrier = netdev_packet_carrier(p->name);
+            p->carrier = netdev_packet_carrier(p->dev);
         }
     }
 }
@@ -756,7 +796,7 @@ link_event(const struct netlink_link_event *ev, void *aux)
 
     /* A device we hold that was removed or renamed away. */
     p = g_hash_table_lookup(ports_by_ifindex, GINT_TO_POINTER(ev->ifindex));
-    if (p && (ev->removed || strcmp(p->name, ev->name))) {
+    if (p && (ev->removed || strcmp(p->dev, ev->name))) {
         VLOG_INFO("port %s: device is gone; port kept, waiting for it "
                   "to come back", p->name);
         port_detach(p);
@@ -765,7 +805,7 @@ link_event(const struct netlink_link_event *ev, void *aux)
         return;
     }
 
-    p = g_hash_table_lookup(ports, ev->name);
+    p = g_hash_table_lookup(ports_by_dev, ev->name);
     if (!p) {
         return;
     }
@@ -852,7 +892,7 @@ bridge_init(struct datapath *dp_, const char *path, char **msg)
     config_path = g_canonicalize_filename(path, NULL);
     store = (struct config_store) {
         .path = config_path, .running = &running,
-        .check = check_teams, .apply = store_apply,
+        .check = check_config, .apply = store_apply,
     };
     retval = config_txn_read(&store, false, &cfg, msg);
     if (retval) {
@@ -861,6 +901,7 @@ bridge_init(struct datapath *dp_, const char *path, char **msg)
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
+    ports_by_dev = g_hash_table_new(g_str_hash, g_str_equal);
     ports_by_ifindex = g_hash_table_new(NULL, NULL);
     datapath_set_guard_func(dp, guard_tripped, NULL);
     for (size_t k = 0; k < n_port_kinds; k++) {
@@ -925,7 +966,9 @@ bridge_fini(void)
     g_source_remove(learn_watch);
     netlink_monitor_destroy(monitor);
     empty = config_new();
+    shutting_down = true;
     apply_config(empty);
+    shutting_down = false;
     config_free(empty);
     for (size_t k = n_port_kinds; k-- > 0;) {
         port_kinds[k]->fini();
@@ -933,6 +976,7 @@ bridge_fini(void)
     config_free(running);
     running = NULL;
     g_hash_table_destroy(ports_by_ifindex);
+    g_hash_table_destroy(ports_by_dev);
     g_hash_table_destroy(ports);
     g_hash_table_destroy(bridges);
     g_free(config_path);

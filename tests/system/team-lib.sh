@@ -231,6 +231,21 @@ fastping_start()
     PING_PID=$BG_PID
 }
 
+# pull_under_ping HOST DST COUNT NAME MEMBER: HOST pings DST every
+# millisecond (fastping_start, output NAME) and MEMBER's cable is pulled
+# one second in; returns when the ping has ended (read it with outage NAME
+# COUNT).
+pull_under_ping()
+{
+    fastping_start "$1" "$2" "$3" "$4"
+    sleep 1
+    kill -0 "$PING_PID" 2>/dev/null || fail "the ping ended before the \
+pull: $(cat "$VST_TMP/$4.ping")"
+    cable "$5" down
+    wait_member "$5" down 5
+    fastping_wait "$PING_PID"
+}
+
 # fastping_wait PID: waits for a fast ping to end (it is bounded).
 fastping_wait()
 {

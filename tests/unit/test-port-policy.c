@@ -545,10 +545,10 @@ test_burst_default(void)
 {
     struct port_rate r = { 1000000, 0 };
 
-    /* 64 KiB at low rates, 10 ms at high ones, the given burst if any. */
+    /* 64 KiB at low rates, 200 ms at high ones, the given burst if any. */
     CU_ASSERT_EQUAL(port_rate_burst(&r), 65536);
     r.bps = 10000000000ULL;
-    CU_ASSERT_EQUAL(port_rate_burst(&r), 12500000);
+    CU_ASSERT_EQUAL(port_rate_burst(&r), 250000000);
     r.burst = 3000;
     CU_ASSERT_EQUAL(port_rate_burst(&r), 3000);
 }
