@@ -54,6 +54,7 @@ config_port_uninit(struct config_port *p)
     g_free(p->name);
     g_free(p->bridge);
     g_free(p->uplink);
+    g_free(p->owner);
 }
 
 /* Makes 'dst' (uninitialized) a deep copy of 'src'. */
@@ -64,6 +65,7 @@ config_port_copy(struct config_port *dst, const struct config_port *src)
     dst->name = g_strdup(src->name);
     dst->bridge = g_strdup(src->bridge);
     dst->uplink = g_strdup(src->uplink);
+    dst->owner = g_strdup(src->owner);
 }
 
 bool
@@ -73,7 +75,7 @@ config_port_equal(const struct config_port *x, const struct config_port *y)
             && x->mode == y->mode && x->vlan == y->vlan
             && vlan_bitmap_equal(&x->trunks, &y->trunks)
             && x->native == y->native && !g_strcmp0(x->uplink, y->uplink)
-            && x->type == y->type
+            && x->type == y->type && !g_strcmp0(x->owner, y->owner)
             && port_policy_equal(&x->policy, &y->policy));
 }
 
@@ -717,6 +719,32 @@ config_port_set_policy(struct config_port *p, const char *key,
     return true;
 }
 
+/* "owner": printable ASCII without spaces, so that 'show' prints it as
+ * one word. */
+static bool
+config_port_set_owner(struct config_port *p, const char *value,
+                      GError **error)
+{
+    size_t len = strlen(value);
+
+    for (size_t i = 0; i < len; i++) {
+        if (!g_ascii_isgraph(value[i])) {
+            len = 0;
+            break;
+        }
+    }
+    if (!len || len > CONFIG_OWNER_MAX) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "owner \"%s\" is not 1-%d printable characters without "
+                    "spaces (e.g. libvirt:UUID, or none)", value,
+                    CONFIG_OWNER_MAX);
+        return false;
+    }
+    g_free(p->owner);
+    p->owner = strcmp(value, "none") ? g_strdup(value) : NULL;
+    return true;
+}
+
 /* Each key changes only what it names, plus the mode it implies, so that a
  * set of keys applied in any order gives the same port ("trunks=10
  * native=20" or "native=20 trunks=10"); whether the result makes sense is
@@ -796,6 +824,8 @@ config_port_set(struct config_port *p, const char *key, const char *value,
         g_free(p->uplink);
         p->uplink = strcmp(value, "none") ? g_strdup(value) : NULL;
         return true;
+    } else if (!strcmp(key, "owner")) {
+        return config_port_set_owner(p, value, error);
     }
     if (port_policy_is_key(key)) {
         return config_port_set_policy(p, key, value, error);

@@ -589,6 +589,7 @@ libvirt_domain_free(struct libvirt_domain *dom)
     if (dom) {
         g_free(dom->name);
         g_free(dom->uuid);
+        g_free(dom->error);
         g_ptr_array_free(dom->nics, TRUE);
         g_free(dom);
     }
@@ -617,8 +618,7 @@ read_domain(xmlDoc *doc, const char *default_bridge,
         error = -EINVAL;
         goto out;
     }
-    error = read_metadata(root, entries, msg);
-    if (error) {
+    if (read_metadata(root, entries, &dom->error)) {
         goto out;
     }
     devices = child(root, "devices");
@@ -633,12 +633,12 @@ read_domain(xmlDoc *doc, const char *default_bridge,
         const struct entry *e = g_ptr_array_index(entries, i);
 
         if (!e->used) {
-            *msg = g_strdup_printf("<vsw:port> on line %d is for %s %s, "
+            g_ptr_array_set_size(dom->nics, 0);
+            dom->error = g_strdup_printf("<vsw:port> on line %d is for %s %s, "
                                    "which no <interface> of domain %s has",
                                    LINE(e->node),
                                    e->alias ? "alias" : "mac",
                                    e->alias ? e->alias : e->mac, dom->name);
-            error = -EINVAL;
             goto out;
         }
     }

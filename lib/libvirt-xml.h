@@ -74,6 +74,12 @@ struct libvirt_nic {
 struct libvirt_domain {
     char *name;          /* Owned.  <name>. */
     char *uuid;          /* Owned.  <uuid>, or NULL if it has none. */
+    char *error;         /* Owned.  Why our metadata is refused (an
+                          * element or attribute we do not know, an entry
+                          * that names no NIC or one twice), or NULL.
+                          * When set, 'nics' is empty: the name and UUID
+                          * are still good for removing the domain's
+                          * ports. */
     GPtrArray *nics;     /* Owned 'struct libvirt_nic *', in document
                           * order. */
 };
@@ -81,10 +87,10 @@ struct libvirt_domain {
 /* Parses 'len' bytes of domain XML at 'xml'.  A NIC with no metadata entry
  * goes to 'default_bridge', or is skipped when that is NULL.  Returns 0 and
  * '*domp' (caller frees with libvirt_domain_free()), or -EINVAL (not a
- * domain, malformed, hostile, a metadata element or attribute we do not
- * know) or -EFBIG (over LIBVIRT_XML_MAX) with '*msg' set (caller frees
- * with g_free()).  A NIC whose policy is invalid is not a parse error: it
- * carries its own 'error'. */
+ * domain, malformed, hostile) or -EFBIG (over LIBVIRT_XML_MAX) with '*msg'
+ * set (caller frees with g_free()).  Bad metadata is not a parse error:
+ * the domain carries it in its 'error'; nor is a NIC whose policy is
+ * invalid: the NIC carries its own. */
 int libvirt_domain_parse(const char *xml, size_t len,
                          const char *default_bridge,
                          struct libvirt_domain **domp, char **msg);

@@ -467,8 +467,10 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
             char trunks[4096 * 5];
 
             vlan_bitmap_format(&cp->trunks, trunks, sizeof trunks);
-            ctl_reply_printf(reply, "    port %s: %s, %s\n", cp->name, desc,
-                             port_state(p));
+            ctl_reply_printf(reply, "    port %s: %s, %s%s%s\n", cp->name,
+                             desc, port_state(p),
+                             cp->owner ? ", owner " : "",
+                             cp->owner ? cp->owner : "");
             json_object_set_string_member(jp, "name", cp->name);
             json_object_set_int_member(jp, "port-no", dp_port_no(p->dp));
             json_object_set_string_member(jp, "mode",
@@ -479,6 +481,8 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
                                           ? trunks : "");
             json_object_set_int_member(jp, "native", cp->native);
             json_object_set_string_member(jp, "state", port_state(p));
+            json_object_set_string_member(jp, "owner",
+                                          cp->owner ? cp->owner : "");
             json_array_add_object_element(jports, jp);
             g_free(desc);
         }
@@ -810,6 +814,8 @@ bridge_reload(void)
         g_free(msg);
         return;
     }
+    /* The file never holds owned ports (a VM's, from the libvirt hook). */
+    config_keep_owned_ports(cfg, running);
     if (!config_equal(cfg, running)) {
         VLOG_INFO("configuration reloaded from %s", config_path);
     }
