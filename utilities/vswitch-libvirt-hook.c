@@ -34,6 +34,7 @@
 #include <unistd.h>
 #include "ctl-client.h"
 #include "libvirt-xml.h"
+#include "port-policy.h"
 
 #define DEFAULT_SOCKET RUNSTATEDIR "/vswitch/vswitchd.sock"
 #define DEFAULT_CONF SYSCONFDIR "/vswitch/libvirt.conf"
@@ -248,9 +249,33 @@ validate(const struct libvirt_domain *dom)
     return retval;
 }
 
+static void
+add_key(const char *key, const char *value, void *argv)
+{
+    g_ptr_array_add(argv, g_strdup_printf("%s=%s", key, value));
+}
+
+/* Appends to 'argv' every port key at its default, so that a set-port
+ * that then gives a NIC's settings replaces the port's whole policy. */
+static void
+add_defaults(GPtrArray *argv)
+{
+    static const char *const vlan_keys[] = {
+        "vlan=none", "trunks=none", "native=none", "uplink=none",
+    };
+    struct port_policy defaults;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(vlan_keys); i++) {
+        g_ptr_array_add(argv, g_strdup(vlan_keys[i]));
+    }
+    port_policy_init(&defaults, false);
+    port_policy_format(&defaults, false, true, add_key, argv);
+}
+
 /* Attaches one NIC: add-port with every setting and the owner, or, for a
- * port the domain already owns (reconnect, a second 'started'), the same
- * settings through set-port.  Returns 0 or 1 with a line said. */
+ * port the domain already owns (reconnect, a second 'started'), set-port
+ * with every key at its default and then the same settings: one
+ * transaction either way.  Returns 0 or 1 with a line said. */
 static int
 attach_nic(const struct libvirt_domain *dom, const struct libvirt_nic *nic,
            const struct switch_view *v, const char *owner)
@@ -280,11 +305,13 @@ attach_nic(const struct libvirt_domain *dom, const struct libvirt_nic *nic,
     if (!retval) {
         if (have) {
             g_ptr_array_add(argv, g_strdup("set-port"));
+            g_ptr_array_add(argv, g_strdup(nic->dev));
+            add_defaults(argv);
         } else {
             g_ptr_array_add(argv, g_strdup("add-port"));
             g_ptr_array_add(argv, g_strdup(nic->bridge));
+            g_ptr_array_add(argv, g_strdup(nic->dev));
         }
-        g_ptr_array_add(argv, g_strdup(nic->dev));
         for (char **kv = nic->settings; *kv; kv++) {
             g_ptr_array_add(argv, g_strdup(*kv));
         }

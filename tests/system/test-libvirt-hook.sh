@@ -144,9 +144,14 @@ assert_no_ping vm1 198.18.0.3
 grep -q "$P1\|$TAP" "$VST_CONF" && fail "owned ports written to $VST_CONF"
 log "ok: the owned ports are not in the file"
 
-log "started again: the same ports, no error"
+log "started again, with another policy: it replaces the old one"
+hook_ok "$(domain_xml vm1 "$UUID" 'bridge="br0" trunks="42,43"')" \
+    vm1 started begin
+assert_eq trunk "$(port_field "$P1" mode)" "mode of $P1"
+assert_eq 0 "$(port_field "$P1" vlan)" "vlan of $P1"
 hook_ok "$XML" vm1 started begin
 assert_eq 42 "$(port_field "$P1" vlan)" "vlan of $P1"
+assert_eq "" "$(port_field "$P1" trunks)" "trunks of $P1"
 assert_ping vm1 198.18.0.2
 
 log "a port another domain owns is not taken over"
