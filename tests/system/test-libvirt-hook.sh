@@ -143,6 +143,11 @@ assert_ping vm1 198.18.0.2
 assert_no_ping vm1 198.18.0.3
 grep -q "$P1\|$TAP" "$VST_CONF" && fail "owned ports written to $VST_CONF"
 log "ok: the owned ports are not in the file"
+sw_signal HUP
+wait_for 5 grep -q "configuration reloaded\|reload" "$VST_LOG" || true
+sleep 0.5
+assert_eq "$OWNER" "$(port_field "$P1" owner)" "owner of $P1 after a reload"
+assert_ping vm1 198.18.0.2
 
 log "started again, with another policy: it replaces the old one"
 hook_ok "$(domain_xml vm1 "$UUID" 'bridge="br0" trunks="42,43"')" \
