@@ -54,3 +54,10 @@ DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
 
 LIBVSWITCH_LIBS = lib/libvswitch.a $(GLIB_LIBS) $(JSONGLIB_LIBS) \
 	$(LIBNL_LIBS) $(URCU_LIBS) -lpthread
+
+# libvswitch-libvirt: the libvirt domain XML reader, the only libxml2 user,
+# apart so that the daemon does not link libxml2.  For the hook and tests.
+noinst_LIBRARIES += lib/libvswitch-libvirt.a
+lib_libvswitch_libvirt_a_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(XML_CFLAGS)
+lib_libvswitch_libvirt_a_SOURCES = lib/libvirt-xml.c lib/libvirt-xml.h
+LIBVIRT_XML_LIBS = lib/libvswitch-libvirt.a $(XML_LIBS) $(LIBVSWITCH_LIBS)

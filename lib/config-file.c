@@ -720,6 +720,9 @@ config_to_data(const struct config *cfg, size_t *len)
     for (guint i = 0; i < cfg->ports->len; i++) {
         const struct config_port *p = g_ptr_array_index(cfg->ports, i);
 
+        if (p->owner) {
+            continue;           /* Its owner adds it again (config.h). */
+        }
         g_string_append_printf(s, "\n[port %s]\nbridge=%s\n",
                                p->name, p->bridge);
         if (p->type == CONFIG_PORT_INTERNAL) {
@@ -737,7 +740,11 @@ config_to_data(const struct config *cfg, size_t *len)
     config_team_free(defaults);
     for (guint i = 0; i < cfg->fdbs->len; i++) {
         const struct config_fdb *f = g_ptr_array_index(cfg->fdbs, i);
+        const struct config_port *p = config_find_port(cfg, f->port);
 
+        if (p && p->owner) {
+            continue;           /* Its port is not in the file either. */
+        }
         g_string_append_printf(s, "\n[fdb %s " ETH_ADDR_FMT "]\n",
                                f->bridge, ETH_ADDR_ARGS(f->mac));
         if (f->vlan) {
@@ -790,4 +797,28 @@ config_save(const struct config *cfg, const char *path, char **msg)
         g_error_free(file_error);
     }
     return ok ? 0 : -EIO;
+}
+
+/* Owned ports are not in the file (config_to_data()): a reload keeps
+ * the running ones. */
+void
+config_keep_owned_ports(struct config *to, const struct config *from)
+{
+    for (guint i = 0; i < from->ports->len; i++) {
+        const struct config_port *p = g_ptr_array_index(from->ports, i);
+        struct config_port *copy;
+
+        if (!p->owner || !config_find_bridge(to, p->bridge)
+            || config_find_port(to, p->name) || config_find_team(to, p->name)
+            || config_find_bridge(to, p->name)
+            || config_find_team_of_member(to, p->name)) {
+            continue;
+        }
+        copy = g_new(struct config_port, 1);
+        config_port_copy(copy, p);
+        if (copy->uplink && !config_find_team_of_member(to, copy->uplink)) {
+            g_clear_pointer(&copy->uplink, g_free);
+        }
+        g_ptr_array_add(to->ports, copy);
+    }
 }

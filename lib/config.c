@@ -72,6 +72,7 @@ config_port_uninit(struct config_port *p)
     g_free(p->name);
     g_free(p->bridge);
     g_free(p->uplink);
+    g_free(p->owner);
 }
 
 /* Makes 'dst' (uninitialized) a deep copy of 'src'. */
@@ -82,6 +83,7 @@ config_port_copy(struct config_port *dst, const struct config_port *src)
     dst->name = g_strdup(src->name);
     dst->bridge = g_strdup(src->bridge);
     dst->uplink = g_strdup(src->uplink);
+    dst->owner = g_strdup(src->owner);
 }
 
 bool
@@ -91,7 +93,7 @@ config_port_equal(const struct config_port *x, const struct config_port *y)
             && x->mode == y->mode && x->vlan == y->vlan
             && vlan_bitmap_equal(&x->trunks, &y->trunks)
             && x->native == y->native && !g_strcmp0(x->uplink, y->uplink)
-            && x->type == y->type
+            && x->type == y->type && !g_strcmp0(x->owner, y->owner)
             && port_policy_equal(&x->policy, &y->policy));
 }
 
@@ -711,6 +713,31 @@ vlan_error(int retval, const char *err, char **msg)
     return 0;
 }
 
+/* "owner": printable ASCII without spaces, so that 'show' prints it as
+ * one word. */
+static int
+config_port_set_owner(struct config_port *p, const char *value, char **msg)
+{
+    size_t len = strlen(value);
+
+    for (size_t i = 0; i < len; i++) {
+        if (!g_ascii_isgraph(value[i])) {
+            len = 0;
+            break;
+        }
+    }
+    if (!len || len > CONFIG_OWNER_MAX) {
+        *msg = g_strdup_printf("owner \"%s\" is not 1-%d printable "
+                               "characters without spaces (e.g. "
+                               "libvirt:UUID, or none)", value,
+                               CONFIG_OWNER_MAX);
+        return -EINVAL;
+    }
+    g_free(p->owner);
+    p->owner = strcmp(value, "none") ? g_strdup(value) : NULL;
+    return 0;
+}
+
 /* Each key changes only what it names, plus the mode it implies, so that a
  * set of keys applied in any order gives the same port ("trunks=10
  * native=20" or "native=20 trunks=10"); whether the result makes sense is
@@ -798,6 +825,8 @@ config_port_set(struct config_port *p, const char *key, const char *value,
         g_free(p->uplink);
         p->uplink = strcmp(value, "none") ? g_strdup(value) : NULL;
         return 0;
+    } else if (!strcmp(key, "owner")) {
+        return config_port_set_owner(p, value, msg);
     }
     if (port_policy_is_key(key)) {
         return port_policy_set(&p->policy, key, value, msg);

@@ -67,6 +67,7 @@
 #define CONFIG_MAC_AGING_MAX 1000000        /* Seconds. */
 #define CONFIG_MAC_TABLE_SIZE_MAX 1048576   /* Entries. */
 #define CONFIG_NAME_MAX 15                  /* IFNAMSIZ - 1. */
+#define CONFIG_OWNER_MAX 64                 /* A port's "owner". */
 
 /* Team limits.  CONFIG_TEAM_MEMBERS_MAX is team-map.h's TEAM_MAX_MEMBERS:
  * a team the file accepts is one the daemon can run. */
@@ -112,6 +113,11 @@ struct config_port {
                                   * Must be a member of a team of the same
                                   * bridge.  Always NULL in a team's
                                   * 'port'. */
+    char *owner;                 /* Owned.  Who attached the port when not
+                                  * the operator, e.g. "libvirt:UUID" (the
+                                  * libvirt hook), else NULL.  An owned
+                                  * port is shown, never saved to the
+                                  * file: its owner adds it again. */
     struct port_policy policy;   /* Port security, guards, rates, MTU,
                                   * admin state (port-policy.h): the keys
                                   * port_policy_set() takes.  A team's
@@ -239,6 +245,11 @@ struct config_team *config_find_team_of_member(const struct config *,
 struct config_team_member *config_team_find_member(const struct config_team *,
                                                    const char *member);
 
+/* Copies into 'to' the owned ports of 'from' (config_port 'owner') whose
+ * bridge 'to' has and whose name it does not use: a reload from the file,
+ * which never holds them, keeps them. */
+void config_keep_owned_ports(struct config *to, const struct config *from);
+
 /* Checks a bridge or device name: 1-15 characters from [A-Za-z0-9_.-]. */
 int config_name_valid(const char *what, const char *name, char **msg);
 
@@ -264,7 +275,9 @@ bool config_del_port(struct config *, const char *name);
  * add-port sets it, the daemon refuses a change of a running port's
  * type), "vlan" (1-4094, or "none"), "trunks" (a
  * list, "all", or "none"), "native" (1-4094 or "none"), "uplink" (a device
- * name or "none").  Setting vlan makes it an access port; trunks makes it a
+ * name or "none"), "owner" (who attached it, 1-CONFIG_OWNER_MAX printable
+ * characters without spaces, or "none"; not allowed in the file), and the
+ * port-policy.h keys.  Setting vlan makes it an access port; trunks makes it a
  * trunk.  Consistency across keys is checked by config_port_validate(), so
  * that "trunks=10 native=20" can be applied in any order; that the uplink
  * is a member of a team of the port's bridge, by config_validate(). */

@@ -601,9 +601,11 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
             char trunks[4096 * 5];
 
             vlan_bitmap_format(&cp->trunks, trunks, sizeof trunks);
-            ctl_reply_printf(reply, "    port %s: %s%s, %s", cp->name,
+            ctl_reply_printf(reply, "    port %s: %s%s, %s%s%s", cp->name,
                              (cp->type == CONFIG_PORT_INTERNAL
-                              ? "internal, " : ""), desc, port_state(p));
+                              ? "internal, " : ""), desc, port_state(p),
+                             cp->owner ? ", owner " : "",
+                             cp->owner ? cp->owner : "");
             bridge_show_port_policy(cp, bridge_port_admin_state(cp->name),
                                     reply, jp);
             json_object_set_string_member(jp, "name", cp->name);
@@ -619,6 +621,8 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
                                           ? trunks : "");
             json_object_set_int_member(jp, "native", cp->native);
             json_object_set_string_member(jp, "state", port_state(p));
+            json_object_set_string_member(jp, "owner",
+                                          cp->owner ? cp->owner : "");
             json_array_add_object_element(jports, jp);
             g_free(desc);
         }
@@ -946,6 +950,8 @@ bridge_reload(void)
         g_free(msg);
         return;
     }
+    /* The file never holds owned ports (a VM's, from the libvirt hook). */
+    config_keep_owned_ports(cfg, running);
     if (!config_equal(cfg, running)) {
         VLOG_INFO("configuration reloaded from %s", config_path);
     }

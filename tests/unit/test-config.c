@@ -2599,6 +2599,60 @@ test_team_policy_keys_refused(void)
                       "set-port)");
 }
 
+/* A port with an owner (the libvirt hook's) is shown but never saved, and
+ * a reload from the file keeps it. */
+static void
+test_port_owner(void)
+{
+    struct config *cfg = config_new();
+    struct config *reloaded = config_new();
+    struct config_port *p;
+    char *msg = NULL;
+    char *text;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_bridge(cfg, "br0", NO_MSG));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_bridge(reloaded, "br0", NO_MSG));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_port(cfg, "br0", "tap-op",
+                                                 NO_MSG));
+    p = config_add_port(cfg, "br0", "tap-vm", NO_MSG);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(config_port_set(p, "vlan", "42", NO_MSG), 0);
+    CU_ASSERT_EQUAL(config_port_set(p, "owner", "libvirt:c7a5fdbd", NO_MSG),
+                    0);
+    CU_ASSERT_STRING_EQUAL(p->owner, "libvirt:c7a5fdbd");
+
+    CU_ASSERT_EQUAL(config_port_set(p, "owner", "two words", &msg), -EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(msg && strstr(msg, "owner"));
+    g_free(msg);
+    msg = NULL;
+    CU_ASSERT_EQUAL(config_port_set(p, "owner", "", &msg), -EINVAL);
+    g_free(msg);
+    CU_ASSERT_STRING_EQUAL(p->owner, "libvirt:c7a5fdbd");
+
+    text = config_to_data(cfg, NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "[port tap-op]"));
+    CU_ASSERT_PTR_NULL(strstr(text, "tap-vm"));
+    CU_ASSERT_PTR_NULL(strstr(text, "owner"));
+    g_free(text);
+
+    config_keep_owned_ports(reloaded, cfg);
+    CU_ASSERT_PTR_NULL(config_find_port(reloaded, "tap-op"));
+    p = config_find_port(reloaded, "tap-vm");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_STRING_EQUAL(p->owner, "libvirt:c7a5fdbd");
+    CU_ASSERT_EQUAL(p->vlan, 42);
+    CU_ASSERT_EQUAL(config_validate(reloaded, NO_MSG), 0);
+
+    /* "none" gives the port to the operator: saved again. */
+    CU_ASSERT_EQUAL(config_port_set(config_find_port(cfg, "tap-vm"),
+                                    "owner", "none", NO_MSG), 0);
+    text = config_to_data(cfg, NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "[port tap-vm]"));
+    g_free(text);
+    config_free(reloaded);
+    config_free(cfg);
+}
+
 static const CU_TestInfo tests[] = {
     { "defaults", test_defaults },
     { "round trip", test_round_trip },
@@ -2643,6 +2697,7 @@ static const CU_TestInfo tests[] = {
     { "port policy load errors", test_port_policy_load_errors },
     { "port policy through config_port_set", test_port_policy_set },
     { "team refuses port policy keys", test_team_policy_keys_refused },
+    { "port owner: shown, not saved, kept by reload", test_port_owner },
     CU_TEST_INFO_NULL,
 };
 
