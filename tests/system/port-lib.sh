@@ -71,3 +71,53 @@ iperf_mbps()
     stop_pid "$BG_PID"
     MBPS=$((bps / 1000000))
 }
+
+# kind_filter KIND: a tcpdump filter for the frames of a policy-frames.py
+# KIND (by their source address; "vlan and" also matches them tagged).
+kind_filter()
+{
+    local src
+    src=$(kind_src "$1")
+    [[ -n $src ]] || fail "no source address for kind $1"
+    if [[ $src == *:* ]]; then
+        printf 'ip6 src %s or (vlan and ip6 src %s)' "$src" "$src"
+    else
+        printf 'src host %s or (vlan and src host %s)' "$src" "$src"
+    fi
+}
+
+# guard_phase NAME SRV CLI KEY=VALUE DROP [--vlan N]: sets KEY=VALUE on
+# SRV's port, sends GUARD_COUNT frames of each kind in GUARD_BLOCKED and
+# GUARD_PASSED (arrays) from SRV, and checks: the kinds of GUARD_PASSED
+# reach CLI and the uplink's peer (the device $(dev pup) in phys), those
+# of GUARD_BLOCKED only if VALUE is "no", and SRV's drops.DROP counts
+# exactly the blocked ones.
+guard_phase()
+{
+    local name=$1 srv=$2 cli=$3 set=$4 drop=$5 k want c1 cu d0 d1 args=()
+    shift 5
+    for k in "${GUARD_BLOCKED[@]}" "${GUARD_PASSED[@]}"; do
+        args+=(--kind "$k")
+    done
+    ctl_ok set-port "$(port_of "$srv")" "$set"
+    d0=$(drops "$(port_of "$srv")" "$drop")
+    capture_start "$cli" "$(dev_of "$cli")" "$name-cli" "ip or ip6 or vlan"
+    c1=$CAP_PID
+    capture_start phys "$(dev pup)" "$name-up" "ip or ip6 or vlan"
+    cu=$CAP_PID
+    policy_frames "$srv" "${args[@]}" --count "$GUARD_COUNT" "$@"
+    capture_stop "$c1"
+    stop_pid "$cu"
+    d1=$(drops "$(port_of "$srv")" "$drop")
+    for k in "${GUARD_BLOCKED[@]}" "${GUARD_PASSED[@]}"; do
+        want=$GUARD_COUNT
+        [[ ${set#*=} != no && " ${GUARD_BLOCKED[*]} " == *" $k "* ]] && want=0
+        assert_eq "$want" "$(frame_count "$name-cli" "$(kind_filter "$k")")" \
+            "$name: $k from $srv at $cli ($set)"
+        assert_eq "$want" "$(frame_count "$name-up" "$(kind_filter "$k")")" \
+            "$name: $k from $srv at the uplink's peer ($set)"
+    done
+    want=0
+    [[ ${set#*=} != no ]] && want=$((GUARD_COUNT * ${#GUARD_BLOCKED[@]}))
+    assert_eq "$want" "$((d1 - d0))" "$name: $srv drops.$drop"
+}
