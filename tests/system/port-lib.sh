@@ -121,3 +121,14 @@ guard_phase()
     [[ ${set#*=} != no ]] && want=$((GUARD_COUNT * ${#GUARD_BLOCKED[@]}))
     assert_eq "$want" "$((d1 - d0))" "$name: $srv drops.$drop"
 }
+
+# drops_total REASON: drops.REASON summed over every port (for drops on
+# output, which a datapath may count on the input or the output port).
+drops_total()
+{
+    local v
+    v=$(ctl --json port/stats | json "sum(p['drops']['$1'] for p in d['ports'])" 2>/dev/null)
+    [[ $v =~ ^[0-9]+$ ]] \
+        || fail "port/stats has no counter drops.$1: $(ctl port/stats 2>&1 | head -n 5 | tr -s ' \n' ' ')"
+    printf '%s\n' "$v"
+}

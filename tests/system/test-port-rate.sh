@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test-port-rate: rate-out and rate-in police a VM's TCP traffic to within a
+# few percent of the rate, with the devices' default offloads on (TSO/GSO:
+# super-frames charged by their size) (issue 9, rate limits).
+#
+#   vm1 --+-- switch --+-- vm2
+#
+# iperf3 TCP, 5 s each:
+#   0. no limit, vm1 -> vm2: well above 100 Mbit/s (> UNLIMITED_MIN);
+#   1. rate-out=100M on vm1 (from the VM), vm1 -> vm2: 90-105 Mbit/s,
+#      drops.rate-out counted;
+#   2. rate-out=none rate-in=100M on vm1 (to the VM), vm2 -> vm1: 90-105
+#      Mbit/s, drops.rate-in counted; vm1 -> vm2 is no longer limited
+#      (> UNLIMITED_MIN): each direction separately.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=port-lib.sh
+. "$(dirname "$0")/port-lib.sh"
+vst_init
+require_cmd iperf3 ss
+
+UNLIMITED_MIN=500
+LOW=90
+HIGH=105
+
+sw_ns
+vm_add vm1 198.18.0.1/24
+vm_add vm2 198.18.0.2/24
+sw_start
+ctl_ok add-br br0
+attach br0 vm1
+attach br0 vm2
+P1=$(port_of vm1)
+for vm in vm1 vm2; do
+    log "$vm offloads: $(in_ns "$vm" ethtool -k "$(dev_of "$vm")" 2>/dev/null \
+        | grep -E '^(tcp-segmentation-offload|generic-segmentation-offload):' \
+        | tr -s ' \n' ' ')"
+done
+assert_ping vm1 198.18.0.2
+
+log "0. no limit"
+iperf_mbps vm1 vm2 198.18.0.2 5
+log "0: vm1 -> vm2 without a limit: $MBPS Mbit/s"
+assert_cmp "$MBPS" -gt $UNLIMITED_MIN "0: vm1 -> vm2 without a limit (Mbit/s)"
+
+log "1. rate-out=100M"
+ctl_ok set-port "$P1" rate-out=100M
+d0=$(drops_total "$DROP_RATE_OUT")
+iperf_mbps vm1 vm2 198.18.0.2 5
+d1=$(drops_total "$DROP_RATE_OUT")
+log "1: vm1 -> vm2 with rate-out=100M: $MBPS Mbit/s, drops.$DROP_RATE_OUT +$((d1 - d0))"
+assert_cmp "$MBPS" -ge $LOW "1: vm1 -> vm2 with rate-out=100M (Mbit/s)"
+assert_cmp "$MBPS" -le $HIGH "1: vm1 -> vm2 with rate-out=100M (Mbit/s)"
+assert_cmp "$((d1 - d0))" -gt 0 "1: drops.$DROP_RATE_OUT"
+
+log "2. rate-in=100M"
+ctl_ok set-port "$P1" rate-out=none rate-in=100M
+d0=$(drops_total "$DROP_RATE_IN")
+iperf_mbps vm2 vm1 198.18.0.1 5
+d1=$(drops_total "$DROP_RATE_IN")
+log "2: vm2 -> vm1 with rate-in=100M: $MBPS Mbit/s, drops.$DROP_RATE_IN +$((d1 - d0))"
+assert_cmp "$MBPS" -ge $LOW "2: vm2 -> vm1 with rate-in=100M (Mbit/s)"
+assert_cmp "$MBPS" -le $HIGH "2: vm2 -> vm1 with rate-in=100M (Mbit/s)"
+assert_cmp "$((d1 - d0))" -gt 0 "2: drops.$DROP_RATE_IN"
+iperf_mbps vm1 vm2 198.18.0.2 4
+log "2: vm1 -> vm2 with rate-in=100M only: $MBPS Mbit/s"
+assert_cmp "$MBPS" -gt $UNLIMITED_MIN "2: vm1 -> vm2, rate-in only (Mbit/s)"
+log "PASS"
