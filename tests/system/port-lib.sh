@@ -4,7 +4,7 @@
 
 # The drop reasons of the port policies as port/stats names them
 # (drops.NAME; lib/datapath.h, enum dp_drop_reason).
-DROP_MAC_SECURITY=mac-security  # Source not in allowed-macs.
+DROP_MAC_SECURITY=src-mac       # Source not in allowed-macs.
 DROP_MAC_LIMIT=mac-limit        # New source beyond mac-limit (action drop).
 DROP_ISOLATED=isolated          # Isolated port to isolated port.
 DROP_DHCP_GUARD=dhcp-guard      # DHCP server message, dhcp-guard=yes.

@@ -12,7 +12,7 @@
 # B. set-port bpdu-guard=yes: LACPDUs and pause frames are dropped as
 #    before and leave the port up (pings); then one BPDU: the port is
 #    disabled: its state in show is no longer "up", vm1 <-> vm2 and
-#    vm1 -> rh1 pings stop, the daemon logs a warning naming the port,
+#    vm1 -> rh1 pings stop (drops.bpdu-guard counts vm1's), the daemon logs a warning naming the port,
 #    and the BPDU did not reach the uplink's peer either.
 # C. set-port enabled=yes: the port is up and pings pass again.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -92,7 +92,10 @@ wait_for 3 not_up || fail "B: vm1's port still up 3 s after a BPDU with bpdu-gua
 state=$(port_state "$P1")
 log "B: vm1's port state after one BPDU: '$state'; show: $(ctl show | grep -F "$P1")"
 assert_ne up "$state" "B: vm1's port state after one BPDU"
+g0=$(drops "$P1" "$DROP_BPDU_GUARD")
 assert_no_ping vm1 198.18.0.2
+g1=$(drops "$P1" "$DROP_BPDU_GUARD")
+assert_cmp "$((g1 - g0))" -ge 5 "B: vm1 drops.$DROP_BPDU_GUARD (its echo requests)"
 assert_no_ping vm2 198.18.0.1
 assert_no_ping vm1 198.18.0.10
 captures_check B
