@@ -215,6 +215,74 @@ check_vlan_trunks(const char *group, const char *vlan, const char *trunks,
     return true;
 }
 
+static void
+add_policy_key(const char *key, const char *value, void *keys)
+{
+    g_ptr_array_add(keys, g_strdup(key));
+}
+
+/* 'keys' (NULL-terminated), then every port policy key (port-policy.h):
+ * the keys a [port] group may have.  Caller frees with g_strfreev(). */
+static char **
+port_group_keys(const char *const *keys)
+{
+    GPtrArray *a = g_ptr_array_new();
+    struct port_policy defaults;
+
+    for (guint i = 0; keys[i]; i++) {
+        g_ptr_array_add(a, g_strdup(keys[i]));
+    }
+    port_policy_init(&defaults, false);
+    port_policy_format(&defaults, false, true, add_policy_key, a);
+    g_ptr_array_add(a, NULL);
+    return (char **) g_ptr_array_free(a, FALSE);
+}
+
+/* Applies the port policy keys of 'group' to 'p', in port-policy.h's order
+ * (a fixed one, as the other keys). */
+static bool
+load_port_policy(GKeyFile *kf, const char *group, char *const *policy_keys,
+                 struct config_port *p, GError **error)
+{
+    for (guint i = 0; policy_keys[i]; i++) {
+        GError *value_error = NULL;
+        char *value = get_value(kf, group, policy_keys[i], &value_error);
+        bool ok = !value_error;
+
+        if (value_error) {
+            g_propagate_error(error, value_error);
+        } else if (value && !config_port_set(p, policy_keys[i], value,
+                                             error)) {
+            g_prefix_error(error, "[%s] %s: ", group, policy_keys[i]);
+            ok = false;
+        }
+        g_free(value);
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A team takes none of the port policy keys: say so rather than "unknown
+ * key". */
+static bool
+check_team_policy_keys(GKeyFile *kf, const char *group, GError **error)
+{
+    char **keys = g_key_file_get_keys(kf, group, NULL, NULL);
+    bool ok = true;
+
+    for (guint i = 0; ok && keys && keys[i]; i++) {
+        if (port_policy_is_key(keys[i])) {
+            config_team_policy_key_error(error, keys[i]);
+            g_prefix_error(error, "[%s] ", group);
+            ok = false;
+        }
+    }
+    g_strfreev(keys);
+    return ok;
+}
+
 static bool
 load_port(struct config *cfg, GKeyFile *kf, const char *group,
           const char *name, GError **error)
@@ -223,15 +291,17 @@ load_port(struct config *cfg, GKeyFile *kf, const char *group,
         "bridge", "vlan", "trunks", "native", "uplink", NULL
     };
     char *values[G_N_ELEMENTS(keys)] = { NULL };
+    char **known = port_group_keys(keys);
     struct config_port *p;
     bool ok = false;
 
     if (!config_name_valid("port", name, error)) {
         g_prefix_error(error, "[%s] ", group);
+        g_strfreev(known);
         return false;
     }
-    if (!check_keys(kf, group, keys, "bridge, vlan, trunks, native or "
-                    "uplink", error)
+    if (!check_keys(kf, group, (const char *const *) known,
+                    "bridge, vlan, trunks, native or uplink", error)
         || !get_values(kf, group, keys, values, error)
         || !check_bridge_key(group, "port", values[0], error)
         || !check_vlan_trunks(group, values[1], values[2], error)) {
@@ -248,6 +318,10 @@ load_port(struct config *cfg, GKeyFile *kf, const char *group,
             goto out;
         }
     }
+    if (!load_port_policy(kf, group, known + G_N_ELEMENTS(keys) - 1, p,
+                          error)) {
+        goto out;
+    }
     if (!config_port_validate(p, error)) {
         g_prefix_error(error, "[%s] ", group);
         goto out;
@@ -258,6 +332,7 @@ out:
     for (guint i = 0; i < G_N_ELEMENTS(values); i++) {
         g_free(values[i]);
     }
+    g_strfreev(known);
     return ok;
 }
 
@@ -283,7 +358,8 @@ load_team(struct config *cfg, GKeyFile *kf, const char *group,
         g_prefix_error(error, "[%s] ", group);
         return false;
     }
-    if (!check_keys(kf, group, keys, "bridge, members, policy, "
+    if (!check_team_policy_keys(kf, group, error)
+        || !check_keys(kf, group, keys, "bridge, members, policy, "
                     "hash-fields, mode, updelay, downdelay, failback, "
                     "announce, announce-count, announce-interval, "
                     "rebalance, probe, probe-interval, disabled, vlan, "
@@ -613,6 +689,12 @@ append_team(GString *s, const struct config_team *t,
     append_vlan_keys(s, &t->port);
 }
 
+static void
+append_key(const char *key, const char *value, void *s)
+{
+    g_string_append_printf(s, "%s=%s\n", key, value);
+}
+
 /* Writes only what differs from the defaults and from what the port's mode
  * already says, in a fixed order, so that saving twice gives the same
  * text. */
@@ -643,6 +725,7 @@ config_to_data(const struct config *cfg, size_t *len)
         if (p->uplink) {
             g_string_append_printf(s, "uplink=%s\n", p->uplink);
         }
+        port_policy_format(&p->policy, false, false, append_key, s);
     }
     for (guint i = 0; i < cfg->teams->len; i++) {
         append_team(s, g_ptr_array_index(cfg->teams, i), defaults);

@@ -74,6 +74,9 @@ bool config_team_equal(const struct config_team *, const struct config_team *);
 char *config_team_get(const struct config_team *, const char *key);
 /* A team's own settings in file order, NULL-terminated. */
 extern const char *const config_team_settings[];
+/* Says that 'key', a port policy key (port-policy.h), is not a team key:
+ * teams keep the default policy. */
+void config_team_policy_key_error(GError **error, const char *key);
 /* Splits and checks a list of device names ("members", "disabled"). */
 char **config_parse_names(const char *key, const char *value, GError **error);
 

@@ -402,6 +402,15 @@ team_set_disabled_list(struct config_team *t, const char *value,
     return true;
 }
 
+void
+config_team_policy_key_error(GError **error, const char *key)
+{
+    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                "%s is a port policy key, which a team does not take (a "
+                "team keeps the defaults; set %s on the bridge's ports with "
+                "set-port)", key, key);
+}
+
 /* Like config_port_set(), each key changes only what it names, so that
  * keys apply in any order; config_team_validate() judges the result. */
 bool
@@ -452,6 +461,9 @@ config_team_set(struct config_team *t, const char *key, const char *value,
     } else if (!strcmp(key, "vlan") || !strcmp(key, "trunks")
                || !strcmp(key, "native")) {
         return config_port_set(&t->port, key, value, error);
+    } else if (port_policy_is_key(key)) {
+        config_team_policy_key_error(error, key);
+        return false;
     } else if (!strcmp(key, "members")) {
         g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                     "members is not a setting (add and remove members one "

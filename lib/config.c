@@ -701,6 +701,22 @@ vlan_error(int retval, const char *err, GError **error)
     return true;
 }
 
+/* A port policy key (port-policy.h), whose module speaks lib/'s errno and
+ * message: translated here to this module's GError. */
+static bool
+config_port_set_policy(struct config_port *p, const char *key,
+                       const char *value, GError **error)
+{
+    char *msg;
+
+    if (port_policy_set(&p->policy, key, value, &msg)) {
+        g_set_error_literal(error, CONFIG_ERROR, CONFIG_ERROR_INVALID, msg);
+        g_free(msg);
+        return false;
+    }
+    return true;
+}
+
 /* Each key changes only what it names, plus the mode it implies, so that a
  * set of keys applied in any order gives the same port ("trunks=10
  * native=20" or "native=20 trunks=10"); whether the result makes sense is
@@ -781,6 +797,9 @@ config_port_set(struct config_port *p, const char *key, const char *value,
         p->uplink = strcmp(value, "none") ? g_strdup(value) : NULL;
         return true;
     }
+    if (port_policy_is_key(key)) {
+        return config_port_set_policy(p, key, value, error);
+    }
     g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                 "unknown port setting \"%s\" (expected vlan, trunks, "
                 "native or uplink)", key);
@@ -796,6 +815,13 @@ config_port_validate(const struct config_port *p, GError **error)
         g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
                     "vlan=%u and trunks cannot both be set (vlan makes an "
                     "access port, trunks a trunk)", p->vlan);
+        return false;
+    }
+    if (p->policy.mac_security == PORT_MAC_SECURITY_STRICT
+        && !p->policy.n_allowed_macs) {
+        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
+                    "mac-security=strict needs allowed-macs=MAC[,MAC...] "
+                    "(with any source allowed it would change nothing)");
         return false;
     }
     if (p->native && p->mode != VLAN_MODE_TRUNK) {

@@ -2385,6 +2385,184 @@ test_team_save_load(void)
     g_free(dir);
 }
 
+/* Port policy keys (port-policy.h) in [port] groups. */
+
+#define POLICY_PORT "[bridge br0]\n[port vnet0]\nbridge=br0\n"
+
+static void
+test_port_policy_round_trip(void)
+{
+    /* Written in port-policy.h's order whatever the file's; defaults
+     * (mac-security=source, mtu=none) are not written back. */
+    static const char text[] =
+        POLICY_PORT "vlan=10\n"
+        "mtu=9000\nrate-out=100M\nrate-in=1G,burst=1M\nenabled=no\n"
+        "allowed-macs=02:00:00:00:00:01,02:00:00:00:00:0A\n"
+        "mac-security=source\nmac-limit=unlimited\nmac-limit-action=flood\n"
+        "isolated=yes\ndhcp-guard=yes\nra-guard=yes\nbpdu-guard=yes\n"
+        "storm-limit=1000\n"
+        "[port vnet1]\nbridge=br0\nmtu=none\nmac-limit=64\n";
+    static const char expected[] =
+        "# Written by vswitchd; edits are read on SIGHUP or restart.\n"
+        "\n[bridge br0]\n"
+        "\n[port vnet0]\nbridge=br0\nvlan=10\n"
+        "enabled=no\nbpdu-guard=yes\n"
+        "allowed-macs=02:00:00:00:00:01,02:00:00:00:00:0a\n"
+        "mac-limit=unlimited\nmac-limit-action=flood\nisolated=yes\n"
+        "dhcp-guard=yes\nra-guard=yes\nrate-in=1G,burst=1M\n"
+        "rate-out=100M\nstorm-limit=1000\nmtu=9000\n"
+        "\n[port vnet1]\nbridge=br0\n";
+    GError *error = NULL;
+    struct config *cfg = load_text(text, &error), *back;
+    const struct config_port *p;
+    char *data, *again;
+
+    if (error) {
+        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+    p = config_find_port(cfg, "vnet0");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_FALSE(p->policy.enabled);
+    CU_ASSERT_TRUE(p->policy.bpdu_guard);
+    CU_ASSERT_EQUAL(p->policy.n_allowed_macs, 2);
+    CU_ASSERT_EQUAL(p->policy.mac_limit, 0);
+    CU_ASSERT_EQUAL(p->policy.rate_in.bps, 1000000000ULL);
+    CU_ASSERT_EQUAL(p->policy.rate_in.burst, 1000000ULL);
+    CU_ASSERT_EQUAL(p->policy.rate_out.bps, 100000000ULL);
+    CU_ASSERT_EQUAL(p->policy.storm_limit, 1000);
+    CU_ASSERT_EQUAL(p->policy.mtu, 9000);
+    CU_ASSERT_EQUAL(p->vlan, 10);
+
+    data = config_to_data(cfg, NULL);
+    if (strcmp(data, expected)) {
+        fprintf(stderr, "\n  expected: %s\n  got:      %s\n", expected,
+                data);
+    }
+    CU_ASSERT_STRING_EQUAL(data, expected);
+    back = load_text(data, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_TRUE(config_equal(cfg, back));
+    again = config_to_data(back, NULL);
+    CU_ASSERT_STRING_EQUAL(again, data);
+
+    /* A policy change is a change. */
+    set_ok(config_find_port(back, "vnet1"), "isolated", "yes");
+    CU_ASSERT_FALSE(config_equal(cfg, back));
+
+    g_free(again);
+    g_free(data);
+    config_free(back);
+    config_free(cfg);
+}
+
+static void
+test_port_policy_load_errors(void)
+{
+    expect_load_error(POLICY_PORT "mtu=10\n",
+                      SOURCE ": [port vnet0] mtu: mtu 10 is out of range "
+                      "(68-65535, or none)");
+    expect_load_error(POLICY_PORT "rate-in=fast   # comment\n",
+                      SOURCE ": [port vnet0] rate-in: rate-in \"fast\" is "
+                      "not a rate (write BITS/S with an optional k, M or G "
+                      "suffix, 8k-400G bits/s, then optionally "
+                      ",burst=BYTES; or none)");
+    expect_load_error(POLICY_PORT "allowed-macs=01:00:00:00:00:01\n",
+                      SOURCE ": [port vnet0] allowed-macs: allowed-macs: "
+                      "01:00:00:00:00:01 is not a station address (a source "
+                      "is never a multicast or zero address)");
+    expect_load_error(POLICY_PORT "enabled=off\n",
+                      SOURCE ": [port vnet0] enabled: enabled \"off\" is not "
+                      "yes or no");
+    expect_load_error(POLICY_PORT "isolated=yes\nisolated=no\n",
+                      SOURCE ": [port vnet0] isolated is given twice (each "
+                      "group and each key in it may appear only once)");
+    expect_load_error(POLICY_PORT "mac-security=strict\n",
+                      SOURCE ": [port vnet0] mac-security=strict needs "
+                      "allowed-macs=MAC[,MAC...] (with any source allowed "
+                      "it would change nothing)");
+    /* A huge value is cut in the message. */
+    {
+        GString *text = g_string_new(POLICY_PORT "storm-limit=");
+        GError *error = NULL;
+
+        for (int i = 0; i < 10000; i++) {
+            g_string_append_c(text, 'z');
+        }
+        g_string_append_c(text, '\n');
+        CU_ASSERT_PTR_NULL(load_text(text->str, &error));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+        CU_ASSERT_TRUE(strlen(error->message) <= MSG_MAX_LEN);
+        CU_ASSERT_PTR_NOT_NULL(strstr(error->message,
+                                      "[port vnet0] storm-limit: "));
+        g_error_free(error);
+        g_string_free(text, TRUE);
+    }
+}
+
+static void
+test_port_policy_set(void)
+{
+    struct config *cfg = config_new();
+    struct config_port *p;
+
+    config_add_bridge(cfg, "br0", NULL);
+    p = config_add_port(cfg, "br0", "vnet0", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+
+    /* Through config_port_set(), with the policy module's messages. */
+    set_ok(p, "rate-out", "10M");
+    CU_ASSERT_EQUAL(p->policy.rate_out.bps, 10000000ULL);
+    expect_port_set_error(p, "mac-limit", "0", "mac-limit 0 is out of range "
+                          "(1-1048576, or unlimited)");
+    expect_port_set_error(p, "rate-out", "1", "rate-out \"1\" is out of "
+                          "range (8k-400G bits/s)");
+    CU_ASSERT_EQUAL(p->policy.rate_out.bps, 10000000ULL);
+    CU_ASSERT_EQUAL(p->policy.mac_limit, PORT_POLICY_MAC_LIMIT_DEFAULT);
+
+    /* strict without a list is refused by validation, whatever the order
+     * the keys came in. */
+    set_ok(p, "mac-security", "strict");
+    expect_invalid(cfg, "port vnet0: mac-security=strict needs "
+                   "allowed-macs=MAC[,MAC...] (with any source allowed it "
+                   "would change nothing)");
+    set_ok(p, "allowed-macs", "02:00:00:00:00:01");
+    port_valid(p);
+    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+
+    config_free(cfg);
+}
+
+static void
+test_team_policy_keys_refused(void)
+{
+    static char *members[] = { "eth1", NULL };
+    struct config *cfg = config_new();
+    struct config_team *t;
+
+    config_add_bridge(cfg, "br0", NULL);
+    t = add_team_ok(cfg, "br0", "bond0", members);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    expect_team_set_error(t, "mtu", "9000", "mtu is a port policy key, "
+                          "which a team does not take (a team keeps the "
+                          "defaults; set mtu on the bridge's ports with "
+                          "set-port)");
+    expect_team_set_error(t, "isolated", "yes", "isolated is a port policy "
+                          "key, which a team does not take (a team keeps "
+                          "the defaults; set isolated on the bridge's ports "
+                          "with set-port)");
+    CU_ASSERT_EQUAL(t->port.policy.mtu, 0);
+    CU_ASSERT_EQUAL(t->port.policy.mac_limit, 0);
+    config_free(cfg);
+
+    expect_load_error("[bridge br0]\n[team bond0]\nbridge=br0\n"
+                      "members=eth1\nrate-out=1G\n",
+                      SOURCE ": [team bond0] rate-out is a port policy key, "
+                      "which a team does not take (a team keeps the "
+                      "defaults; set rate-out on the bridge's ports with "
+                      "set-port)");
+}
+
 static const CU_TestInfo tests[] = {
     { "defaults", test_defaults },
     { "round trip", test_round_trip },
@@ -2425,6 +2603,10 @@ static const CU_TestInfo tests[] = {
     { "del bridge with teams", test_del_bridge_teams },
     { "port uplink", test_port_uplink },
     { "team save and load", test_team_save_load },
+    { "port policy round trip", test_port_policy_round_trip },
+    { "port policy load errors", test_port_policy_load_errors },
+    { "port policy through config_port_set", test_port_policy_set },
+    { "team refuses port policy keys", test_team_policy_keys_refused },
     CU_TEST_INFO_NULL,
 };
 
