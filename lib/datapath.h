@@ -110,6 +110,29 @@ enum dp_drop_reason {
     DP_DROP_BAD_SRC,      /* Multicast or all-zero source address. */
     DP_DROP_SRC_CONFLICT, /* From a local port with the source address of
                            * a station alive behind a team (forged). */
+    /* Per-port policies (port-policy.h, dp-policy.c).  Counted on the
+     * input port, except "rate-in" and, for frames sent, "mtu": those on
+     * the output port whose limit refused the frame. */
+    DP_DROP_DISABLED,     /* The port is disabled (enabled=no). */
+    DP_DROP_BPDU_GUARD,   /* A BPDU tripped the port's BPDU guard, or the
+                           * port is blocked by it. */
+    DP_DROP_SRC_MAC,      /* Source MAC not in the port's allowed-macs. */
+    DP_DROP_DST_MAC,      /* Unicast to a MAC not allowed on its output
+                           * port, which is in mac-security=strict. */
+    DP_DROP_MAC_LIMIT,    /* New source beyond the port's mac-limit
+                           * (mac-limit-action=drop). */
+    DP_DROP_MAC_LIMIT_FLOOD, /* New source beyond the port's mac-limit
+                           * (mac-limit-action=flood): forwarded but not
+                           * learned. */
+    DP_DROP_ISOLATED,     /* Unicast from an isolated port to another. */
+    DP_DROP_DHCP_GUARD,   /* DHCP server message from a dhcp-guard port. */
+    DP_DROP_RA_GUARD,     /* ICMPv6 router advertisement or redirect from
+                           * an ra-guard port. */
+    DP_DROP_RATE_OUT,     /* Over the port's rate-out (from the VM). */
+    DP_DROP_RATE_IN,      /* Over the port's rate-in (to the VM). */
+    DP_DROP_STORM,        /* Broadcast, multicast or unknown unicast over
+                           * the port's storm-limit. */
+    DP_DROP_MTU,          /* Longer than the port's mtu (GSO excepted). */
     DP_N_DROPS
 };
 enum { ST_RX_PKTS, ST_RX_BYTES, ST_TX_PKTS, ST_TX_BYTES, ST_DROPS,
