@@ -12,9 +12,9 @@
  * number modulo thread count).  Its loop: poll() the sockets, take a batch of
  * frames from each ready one (recvmmsg), and run the batch through the
  * pipeline, one stage per function in the module that owns it (dp-pipeline.h
- * lists them): parse, VLAN ingress (vlan.c), the ingress policy slot (empty
- * for now), learn (dp-fdb.c), lookup, and per output port VLAN egress
- * (vlan.c), team select and output; then send each port's queue with one
+ * lists them): parse, VLAN ingress (vlan.c), the MAC entries (dp-fdb.c),
+ * ingress policy (dp-policy.c), learn (dp-fdb.c), lookup, and per output
+ * port VLAN egress (vlan.c), egress policy, team select and output; then send each port's queue with one
  * sendmmsg.  A lone frame is sent at once.  No allocation, lock, logging or
  * per-frame system call on this path.
  *
@@ -223,14 +223,16 @@ const struct port_policy *dp_port_policy(const struct dp_port *);
 /* BPDU guard (port_policy.bpdu_guard): a BPDU from such a port blocks it
  * (it then drops everything it receives and gets nothing) until
  * datapath_port_guard_reset().  The datapath thread that sees the BPDU
- * marks the port and wakes the control thread, which calls 'func' for it
- * from datapath_run_learning(), once per trip. */
+ * marks the port, drops what the port sends from that frame on, and wakes
+ * the control thread (through the learning eventfd), which calls 'func'
+ * for it from datapath_run_learning(), once per trip, and publishes the
+ * port as blocked: from then on nothing is sent to it either. */
 typedef void datapath_guard_func(struct dp_port *, void *aux);
 void datapath_set_guard_func(struct datapath *, datapath_guard_func *,
                              void *aux);
 /* True while the port is blocked by its BPDU guard. */
 bool dp_port_guard_tripped(const struct dp_port *);
-/* Lifts the block: an operator re-enabled the port. */
+/* Lifts the block: an operator re-enabled the port (publishes). */
 void datapath_port_guard_reset(struct datapath *, struct dp_port *);
 
 /* Opens the port's device.  Returns 0 or a negative errno with a reason in
