@@ -6,6 +6,7 @@
 # (drops.NAME; lib/datapath.h, enum dp_drop_reason).
 DROP_MAC_SECURITY=src-mac       # Source not in allowed-macs.
 DROP_MAC_LIMIT=mac-limit        # New source beyond mac-limit (action drop).
+DROP_MAC_LIMIT_FLOOD=mac-limit-flood # Same, action flood: not learned.
 DROP_ISOLATED=isolated          # Isolated port to isolated port.
 DROP_DHCP_GUARD=dhcp-guard      # DHCP server message, dhcp-guard=yes.
 DROP_RA_GUARD=ra-guard          # RA or redirect, ra-guard=yes.
@@ -131,4 +132,12 @@ drops_total()
     [[ $v =~ ^[0-9]+$ ]] \
         || fail "port/stats has no counter drops.$1: $(ctl port/stats 2>&1 | head -n 5 | tr -s ' \n' ' ')"
     printf '%s\n' "$v"
+}
+
+# port_admin PORT: the port's administrative state from show --json
+# ("admin-state": enabled, disabled, or blocked by its BPDU guard).
+port_admin()
+{
+    ctl --json show | json "next((p.get('admin-state', '?') for b in \
+d['bridges'] for p in b['ports'] if p['name'] == '$1'), '')"
 }

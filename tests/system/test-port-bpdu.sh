@@ -11,7 +11,8 @@
 #    (tcpdump), vm1's drops.link-local counts them, the port stays up.
 # B. set-port bpdu-guard=yes: LACPDUs and pause frames are dropped as
 #    before and leave the port up (pings); then one BPDU: the port is
-#    disabled: its state in show is no longer "up", vm1 <-> vm2 and
+#    blocked: its admin-state in show is no longer "enabled" (nor the
+#    operator's "disabled"), show's line says bpdu, vm1 <-> vm2 and
 #    vm1 -> rh1 pings stop (drops.bpdu-guard counts vm1's), the daemon logs a warning naming the port,
 #    and the BPDU did not reach the uplink's peer either.
 # C. set-port enabled=yes: the port is up and pings pass again.
@@ -75,7 +76,7 @@ pause --count 5
 captures_check A
 l1=$(drops "$P1" link-local)
 assert_eq 15 "$((l1 - l0))" "A: vm1 drops.link-local"
-assert_eq up "$(port_state "$P1")" "A: vm1's port state"
+assert_eq enabled "$(port_admin "$P1")" "A: vm1's port admin-state"
 assert_ping vm1 198.18.0.10
 
 log "B. bpdu-guard=yes"
@@ -84,14 +85,18 @@ captures B
 lacpdu --count 5
 pause --count 5
 sleep 0.5
-assert_eq up "$(port_state "$P1")" "B: vm1's port state after LACPDUs and pause frames"
+assert_eq enabled "$(port_admin "$P1")" "B: vm1's admin-state after LACPDUs and pause frames"
 assert_ping vm1 198.18.0.2
 bpdu --count 1
-not_up() { ! port_is "$P1" up; }
-wait_for 3 not_up || fail "B: vm1's port still up 3 s after a BPDU with bpdu-guard=yes"
-state=$(port_state "$P1")
-log "B: vm1's port state after one BPDU: '$state'; show: $(ctl show | grep -F "$P1")"
-assert_ne up "$state" "B: vm1's port state after one BPDU"
+not_enabled() { [[ $(port_admin "$P1") != enabled ]]; }
+wait_for 3 not_enabled \
+    || fail "B: vm1's port still enabled 3 s after a BPDU with bpdu-guard=yes"
+state=$(port_admin "$P1")
+log "B: vm1's port admin-state after one BPDU: '$state'; show: $(ctl show | grep -F "$P1")"
+assert_ne enabled "$state" "B: vm1's port admin-state after one BPDU"
+assert_ne disabled "$state" "B: vm1's port admin-state after one BPDU (the guard's, not the operator's)"
+ctl show | grep -F "$P1" | grep -qi bpdu \
+    || fail "B: show does not say the BPDU guard blocked vm1's port: $(ctl show | grep -F "$P1")"
 g0=$(drops "$P1" "$DROP_BPDU_GUARD")
 assert_no_ping vm1 198.18.0.2
 g1=$(drops "$P1" "$DROP_BPDU_GUARD")
@@ -105,6 +110,8 @@ log "ok: B: the daemon warned about $P1"
 
 log "C. set-port enabled=yes"
 ctl_ok set-port "$P1" enabled=yes
+wait_for 3 test "$(port_admin "$P1")" = enabled \
+    || fail "C: vm1's port admin-state is '$(port_admin "$P1")' after enabled=yes"
 wait_port "$P1" up
 assert_ping vm1 198.18.0.2
 assert_ping vm2 198.18.0.1

@@ -47,14 +47,16 @@ assert_no_ping rh1 198.18.0.1
 assert_ping vm2 198.18.0.10
 assert_eq 0 "$(frame_count vm2)" "frames from vm1 at vm2"
 assert_cmp "$((d1 - d0))" -ge 5 "vm1 drops.$DROP_DISABLED (its 5 echo requests to vm2)"
-state=$(port_state "$P1")
 log "vm1's port in show: $(ctl show | grep -F "$P1")"
-assert_ne "" "$state" "vm1's port is still in show"
-assert_ne up "$state" "vm1's port state with enabled=no"
+assert_eq up "$(port_state "$P1")" "vm1's port (link) state in show with enabled=no"
+assert_eq disabled "$(port_admin "$P1")" "vm1's port admin-state in show --json"
+ctl show | grep -F "$P1" | grep -q disabled \
+    || fail "show does not say vm1's port is disabled: $(ctl show | grep -F "$P1")"
 
 log "enabled=yes"
 ctl_ok set-port "$P1" enabled=yes
 wait_port "$P1" up
+assert_eq enabled "$(port_admin "$P1")" "vm1's port admin-state after enabled=yes"
 assert_ping vm1 198.18.0.2
 assert_ping vm2 198.18.0.1
 assert_ping vm1 198.18.0.10
