@@ -56,7 +56,8 @@ mac_flood()
 
 # iperf_mbps FROM SERVER-HOST SERVER-IP SECS [iperf3 args]: a TCP iperf3
 # run from FROM to an iperf3 server started in SERVER-HOST; sets MBPS to
-# the received rate in Mbit/s (not in a subshell: the server is ours).
+# the received rate in Mbit/s and RETR to the sender's retransmissions
+# (not in a subshell: the server is ours).
 iperf_mbps()
 {
     local from=$1 srv=$2 ip=$3 secs=$4 out bps port=5201
@@ -69,6 +70,8 @@ iperf_mbps()
     bps=$(printf '%s' "$out" \
         | json 'int(d["end"]["sum_received"]["bits_per_second"])') \
         || fail "no result from iperf3: $(printf '%s' "$out" | tail -n 5)"
+    RETR=$(printf '%s' "$out" \
+        | json 'd["end"]["sum_sent"].get("retransmits", "?")')
     stop_pid "$BG_PID"
     MBPS=$((bps / 1000000))
 }

@@ -38,31 +38,39 @@ for vm in vm1 vm2; do
 done
 assert_ping vm1 198.18.0.2
 
+# Every run first, the checks after, so that a failure shows all numbers.
 log "0. no limit"
 iperf_mbps vm1 vm2 198.18.0.2 5
-log "0: vm1 -> vm2 without a limit: $MBPS Mbit/s"
-assert_cmp "$MBPS" -gt $UNLIMITED_MIN "0: vm1 -> vm2 without a limit (Mbit/s)"
+R0=$MBPS
+log "0: vm1 -> vm2 without a limit: $R0 Mbit/s, $RETR retransmissions"
 
 log "1. rate-out=100M"
 ctl_ok set-port "$P1" rate-out=100M
 d0=$(drops_total "$DROP_RATE_OUT")
 iperf_mbps vm1 vm2 198.18.0.2 5
 d1=$(drops_total "$DROP_RATE_OUT")
-log "1: vm1 -> vm2 with rate-out=100M: $MBPS Mbit/s, drops.$DROP_RATE_OUT +$((d1 - d0))"
-assert_cmp "$MBPS" -ge $LOW "1: vm1 -> vm2 with rate-out=100M (Mbit/s)"
-assert_cmp "$MBPS" -le $HIGH "1: vm1 -> vm2 with rate-out=100M (Mbit/s)"
-assert_cmp "$((d1 - d0))" -gt 0 "1: drops.$DROP_RATE_OUT"
+R1=$MBPS
+D1=$((d1 - d0))
+log "1: vm1 -> vm2 with rate-out=100M: $R1 Mbit/s, $RETR retransmissions, drops.$DROP_RATE_OUT +$D1"
 
 log "2. rate-in=100M"
 ctl_ok set-port "$P1" rate-out=none rate-in=100M
 d0=$(drops_total "$DROP_RATE_IN")
 iperf_mbps vm2 vm1 198.18.0.1 5
 d1=$(drops_total "$DROP_RATE_IN")
-log "2: vm2 -> vm1 with rate-in=100M: $MBPS Mbit/s, drops.$DROP_RATE_IN +$((d1 - d0))"
-assert_cmp "$MBPS" -ge $LOW "2: vm2 -> vm1 with rate-in=100M (Mbit/s)"
-assert_cmp "$MBPS" -le $HIGH "2: vm2 -> vm1 with rate-in=100M (Mbit/s)"
-assert_cmp "$((d1 - d0))" -gt 0 "2: drops.$DROP_RATE_IN"
+R2=$MBPS
+D2=$((d1 - d0))
+log "2: vm2 -> vm1 with rate-in=100M: $R2 Mbit/s, $RETR retransmissions, drops.$DROP_RATE_IN +$D2"
 iperf_mbps vm1 vm2 198.18.0.2 4
-log "2: vm1 -> vm2 with rate-in=100M only: $MBPS Mbit/s"
-assert_cmp "$MBPS" -gt $UNLIMITED_MIN "2: vm1 -> vm2, rate-in only (Mbit/s)"
+R3=$MBPS
+log "2: vm1 -> vm2 with rate-in=100M only: $R3 Mbit/s, $RETR retransmissions"
+
+assert_cmp "$R0" -gt $UNLIMITED_MIN "0: vm1 -> vm2 without a limit (Mbit/s)"
+assert_cmp "$R1" -ge $LOW "1: vm1 -> vm2 with rate-out=100M (Mbit/s)"
+assert_cmp "$R1" -le $HIGH "1: vm1 -> vm2 with rate-out=100M (Mbit/s)"
+assert_cmp "$D1" -gt 0 "1: drops.$DROP_RATE_OUT"
+assert_cmp "$R2" -ge $LOW "2: vm2 -> vm1 with rate-in=100M (Mbit/s)"
+assert_cmp "$R2" -le $HIGH "2: vm2 -> vm1 with rate-in=100M (Mbit/s)"
+assert_cmp "$D2" -gt 0 "2: drops.$DROP_RATE_IN"
+assert_cmp "$R3" -gt $UNLIMITED_MIN "2: vm1 -> vm2, rate-in only (Mbit/s)"
 log "PASS"
