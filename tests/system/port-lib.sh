@@ -4,17 +4,18 @@
 
 # The drop reasons of the port policies as port/stats names them
 # (drops.NAME; lib/datapath.h, enum dp_drop_reason).
-DROP_MAC_SECURITY=src-mac       # Source not in allowed-macs.
-DROP_MAC_LIMIT=mac-limit        # New source beyond mac-limit (action drop).
-DROP_MAC_LIMIT_FLOOD=mac-limit-flood # Same, action flood: not learned.
-DROP_ISOLATED=isolated          # Isolated port to isolated port.
-DROP_DHCP_GUARD=dhcp-guard      # DHCP server message, dhcp-guard=yes.
-DROP_RA_GUARD=ra-guard          # RA or redirect, ra-guard=yes.
-DROP_BPDU_GUARD=bpdu-guard      # Frames of a port bpdu-guard disabled.
-DROP_RATE_OUT=rate-out          # Over rate-out (from the VM).
-DROP_RATE_IN=rate-in            # Over rate-in (to the VM).
-DROP_STORM=storm                # Over storm-limit.
-DROP_DISABLED=disabled          # Port set enabled=no.
+# shellcheck disable=SC2034 # each test uses some of them
+DROP_MAC_SECURITY='src-mac'       # Source not in allowed-macs.
+DROP_MAC_LIMIT='mac-limit'        # New source beyond mac-limit (action drop).
+DROP_MAC_LIMIT_FLOOD='mac-limit-flood' # Same, action flood: not learned.
+DROP_ISOLATED='isolated'          # Isolated port to isolated port.
+DROP_DHCP_GUARD='dhcp-guard'      # DHCP server message, dhcp-guard=yes.
+DROP_RA_GUARD='ra-guard'          # RA or redirect, ra-guard=yes.
+DROP_BPDU_GUARD='bpdu-guard'      # Frames of a port bpdu-guard disabled.
+DROP_RATE_OUT='rate-out'          # Over rate-out (from the VM).
+DROP_RATE_IN='rate-in'            # Over rate-in (to the VM).
+DROP_STORM='storm'                # Over storm-limit.
+DROP_DISABLED='disabled'          # Port set enabled=no.
 
 # drops PORT REASON: the port's drops.REASON counter.
 drops()

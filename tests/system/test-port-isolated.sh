@@ -51,8 +51,9 @@ assert_eq 0 "$(frame_count bc)" "frames from vm1 at vm2"
 log "known unicast between the isolated ports"
 vm_neigh vm1 198.18.0.2 "$(vm_mac vm2)"
 vm_neigh vm2 198.18.0.1 "$(vm_mac vm1)"
-has_mac "$(vm_mac vm1)" && has_mac "$(vm_mac vm2)" \
-    || fail "vm1 and vm2 not both learned: $(ctl fdb/show br0)"
+if ! has_mac "$(vm_mac vm1)" || ! has_mac "$(vm_mac vm2)"; then
+    fail "vm1 and vm2 not both learned: $(ctl fdb/show br0)"
+fi
 capture_start vm2 "$(dev_of vm2)" uc "ether src $(vm_mac vm1)"
 c2=$CAP_PID
 capture_start vm1 "$(dev_of vm1)" uc1 "ether src $(vm_mac vm2)"
