@@ -22,8 +22,8 @@ lib_libvswitch_a_SOURCES = \
 	lib/netdev-packet.c lib/netdev-packet.h \
 	lib/netdev-memory.c lib/netdev-memory.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
-	lib/dp-pipeline.h lib/dp-thread.c lib/dp-fdb.c lib/dp-memory.c \
-	lib/dp-team.c \
+	lib/dp-pipeline.h lib/dp-thread.c lib/dp-fdb.c lib/dp-policy.c \
+	lib/dp-memory.c lib/dp-team.c \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \
 	lib/config.c lib/config.h lib/config-private.h \
@@ -43,6 +43,7 @@ lib_libvswitch_a_SOURCES = \
 DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
 	lib/libvswitch_a-arp.o \
 	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-dp-fdb.o \
+	lib/libvswitch_a-dp-policy.o \
 	lib/libvswitch_a-team-hash.o \
 	lib/libvswitch_a-link-watch.o lib/libvswitch_a-team-policy.o \
 	lib/libvswitch_a-team-policy-src-port.o \

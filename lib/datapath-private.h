@@ -90,6 +90,22 @@ struct dp_port {
     uint64_t team_tx_bytes;        /* Bytes this port sent into its
                                     * bridge's team (src-port load); written
                                     * by the thread that reads the port. */
+
+    /* The policy stages' state (dp-policy.c); the settings are in the
+     * views.  Policers are virtual-time buckets (GCRA): a bucket stores the
+     * time, in DP_POLICY_TICK units, at which it is full again. */
+    uint64_t rate_out_tat;         /* rate-out's bucket: charged by the one
+                                    * thread that reads the port (relaxed
+                                    * load and store). */
+    uint64_t storm_tat;            /* storm-limit's bucket: as
+                                    * 'rate_out_tat'. */
+    uint64_t rate_in_tat;          /* rate-in's bucket: charged by any
+                                    * thread that sends to the port
+                                    * (compare-and-swap). */
+    uint32_t n_macs;               /* Dynamic MAC entries learned on the
+                                    * port: written by the control thread
+                                    * (mac-table.c's count hook), read by
+                                    * datapath threads (relaxed). */
 };
 
 /* The assignment of a team, as the datapath reads it: immutable once
@@ -161,6 +177,22 @@ struct dp_view {
                                     * snapshot, sorted by port_no. */
     struct vlan_port vlan;         /* Copy of port->vlan: its VLAN rules. */
     struct port_policy policy;     /* Copy of port->policy. */
+    /* Made from 'policy' by dp_policy_view_init() (dp-policy.c): */
+    bool policy_in;                /* Ingress has checks beyond the MAC
+                                    * limit's. */
+    bool policy_out;               /* Egress has checks. */
+    bool blocked;                  /* Disabled, or its BPDU guard tripped
+                                    * when the snapshot was made: nothing
+                                    * goes out on it. */
+    bool isolated;                 /* policy.isolated, and not a team. */
+    uint64_t rate_in_cpb;          /* rate-in: a byte's cost, in 2^-32
+                                    * DP_POLICY_TICKs; 0 = no limit. */
+    uint64_t rate_in_depth;        /* rate-in bucket's depth, in ticks. */
+    uint64_t rate_out_cpb;         /* As 'rate_in_cpb', for rate-out. */
+    uint64_t rate_out_depth;       /* As 'rate_in_depth', for rate-out. */
+    uint64_t storm_cost;           /* storm-limit: a frame's cost in ticks;
+                                    * 0 = no limit. */
+    uint64_t storm_depth;          /* Its bucket's depth, in ticks. */
     /* In-memory devices (tests), last: read only where the matching
      * socket is -1, so frames between sockets never touch them. */
     struct netdev_memory *mem;     /* The port's, or NULL; RCU-protected
@@ -281,6 +313,9 @@ struct datapath {
     datapath_guard_func *guard_func; /* Told of BPDU guard trips; control
                                     * only. */
     void *guard_func_aux;          /* For guard_func. */
+    bool guard_pending;            /* A datapath thread tripped a BPDU
+                                    * guard since the control thread last
+                                    * looked (relaxed atomics). */
     struct link_watch link_watch;  /* Takes team members that lose their
                                     * link out of use (dp-thread.c's
                                     * dp_link_changed()). */

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "datapath-private.h"
+#include "dp-pipeline.h"
 #include "log.h"
 
 #define THIS_MODULE "datapath"
@@ -27,6 +28,19 @@ static const char *const drop_names[DP_N_DROPS] = {
     [DP_DROP_LINK_LOCAL] = "link-local",
     [DP_DROP_BAD_SRC] = "bad-src",
     [DP_DROP_SRC_CONFLICT] = "src-conflict",
+    [DP_DROP_DISABLED] = "disabled",
+    [DP_DROP_BPDU_GUARD] = "bpdu-guard",
+    [DP_DROP_SRC_MAC] = "src-mac",
+    [DP_DROP_DST_MAC] = "dst-mac",
+    [DP_DROP_MAC_LIMIT] = "mac-limit",
+    [DP_DROP_MAC_LIMIT_FLOOD] = "mac-limit-flood",
+    [DP_DROP_ISOLATED] = "isolated",
+    [DP_DROP_DHCP_GUARD] = "dhcp-guard",
+    [DP_DROP_RA_GUARD] = "ra-guard",
+    [DP_DROP_RATE_OUT] = "rate-out",
+    [DP_DROP_RATE_IN] = "rate-in",
+    [DP_DROP_STORM] = "storm",
+    [DP_DROP_MTU] = "mtu",
 };
 
 const char *
@@ -81,6 +95,8 @@ view_init(struct dp_view *v, struct dp_port *port)
     v->port_no = port->port_no;
     v->vlan = port->vlan;
     v->policy = port->policy;
+    dp_policy_view_init(v, port_rate_burst(&port->policy.rate_in),
+                        port_rate_burst(&port->policy.rate_out));
 }
 
 static int
@@ -557,6 +573,30 @@ datapath_set_learn_filter(struct datapath *dp, datapath_learn_filter *filter,
     dp->learn_filter_aux = aux;
 }
 
+/* Tells the guard function of each BPDU guard a datapath thread tripped
+ * since the last call, once per trip, and publishes the ports as blocked
+ * (the threads stop sending to them). */
+static void
+report_guard_trips(struct datapath *dp)
+{
+    bool publish = false;
+
+    CMM_STORE_SHARED(dp->guard_pending, false);
+    cmm_smp_mb();
+    for (struct dp_port *p = dp->ports; p; p = p->next) {
+        if (CMM_LOAD_SHARED(p->guard_tripped) && !p->guard_reported) {
+            p->guard_reported = true;
+            publish = true;
+            if (dp->guard_func) {
+                dp->guard_func(p, dp->guard_func_aux);
+            }
+        }
+    }
+    if (publish) {
+        datapath_publish(dp);
+    }
+}
+
 /* Applies the learning requests 't' queued.  Returns how many. */
 static size_t
 run_learning_queue(struct datapath *dp, struct dp_thread *t, uint32_t now)
@@ -575,7 +615,8 @@ run_learning_queue(struct datapath *dp, struct dp_thread *t, uint32_t now)
          * seen: learn only what is still true. */
         if (b && p && p->bridge == b && vlan_port_carries(&p->vlan, l->vlan)
             && learn_allowed(dp, b, p, l, now)) {
-            mac_table_learn(b->macs, l->vlan, l->mac, l->port_no, now);
+            mac_table_learn_limited(b->macs, l->vlan, l->mac, l->port_no,
+                                    now, p->policy.mac_limit);
         }
         n++;
     }
@@ -599,7 +640,21 @@ datapath_run_learning(struct datapath *dp, uint32_t now)
     if (dp->inject) {
         n += run_learning_queue(dp, dp->inject, now);
     }
+    if (CMM_LOAD_SHARED(dp->guard_pending)) {
+        report_guard_trips(dp);
+    }
     return n;
+}
+
+/* The MAC table's count hook: port 'port_no' holds 'n' learned entries. */
+static void
+port_count_changed(uint32_t port_no, size_t n, void *dp_)
+{
+    struct dp_port *p = datapath_find_port(dp_, port_no);
+
+    if (p) {
+        CMM_STORE_SHARED(p->n_macs, n > UINT32_MAX ? UINT32_MAX : n);
+    }
 }
 
 struct dp_bridge *
@@ -616,6 +671,7 @@ datapath_bridge_create(struct datapath *dp, const char *name,
         free(b);
         return NULL;
     }
+    mac_table_set_count_func(b->macs, port_count_changed, dp);
     b->id = dp->next_bridge_id++;
     snprintf(b->name, sizeof b->name, "%s", name);
     b->next = dp->bridges;
@@ -736,9 +792,13 @@ dp_port_guard_tripped(const struct dp_port *p)
 void
 datapath_port_guard_reset(struct datapath *dp, struct dp_port *p)
 {
-    (void) dp;
-    CMM_STORE_SHARED(p->guard_tripped, false);
-    p->guard_reported = false;
+    if (CMM_LOAD_SHARED(p->guard_tripped)) {
+        CMM_STORE_SHARED(p->guard_tripped, false);
+        p->guard_reported = false;
+        /* If this cannot be published, the port stays blocked for output
+         * until the next publication that succeeds. */
+        datapath_publish(dp);
+    }
 }
 
 const struct port_policy *

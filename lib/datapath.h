@@ -12,11 +12,11 @@
  * number modulo thread count).  Its loop: poll() the sockets, take a batch of
  * frames from each ready one (recvmmsg), and run the batch through the
  * pipeline, one stage per function in the module that owns it (dp-pipeline.h
- * lists them): parse, VLAN ingress (vlan.c), the ingress policy slot (empty
- * for now), learn (dp-fdb.c), lookup, and per output port VLAN egress
- * (vlan.c), team select and output; then send each port's queue with one
- * sendmmsg.  A lone frame is sent at once.  No allocation, lock, logging or
- * per-frame system call on this path.
+ * lists them): parse, VLAN ingress (vlan.c), the MAC entries (dp-fdb.c),
+ * ingress policy (dp-policy.c), learn (dp-fdb.c), lookup, and per output
+ * port VLAN egress (vlan.c), egress policy, team select and output; then
+ * send each port's queue with one sendmmsg.  A lone frame is sent at once.
+ * No allocation, lock, logging or per-frame system call on this path.
  *
  * Learning is queued to the control thread: the threads only read the MAC
  * table.  A thread that sees an unknown source, or a known one on a new
@@ -110,6 +110,29 @@ enum dp_drop_reason {
     DP_DROP_BAD_SRC,      /* Multicast or all-zero source address. */
     DP_DROP_SRC_CONFLICT, /* From a local port with the source address of
                            * a station alive behind a team (forged). */
+    /* Per-port policies (port-policy.h, dp-policy.c).  Counted on the
+     * input port, except "rate-in" and, for frames sent, "mtu": those on
+     * the output port whose limit refused the frame. */
+    DP_DROP_DISABLED,     /* The port is disabled (enabled=no). */
+    DP_DROP_BPDU_GUARD,   /* A BPDU tripped the port's BPDU guard, or the
+                           * port is blocked by it. */
+    DP_DROP_SRC_MAC,      /* Source MAC not in the port's allowed-macs. */
+    DP_DROP_DST_MAC,      /* Unicast to a MAC not allowed on its output
+                           * port, which is in mac-security=strict. */
+    DP_DROP_MAC_LIMIT,    /* New source beyond the port's mac-limit
+                           * (mac-limit-action=drop). */
+    DP_DROP_MAC_LIMIT_FLOOD, /* New source beyond the port's mac-limit
+                           * (mac-limit-action=flood): forwarded but not
+                           * learned. */
+    DP_DROP_ISOLATED,     /* Unicast from an isolated port to another. */
+    DP_DROP_DHCP_GUARD,   /* DHCP server message from a dhcp-guard port. */
+    DP_DROP_RA_GUARD,     /* ICMPv6 router advertisement or redirect from
+                           * an ra-guard port. */
+    DP_DROP_RATE_OUT,     /* Over the port's rate-out (from the VM). */
+    DP_DROP_RATE_IN,      /* Over the port's rate-in (to the VM). */
+    DP_DROP_STORM,        /* Broadcast, multicast or unknown unicast over
+                           * the port's storm-limit. */
+    DP_DROP_MTU,          /* Longer than the port's mtu (GSO excepted). */
     DP_N_DROPS
 };
 enum { ST_RX_PKTS, ST_RX_BYTES, ST_TX_PKTS, ST_TX_BYTES, ST_DROPS,
@@ -200,14 +223,16 @@ const struct port_policy *dp_port_policy(const struct dp_port *);
 /* BPDU guard (port_policy.bpdu_guard): a BPDU from such a port blocks it
  * (it then drops everything it receives and gets nothing) until
  * datapath_port_guard_reset().  The datapath thread that sees the BPDU
- * marks the port and wakes the control thread, which calls 'func' for it
- * from datapath_run_learning(), once per trip. */
+ * marks the port, drops what the port sends from that frame on, and wakes
+ * the control thread (through the learning eventfd), which calls 'func'
+ * for it from datapath_run_learning(), once per trip, and publishes the
+ * port as blocked: from then on nothing is sent to it either. */
 typedef void datapath_guard_func(struct dp_port *, void *aux);
 void datapath_set_guard_func(struct datapath *, datapath_guard_func *,
                              void *aux);
 /* True while the port is blocked by its BPDU guard. */
 bool dp_port_guard_tripped(const struct dp_port *);
-/* Lifts the block: an operator re-enabled the port. */
+/* Lifts the block: an operator re-enabled the port (publishes). */
 void datapath_port_guard_reset(struct datapath *, struct dp_port *);
 
 /* Opens the port's device.  Returns 0 or a negative errno with a reason in

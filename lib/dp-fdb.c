@@ -1,4 +1,5 @@
-/* dp-fdb: the datapath's learning stage (dp-pipeline.h, stage 4).
+/* dp-fdb: the datapath's entry lookup and learning stages (dp-pipeline.h,
+ * stages 3 and 5).
  *
  * Reads the bridge's MAC table (mac-table.h) under RCU and never writes
  * it: a new source, or a known one on a new port, is queued on the
@@ -220,7 +221,7 @@ dp_fdb_learn_rcu(struct dp_batch *b, struct dp_frame *f)
 
     if (src && src->port_no == in->port_no) {
         mac_entry_touch_rcu(src, b->now);
-    } else if ((!src || !src->is_static)
+    } else if ((!src || !src->is_static) && !f->no_learn
                && !fdb_queue_learn(b, f, frame_is_announcement(f))) {
         /* Not learned, still forwarded. */
         b->drops[DP_DROP_LEARN_QUEUE]++;

@@ -7,28 +7,35 @@
  *                     the receive buffer, packet_parse() (packet.c) with the
  *                     tag the kernel moved to the auxiliary data; runts, a
  *                     group or null source and link-local destinations are
- *                     dropped.
+ *                     dropped; a BPDU trips the port's BPDU guard
+ *                     (dp_policy_link_local_rcu()).
  *   2. VLAN ingress   vlan.c, vlan_port_ingress(): the frame's VLAN, or a
  *                     drop.
- *   3. policy         dp_policy_ingress_rcu() below: the slot for per-port
- *                     ingress policies.  Empty: no policy exists yet.
- *   4. learn          dp-fdb.c: the source's and destination's MAC entries
- *                     are looked up once; a frame from a team passes the
- *                     team's receive rules first (dp-thread.c); then
- *                     dp_fdb_learn_rcu() refreshes the source's entry or
- *                     queues a learning request for the control thread (the
- *                     datapath never writes the table), and drops a local
- *                     station's frames reflected by upstream and forged
- *                     sources.
- *   5. lookup         dp-thread.c: a known destination's port, or a flood to
+ *   3. entries        dp-fdb.c, dp_fdb_lookup_rcu(): the source's and
+ *                     destination's MAC entries, looked up once; a frame
+ *                     from a team passes the team's receive rules
+ *                     (dp-thread.c).
+ *   4. policy         dp-policy.c, dp_policy_ingress_rcu(): the input
+ *                     port's policies: blocked (disabled or BPDU guard),
+ *                     allowed source MACs, MTU, DHCP and RA guards, MAC
+ *                     limit, storm limit, rate-out.
+ *   5. learn          dp-fdb.c, dp_fdb_learn_rcu(): refreshes the source's
+ *                     entry or queues a learning request for the control
+ *                     thread (the datapath never writes the table), and
+ *                     drops a local station's frames reflected by upstream
+ *                     and forged sources.
+ *   6. lookup         dp-thread.c: a known destination's port, or a flood to
  *                     every port of the VLAN but the input.
  *   For each output port:
- *   6. VLAN egress    vlan.c, vlan_port_egress(): tagged or not, or a drop;
+ *   7. VLAN egress    vlan.c, vlan_port_egress(): tagged or not, or a drop;
  *                     decided before the team counts the frame's load.
- *   7. team select    dp-thread.c's team code: the member of an output team
+ *   8. egress policy  dp-policy.c, dp_policy_egress_rcu(): the output
+ *                     port's policies: blocked, isolation, strict MAC
+ *                     security, MTU, rate-in.
+ *   9. team select    dp-thread.c's team code: the member of an output team
  *                     (team_select_rcu(), through the team's policy class,
  *                     team-policy.h).
- *   8. output         dp-thread.c: the frame queued on the output device,
+ *  10. output         dp-thread.c: the frame queued on the output device,
  *                     its tag pushed (vlan_tag_put()) or popped; the queue
  *                     goes out once per batch, one sendmmsg per socket.
  *
@@ -58,6 +65,8 @@ struct dp_frame {
     struct mac_entry *src;         /* The source's MAC entry, or NULL. */
     struct mac_entry *dst;         /* The destination's, or NULL (also for
                                     * a group address). */
+    bool no_learn;                 /* The policy stage forbids learning the
+                                    * source (MAC limit, action flood). */
 };
 
 /* What the stages share while a batch from one port goes through. */
@@ -71,24 +80,74 @@ struct dp_batch {
     uint64_t now_usec;             /* Time, in time_usec() units. */
     uint32_t tick;                 /* mac_tick(now_usec). */
     uint64_t rx_bytes;             /* Bytes received, as on the wire. */
-    bool learned;                  /* A learning request was queued: wake
-                                    * the control thread. */
+    bool learned;                  /* A learning request was queued, or a
+                                    * BPDU guard tripped: wake the control
+                                    * thread. */
+    int blocked;                   /* DP_PASS, or why everything from the
+                                    * port is dropped (DP_DROP_DISABLED,
+                                    * DP_DROP_BPDU_GUARD). */
+    bool policy_in;                /* The slow path of the ingress policy
+                                    * stage runs: in->policy_in, or
+                                    * blocked. */
     uint64_t drops[DP_N_DROPS];    /* Drops by reason, added to the input
                                     * port's counters at the end. */
 };
 
-/* Stage 3, the ingress policy slot: where per-port policies (source MAC
- * security, MAC limit, DHCP/RA guards, storm and rate limits) will decide,
- * once they exist.  None does yet: every frame passes. */
+/* ---- dp-policy.c: the policy stages ---- */
+
+/* Policers keep time in ticks of 2^-DP_POLICY_TICK_SHIFT microseconds. */
+#define DP_POLICY_TICK_SHIFT 12
+
+/* Control thread: fills the policy part of view 'v' from 'v->policy' (and
+ * the port's BPDU guard state), with the rate limits' bucket depths in
+ * bytes (port_rate_burst()). */
+void dp_policy_view_init(struct dp_view *v, uint64_t rate_in_burst,
+                         uint64_t rate_out_burst);
+
+/* Start of a batch from 'b->in': sets 'b->blocked' and 'b->policy_in'. */
+void dp_policy_batch_init_rcu(struct dp_batch *);
+
+/* Stage 1's link-local drop, for a port with BPDU guard: a BPDU trips the
+ * guard (the port is blocked from this frame on, the control thread is
+ * told).  Returns the drop reason. */
+int dp_policy_link_local_rcu(struct dp_batch *, const struct dp_frame *);
+
+int dp_policy_ingress_slow_rcu(struct dp_batch *, struct dp_frame *);
+int dp_policy_mac_limit_rcu(struct dp_batch *, struct dp_frame *);
+bool dp_policy_egress_slow_rcu(struct dp_batch *, const struct dp_view *out,
+                               const struct dp_frame *, bool flood);
+
+/* Stage 4, ingress policy: DP_PASS, or the drop reason.  May set
+ * 'f->no_learn'.  Inline: a port with the default policy costs a test or
+ * two per frame. */
 static inline int
-dp_policy_ingress_rcu(const struct dp_batch *b, const struct dp_frame *f)
+dp_policy_ingress_rcu(struct dp_batch *b, struct dp_frame *f)
 {
-    (void) b;
-    (void) f;
+    const struct dp_view *in = b->in;
+
+    if (OVS_UNLIKELY(b->policy_in)) {
+        return dp_policy_ingress_slow_rcu(b, f);
+    }
+    if (in->policy.mac_limit
+        && OVS_UNLIKELY(!f->src || f->src->port_no != in->port_no)) {
+        return dp_policy_mac_limit_rcu(b, f);
+    }
     return DP_PASS;
 }
 
-/* dp-fdb.c: stage 4, learning. */
+/* Stage 8, egress policy: true if 'f' may go out on 'out'.  A drop is
+ * counted (on the input port through 'b', or on 'out' for its own rate-in
+ * and MTU), except that a flood ('flood') skips the ports that isolation or
+ * strict MAC security keep it from without counting. */
+static inline bool
+dp_policy_egress_rcu(struct dp_batch *b, const struct dp_view *out,
+                     const struct dp_frame *f, bool flood)
+{
+    return OVS_LIKELY(!out->policy_out)
+           || dp_policy_egress_slow_rcu(b, out, f, flood);
+}
+
+/* dp-fdb.c: stages 3 and 5, entries and learning. */
 void dp_fdb_lookup_rcu(const struct dp_batch *, struct dp_frame *);
 int dp_fdb_learn_rcu(struct dp_batch *, struct dp_frame *);
 /* A frame from local port 'b->in' goes into a team: note it, to know it

@@ -257,7 +257,7 @@ team_receive_rules_rcu(const struct dp_view *in, int slot,
                                                      : DP_DROP_TEAM_RX);
 }
 
-/* The team's receive stage (stage 4, before learning), for a frame that
+/* The team's receive stage (stage 3, before the policies), for a frame that
  * arrived on member 'b->slot' of team 'b->in': the switch's own link probes
  * are not switched, and the receive rules keep one copy of what upstream
  * floods to every member. */
@@ -270,7 +270,7 @@ team_receive_rcu(const struct dp_batch *b, const struct dp_frame *f)
     return team_receive_rules_rcu(b->in, b->slot, f, f->dst, b->now_usec);
 }
 
-/* Stage 7, team select: the member of team 'out' that 'f' leaves on (its
+/* Stage 9, team select: the member of team 'out' that 'f' leaves on (its
  * load counted), or TEAM_NONE when none can carry it. */
 static int
 team_stage_rcu(const struct dp_batch *b, const struct dp_view *out,
@@ -286,7 +286,7 @@ team_stage_rcu(const struct dp_batch *b, const struct dp_view *out,
 
 static void thread_flush(struct dp_thread *);
 
-/* Stage 8, output: queues frame 'f' on 'out' (member 'slot' if a team),
+/* Stage 10, output: queues frame 'f' on 'out' (member 'slot' if a team),
  * with its tag pushed if 'tag_out', and its tag from the frame popped. */
 static void
 output_rcu(struct dp_thread *t, const struct dp_view *out, int slot,
@@ -340,17 +340,21 @@ output_rcu(struct dp_thread *t, const struct dp_view *out, int slot,
     tx->vnet.flags &= ~VIRTIO_NET_HDR_F_DATA_VALID;
 }
 
-/* Stages 6 to 8 for one output port: VLAN egress, team select if 'out' is
- * a team, output. */
+/* Stages 7 to 10 for one output port: VLAN egress, egress policy, team
+ * select if 'out' is a team, output.  'flood': 'out' is one of the ports
+ * a flood goes to. */
 static void
 output_port_rcu(struct dp_batch *b, const struct dp_view *out,
-                struct dp_frame *f)
+                struct dp_frame *f, bool flood)
 {
     bool tag_out;
     int slot = -1;
 
     if (!vlan_port_egress(&out->vlan, f->vlan, f->pi.eth_type, &tag_out)) {
         b->drops[DP_DROP_VLAN]++;
+        return;
+    }
+    if (!dp_policy_egress_rcu(b, out, f, flood)) {
         return;
     }
     if (out->team) {
@@ -462,6 +466,7 @@ parse_rcu(struct dp_batch *b, int i, struct dp_frame *f)
     f->data = buf + NETDEV_VNET_HDR_LEN;
     f->len = mm->msg_len - NETDEV_VNET_HDR_LEN;
     f->l3_parsed = false;
+    f->no_learn = false;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&mm->msg_hdr); c;
          c = CMSG_NXTHDR(&mm->msg_hdr, c)) {
         if (c->cmsg_level == SOL_PACKET
@@ -486,12 +491,13 @@ parse_rcu(struct dp_batch *b, int i, struct dp_frame *f)
         return DP_DROP_BAD_SRC;
     }
     if (eth_addr_is_link_local(f->pi.eth_dst)) {
-        return DP_DROP_LINK_LOCAL;
+        return (OVS_UNLIKELY(b->in->policy.bpdu_guard)
+                ? dp_policy_link_local_rcu(b, f) : DP_DROP_LINK_LOCAL);
     }
     return DP_PASS;
 }
 
-/* Stage 5, lookup: a known destination's port gets the frame, or, for a
+/* Stage 6, lookup: a known destination's port gets the frame, or, for a
  * group or unknown destination, every port of its VLAN but the input (a
  * team counts as one port). */
 static int
@@ -507,7 +513,7 @@ lookup_rcu(struct dp_batch *b, struct dp_frame *f)
         }
         out = dp_snapshot_find_rcu(b->snap, in, f->dst->port_no);
         if (out && out->can_send && vlan_port_carries(&out->vlan, f->vlan)) {
-            output_port_rcu(b, out, f);
+            output_port_rcu(b, out, f, false);
             return DP_PASS;
         }
         /* Stale entry (port gone or changed): flood. */
@@ -517,7 +523,7 @@ lookup_rcu(struct dp_batch *b, struct dp_frame *f)
 
         if (out != in && out->can_send
             && vlan_port_carries(&out->vlan, f->vlan)) {
-            output_port_rcu(b, out, f);
+            output_port_rcu(b, out, f, true);
         }
     }
     return DP_PASS;
@@ -538,16 +544,16 @@ pipeline_rcu(struct dp_batch *b, int i)
     if (!vlan_port_ingress(&b->in->vlan, &f.pi, &f.vlan, &f.tci)) {
         return DP_DROP_VLAN;
     }
-    verdict = dp_policy_ingress_rcu(b, &f);
-    if (verdict != DP_PASS) {
-        return verdict;
-    }
     dp_fdb_lookup_rcu(b, &f);
     if (b->slot >= 0) {
         verdict = team_receive_rcu(b, &f);
         if (verdict != DP_PASS) {
             return verdict;
         }
+    }
+    verdict = dp_policy_ingress_rcu(b, &f);
+    if (verdict != DP_PASS) {
+        return verdict;
     }
     verdict = dp_fdb_learn_rcu(b, &f);
     if (verdict != DP_PASS) {
@@ -567,6 +573,7 @@ dp_thread_process_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
         .tick = mac_tick(now_usec),
     };
 
+    dp_policy_batch_init_rcu(&b);
     for (int i = 0; i < n; i++) {
         int verdict = pipeline_rcu(&b, i);
 

@@ -67,6 +67,9 @@ struct mac_table {
     struct mac_port_map ports;    /* Ports holding dynamic entries;
                                    * control thread only. */
     struct mac_table_stats stats; /* Counters; control thread only. */
+    mac_table_count_func *count_func; /* Told of each port's count of
+                                   * dynamic entries; control only. */
+    void *count_aux;              /* For count_func. */
 };
 
 /* The lookup key.  Exactly 8 bytes with no padding, so it can be hashed as
@@ -347,12 +350,22 @@ mac_port_map_destroy(struct mac_port_map *map)
     free(map->buckets);
 }
 
+/* Tells the count hook that port 'port_no' holds 'n' dynamic entries. */
+static void
+mac_port_count_changed(const struct mac_table *t, uint32_t port_no, size_t n)
+{
+    if (t->count_func) {
+        t->count_func(port_no, n, t->count_aux);
+    }
+}
+
 /* Puts dynamic 'e' at the back of the list of 'mp', its port. */
 static void
-mac_port_link(struct mac_port *mp, struct mac_entry *e)
+mac_port_link(struct mac_table *t, struct mac_port *mp, struct mac_entry *e)
 {
     cds_list_add_tail(&e->port_node, &mp->entries);
     mp->n_dynamic++;
+    mac_port_count_changed(t, mp->port_no, mp->n_dynamic);
 }
 
 /* Takes dynamic 'e' out of its port's list, forgetting the port when it
@@ -368,8 +381,11 @@ mac_port_unlink(struct mac_table *t, struct mac_entry *e)
     cds_list_del_init(&e->port_node);
     /* Every dynamic entry is in its port's list. */
     mp = mac_port_find(&t->ports, e->port_no);
-    if (mp && !--mp->n_dynamic) {
-        mac_port_remove(&t->ports, mp);
+    if (mp) {
+        mac_port_count_changed(t, mp->port_no, --mp->n_dynamic);
+        if (!mp->n_dynamic) {
+            mac_port_remove(&t->ports, mp);
+        }
     }
 }
 
@@ -483,7 +499,7 @@ mac_table_replace__(struct mac_table *t, struct cds_lfht_iter *iter,
         abort();
     }
     if (mp) {
-        mac_port_link(mp, new);
+        mac_port_link(t, mp, new);
     }
     mac_port_unlink(t, old);
     call_rcu(&old->rcu_head, mac_entry_free_cb);
@@ -511,6 +527,38 @@ mac_table_learn(struct mac_table *t, uint16_t vlan,
                 const uint8_t mac[ETH_ADDR_LEN], uint32_t port_no,
                 uint32_t now)
 {
+    return mac_table_learn_limited(t, vlan, mac, port_no, now, 0);
+}
+
+/* True if port 'port_no' may not hold one more dynamic entry. */
+static bool
+mac_port_at_limit(const struct mac_table *t, uint32_t port_no,
+                  unsigned int port_limit)
+{
+    return port_limit && mac_table_port_count(t, port_no) >= port_limit;
+}
+
+size_t
+mac_table_port_count(const struct mac_table *t, uint32_t port_no)
+{
+    const struct mac_port *mp = mac_port_find(&t->ports, port_no);
+
+    return mp ? mp->n_dynamic : 0;
+}
+
+void
+mac_table_set_count_func(struct mac_table *t, mac_table_count_func *func,
+                         void *aux)
+{
+    t->count_func = func;
+    t->count_aux = aux;
+}
+
+enum mac_learn_result
+mac_table_learn_limited(struct mac_table *t, uint16_t vlan,
+                        const uint8_t mac[ETH_ADDR_LEN], uint32_t port_no,
+                        uint32_t now, unsigned int port_limit)
+{
     enum mac_learn_result result;
     struct cds_lfht_iter iter;
     struct mac_entry *e, *new, *victim = NULL;
@@ -529,6 +577,9 @@ mac_table_learn(struct mac_table *t, uint16_t vlan,
         mac_entry_touch_rcu(e, now);
         mac_port_touch(t, e);
         result = MAC_LEARN_REFRESHED;
+    } else if (mac_port_at_limit(t, port_no, port_limit)) {
+        t->stats.limit_drops++;
+        result = MAC_LEARN_PORT_LIMIT;
     } else {
         /* Moved or new: the entry needs its port's list. */
         if (!e && t->n_entries >= t->max_entries) {
@@ -549,7 +600,7 @@ mac_table_learn(struct mac_table *t, uint16_t vlan,
         } else {
             /* In its port's list first, so that evicting the victim
              * cannot leave the port empty and forgotten. */
-            mac_port_link(mp, new);
+            mac_port_link(t, mp, new);
             if (victim && mac_table_remove__(t, victim)) {
                 t->stats.evicted++;
             }

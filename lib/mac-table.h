@@ -17,6 +17,11 @@
  * Static entries are never aged, moved by learning, or evicted, and hold no
  * share; they count toward the limit.
  *
+ * A port may also have a limit of its own (mac_table_learn_limited()):
+ * past it, its new addresses are refused, and evict nobody.  The table
+ * keeps each port's count of dynamic entries and tells a hook when it
+ * changes (mac_table_set_count_func()), so that the datapath can read it.
+ *
  * The datapath only reads the table and refreshes entries' times: its
  * learning stage (dp-fdb.c) queues a new or moved address to the control
  * thread, which learns it here (datapath_run_learning()).
@@ -79,6 +84,9 @@ enum mac_learn_result {
     MAC_LEARN_STATIC,     /* A static entry exists; left alone. */
     MAC_LEARN_FULL,       /* Table full and every port within its fair
                            * share; not learned (counted). */
+    MAC_LEARN_PORT_LIMIT, /* The port holds its limit of entries
+                           * (mac_table_learn_limited()); not learned
+                           * (counted). */
 };
 
 struct mac_table_stats {
@@ -92,6 +100,8 @@ struct mac_table_stats {
     uint64_t conflicts;   /* Moves refused: an address alive on one side
                            * of a team sent from the other (see
                            * mac_table_note_conflict()). */
+    uint64_t limit_drops; /* Learning refused: the port held its limit
+                           * of entries. */
 };
 
 struct mac_table;
@@ -139,6 +149,23 @@ mac_entry_mark_team_tx_rcu(struct mac_entry *e, uint32_t tick)
 enum mac_learn_result mac_table_learn(struct mac_table *, uint16_t vlan,
                                       const uint8_t mac[ETH_ADDR_LEN],
                                       uint32_t port_no, uint32_t now);
+
+/* Control: as mac_table_learn(), but a new address, or one moving to
+ * 'port_no', is not learned while 'port_no' holds 'port_limit' dynamic
+ * entries or more (0: no limit), and then nobody's entry is evicted. */
+enum mac_learn_result mac_table_learn_limited(
+    struct mac_table *, uint16_t vlan, const uint8_t mac[ETH_ADDR_LEN],
+    uint32_t port_no, uint32_t now, unsigned int port_limit);
+
+/* Control: the number of dynamic entries on port 'port_no'. */
+size_t mac_table_port_count(const struct mac_table *, uint32_t port_no);
+
+/* Control: 'func' is called, on the thread changing the table, with a
+ * port's number and its new number of dynamic entries each time that
+ * number changes (0 when the port holds none any more).  NULL: none. */
+typedef void mac_table_count_func(uint32_t port_no, size_t n, void *aux);
+void mac_table_set_count_func(struct mac_table *, mac_table_count_func *,
+                              void *aux);
 
 /* Control: adds or replaces a static entry.  Returns 0, or -ENOSPC when the
  * table is full and the address is not already in it. */

@@ -216,3 +216,142 @@ packet_parse_l3(const uint8_t *frame, size_t len, struct packet_info *pi)
         parse_ipv6(frame + ofs, len - ofs, pi);
     }
 }
+
+/* ---- The guards' classifier ---- */
+
+#define UDP_HEADER_LEN 8
+#define DHCP4_SERVER_PORT 67
+#define DHCP6_SERVER_PORT 547
+#define DHCP6_ADVERTISE 2
+#define DHCP6_REPLY 7
+#define DHCP6_RECONFIGURE 10
+#define DHCP6_RELAY_REPLY 13
+#define ICMP6_ROUTER_ADVERT 134
+#define ICMP6_REDIRECT 137
+#define IPV6_FRAG_OFS_MASK 0xfff8   /* In the fragment header's 3rd word. */
+#define GUARD_MAX_INNER_TAGS 2
+
+static enum packet_guard_class
+guard_ipv4(const uint8_t *l3, size_t avail)
+{
+    size_t ihl;
+
+    if (avail < IPV4_HEADER_LEN || l3[0] >> 4 != 4) {
+        return PACKET_GUARD_NONE;
+    }
+    ihl = (size_t) (l3[0] & 0x0f) * 4;
+    if (l3[9] != IPPROTO_UDP || ihl < IPV4_HEADER_LEN
+        || (get_be16(l3 + 6) & IPV4_FRAG_OFS_MASK)
+        || avail < ihl + L4_PORTS_LEN) {
+        return PACKET_GUARD_NONE;
+    }
+    return (get_be16(l3 + ihl) == DHCP4_SERVER_PORT
+            ? PACKET_GUARD_DHCP_SERVER : PACKET_GUARD_NONE);
+}
+
+/* The upper-layer header 'nh' at 'p', 'end - p' bytes to the end. */
+static enum packet_guard_class
+guard_ipv6_upper(uint8_t nh, const uint8_t *p, const uint8_t *end)
+{
+    if (nh == IPPROTO_ICMPV6) {
+        if (end - p < 1) {
+            return PACKET_GUARD_UNKNOWN;
+        }
+        return (p[0] == ICMP6_ROUTER_ADVERT || p[0] == ICMP6_REDIRECT
+                ? PACKET_GUARD_ROUTER : PACKET_GUARD_NONE);
+    }
+    if (nh == IPPROTO_UDP) {
+        uint8_t type;
+
+        if (end - p < UDP_HEADER_LEN) {
+            return PACKET_GUARD_UNKNOWN;
+        }
+        if (get_be16(p) != DHCP6_SERVER_PORT || end - p < UDP_HEADER_LEN + 1) {
+            return PACKET_GUARD_NONE;
+        }
+        type = p[UDP_HEADER_LEN];
+        return (type == DHCP6_ADVERTISE || type == DHCP6_REPLY
+                || type == DHCP6_RECONFIGURE || type == DHCP6_RELAY_REPLY
+                ? PACKET_GUARD_DHCP_SERVER : PACKET_GUARD_NONE);
+    }
+    return PACKET_GUARD_NONE;
+}
+
+static enum packet_guard_class
+guard_ipv6(const uint8_t *l3, size_t avail)
+{
+    const uint8_t *p, *end;
+    size_t payload_len;
+    uint8_t nh;
+
+    if (avail < IPV6_HEADER_LEN || l3[0] >> 4 != 6) {
+        return PACKET_GUARD_NONE;
+    }
+    payload_len = get_be16(l3 + 4);
+    if (!payload_len || payload_len > avail - IPV6_HEADER_LEN) {
+        /* A jumbogram or GSO packet, or a length beyond the frame: the
+         * frame gives the end. */
+        payload_len = avail - IPV6_HEADER_LEN;
+    }
+    nh = l3[6];
+    p = l3 + IPV6_HEADER_LEN;
+    end = p + payload_len;
+
+    for (int i = 0; ; i++) {
+        size_t ext_len;
+
+        if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING
+            && nh != IPPROTO_DSTOPTS && nh != IPPROTO_FRAGMENT
+            && nh != IPPROTO_AH) {
+            return guard_ipv6_upper(nh, p, end);
+        }
+        if (i >= PACKET_GUARD_MAX_EXT || end - p < 8) {
+            return PACKET_GUARD_UNKNOWN;
+        }
+        if (nh == IPPROTO_FRAGMENT) {
+            if (get_be16(p + 2) & IPV6_FRAG_OFS_MASK) {
+                /* Not the first fragment: the upper-layer header, if any,
+                 * is in another one. */
+                return PACKET_GUARD_UNKNOWN;
+            }
+            ext_len = IPV6_FRAG_HEADER_LEN;
+        } else if (nh == IPPROTO_AH) {
+            ext_len = ((size_t) p[1] + 2) * 4;
+        } else {
+            ext_len = ((size_t) p[1] + 1) * 8;
+        }
+        if ((size_t) (end - p) < ext_len) {
+            return PACKET_GUARD_UNKNOWN;
+        }
+        nh = p[0];
+        p += ext_len;
+    }
+}
+
+enum packet_guard_class
+packet_guard_classify(const uint8_t *frame, size_t len,
+                      const struct packet_info *pi)
+{
+    uint16_t type = pi->eth_type;
+    size_t ofs = pi->payload_ofs;
+
+    for (int i = 0; i < GUARD_MAX_INNER_TAGS && is_vlan_tpid(type); i++) {
+        if (ofs > len || len - ofs < VLAN_HEADER_LEN) {
+            return PACKET_GUARD_NONE;
+        }
+        type = get_be16(frame + ofs + 2);
+        ofs += VLAN_HEADER_LEN;
+    }
+    if (is_vlan_tpid(type)) {
+        return PACKET_GUARD_UNKNOWN;    /* Tags beyond the bound. */
+    }
+    if (ofs > len) {
+        return PACKET_GUARD_NONE;
+    }
+    if (type == ETH_TYPE_IPV4) {
+        return guard_ipv4(frame + ofs, len - ofs);
+    } else if (type == ETH_TYPE_IPV6) {
+        return guard_ipv6(frame + ofs, len - ofs);
+    }
+    return PACKET_GUARD_NONE;
+}

@@ -71,4 +71,32 @@ int packet_parse(const uint8_t *frame, size_t len, bool aux_tci_valid,
 void packet_parse_l3(const uint8_t *frame, size_t len,
                      struct packet_info *pi);
 
+/* What the DHCP and RA guards (port-policy.h) look for. */
+enum packet_guard_class {
+    PACKET_GUARD_NONE,        /* None of the below. */
+    PACKET_GUARD_DHCP_SERVER, /* UDP from port 67 over IPv4 (DHCPv4 server
+                               * or relay), or from port 547 over IPv6 with
+                               * a DHCPv6 Advertise, Reply, Reconfigure or
+                               * Relay-Reply. */
+    PACKET_GUARD_ROUTER,      /* ICMPv6 Router Advertisement or Redirect. */
+    PACKET_GUARD_UNKNOWN,     /* IPv6 whose upper-layer header cannot be
+                               * found: a chain of more than
+                               * PACKET_GUARD_MAX_EXT extension headers, one
+                               * cut short, or a non-first fragment; or
+                               * more tags than the bound.  The guards drop
+                               * it (RFC 7113). */
+};
+
+/* Extension headers packet_guard_classify() walks through. */
+#define PACKET_GUARD_MAX_EXT 8
+
+/* After packet_parse() succeeded: classifies the frame for the guards,
+ * looking through up to two VLAN tags in the frame behind the outer one
+ * (QinQ) and IPv6 extension headers (hop-by-hop, routing, destination
+ * options, fragment, authentication).  An IPv4 fragment other than the
+ * first, or an IP header that does not parse, is PACKET_GUARD_NONE. */
+enum packet_guard_class packet_guard_classify(const uint8_t *frame,
+                                              size_t len,
+                                              const struct packet_info *);
+
 #endif /* packet.h */

@@ -21,7 +21,8 @@ UNIT_TESTS = \
 	tests/unit/test-datapath \
 	tests/unit/test-datapath-nomem \
 	tests/unit/test-pipeline \
-	tests/unit/test-port-policy
+	tests/unit/test-port-policy \
+	tests/unit/test-dp-policy
 check_PROGRAMS += $(UNIT_TESTS)
 # Checks of the shape of the code: what the datapath objects call, that lib/
 # includes no daemon header, that every command is in --help and the man
@@ -92,6 +93,9 @@ tests_unit_test_pipeline_LDADD = $(UNIT_LIBS)
 tests_unit_test_port_policy_SOURCES = tests/unit/test-port-policy.c
 tests_unit_test_port_policy_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_port_policy_LDADD = $(UNIT_LIBS)
+tests_unit_test_dp_policy_SOURCES = tests/unit/test-dp-policy.c
+tests_unit_test_dp_policy_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dp_policy_LDADD = $(UNIT_LIBS)
 
 TESTS_ENVIRONMENT = DATAPATH_OBJS='$(DATAPATH_OBJS)' NM='$(NM)' \
 	CYCLE_OBJS='$(lib_libvswitch_a_OBJECTS) $(vswitchd_vswitchd_OBJECTS)' \
