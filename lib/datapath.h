@@ -14,9 +14,9 @@
  * pipeline, one stage per function in the module that owns it (dp-pipeline.h
  * lists them): parse, VLAN ingress (vlan.c), the MAC entries (dp-fdb.c),
  * ingress policy (dp-policy.c), learn (dp-fdb.c), lookup, and per output
- * port VLAN egress (vlan.c), egress policy, team select and output; then send each port's queue with one
- * sendmmsg.  A lone frame is sent at once.  No allocation, lock, logging or
- * per-frame system call on this path.
+ * port VLAN egress (vlan.c), egress policy, team select and output; then
+ * send each port's queue with one sendmmsg.  A lone frame is sent at once.
+ * No allocation, lock, logging or per-frame system call on this path.
  *
  * Learning is queued to the control thread: the threads only read the MAC
  * table.  A thread that sees an unknown source, or a known one on a new

@@ -13,6 +13,8 @@
  *   - packet_parse_l3() reports L4 ports only for a TCP, UDP or SCTP
  *     packet that is not a fragment, and gives the same result when run
  *     again;
+ *   - packet_guard_classify() (the DHCP and RA guards) returns one of its
+ *     classes;
  *   - a frame with its outer tag in the bytes and the same frame with that
  *     tag removed and reported as auxdata (what the kernel does on veth and
  *     most NICs) are parsed, classified and hashed alike: the switch must
@@ -133,6 +135,7 @@ parse_and_check(const uint8_t *frame, size_t len, bool aux_valid,
         FUZZ_CHECK(!"a tag source packet.h does not list");
     }
     check_l3(frame, len, pi);
+    FUZZ_CHECK(packet_guard_classify(frame, len, pi) <= PACKET_GUARD_UNKNOWN);
     check_vlan_arithmetic(pi);
     return true;
 }
@@ -210,6 +213,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(parse_and_check(stripped, slen, true, pi.vlan_tpid,
                                    pi.vlan_tci, &stripped_pi));
         check_same_classification(&pi, &stripped_pi);
+        FUZZ_CHECK(packet_guard_classify(frame, len, &pi)
+                   == packet_guard_classify(stripped, slen, &stripped_pi));
         free(stripped);
     }
     return 0;
