@@ -588,6 +588,49 @@ test_mac_limit_no_evict(void)
     world_free(&w);
 }
 
+/* The defaults: a port holds PORT_POLICY_MAC_LIMIT_DEFAULT addresses, a
+ * team any number; an entry aged out makes room again. */
+static void
+test_mac_limit_default(void)
+{
+    struct world w = world_new(2, 1024, false, true);
+    struct dp_port *a = w.ports[0], *t = w.ports[1];
+    uint32_t limit = PORT_POLICY_MAC_LIMIT_DEFAULT;
+    struct unit_frame f;
+
+    CU_ASSERT_EQUAL(dp_port_policy(t)->mac_limit, 0);
+    for (uint32_t m = 1; m <= limit + 1; m++) {
+        f = udp(m, bcast);
+        push(a, &f);
+        f = udp(1000 + m, bcast);
+        push(t, &f);
+        run_learning();
+        drain(&w);
+    }
+    CU_ASSERT_EQUAL(learned_on(&w, limit), dp_port_no(a));
+    CU_ASSERT_EQUAL(learned_on(&w, limit + 1), 0);
+    CU_ASSERT_EQUAL(drops(a, DP_DROP_MAC_LIMIT), 1);
+    CU_ASSERT_EQUAL(learned_on(&w, 1000 + limit + 1), dp_port_no(t));
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_MAC_LIMIT), 0);
+
+    /* Address 1 ages out (the others are refreshed): room for one. */
+    advance_usec(200 * UINT64_C(1000000));
+    for (uint32_t m = 2; m <= limit; m++) {
+        f = udp(m, bcast);
+        push(a, &f);
+    }
+    advance_usec(200 * UINT64_C(1000000));
+    CU_ASSERT_EQUAL(mac_table_age(dp_bridge_mac_table(w.br),
+                                  now_usec / 1000000), 1 + limit + 1);
+    f = udp(limit + 1, bcast);
+    push(a, &f);
+    run_learning();
+    CU_ASSERT_EQUAL(learned_on(&w, limit + 1), dp_port_no(a));
+    CU_ASSERT_EQUAL(drops(a, DP_DROP_MAC_LIMIT), 1);
+    drain(&w);
+    world_free(&w);
+}
+
 /* ---- Isolation ---- */
 
 static void
@@ -983,6 +1026,8 @@ static const CU_TestInfo tests[] = {
       test_mac_limit_flood },
     { "MAC limit: a port at its limit evicts nobody",
       test_mac_limit_no_evict },
+    { "MAC limit: the defaults, and aging makes room",
+      test_mac_limit_default },
     { "isolated ports never reach each other; teams never isolated",
       test_isolated },
     { "DHCP guard: v4 and v6, tags, QinQ, extension headers",
