@@ -22,13 +22,8 @@ with --list), so a capture can count each kind apart.  --vlan puts an
 import argparse
 import sys
 
-from scapy.all import (BOOTP, DHCP, DHCP6_Advertise, DHCP6_Reply,
-                       DHCP6_Solicit, Dot1Q, Ether, ICMPv6EchoRequest,
-                       ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_Redirect,
-                       ICMPv6NDOptPrefixInfo, IP, IPv6, IPv6ExtHdrDestOpt,
-                       IPv6ExtHdrHopByHop, UDP, sendp)
-
-# kind -> (source address, builder of the L3 part)
+# kind -> its source address (scapy is imported only to send: --list is
+# quick).
 KINDS = {
     "dhcp-offer": "198.18.1.1",
     "dhcp-ack": "198.18.1.2",
@@ -47,6 +42,11 @@ KINDS = {
 
 
 def l3(kind, client_mac):
+    from scapy.all import (BOOTP, DHCP, DHCP6_Advertise, DHCP6_Reply,
+                           DHCP6_Solicit, ICMPv6EchoRequest, ICMPv6ND_NS,
+                           ICMPv6ND_RA, ICMPv6ND_Redirect,
+                           ICMPv6NDOptPrefixInfo, IP, IPv6,
+                           IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, UDP)
     src = KINDS[kind]
     chaddr = bytes(int(x, 16) for x in client_mac.split(":"))
     if kind in ("dhcp-offer", "dhcp-ack"):
@@ -116,6 +116,7 @@ def main():
         ap.error("--iface, --src and --kind are needed")
     if not 0 < a.count <= 1000:
         ap.error("--count must be 1-1000")
+    from scapy.all import Dot1Q, Ether, sendp
     frames = []
     for kind in a.kind:
         p = l3(kind, a.client)

@@ -39,10 +39,16 @@ policy_frames()
 }
 
 # kind_src KIND: the IP source address policy-frames.py uses for KIND.
+declare -A VST_KIND_SRC=()
 kind_src()
 {
-    "$VST_PY" "$VST_SYSDIR/policy-frames.py" --list \
-        | awk -v k="$1" '$1 == k { print $2 }'
+    local k v
+    if ((${#VST_KIND_SRC[@]} == 0)); then
+        while read -r k v; do
+            VST_KIND_SRC[$k]=$v
+        done < <("$VST_PY" "$VST_SYSDIR/policy-frames.py" --list)
+    fi
+    printf '%s\n' "${VST_KIND_SRC[$1]:-}"
 }
 
 # mac_flood HOST ARGS...: tests/system/mac-flood.py from HOST's device;
@@ -101,6 +107,7 @@ guard_phase()
 {
     local name=$1 srv=$2 cli=$3 set=$4 drop=$5 k want c1 cu d0 d1 args=()
     shift 5
+    kind_src "${GUARD_PASSED[0]}" >/dev/null   # Fills the cache here.
     for k in "${GUARD_BLOCKED[@]}" "${GUARD_PASSED[@]}"; do
         args+=(--kind "$k")
     done
