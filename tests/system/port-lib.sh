@@ -17,6 +17,46 @@ DROP_RATE_IN='rate-in'            # Over rate-in (to the VM).
 DROP_STORM='storm'                # Over storm-limit.
 DROP_DISABLED='disabled'          # Port set enabled=no.
 
+# port_world [--uplink] VM...: the switch's namespace and each VM (vmN,
+# 198.18.0.N/24), with --uplink the physical network, its uplink "up" and
+# rh1 (198.18.0.10/24) behind it; starts the daemon and makes bridge br0,
+# with the uplink on it.  The VMs are not attached: each test attaches
+# them with its own settings.
+port_world()
+{
+    local uplink=false vm
+    if [[ ${1:-} == --uplink ]]; then
+        uplink=true
+        shift
+    fi
+    sw_ns
+    for vm in "$@"; do
+        vm_add "$vm" "198.18.0.${vm//[!0-9]/}/24"
+    done
+    if $uplink; then
+        phys_add
+        uplink_add up
+        rhost_add rh1 198.18.0.10/24
+    fi
+    sw_start
+    ctl_ok add-br br0
+    if $uplink; then
+        ctl_ok add-port br0 "$(dev up)"
+        wait_port "$(dev up)" up
+    fi
+}
+
+# guard_world: the world of the guard tests: vm1 and vm2 untagged, vm5 a
+# trunk of VLAN 10 and vm6 in VLAN 10, and the uplink.
+guard_world()
+{
+    port_world --uplink vm1 vm2 vm5 vm6
+    attach br0 vm1
+    attach br0 vm2
+    attach br0 vm5 trunks=10
+    attach br0 vm6 vlan=10
+}
+
 # drops PORT REASON: the port's drops.REASON counter.
 drops()
 {

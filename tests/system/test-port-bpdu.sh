@@ -22,16 +22,7 @@
 . "$(dirname "$0")/port-lib.sh"
 vst_init
 
-sw_ns
-vm_add vm1 198.18.0.1/24
-vm_add vm2 198.18.0.2/24
-phys_add
-uplink_add up
-rhost_add rh1 198.18.0.10/24
-sw_start
-ctl_ok add-br br0
-ctl_ok add-port br0 "$(dev up)"
-wait_port "$(dev up)" up
+port_world --uplink vm1 vm2
 attach br0 vm1
 attach br0 vm2
 P1=$(port_of vm1)

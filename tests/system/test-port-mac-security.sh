@@ -21,17 +21,7 @@
 . "$(dirname "$0")/port-lib.sh"
 vst_init
 
-sw_ns
-vm_add vm1 198.18.0.1/24
-vm_add vm2 198.18.0.2/24
-vm_add vm3 198.18.0.3/24
-phys_add
-uplink_add up
-rhost_add rh1 198.18.0.10/24
-sw_start
-ctl_ok add-br br0
-ctl_ok add-port br0 "$(dev up)"
-wait_port "$(dev up)" up
+port_world --uplink vm1 vm2 vm3
 M1=$(vm_mac vm1)
 M2=$(vm_mac vm2)
 M3=$(vm_mac vm3)

@@ -22,21 +22,7 @@
 vst_init
 require_scapy
 
-sw_ns
-vm_add vm1 198.18.0.1/24
-vm_add vm2 198.18.0.2/24
-vm_add vm5 198.18.0.5/24
-vm_add vm6 198.18.0.6/24
-phys_add
-uplink_add up
-sw_start
-ctl_ok add-br br0
-ctl_ok add-port br0 "$(dev up)"
-wait_port "$(dev up)" up
-attach br0 vm1
-attach br0 vm2
-attach br0 vm5 trunks=10
-attach br0 vm6 vlan=10
+guard_world
 
 GUARD_BLOCKED=(ra redirect ra-hbh ra-dstopt ra-hbh-dstopt)
 GUARD_PASSED=(ns echo6)

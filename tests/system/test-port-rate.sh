@@ -23,11 +23,7 @@ UNLIMITED_MIN=500
 LOW=90
 HIGH=105
 
-sw_ns
-vm_add vm1 198.18.0.1/24
-vm_add vm2 198.18.0.2/24
-sw_start
-ctl_ok add-br br0
+port_world vm1 vm2
 attach br0 vm1
 attach br0 vm2
 P1=$(port_of vm1)

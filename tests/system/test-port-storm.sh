@@ -31,13 +31,7 @@ STORM_PPS=0
 STORM_SECS=5
 TCP_SECS=3
 
-sw_ns
-vm_add vm1 198.18.0.1/24
-vm_add vm2 198.18.0.2/24
-vm_add vm3 198.18.0.3/24
-vm_add vm4 198.18.0.4/24
-sw_start
-ctl_ok add-br br0
+port_world vm1 vm2 vm3 vm4
 attach br0 vm1 storm-limit=$LIMIT
 attach br0 vm2
 attach br0 vm3
