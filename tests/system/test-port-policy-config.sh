@@ -14,6 +14,8 @@ sw_ns
 vm_add vm1 198.18.0.1/24
 vm_add vm2 198.18.0.2/24
 vm_add vm3 198.18.0.3/24
+vm_add vm4 198.18.0.4/24
+vm_add vm5 198.18.0.5/24
 sw_start
 P1=$(port_of vm1)
 P2=$(port_of vm2)
@@ -28,6 +30,11 @@ assert_ping vm1 198.18.0.2
 sw_mtu()
 {
     in_ns sw cat "/sys/class/net/$1/mtu"
+}
+
+mtu_is()
+{
+    [[ $(sw_mtu "$1") == "$2" ]]
 }
 
 # policy_of PORT KEY: one key of the port's policy in show --json.
@@ -116,6 +123,9 @@ refused "mac-security=strict needs allowed-macs" \
     set-port "$P1" mac-security=strict
 refused "mac-limit 0 is out of range (1-1048576, or unlimited)" \
     add-port br0 "$(dev extra)" mac-limit=0
+# A team takes none of the policy keys.
+refused "mtu is a port policy key, which a team does not take" \
+    add-team br0 "$(dev bond)" "$(port_of vm4)" "$(port_of vm5)" mtu=9000
 assert_eq "$conf_before" "$(cat "$VST_CONF")" \
     "the configuration file after the refused commands"
 assert_eq "yes" "$(policy_of "$P3" isolated)" \
@@ -184,6 +194,13 @@ assert_eq 4000 "$(sw_mtu "$P3")" "vm3's device MTU after mtu=4000"
 ctl_ok set-port "$P3" mtu=none
 assert_eq 4000 "$(sw_mtu "$P3")" "vm3's device MTU after mtu=none"
 assert_eq none "$(policy_of "$P3" mtu)" "vm3's mtu key after mtu=none"
+
+# A policy key edited in the file is applied on SIGHUP.
+sed -i "/^\[port $P3\]\$/a mtu=2000" "$VST_CONF"
+sw_signal HUP
+wait_for 5 mtu_is "$P3" 2000 \
+    || fail "vm3's device MTU is $(sw_mtu "$P3") after mtu=2000 and SIGHUP"
+assert_eq 2000 "$(policy_of "$P3" mtu)" "vm3's mtu key after SIGHUP"
 
 # A disabled port stays disabled across a restart.
 ctl_ok set-port "$P2" enabled=no
