@@ -76,10 +76,10 @@ strip_comment(char *value)
     g_strstrip(value);
 }
 
-/* Returns the value of 'key' in 'group', or NULL if the key is absent (no
- * error) or cannot be read (error set). */
+/* Returns the value of 'key' in 'group', or NULL if the key is absent
+ * ('*msg' untouched) or cannot be read ('*msg' set). */
 static char *
-get_value(GKeyFile *kf, const char *group, const char *key, GError **error)
+get_value(GKeyFile *kf, const char *group, const char *key, char **msg)
 {
     GError *kf_error = NULL;
     char *value;
@@ -89,8 +89,8 @@ get_value(GKeyFile *kf, const char *group, const char *key, GError **error)
     }
     value = g_key_file_get_string(kf, group, key, &kf_error);
     if (!value) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "[%s] %s: %s", group, key, kf_error->message);
+        *msg = g_strdup_printf("[%s] %s: %s", group, key,
+                               kf_error->message);
         g_error_free(kf_error);
         return NULL;
     }
@@ -100,119 +100,117 @@ get_value(GKeyFile *kf, const char *group, const char *key, GError **error)
 
 /* Checks that every key of 'group' is one of 'known' (NULL-terminated) and
  * appears once.  'expected' lists them for the message. */
-static bool
+static int
 check_keys(GKeyFile *kf, const char *group, const char *const *known,
-           const char *expected, GError **error)
+           const char *expected, char **msg)
 {
     char **keys = g_key_file_get_keys(kf, group, NULL, NULL);
     bool ok = true;
 
     for (guint i = 0; ok && keys && keys[i]; i++) {
         if (!g_strv_contains(known, keys[i])) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "[%s] unknown key \"%s\" (expected %s)",
-                        group, keys[i], expected);
+            *msg = g_strdup_printf("[%s] unknown key \"%s\" (expected %s)",
+                                   group, keys[i], expected);
             ok = false;
         }
         for (guint j = 0; ok && j < i; j++) {
             if (!strcmp(keys[i], keys[j])) {
-                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                            "[%s] %s is given twice (each group and each key "
-                            "in it may appear only once)", group, keys[i]);
+                *msg = g_strdup_printf("[%s] %s is given twice (each group "
+                                       "and each key in it may appear only "
+                                       "once)", group, keys[i]);
                 ok = false;
             }
         }
     }
     g_strfreev(keys);
-    return ok;
+    return ok ? 0 : -EINVAL;
 }
 
-static bool
+static int
 load_bridge(struct config *cfg, GKeyFile *kf, const char *group,
-            const char *name, GError **error)
+            const char *name, char **msg)
 {
     static const char *const keys[] = { "mac-aging", "mac-table-size", NULL };
     struct config_bridge *b;
 
-    if (!config_name_valid("bridge", name, error)) {
-        g_prefix_error(error, "[%s] ", group);
-        return false;
+    if (config_name_valid("bridge", name, msg)) {
+        config_prefix_msg(msg, "[%s] ", group);
+        return -EINVAL;
     }
-    if (!check_keys(kf, group, keys, "mac-aging or mac-table-size", error)) {
-        return false;
+    if (check_keys(kf, group, keys, "mac-aging or mac-table-size", msg)) {
+        return -EINVAL;
     }
     b = config_bridge_new(name);
     g_ptr_array_add(cfg->bridges, b);
     for (guint i = 0; keys[i]; i++) {
-        GError *value_error = NULL;
-        char *value = get_value(kf, group, keys[i], &value_error);
+        char *value_msg = NULL;
+        char *value = get_value(kf, group, keys[i], &value_msg);
         bool ok = true;
 
         if (value) {
-            ok = config_bridge_set(b, keys[i], value, error);
+            ok = !config_bridge_set(b, keys[i], value, msg);
             if (!ok) {
-                g_prefix_error(error, "[%s] %s: ", group, keys[i]);
+                config_prefix_msg(msg, "[%s] %s: ", group, keys[i]);
             }
             g_free(value);
-        } else if (value_error) {
-            g_propagate_error(error, value_error);
+        } else if (value_msg) {
+            *msg = value_msg;
             ok = false;
         }
         if (!ok) {
-            return false;
+            return -EINVAL;
         }
     }
-    return true;
+    return 0;
 }
 
 /* Reads each of 'keys' (NULL-terminated) of 'group' into 'values' (NULL
  * for an absent key).  On error the caller still frees 'values'. */
-static bool
+static int
 get_values(GKeyFile *kf, const char *group, const char *const *keys,
-           char **values, GError **error)
+           char **values, char **msg)
 {
     for (guint i = 0; keys[i]; i++) {
-        GError *value_error = NULL;
+        char *value_msg = NULL;
 
-        values[i] = get_value(kf, group, keys[i], &value_error);
-        if (value_error) {
-            g_propagate_error(error, value_error);
-            return false;
+        values[i] = get_value(kf, group, keys[i], &value_msg);
+        if (value_msg) {
+            *msg = value_msg;
+            return -EINVAL;
         }
     }
-    return true;
+    return 0;
 }
 
 /* Checks the "bridge" key of a port or team group ('kind'). */
-static bool
+static int
 check_bridge_key(const char *group, const char *kind, const char *bridge,
-                 GError **error)
+                 char **msg)
 {
     if (!bridge) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "[%s] missing key \"bridge\" (write bridge=NAME, the "
-                    "bridge this %s belongs to)", group, kind);
-        return false;
+        *msg = g_strdup_printf("[%s] missing key \"bridge\" (write "
+                               "bridge=NAME, the bridge this %s belongs to)",
+                               group, kind);
+        return -EINVAL;
     }
-    if (!config_name_valid("bridge", bridge, error)) {
-        g_prefix_error(error, "[%s] bridge: ", group);
-        return false;
+    if (config_name_valid("bridge", bridge, msg)) {
+        config_prefix_msg(msg, "[%s] bridge: ", group);
+        return -EINVAL;
     }
-    return true;
+    return 0;
 }
 
 /* Applying vlan and then trunks would let one silently undo the other. */
-static bool
+static int
 check_vlan_trunks(const char *group, const char *vlan, const char *trunks,
-                  GError **error)
+                  char **msg)
 {
     if (vlan && trunks && strcmp(vlan, "none") && strcmp(trunks, "none")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "[%s] vlan and trunks cannot both be set (vlan makes an "
-                    "access port, trunks a trunk)", group);
-        return false;
+        *msg = g_strdup_printf("[%s] vlan and trunks cannot both be set (vlan "
+                               "makes an access port, trunks a trunk)", group);
+        return -EINVAL;
     }
-    return true;
+    return 0;
 }
 
 static void
@@ -240,71 +238,73 @@ port_group_keys(const char *const *keys)
 
 /* Applies the port policy keys of 'group' to 'p', in port-policy.h's order
  * (a fixed one, as the other keys). */
-static bool
+static int
 load_port_policy(GKeyFile *kf, const char *group, char *const *policy_keys,
-                 struct config_port *p, GError **error)
+                 struct config_port *p, char **msg)
 {
     for (guint i = 0; policy_keys[i]; i++) {
-        GError *value_error = NULL;
-        char *value = get_value(kf, group, policy_keys[i], &value_error);
-        bool ok = !value_error;
+        char *value_msg = NULL;
+        char *value = get_value(kf, group, policy_keys[i], &value_msg);
+        int error = 0;
 
-        if (value_error) {
-            g_propagate_error(error, value_error);
-        } else if (value && !config_port_set(p, policy_keys[i], value,
-                                             error)) {
-            g_prefix_error(error, "[%s] %s: ", group, policy_keys[i]);
-            ok = false;
+        if (value_msg) {
+            *msg = value_msg;
+            error = -EINVAL;
+        } else if (value) {
+            error = config_port_set(p, policy_keys[i], value, msg);
+            if (error) {
+                config_prefix_msg(msg, "[%s] %s: ", group, policy_keys[i]);
+            }
         }
         g_free(value);
-        if (!ok) {
-            return false;
+        if (error) {
+            return error;
         }
     }
-    return true;
+    return 0;
 }
 
 /* A team takes none of the port policy keys: say so rather than "unknown
  * key". */
-static bool
-check_team_policy_keys(GKeyFile *kf, const char *group, GError **error)
+static int
+check_team_policy_keys(GKeyFile *kf, const char *group, char **msg)
 {
     char **keys = g_key_file_get_keys(kf, group, NULL, NULL);
-    bool ok = true;
+    int error = 0;
 
-    for (guint i = 0; ok && keys && keys[i]; i++) {
+    for (guint i = 0; !error && keys && keys[i]; i++) {
         if (port_policy_is_key(keys[i])) {
-            config_team_policy_key_error(error, keys[i]);
-            g_prefix_error(error, "[%s] ", group);
-            ok = false;
+            *msg = config_team_policy_key_error(keys[i]);
+            config_prefix_msg(msg, "[%s] ", group);
+            error = -EINVAL;
         }
     }
     g_strfreev(keys);
-    return ok;
+    return error;
 }
 
-static bool
+static int
 load_port(struct config *cfg, GKeyFile *kf, const char *group,
-          const char *name, GError **error)
+          const char *name, char **msg)
 {
     static const char *const keys[] = {
         "bridge", "vlan", "trunks", "native", "uplink", NULL
     };
     char *values[G_N_ELEMENTS(keys)] = { NULL };
-    char **known = port_group_keys(keys);
+    char **known;
     struct config_port *p;
     bool ok = false;
 
-    if (!config_name_valid("port", name, error)) {
-        g_prefix_error(error, "[%s] ", group);
-        g_strfreev(known);
-        return false;
+    if (config_name_valid("port", name, msg)) {
+        config_prefix_msg(msg, "[%s] ", group);
+        return -EINVAL;
     }
-    if (!check_keys(kf, group, (const char *const *) known,
-                    "bridge, vlan, trunks, native or uplink", error)
-        || !get_values(kf, group, keys, values, error)
-        || !check_bridge_key(group, "port", values[0], error)
-        || !check_vlan_trunks(group, values[1], values[2], error)) {
+    known = port_group_keys(keys);
+    if (check_keys(kf, group, (const char *const *) known,
+                   "bridge, vlan, trunks, native or uplink", msg)
+        || get_values(kf, group, keys, values, msg)
+        || check_bridge_key(group, "port", values[0], msg)
+        || check_vlan_trunks(group, values[1], values[2], msg)) {
         goto out;
     }
 
@@ -313,17 +313,17 @@ load_port(struct config *cfg, GKeyFile *kf, const char *group,
     /* A fixed order, not the file's, so that the result does not depend on
      * how the keys were written. */
     for (guint i = 1; keys[i]; i++) {
-        if (values[i] && !config_port_set(p, keys[i], values[i], error)) {
-            g_prefix_error(error, "[%s] %s: ", group, keys[i]);
+        if (values[i] && config_port_set(p, keys[i], values[i], msg)) {
+            config_prefix_msg(msg, "[%s] %s: ", group, keys[i]);
             goto out;
         }
     }
-    if (!load_port_policy(kf, group, known + G_N_ELEMENTS(keys) - 1, p,
-                          error)) {
+    if (load_port_policy(kf, group, known + G_N_ELEMENTS(keys) - 1, p,
+                         msg)) {
         goto out;
     }
-    if (!config_port_validate(p, error)) {
-        g_prefix_error(error, "[%s] ", group);
+    if (config_port_validate(p, msg)) {
+        config_prefix_msg(msg, "[%s] ", group);
         goto out;
     }
     ok = true;
@@ -333,12 +333,12 @@ out:
         g_free(values[i]);
     }
     g_strfreev(known);
-    return ok;
+    return ok ? 0 : -EINVAL;
 }
 
-static bool
+static int
 load_team(struct config *cfg, GKeyFile *kf, const char *group,
-          const char *name, GError **error)
+          const char *name, char **msg)
 {
     /* The order in which they apply: "disabled" after "members". */
     static const char *const keys[] = {
@@ -354,29 +354,29 @@ load_team(struct config *cfg, GKeyFile *kf, const char *group,
     struct config_team *t;
     bool ok = false;
 
-    if (!config_name_valid("team", name, error)) {
-        g_prefix_error(error, "[%s] ", group);
-        return false;
+    if (config_name_valid("team", name, msg)) {
+        config_prefix_msg(msg, "[%s] ", group);
+        return -EINVAL;
     }
-    if (!check_team_policy_keys(kf, group, error)
-        || !check_keys(kf, group, keys, "bridge, members, policy, "
-                    "hash-fields, mode, updelay, downdelay, failback, "
-                    "announce, announce-count, announce-interval, "
-                    "rebalance, probe, probe-interval, disabled, vlan, "
-                    "trunks or native", error)
-        || !get_values(kf, group, keys, values, error)
-        || !check_bridge_key(group, "team", values[BRIDGE], error)) {
+    if (check_team_policy_keys(kf, group, msg)
+        || check_keys(kf, group, keys, "bridge, members, policy, "
+                   "hash-fields, mode, updelay, downdelay, failback, "
+                   "announce, announce-count, announce-interval, "
+                   "rebalance, probe, probe-interval, disabled, vlan, "
+                   "trunks or native", msg)
+        || get_values(kf, group, keys, values, msg)
+        || check_bridge_key(group, "team", values[BRIDGE], msg)) {
         goto out;
     }
     if (!values[MEMBERS]) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "[%s] missing key \"members\" (write members=DEV,DEV..., "
-                    "the team's devices in failover order)", group);
+        *msg = g_strdup_printf("[%s] missing key \"members\" (write "
+                               "members=DEV,DEV..., the team's devices in "
+                               "failover order)", group);
         goto out;
     }
-    members = config_parse_names("members", values[MEMBERS], error);
+    members = config_parse_names("members", values[MEMBERS], msg);
     if (!members) {
-        g_prefix_error(error, "[%s] members: ", group);
+        config_prefix_msg(msg, "[%s] members: ", group);
         goto out;
     }
     for (guint i = FIRST_SETTING; keys[i]; i++) {
@@ -386,20 +386,20 @@ load_team(struct config *cfg, GKeyFile *kf, const char *group,
             trunks = values[i];
         }
     }
-    if (!check_vlan_trunks(group, vlan, trunks, error)) {
+    if (check_vlan_trunks(group, vlan, trunks, msg)) {
         goto out;
     }
 
     t = config_team_new(name, values[BRIDGE], members);
     g_ptr_array_add(cfg->teams, t);
     for (guint i = FIRST_SETTING; keys[i]; i++) {
-        if (values[i] && !config_team_set(t, keys[i], values[i], error)) {
-            g_prefix_error(error, "[%s] %s: ", group, keys[i]);
+        if (values[i] && config_team_set(t, keys[i], values[i], msg)) {
+            config_prefix_msg(msg, "[%s] %s: ", group, keys[i]);
             goto out;
         }
     }
-    if (!config_team_validate(t, error)) {
-        g_prefix_error(error, "[%s] ", group);
+    if (config_team_validate(t, msg)) {
+        config_prefix_msg(msg, "[%s] ", group);
         goto out;
     }
     ok = true;
@@ -409,63 +409,60 @@ out:
     for (guint i = 0; i < G_N_ELEMENTS(values); i++) {
         g_free(values[i]);
     }
-    return ok;
+    return ok ? 0 : -EINVAL;
 }
 
-static bool
+static int
 load_fdb(struct config *cfg, GKeyFile *kf, const char *group,
-         const char *rest, GError **error)
+         const char *rest, char **msg)
 {
     static const char *const keys[] = { "vlan", "port", NULL };
     char **words = g_strsplit(rest, " ", 0);
     char *vlan = NULL, *port = NULL;
     uint8_t mac[ETH_ADDR_LEN];
     unsigned long vid = 0;
-    GError *value_error = NULL;
+    char *value_msg = NULL;
     bool ok = false;
 
     if (g_strv_length(words) != 2) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "[%s] should be [fdb BRIDGE MAC]", group);
+        *msg = g_strdup_printf("[%s] should be [fdb BRIDGE MAC]", group);
         goto out;
     }
-    if (!config_name_valid("bridge", words[0], error)) {
-        g_prefix_error(error, "[%s] ", group);
+    if (config_name_valid("bridge", words[0], msg)) {
+        config_prefix_msg(msg, "[%s] ", group);
         goto out;
     }
     if (!eth_addr_parse(words[1], mac)) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "[%s] \"%s\" is not a MAC address (write "
-                    "xx:xx:xx:xx:xx:xx)", group, words[1]);
+        *msg = g_strdup_printf("[%s] \"%s\" is not a MAC address (write "
+                               "xx:xx:xx:xx:xx:xx)", group, words[1]);
         goto out;
     }
-    if (!check_keys(kf, group, keys, "vlan or port", error)) {
+    if (check_keys(kf, group, keys, "vlan or port", msg)) {
         goto out;
     }
-    vlan = get_value(kf, group, "vlan", &value_error);
-    if (!value_error) {
-        port = get_value(kf, group, "port", &value_error);
+    vlan = get_value(kf, group, "vlan", &value_msg);
+    if (!value_msg) {
+        port = get_value(kf, group, "port", &value_msg);
     }
-    if (value_error) {
-        g_propagate_error(error, value_error);
+    if (value_msg) {
+        *msg = value_msg;
         goto out;
     }
     if (vlan && !str_to_uint_range(vlan, 0, VLAN_MAX, &vid)) {
         unsigned int dummy;
 
         /* Same wording as the other numbers. */
-        config_parse_setting("vlan", vlan, 0, VLAN_MAX, "", &dummy, error);
-        g_prefix_error(error, "[%s] vlan: ", group);
+        config_parse_setting("vlan", vlan, 0, VLAN_MAX, "", &dummy, msg);
+        config_prefix_msg(msg, "[%s] vlan: ", group);
         goto out;
     }
     if (!port) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "[%s] missing key \"port\" (write port=NAME, the port "
-                    "the station is behind)", group);
+        *msg = g_strdup_printf("[%s] missing key \"port\" (write port=NAME, "
+                               "the port the station is behind)", group);
         goto out;
     }
-    if (!config_name_valid("port", port, error)) {
-        g_prefix_error(error, "[%s] port: ", group);
+    if (config_name_valid("port", port, msg)) {
+        config_prefix_msg(msg, "[%s] port: ", group);
         goto out;
     }
     g_ptr_array_add(cfg->fdbs, config_fdb_new(words[0], vid, mac, port));
@@ -475,17 +472,17 @@ out:
     g_free(vlan);
     g_free(port);
     g_strfreev(words);
-    return ok;
+    return ok ? 0 : -EINVAL;
 }
 
-static bool
+static int
 load_group(struct config *cfg, GKeyFile *kf, const char *group,
-           GError **error)
+           char **msg)
 {
     static const struct {
         const char *kind;
-        bool (*load)(struct config *, GKeyFile *, const char *,
-                     const char *, GError **);
+        int (*load)(struct config *, GKeyFile *, const char *,
+                    const char *, char **);
     } kinds[] = {
         { "bridge", load_bridge },
         { "port", load_port },
@@ -499,152 +496,156 @@ load_group(struct config *cfg, GKeyFile *kf, const char *group,
         if (strlen(kinds[i].kind) == kind_len
             && !strncmp(group, kinds[i].kind, kind_len)) {
             if (!space) {
-                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                            "[%s] needs a name: [%s NAME]%s", group, group,
-                            !strcmp(group, "fdb") ? " (here [fdb BRIDGE MAC])"
-                            : "");
-                return false;
+                *msg = g_strdup_printf("[%s] needs a name: [%s NAME]%s",
+                                       group, group,
+                                       !strcmp(group, "fdb")
+                                       ? " (here [fdb BRIDGE MAC])" : "");
+                return -EINVAL;
             }
-            return kinds[i].load(cfg, kf, group, space + 1, error);
+            return kinds[i].load(cfg, kf, group, space + 1, msg);
         }
     }
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "unknown group [%s] (expected [bridge NAME], [port NAME], "
-                "[team NAME] or [fdb BRIDGE MAC])", group);
-    return false;
+    *msg = g_strdup_printf("unknown group [%s] (expected [bridge NAME], [port "
+                           "NAME], [team NAME] or [fdb BRIDGE MAC])", group);
+    return -EINVAL;
 }
 
 /* GKeyFile reads a line up to a NUL byte and drops the rest, so that
  * "vlan=2\0junk" would be taken as VLAN 2: refuse such a file instead. */
-static bool
+static int
 check_no_nul(const char *data, size_t len, const char *source,
-             GError **error)
+             char **msg)
 {
     const char *nul = memchr(data, '\0', len);
     unsigned int line = 1;
 
     if (!nul) {
-        return true;
+        return 0;
     }
     for (const char *p = data; p < nul; p++) {
         line += *p == '\n';
     }
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "%s: line %u contains a NUL byte (the configuration is a "
-                "text file)", source, line);
-    return false;
+    *msg = g_strdup_printf("%s: line %u contains a NUL byte (the "
+                           "configuration is a text file)", source, line);
+    return -EINVAL;
 }
 
-static struct config *load_data(const char *data, size_t len,
-                                 const char *source, GError **error);
+static int load_data(const char *data, size_t len, const char *source,
+                     struct config **cfgp, char **msg);
 
 /* Messages quote the offending line or value (GKeyFile quotes whole lines):
  * a 50 MB line must not become a 50 MB log line. */
 static void
-shorten_error(GError **error)
+shorten_msg(char **msg)
 {
-    if (error && *error) {
-        str_shorten_quoted((*error)->message, MSG_QUOTE_MAX, MSG_MAX_LEN);
+    if (*msg) {
+        str_shorten_quoted(*msg, MSG_QUOTE_MAX, MSG_MAX_LEN);
     }
 }
 
-struct config *
+int
 config_load_data(const char *data, size_t len, const char *source,
-                 GError **error)
+                 struct config **cfgp, char **msg)
 {
-    struct config *cfg = load_data(data, len, source, error);
+    int error;
 
-    if (!cfg) {
-        shorten_error(error);
+    *msg = NULL;
+    error = load_data(data, len, source, cfgp, msg);
+    if (error) {
+        shorten_msg(msg);
     }
-    return cfg;
+    return error;
 }
 
-static struct config *
-load_data(const char *data, size_t len, const char *source, GError **error)
+static int
+load_data(const char *data, size_t len, const char *source,
+          struct config **cfgp, char **msg)
 {
     GKeyFile *kf;
     struct config *cfg;
     GError *kf_error = NULL;
     char **groups = NULL;
 
-    if (!check_no_nul(data, len, source, error)) {
-        return NULL;
+    *cfgp = NULL;
+    if (check_no_nul(data, len, source, msg)) {
+        return -EINVAL;
     }
     kf = g_key_file_new();
     cfg = config_new();
     if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE,
                                    &kf_error)) {
         /* GKeyFile quotes the offending line. */
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID, "%s: %s",
-                    source, kf_error->message);
+        *msg = g_strdup_printf("%s: %s", source, kf_error->message);
         g_error_free(kf_error);
         goto error;
     }
     groups = g_key_file_get_groups(kf, NULL);
     for (guint i = 0; groups[i]; i++) {
-        if (!load_group(cfg, kf, groups[i], error)) {
-            g_prefix_error(error, "%s: ", source);
+        if (load_group(cfg, kf, groups[i], msg)) {
+            config_prefix_msg(msg, "%s: ", source);
             goto error;
         }
     }
-    if (!config_validate(cfg, error)) {
-        g_prefix_error(error, "%s: ", source);
+    if (config_validate(cfg, msg)) {
+        config_prefix_msg(msg, "%s: ", source);
         goto error;
     }
     g_strfreev(groups);
     g_key_file_free(kf);
-    return cfg;
+    *cfgp = cfg;
+    return 0;
 
 error:
     g_strfreev(groups);
     g_key_file_free(kf);
     config_free(cfg);
-    return NULL;
+    return -EINVAL;
 }
 
-static struct config *
-load_file(const char *path, bool missing_ok, GError **error)
+static int
+load_file(const char *path, bool missing_ok, struct config **cfgp,
+          char **msg)
 {
     GError *file_error = NULL;
-    struct config *cfg;
     char *data;
     gsize len;
+    int error;
 
+    *cfgp = NULL;
+    *msg = NULL;
     if (!g_file_get_contents(path, &data, &len, &file_error)) {
         bool missing = g_error_matches(file_error, G_FILE_ERROR,
                                        G_FILE_ERROR_NOENT);
 
         if (missing && missing_ok) {
             g_error_free(file_error);
-            return config_new();
+            *cfgp = config_new();
+            return 0;
         }
         if (missing) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
-                        "configuration %s is missing", path);
+            *msg = g_strdup_printf("configuration %s is missing", path);
         } else {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
-                        "cannot read configuration %s: %s", path,
-                        file_error->message);
+            *msg = g_strdup_printf("cannot read configuration %s: %s", path,
+                                   file_error->message);
         }
         g_error_free(file_error);
-        return NULL;
+        return -EIO;
     }
-    cfg = config_load_data(data, len, path, error);
+    error = config_load_data(data, len, path, cfgp, msg);
     g_free(data);
-    return cfg;
+    return error;
 }
 
-struct config *
-config_load(const char *path, GError **error)
+int
+config_load(const char *path, struct config **cfgp, char **msg)
 {
-    return load_file(path, true, error);
+    return load_file(path, true, cfgp, msg);
 }
 
-struct config *
-config_load_existing(const char *path, GError **error)
+int
+config_load_existing(const char *path, struct config **cfgp, char **msg)
 {
-    return load_file(path, false, error);
+    return load_file(path, false, cfgp, msg);
 }
 
 /* Saving. */
@@ -749,28 +750,28 @@ config_to_data(const struct config *cfg, size_t *len)
 
 /* Refuses to write a configuration that would not load again: the daemon
  * would then fail at its next start. */
-bool
-config_save(const struct config *cfg, const char *path, GError **error)
+int
+config_save(const struct config *cfg, const char *path, char **msg)
 {
     GError *file_error = NULL;
     char *dir, *data;
     size_t len;
     bool ok;
 
-    if (!config_validate(cfg, error)) {
-        g_prefix_error(error, "not saving %s: ", path);
-        return false;
+    *msg = NULL;
+    if (config_validate(cfg, msg)) {
+        config_prefix_msg(msg, "not saving %s: ", path);
+        return -EINVAL;
     }
 
     dir = g_path_get_dirname(path);
     if (g_mkdir_with_parents(dir, 0755)) {
         int err = errno;
 
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
-                    "cannot create directory %s for %s: %s",
-                    dir, path, g_strerror(err));
+        *msg = g_strdup_printf("cannot create directory %s for %s: %s", dir,
+                               path, g_strerror(err));
         g_free(dir);
-        return false;
+        return -EIO;
     }
     g_free(dir);
 
@@ -781,10 +782,9 @@ config_save(const struct config *cfg, const char *path, GError **error)
                                   0644, &file_error);
     g_free(data);
     if (!ok) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
-                    "cannot save configuration %s: %s", path,
-                    file_error->message);
+        *msg = g_strdup_printf("cannot save configuration %s: %s", path,
+                               file_error->message);
         g_error_free(file_error);
     }
-    return ok;
+    return ok ? 0 : -EIO;
 }

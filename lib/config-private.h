@@ -49,19 +49,22 @@ void config_clear_uplinks(struct config *, const char *bridge,
 
 /* Checks and formatting shared by the adders, the setters and the key
  * file (config.c). */
-bool config_name_is_free(const struct config *, const char *name,
-                         const char *kind, GError **error);
-/* Sets 'error' to say that 'name', wanted as a 'kind' ("bridge", "port",
+int config_name_is_free(const struct config *, const char *name,
+                        const char *kind, char **msg);
+/* Puts the text 'fmt' before the message '*msg' (nothing if it is NULL),
+ * as the key file and the checks say where a refused value is. */
+void config_prefix_msg(char **msg, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Sets '*msg' to say that 'name', wanted as a 'kind' ("bridge", "port",
  * "team" or "member"), is taken by a 'taken' of 'owner' (a bridge or team
  * name, NULL for a bridge). */
-void config_name_taken_error(GError **error, const char *name,
+void config_name_taken_error(char **msg, const char *name,
                              const char *kind, const char *taken,
                              const char *owner);
-bool config_bridge_exists(const struct config *, const char *bridge,
-                          GError **error);
-bool config_parse_setting(const char *key, const char *value,
-                          unsigned long min, unsigned long max,
-                          const char *unit, unsigned int *out, GError **error);
+int config_bridge_exists(const struct config *, const char *bridge,
+                         char **msg);
+int config_parse_setting(const char *key, const char *value,
+                         unsigned long min, unsigned long max,
+                         const char *unit, unsigned int *out, char **msg);
 /* "all" or a list, as the file writes trunks.  Caller frees. */
 char *config_trunks_to_string(const struct vlan_bitmap *);
 
@@ -74,10 +77,10 @@ bool config_team_equal(const struct config_team *, const struct config_team *);
 char *config_team_get(const struct config_team *, const char *key);
 /* A team's own settings in file order, NULL-terminated. */
 extern const char *const config_team_settings[];
-/* Says that 'key', a port policy key (port-policy.h), is not a team key:
- * teams keep the default policy. */
-void config_team_policy_key_error(GError **error, const char *key);
+/* The message saying that 'key', a port policy key (port-policy.h), is not
+ * a team key: teams keep the default policy.  Caller frees. */
+char *config_team_policy_key_error(const char *key);
 /* Splits and checks a list of device names ("members", "disabled"). */
-char **config_parse_names(const char *key, const char *value, GError **error);
+char **config_parse_names(const char *key, const char *value, char **msg);
 
 #endif /* config-private.h */

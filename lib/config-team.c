@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
@@ -99,20 +100,20 @@ choices_list(const char *const *names, size_t n)
 }
 
 /* Parses 'value' as one of the 'n' 'names' of setting 'key'. */
-static bool
+static int
 parse_choice(const char *key, const char *value, const char *const *names,
-             size_t n, unsigned int *out, GError **error)
+             size_t n, unsigned int *out, char **msg)
 {
     char *list;
 
     if (choice_from_string(names, n, value, out)) {
-        return true;
+        return 0;
     }
     list = choices_list(names, n);
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "unknown %s \"%s\" (expected %s)", key, value, list);
+    *msg = g_strdup_printf("unknown %s \"%s\" (expected %s)", key, value,
+                           list);
     g_free(list);
-    return false;
+    return -EINVAL;
 }
 
 const char *
@@ -133,16 +134,15 @@ config_team_mode_from_string(const char *s, enum config_team_mode *out)
     return true;
 }
 
-static bool
-parse_yes_no(const char *key, const char *value, bool *out, GError **error)
+static int
+parse_yes_no(const char *key, const char *value, bool *out, char **msg)
 {
     if (!strcmp(value, "yes") || !strcmp(value, "no")) {
         *out = !strcmp(value, "yes");
-        return true;
+        return 0;
     }
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "%s \"%s\" is not yes or no", key, value);
-    return false;
+    *msg = g_strdup_printf("%s \"%s\" is not yes or no", key, value);
+    return -EINVAL;
 }
 
 /* The numeric team keys: range, default and unit in one place, for the
@@ -214,64 +214,62 @@ team_set_defaults(struct config_team *t)
 
 /* An ARP probe goes to a host: not to "this network" (0/8), loopback
  * (127/8), multicast or the reserved and broadcast addresses above. */
-static bool
-probe_ip_check(uint32_t ip, GError **error)
+static int
+probe_ip_check(uint32_t ip, char **msg)
 {
     uint32_t h = ntohl(ip);
     char text[INET_ADDRSTRLEN];
 
     if (h >> 24 && h >> 24 != 127 && h < 0xe0000000) {
-        return true;
+        return 0;
     }
     inet_ntop(AF_INET, &ip, text, sizeof text);
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "probe address %s is not a unicast host address (%s)",
-                text, PROBE_SYNTAX);
-    return false;
+    *msg = g_strdup_printf("probe address %s is not a unicast host address "
+                           "(%s)", text, PROBE_SYNTAX);
+    return -EINVAL;
 }
 
-static bool
-parse_probe(const char *value, uint32_t *ip, GError **error)
+static int
+parse_probe(const char *value, uint32_t *ip, char **msg)
 {
     struct in_addr addr;
 
     if (!strcmp(value, "none")) {
         *ip = 0;
-        return true;
+        return 0;
     }
     if (!g_str_has_prefix(value, "arp:")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "probe \"%s\" is not valid (%s)", value, PROBE_SYNTAX);
-        return false;
+        *msg = g_strdup_printf("probe \"%s\" is not valid (%s)", value,
+                               PROBE_SYNTAX);
+        return -EINVAL;
     }
     if (inet_pton(AF_INET, value + 4, &addr) != 1) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "probe address \"%s\" is not an IPv4 address (%s)",
-                    value + 4, PROBE_SYNTAX);
-        return false;
+        *msg = g_strdup_printf("probe address \"%s\" is not an IPv4 address "
+                               "(%s)", value + 4, PROBE_SYNTAX);
+        return -EINVAL;
     }
-    if (!probe_ip_check(addr.s_addr, error)) {
-        return false;
+    if (probe_ip_check(addr.s_addr, msg)) {
+        return -EINVAL;
     }
     *ip = addr.s_addr;
-    return true;
+    return 0;
 }
 
 /* Splits the comma-separated device names of 'key' ("members",
  * "disabled"), each checked.  Returns NULL on error. */
 char **
-config_parse_names(const char *key, const char *value, GError **error)
+config_parse_names(const char *key, const char *value, char **msg)
 {
     char **names;
 
     if (!*value) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s \"\" lists no device (write e.g. eth1,eth2)", key);
+        *msg = g_strdup_printf("%s \"\" lists no device (write e.g. "
+                               "eth1,eth2)", key);
         return NULL;
     }
     names = g_strsplit(value, ",", 0);
     for (size_t i = 0; names[i]; i++) {
-        if (!config_name_valid("member", names[i], error)) {
+        if (config_name_valid("member", names[i], msg)) {
             g_strfreev(names);
             return NULL;
         }
@@ -363,32 +361,32 @@ config_team_equal(const struct config_team *x, const struct config_team *y)
     return true;
 }
 
-static bool
+static int
 not_a_member(const struct config_team *t, const char *member,
-             GError **error)
+             char **msg)
 {
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "%s is not a member of team %s", member, t->port.name);
-    return false;
+    *msg = g_strdup_printf("%s is not a member of team %s", member,
+                           t->port.name);
+    return -EINVAL;
 }
 
 /* Disables exactly the members listed in 'value' (or none). */
-static bool
+static int
 team_set_disabled_list(struct config_team *t, const char *value,
-                       GError **error)
+                       char **msg)
 {
     char **names = NULL;
 
     if (strcmp(value, "none")) {
-        names = config_parse_names("disabled", value, error);
+        names = config_parse_names("disabled", value, msg);
         if (!names) {
-            return false;
+            return -EINVAL;
         }
         for (size_t i = 0; names[i]; i++) {
             if (!config_team_find_member(t, names[i])) {
-                not_a_member(t, names[i], error);
+                not_a_member(t, names[i], msg);
                 g_strfreev(names);
-                return false;
+                return -EINVAL;
             }
         }
     }
@@ -399,181 +397,175 @@ team_set_disabled_list(struct config_team *t, const char *value,
                                                m->name);
     }
     g_strfreev(names);
-    return true;
+    return 0;
 }
 
-void
-config_team_policy_key_error(GError **error, const char *key)
+char *
+config_team_policy_key_error(const char *key)
 {
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "%s is a port policy key, which a team does not take (a "
-                "team keeps the defaults; set %s on the bridge's ports with "
-                "set-port)", key, key);
+    return g_strdup_printf("%s is a port policy key, which a team does not "
+                           "take (a team keeps the defaults; set %s on the "
+                           "bridge's ports with set-port)", key, key);
 }
 
 /* Like config_port_set(), each key changes only what it names, so that
  * keys apply in any order; config_team_validate() judges the result. */
-bool
+int
 config_team_set(struct config_team *t, const char *key, const char *value,
-                GError **error)
+                char **msg)
 {
     const struct team_number *n = team_number_find(key);
     unsigned int choice;
 
     if (n) {
         return config_parse_setting(key, value, n->min, n->max, n->unit,
-                                    team_number_field(t, n), error);
+                                    team_number_field(t, n), msg);
     } else if (!strcmp(key, "policy")) {
         const char *names[TEAM_N_POLICIES];
 
         policy_names(names);
-        if (!parse_choice(key, value, names, TEAM_N_POLICIES, &choice,
-                          error)) {
-            return false;
+        if (parse_choice(key, value, names, TEAM_N_POLICIES, &choice,
+                         msg)) {
+            return -EINVAL;
         }
         t->policy = choice;
-        return true;
+        return 0;
     } else if (!strcmp(key, "hash-fields")) {
         const char *names[TEAM_N_HASH_FIELDS];
 
         hash_fields_names(names);
-        if (!parse_choice(key, value, names, TEAM_N_HASH_FIELDS, &choice,
-                          error)) {
-            return false;
+        if (parse_choice(key, value, names, TEAM_N_HASH_FIELDS, &choice,
+                         msg)) {
+            return -EINVAL;
         }
         t->hash_fields = choice;
-        return true;
+        return 0;
     } else if (!strcmp(key, "mode")) {
-        if (!parse_choice(key, value, mode_names, ARRAY_SIZE(mode_names),
-                          &choice, error)) {
-            return false;
+        if (parse_choice(key, value, mode_names, ARRAY_SIZE(mode_names),
+                         &choice, msg)) {
+            return -EINVAL;
         }
         t->mode = choice;
-        return true;
+        return 0;
     } else if (!strcmp(key, "failback")) {
-        return parse_yes_no(key, value, &t->failback, error);
+        return parse_yes_no(key, value, &t->failback, msg);
     } else if (!strcmp(key, "announce")) {
-        return parse_yes_no(key, value, &t->announce, error);
+        return parse_yes_no(key, value, &t->announce, msg);
     } else if (!strcmp(key, "probe")) {
-        return parse_probe(value, &t->probe_ip, error);
+        return parse_probe(value, &t->probe_ip, msg);
     } else if (!strcmp(key, "disabled")) {
-        return team_set_disabled_list(t, value, error);
+        return team_set_disabled_list(t, value, msg);
     } else if (!strcmp(key, "vlan") || !strcmp(key, "trunks")
                || !strcmp(key, "native")) {
-        return config_port_set(&t->port, key, value, error);
+        return config_port_set(&t->port, key, value, msg);
     } else if (port_policy_is_key(key)) {
-        config_team_policy_key_error(error, key);
-        return false;
+        *msg = config_team_policy_key_error(key);
+        return -EINVAL;
     } else if (!strcmp(key, "members")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "members is not a setting (add and remove members one "
-                    "at a time)");
-        return false;
+        *msg = g_strdup_printf("members is not a setting (add and remove "
+                               "members one at a time)");
+        return -EINVAL;
     } else if (!strcmp(key, "bridge")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "bridge is not a setting (a team stays on its bridge: "
-                    "delete the team and add it to the other one)");
-        return false;
+        *msg = g_strdup_printf("bridge is not a setting (a team stays on its "
+                               "bridge: delete the team and add it to the "
+                               "other one)");
+        return -EINVAL;
     }
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "unknown team setting \"%s\" (expected policy, hash-fields, "
-                "mode, updelay, downdelay, failback, announce, "
-                "announce-count, announce-interval, rebalance, probe, "
-                "probe-interval, disabled, vlan, trunks or native)", key);
-    return false;
+    *msg = g_strdup_printf("unknown team setting \"%s\" (expected policy, "
+                           "hash-fields, mode, updelay, downdelay, failback, "
+                           "announce, announce-count, announce-interval, "
+                           "rebalance, probe, probe-interval, disabled, vlan, "
+                           "trunks or native)", key);
+    return -EINVAL;
 }
 
-bool
-config_team_validate(const struct config_team *t, GError **error)
+int
+config_team_validate(const struct config_team *t, char **msg)
 {
     guint n_members = t->members->len;
 
     if (!n_members) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "a team needs at least one member");
-        return false;
+        *msg = g_strdup("a team needs at least one member");
+        return -EINVAL;
     }
     if (n_members > CONFIG_TEAM_MEMBERS_MAX) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%u members is too many (at most %d)",
-                    n_members, CONFIG_TEAM_MEMBERS_MAX);
-        return false;
+        *msg = g_strdup_printf("%u members is too many (at most %d)",
+                               n_members, CONFIG_TEAM_MEMBERS_MAX);
+        return -EINVAL;
     }
     for (guint i = 0; i < n_members; i++) {
         const struct config_team_member *m = g_ptr_array_index(t->members,
                                                                i);
 
-        if (!config_name_valid("member", m->name, error)) {
-            return false;
+        if (config_name_valid("member", m->name, msg)) {
+            return -EINVAL;
         }
         if (!strcmp(m->name, t->port.name)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "%s is the team's own name (a team and a team "
-                        "member cannot share a name)", m->name);
-            return false;
+            *msg = g_strdup_printf("%s is the team's own name (a team and a "
+                                   "team member cannot share a name)",
+                                   m->name);
+            return -EINVAL;
         }
         for (guint j = 0; j < i; j++) {
             const struct config_team_member *o = g_ptr_array_index(
                 t->members, j);
 
             if (!strcmp(m->name, o->name)) {
-                g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                            "%s is listed twice in members", m->name);
-                return false;
+                *msg = g_strdup_printf("%s is listed twice in members",
+                                       m->name);
+                return -EINVAL;
             }
         }
     }
     if ((unsigned int) t->policy >= TEAM_N_POLICIES
         || (unsigned int) t->hash_fields >= TEAM_N_HASH_FIELDS
         || (unsigned int) t->mode >= ARRAY_SIZE(mode_names)) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "unknown policy, hash-fields or mode (%d, %d, %d)",
-                    (int) t->policy, (int) t->hash_fields, (int) t->mode);
-        return false;
+        *msg = g_strdup_printf("unknown policy, hash-fields or mode (%d, %d, "
+                               "%d)", (int) t->policy, (int) t->hash_fields,
+                               (int) t->mode);
+        return -EINVAL;
     }
     for (size_t i = 0; i < ARRAY_SIZE(team_numbers); i++) {
         const struct team_number *n = &team_numbers[i];
         unsigned int v = team_number_get(t, n);
 
         if (v < n->min || v > n->max) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "%s %u is out of range (%u-%u)",
-                        n->key, v, n->min, n->max);
-            return false;
+            *msg = g_strdup_printf("%s %u is out of range (%u-%u)", n->key, v,
+                                   n->min, n->max);
+            return -EINVAL;
         }
     }
-    if (t->probe_ip && !probe_ip_check(t->probe_ip, error)) {
-        return false;
+    if (t->probe_ip && probe_ip_check(t->probe_ip, msg)) {
+        return -EINVAL;
     }
     if (t->port.uplink) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "uplink=%s is a port setting (a team has no uplink)",
-                    t->port.uplink);
-        return false;
+        *msg = g_strdup_printf("uplink=%s is a port setting (a team has no "
+                               "uplink)", t->port.uplink);
+        return -EINVAL;
     }
-    return config_port_validate(&t->port, error);
+    return config_port_validate(&t->port, msg);
 }
 
 struct config_team *
 config_add_team(struct config *cfg, const char *bridge, const char *name,
-                char *const *members, GError **error)
+                char *const *members, char **msg)
 {
     struct config_team *t;
 
-    if (!config_name_valid("team", name, error)
-        || !config_bridge_exists(cfg, bridge, error)
-        || !config_name_is_free(cfg, name, "team", error)) {
+    if (config_name_valid("team", name, msg)
+        || config_bridge_exists(cfg, bridge, msg)
+        || config_name_is_free(cfg, name, "team", msg)) {
         return NULL;
     }
     t = config_team_new(name, bridge, members);
-    if (!config_team_validate(t, error)) {
+    if (config_team_validate(t, msg)) {
         goto error;
     }
     for (guint i = 0; i < t->members->len; i++) {
         const struct config_team_member *m = g_ptr_array_index(t->members,
                                                                i);
 
-        if (!config_name_is_free(cfg, m->name, "member", error)) {
+        if (config_name_is_free(cfg, m->name, "member", msg)) {
             goto error;
         }
     }
@@ -585,62 +577,60 @@ error:
     return NULL;
 }
 
-bool
+int
 config_team_add_member(struct config *cfg, struct config_team *t,
-                       const char *member, GError **error)
+                       const char *member, char **msg)
 {
-    if (!config_name_valid("member", member, error)) {
-        return false;
+    if (config_name_valid("member", member, msg)) {
+        return -EINVAL;
     }
     if (!strcmp(member, t->port.name)) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s is the team's own name (a team and a team member "
-                    "cannot share a name)", member);
-        return false;
+        *msg = g_strdup_printf("%s is the team's own name (a team and a team "
+                               "member cannot share a name)", member);
+        return -EINVAL;
     }
-    if (!config_name_is_free(cfg, member, "member", error)) {
-        return false;
+    if (config_name_is_free(cfg, member, "member", msg)) {
+        return -EINVAL;
     }
     if (t->members->len >= CONFIG_TEAM_MEMBERS_MAX) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "team %s already has %u members (at most %d)",
-                    t->port.name, t->members->len, CONFIG_TEAM_MEMBERS_MAX);
-        return false;
+        *msg = g_strdup_printf("team %s already has %u members (at most %d)",
+                               t->port.name, t->members->len,
+                               CONFIG_TEAM_MEMBERS_MAX);
+        return -EINVAL;
     }
     g_ptr_array_add(t->members, config_team_member_new(member));
-    return true;
+    return 0;
 }
 
-bool
+int
 config_team_del_member(struct config *cfg, struct config_team *t,
-                       const char *member, GError **error)
+                       const char *member, char **msg)
 {
     struct config_team_member *m = config_team_find_member(t, member);
 
     if (!m) {
-        return not_a_member(t, member, error);
+        return not_a_member(t, member, msg);
     }
     if (t->members->len == 1) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "team %s needs at least one member; use del-team",
-                    t->port.name);
-        return false;
+        *msg = g_strdup_printf("team %s needs at least one member; use "
+                               "del-team", t->port.name);
+        return -EINVAL;
     }
     config_clear_uplinks(cfg, t->port.bridge, member);
     g_ptr_array_remove(t->members, m);
-    return true;
+    return 0;
 }
 
-bool
+int
 config_team_set_disabled(struct config_team *t, const char *member,
-                         bool disabled, GError **error)
+                         bool disabled, char **msg)
 {
     struct config_team_member *m = config_team_find_member(t, member);
 
     if (!m) {
-        return not_a_member(t, member, error);
+        return not_a_member(t, member, msg);
     }
     m->disabled = disabled;
-    return true;
+    return 0;
 }
 

@@ -4,29 +4,15 @@
 
 #include <errno.h>
 
-/* The errno for a configuration GError: -EIO for a file that cannot be
- * read or written, -EINVAL for a configuration that is refused.  Moves the
- * message to '*msg' and frees 'error'. */
-static int
-error_from_gerror(GError *error, char **msg)
-{
-    int retval = (g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO)
-                  ? -EIO : -EINVAL);
-
-    *msg = g_strdup(error->message);
-    g_error_free(error);
-    return retval;
-}
-
 /* config_validate() and the store's own checks. */
 static int
 check(const struct config_store *store, const struct config *cfg,
       char **msg)
 {
-    GError *error = NULL;
+    int retval = config_validate(cfg, msg);
 
-    if (!config_validate(cfg, &error)) {
-        return error_from_gerror(error, msg);
+    if (retval) {
+        return retval;
     }
     return store->check ? store->check(cfg, msg, store->aux) : 0;
 }
@@ -35,17 +21,16 @@ int
 config_txn_read(const struct config_store *store, bool must_exist,
                 struct config **cfgp, char **msg)
 {
-    GError *error = NULL;
     struct config *cfg;
     int retval;
 
     *cfgp = NULL;
     *msg = NULL;
-    cfg = (must_exist
-           ? config_load_existing(store->path, &error)
-           : config_load(store->path, &error));
-    if (!cfg) {
-        return error_from_gerror(error, msg);
+    retval = (must_exist
+              ? config_load_existing(store->path, &cfg, msg)
+              : config_load(store->path, &cfg, msg));
+    if (retval) {
+        return retval;
     }
     /* The loader validated it; only the store's checks remain. */
     retval = store->check ? store->check(cfg, msg, store->aux) : 0;
@@ -67,7 +52,7 @@ int
 config_txn_commit(const struct config_store *store, struct config *cfg,
                   char **msg)
 {
-    GError *error = NULL;
+    char *save_msg;
     int retval;
 
     *msg = NULL;
@@ -75,10 +60,9 @@ config_txn_commit(const struct config_store *store, struct config *cfg,
     if (retval) {
         goto free_cfg;
     }
-    if (!config_save(cfg, store->path, &error)) {
-        *msg = g_strdup_printf("cannot save configuration: %s",
-                               error->message);
-        g_error_free(error);
+    if (config_save(cfg, store->path, &save_msg)) {
+        *msg = g_strdup_printf("cannot save configuration: %s", save_msg);
+        g_free(save_msg);
         retval = -EIO;
         goto free_cfg;
     }

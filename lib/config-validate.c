@@ -4,6 +4,7 @@
 #include <autoconf.h>
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include "config-private.h"
 
@@ -18,113 +19,109 @@ struct seen {
                                  * that has it. */
 };
 
-static bool
+static int
 validate_bridges(const struct config *cfg, struct seen *seen,
-                 GError **error)
+                 char **msg)
 {
     for (guint i = 0; i < cfg->bridges->len; i++) {
         struct config_bridge *b = g_ptr_array_index(cfg->bridges, i);
 
-        if (!config_name_valid("bridge", b->name, error)) {
-            return false;
+        if (config_name_valid("bridge", b->name, msg)) {
+            return -EINVAL;
         }
         if (!g_hash_table_insert(seen->bridges, b->name, b)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "bridge %s is defined twice", b->name);
-            return false;
+            *msg = g_strdup_printf("bridge %s is defined twice", b->name);
+            return -EINVAL;
         }
         if (b->mac_aging > CONFIG_MAC_AGING_MAX) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "bridge %s: mac-aging %u is out of range (0-%d)",
-                        b->name, b->mac_aging, CONFIG_MAC_AGING_MAX);
-            return false;
+            *msg = g_strdup_printf("bridge %s: mac-aging %u is out of range "
+                                   "(0-%d)", b->name, b->mac_aging,
+                                   CONFIG_MAC_AGING_MAX);
+            return -EINVAL;
         }
         if (b->mac_table_size < 1
             || b->mac_table_size > CONFIG_MAC_TABLE_SIZE_MAX) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "bridge %s: mac-table-size %u is out of range (1-%d)",
-                        b->name, b->mac_table_size,
-                        CONFIG_MAC_TABLE_SIZE_MAX);
-            return false;
+            *msg = g_strdup_printf("bridge %s: mac-table-size %u is out of "
+                                   "range (1-%d)", b->name, b->mac_table_size,
+                                   CONFIG_MAC_TABLE_SIZE_MAX);
+            return -EINVAL;
         }
     }
-    return true;
+    return 0;
 }
 
-static bool
-validate_ports(const struct config *cfg, struct seen *seen, GError **error)
+static int
+validate_ports(const struct config *cfg, struct seen *seen, char **msg)
 {
     for (guint i = 0; i < cfg->ports->len; i++) {
         struct config_port *p = g_ptr_array_index(cfg->ports, i);
         const struct config_port *old;
 
-        if (!config_name_valid("port", p->name, error)) {
-            return false;
+        if (config_name_valid("port", p->name, msg)) {
+            return -EINVAL;
         }
         old = g_hash_table_lookup(seen->ports, p->name);
         if (old) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "port %s is defined twice (on bridge %s and on "
-                        "bridge %s)", p->name, old->bridge, p->bridge);
-            return false;
+            *msg = g_strdup_printf("port %s is defined twice (on bridge %s "
+                                   "and on bridge %s)", p->name, old->bridge,
+                                   p->bridge);
+            return -EINVAL;
         }
         g_hash_table_insert(seen->ports, p->name, p);
         if (g_hash_table_contains(seen->bridges, p->name)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "%s is both a bridge and a port (rename one)",
-                        p->name);
-            return false;
+            *msg = g_strdup_printf("%s is both a bridge and a port (rename "
+                                   "one)", p->name);
+            return -EINVAL;
         }
         if (!g_hash_table_contains(seen->bridges, p->bridge)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "port %s: bridge %s does not exist",
-                        p->name, p->bridge);
-            return false;
+            *msg = g_strdup_printf("port %s: bridge %s does not exist",
+                                   p->name, p->bridge);
+            return -EINVAL;
         }
-        if (!config_port_validate(p, error)) {
-            g_prefix_error(error, "port %s: ", p->name);
-            return false;
+        if (config_port_validate(p, msg)) {
+            config_prefix_msg(msg, "port %s: ", p->name);
+            return -EINVAL;
         }
     }
-    return true;
+    return 0;
 }
 
 /* A member's name against every other name; its own team already checked
  * that it is not the team's name or listed twice. */
-static bool
+static int
 validate_member(const struct config_team *t, const char *member,
-                struct seen *seen, GError **error)
+                struct seen *seen, char **msg)
 {
     const struct config_port *p;
     const struct config_team *other;
 
     if (g_hash_table_contains(seen->bridges, member)) {
-        config_name_taken_error(error, member, "member", "bridge", NULL);
-        return false;
+        config_name_taken_error(msg, member, "member", "bridge", NULL);
+        return -EINVAL;
     }
     p = g_hash_table_lookup(seen->ports, member);
     if (p) {
-        config_name_taken_error(error, member, "member", "port", p->bridge);
-        return false;
+        config_name_taken_error(msg, member, "member", "port", p->bridge);
+        return -EINVAL;
     }
     other = g_hash_table_lookup(seen->teams, member);
     if (other) {
-        config_name_taken_error(error, member, "member", "team",
+        config_name_taken_error(msg, member, "member", "team",
                                 other->port.bridge);
-        return false;
+        return -EINVAL;
     }
     other = g_hash_table_lookup(seen->members, member);
     if (other) {
-        config_name_taken_error(error, member, "member", "member",
+        config_name_taken_error(msg, member, "member", "member",
                                 other->port.name);
-        return false;
+        return -EINVAL;
     }
     g_hash_table_insert(seen->members, (char *) member, (void *) t);
-    return true;
+    return 0;
 }
 
-static bool
-validate_teams(const struct config *cfg, struct seen *seen, GError **error)
+static int
+validate_teams(const struct config *cfg, struct seen *seen, char **msg)
 {
     /* Every team's name first, so that a member is checked against teams
      * defined after it too. */
@@ -133,35 +130,33 @@ validate_teams(const struct config *cfg, struct seen *seen, GError **error)
         const char *name = t->port.name;
         const struct config_team *old;
 
-        if (!config_name_valid("team", name, error)) {
-            return false;
+        if (config_name_valid("team", name, msg)) {
+            return -EINVAL;
         }
         old = g_hash_table_lookup(seen->teams, name);
         if (old) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "team %s is defined twice (on bridge %s and on "
-                        "bridge %s)", name, old->port.bridge,
-                        t->port.bridge);
-            return false;
+            *msg = g_strdup_printf("team %s is defined twice (on bridge %s "
+                                   "and on bridge %s)", name, old->port.bridge,
+                                   t->port.bridge);
+            return -EINVAL;
         }
         g_hash_table_insert(seen->teams, (char *) name, t);
         if (g_hash_table_contains(seen->bridges, name)
             || g_hash_table_contains(seen->ports, name)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "%s is both a %s and a team (rename one)", name,
-                        g_hash_table_contains(seen->bridges, name)
-                        ? "bridge" : "port");
-            return false;
+            *msg = g_strdup_printf("%s is both a %s and a team (rename one)",
+                                   name,
+                                   g_hash_table_contains(seen->bridges, name)
+                                   ? "bridge" : "port");
+            return -EINVAL;
         }
         if (!g_hash_table_contains(seen->bridges, t->port.bridge)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "team %s: bridge %s does not exist",
-                        name, t->port.bridge);
-            return false;
+            *msg = g_strdup_printf("team %s: bridge %s does not exist", name,
+                                   t->port.bridge);
+            return -EINVAL;
         }
-        if (!config_team_validate(t, error)) {
-            g_prefix_error(error, "team %s: ", name);
-            return false;
+        if (config_team_validate(t, msg)) {
+            config_prefix_msg(msg, "team %s: ", name);
+            return -EINVAL;
         }
     }
     for (guint i = 0; i < cfg->teams->len; i++) {
@@ -171,19 +166,19 @@ validate_teams(const struct config *cfg, struct seen *seen, GError **error)
             const struct config_team_member *m = g_ptr_array_index(
                 t->members, j);
 
-            if (!validate_member(t, m->name, seen, error)) {
-                g_prefix_error(error, "team %s: ", t->port.name);
-                return false;
+            if (validate_member(t, m->name, seen, msg)) {
+                config_prefix_msg(msg, "team %s: ", t->port.name);
+                return -EINVAL;
             }
         }
     }
-    return true;
+    return 0;
 }
 
 /* A port's uplink is a member of a team of its own bridge. */
-static bool
+static int
 validate_uplinks(const struct config *cfg, const struct seen *seen,
-                 GError **error)
+                 char **msg)
 {
     for (guint i = 0; i < cfg->ports->len; i++) {
         const struct config_port *p = g_ptr_array_index(cfg->ports, i);
@@ -194,64 +189,61 @@ validate_uplinks(const struct config *cfg, const struct seen *seen,
         }
         t = g_hash_table_lookup(seen->members, p->uplink);
         if (!t) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "port %s: uplink %s is not a member of a team on "
-                        "bridge %s", p->name, p->uplink, p->bridge);
-            return false;
+            *msg = g_strdup_printf("port %s: uplink %s is not a member of a "
+                                   "team on bridge %s", p->name, p->uplink,
+                                   p->bridge);
+            return -EINVAL;
         }
         if (strcmp(t->port.bridge, p->bridge)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "port %s: uplink %s is a member of team %s on "
-                        "bridge %s, not %s", p->name, p->uplink,
-                        t->port.name, t->port.bridge, p->bridge);
-            return false;
+            *msg = g_strdup_printf("port %s: uplink %s is a member of team %s "
+                                   "on bridge %s, not %s", p->name, p->uplink,
+                                   t->port.name, t->port.bridge, p->bridge);
+            return -EINVAL;
         }
     }
-    return true;
+    return 0;
 }
 
 /* Checks one static entry; 'name' names it in messages, 'old' is an
  * earlier entry for the same bridge and MAC, if any. */
-static bool
+static int
 validate_fdb(const struct config_fdb *f, const char *name,
              const struct config_fdb *old, const struct seen *seen,
-             GError **error)
+             char **msg)
 {
     const struct config_port *p;
     const struct config_team *t;
     const char *kind = "port";
 
     if (!g_hash_table_contains(seen->bridges, f->bridge)) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s: bridge %s does not exist", name, f->bridge);
-        return false;
+        *msg = g_strdup_printf("%s: bridge %s does not exist", name,
+                               f->bridge);
+        return -EINVAL;
     }
     if (eth_addr_is_zero(f->mac)) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s: the all-zero address is not a station", name);
-        return false;
+        *msg = g_strdup_printf("%s: the all-zero address is not a station",
+                               name);
+        return -EINVAL;
     }
     if (eth_addr_is_multicast(f->mac)) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s: " ETH_ADDR_FMT " is a multicast address (static "
-                    "entries are for unicast stations)",
-                    name, ETH_ADDR_ARGS(f->mac));
-        return false;
+        *msg = g_strdup_printf("%s: " ETH_ADDR_FMT " is a multicast address "
+                               "(static entries are for unicast stations)",
+                               name, ETH_ADDR_ARGS(f->mac));
+        return -EINVAL;
     }
     if (f->vlan > VLAN_MAX) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s: vlan %u is out of range (0-%d)",
-                    name, f->vlan, VLAN_MAX);
-        return false;
+        *msg = g_strdup_printf("%s: vlan %u is out of range (0-%d)", name,
+                               f->vlan, VLAN_MAX);
+        return -EINVAL;
     }
     if (old) {
         /* The file names an entry by bridge and MAC only, so a second VLAN
          * could not be saved. */
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s: " ETH_ADDR_FMT " already has a static entry on "
-                    "bridge %s, in vlan %u (one per MAC and bridge)",
-                    name, ETH_ADDR_ARGS(f->mac), f->bridge, old->vlan);
-        return false;
+        *msg = g_strdup_printf("%s: " ETH_ADDR_FMT " already has a static "
+                               "entry on bridge %s, in vlan %u (one per MAC "
+                               "and bridge)", name, ETH_ADDR_ARGS(f->mac),
+                               f->bridge, old->vlan);
+        return -EINVAL;
     }
     p = g_hash_table_lookup(seen->ports, f->port);
     if (!p) {
@@ -265,36 +257,34 @@ validate_fdb(const struct config_fdb *f, const char *name,
     if (!p) {
         t = g_hash_table_lookup(seen->members, f->port);
         if (t) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "%s: %s is a member of team %s (write port=%s)",
-                        name, f->port, t->port.name, t->port.name);
+            *msg = g_strdup_printf("%s: %s is a member of team %s (write "
+                                   "port=%s)", name, f->port, t->port.name,
+                                   t->port.name);
         } else {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "%s: port %s does not exist", name, f->port);
+            *msg = g_strdup_printf("%s: port %s does not exist", name,
+                                   f->port);
         }
-        return false;
+        return -EINVAL;
     }
     if (strcmp(p->bridge, f->bridge)) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s: %s %s is on bridge %s, not %s",
-                    name, kind, f->port, p->bridge, f->bridge);
-        return false;
+        *msg = g_strdup_printf("%s: %s %s is on bridge %s, not %s", name, kind,
+                               f->port, p->bridge, f->bridge);
+        return -EINVAL;
     }
     if (!config_port_has_vlan(p, f->vlan)) {
         char *desc = config_port_vlan_describe(p);
 
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s: %s %s does not carry vlan %u (%s)",
-                    name, kind, f->port, f->vlan, desc);
+        *msg = g_strdup_printf("%s: %s %s does not carry vlan %u (%s)", name,
+                               kind, f->port, f->vlan, desc);
         g_free(desc);
-        return false;
+        return -EINVAL;
     }
-    return true;
+    return 0;
 }
 
-static bool
+static int
 validate_fdbs(const struct config *cfg, const struct seen *seen,
-              GError **error)
+              char **msg)
 {
     /* "BRIDGE MAC" -> the first entry for it. */
     GHashTable *macs = g_hash_table_new_full(g_str_hash, g_str_equal,
@@ -315,15 +305,15 @@ validate_fdbs(const struct config *cfg, const struct seen *seen,
         } else {
             g_hash_table_insert(macs, key, (void *) f);
         }
-        ok = validate_fdb(f, name, old, seen, error);
+        ok = !validate_fdb(f, name, old, seen, msg);
         g_free(name);
     }
     g_hash_table_destroy(macs);
-    return ok;
+    return ok ? 0 : -EINVAL;
 }
 
-bool
-config_validate(const struct config *cfg, GError **error)
+int
+config_validate(const struct config *cfg, char **msg)
 {
     struct seen seen = {
         .bridges = g_hash_table_new(g_str_hash, g_str_equal),
@@ -331,16 +321,27 @@ config_validate(const struct config *cfg, GError **error)
         .teams = g_hash_table_new(g_str_hash, g_str_equal),
         .members = g_hash_table_new(g_str_hash, g_str_equal),
     };
-    bool ok = (validate_bridges(cfg, &seen, error)
-               && validate_ports(cfg, &seen, error)
-               && validate_teams(cfg, &seen, error)
-               && validate_uplinks(cfg, &seen, error)
-               && validate_fdbs(cfg, &seen, error));
+    int error;
+
+    *msg = NULL;
+    error = validate_bridges(cfg, &seen, msg);
+    if (!error) {
+        error = validate_ports(cfg, &seen, msg);
+    }
+    if (!error) {
+        error = validate_teams(cfg, &seen, msg);
+    }
+    if (!error) {
+        error = validate_uplinks(cfg, &seen, msg);
+    }
+    if (!error) {
+        error = validate_fdbs(cfg, &seen, msg);
+    }
 
     g_hash_table_destroy(seen.members);
     g_hash_table_destroy(seen.teams);
     g_hash_table_destroy(seen.ports);
     g_hash_table_destroy(seen.bridges);
-    return ok;
+    return error;
 }
 

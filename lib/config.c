@@ -5,6 +5,8 @@
 #include <autoconf.h>
 #include "config.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "config-private.h"
@@ -12,7 +14,23 @@
 /* Room for any vlan_parse_vid() or vlan_bitmap_parse() reason. */
 #define VLAN_ERR_SIZE 256
 
-G_DEFINE_QUARK(vswitch_config_error_quark, config_error)
+void
+config_prefix_msg(char **msg, const char *fmt, ...)
+{
+    va_list args;
+    char *prefix;
+    char *old = *msg;
+
+    if (!old) {
+        return;
+    }
+    va_start(args, fmt);
+    prefix = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    *msg = g_strconcat(prefix, old, NULL);
+    g_free(prefix);
+    g_free(old);
+}
 
 /* Objects. */
 
@@ -327,22 +345,22 @@ name_char_ok(char c)
     return g_ascii_isalnum(c) || c == '_' || c == '.' || c == '-';
 }
 
-bool
-config_name_valid(const char *what, const char *name, GError **error)
+int
+config_name_valid(const char *what, const char *name, char **msg)
 {
     size_t len = name ? strlen(name) : 0;
 
     if (!len) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s name is empty (give 1-%d characters from A-Z, a-z, "
-                    "0-9, '_', '.' and '-')", what, CONFIG_NAME_MAX);
-        return false;
+        *msg = g_strdup_printf("%s name is empty (give 1-%d characters from "
+                               "A-Z, a-z, 0-9, '_', '.' and '-')", what,
+                               CONFIG_NAME_MAX);
+        return -EINVAL;
     }
     if (len > CONFIG_NAME_MAX) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s name \"%s\" is too long (%zu characters, at most %d)",
-                    what, name, len, CONFIG_NAME_MAX);
-        return false;
+        *msg = g_strdup_printf("%s name \"%s\" is too long (%zu characters, "
+                               "at most %d)", what, name, len,
+                               CONFIG_NAME_MAX);
+        return -EINVAL;
     }
     for (const char *p = name; *p; p++) {
         if (!name_char_ok(*p)) {
@@ -353,19 +371,18 @@ config_name_valid(const char *what, const char *name, GError **error)
             } else {
                 snprintf(shown, sizeof shown, "\\x%02x", (unsigned char) *p);
             }
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "%s name \"%s\" contains %s (use only A-Z, a-z, "
-                        "0-9, '_', '.' and '-')", what, name, shown);
-            return false;
+            *msg = g_strdup_printf("%s name \"%s\" contains %s (use only A-Z, "
+                                   "a-z, 0-9, '_', '.' and '-')", what, name,
+                                   shown);
+            return -EINVAL;
         }
     }
     if (!strcmp(name, ".") || !strcmp(name, "..")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s name \"%s\" is not allowed (Linux reserves it)",
-                    what, name);
-        return false;
+        *msg = g_strdup_printf("%s name \"%s\" is not allowed (Linux reserves "
+                               "it)", what, name);
+        return -EINVAL;
     }
-    return true;
+    return 0;
 }
 
 /* Bridges, ports, teams and team members share one namespace. */
@@ -394,7 +411,7 @@ kind_noun(const char *kind)
 /* Says that 'name', wanted as a 'kind', is already a 'taken' (a kind too)
  * of 'owner': the bridge of a port or team, the team of a member. */
 void
-config_name_taken_error(GError **error, const char *name, const char *kind,
+config_name_taken_error(char **msg, const char *name, const char *kind,
                         const char *taken, const char *owner)
 {
     /* A port is a device, like a member: no need to explain why one device
@@ -407,70 +424,66 @@ config_name_taken_error(GError **error, const char *name, const char *kind,
 
     if (!strcmp(taken, kind) && strcmp(kind, "port")
         && strcmp(kind, "member")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s %s already exists", kind, name);
+        *msg = g_strdup_printf("%s %s already exists", kind, name);
     } else if (!strcmp(taken, "bridge")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s is a bridge%s", name, why);
+        *msg = g_strdup_printf("%s is a bridge%s", name, why);
     } else if (!strcmp(taken, "port")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s is already a port of bridge %s%s", name, owner,
-                    device ? "" : why);
+        *msg = g_strdup_printf("%s is already a port of bridge %s%s", name,
+                               owner, device ? "" : why);
     } else if (!strcmp(taken, "team")) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s is already a team of bridge %s%s", name, owner, why);
+        *msg = g_strdup_printf("%s is already a team of bridge %s%s", name,
+                               owner, why);
     } else {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s is already a member of team %s%s", name, owner,
-                    device ? "" : why);
+        *msg = g_strdup_printf("%s is already a member of team %s%s", name,
+                               owner, device ? "" : why);
     }
     g_free(why);
 }
 
 /* Checks that no bridge, port, team or team member of 'cfg' is called
  * 'name', which is to become a 'kind'. */
-bool
+int
 config_name_is_free(const struct config *cfg, const char *name,
-                    const char *kind, GError **error)
+                    const char *kind, char **msg)
 {
     const struct config_port *p;
     const struct config_team *t;
 
     if (config_find_bridge(cfg, name)) {
-        config_name_taken_error(error, name, kind, "bridge", NULL);
-        return false;
+        config_name_taken_error(msg, name, kind, "bridge", NULL);
+        return -EINVAL;
     }
     p = config_find_port(cfg, name);
     if (p) {
-        config_name_taken_error(error, name, kind, "port", p->bridge);
-        return false;
+        config_name_taken_error(msg, name, kind, "port", p->bridge);
+        return -EINVAL;
     }
     t = config_find_team(cfg, name);
     if (t) {
-        config_name_taken_error(error, name, kind, "team", t->port.bridge);
-        return false;
+        config_name_taken_error(msg, name, kind, "team", t->port.bridge);
+        return -EINVAL;
     }
     t = config_find_team_of_member(cfg, name);
     if (t) {
-        config_name_taken_error(error, name, kind, "member", t->port.name);
-        return false;
+        config_name_taken_error(msg, name, kind, "member", t->port.name);
+        return -EINVAL;
     }
-    return true;
+    return 0;
 }
 
 /* Parses 'value' as the decimal setting 'key' in [min, max]; 'unit' follows
  * the range in the message when the text is not a number at all. */
-bool
+int
 config_parse_setting(const char *key, const char *value, unsigned long min,
                      unsigned long max, const char *unit, unsigned int *out,
-                     GError **error)
+                     char **msg)
 {
     unsigned long v;
     bool digits = *value != '\0';
 
     if (str_to_uint_range(value, min, max, &v)) {
         *out = v;
-        return true;
+        return 0;
     }
     for (const char *p = value; *p; p++) {
         if (!g_ascii_isdigit(*p)) {
@@ -481,26 +494,25 @@ config_parse_setting(const char *key, const char *value, unsigned long min,
         /* Unquoted, so cut here rather than by str_shorten_quoted(). */
         bool cut = strlen(value) > MSG_QUOTE_MAX;
 
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s %.*s%s is out of range (%lu-%lu)", key,
-                    MSG_QUOTE_MAX, value, cut ? "..." : "", min, max);
+        *msg = g_strdup_printf("%s %.*s%s is out of range (%lu-%lu)", key,
+                               MSG_QUOTE_MAX, value, cut ? "..." : "", min,
+                               max);
     } else {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "%s \"%s\" is not a number (write %lu-%lu%s)",
-                    key, value, min, max, unit);
+        *msg = g_strdup_printf("%s \"%s\" is not a number (write %lu-%lu%s)",
+                               key, value, min, max, unit);
     }
-    return false;
+    return -EINVAL;
 }
 
 /* Bridges. */
 
 struct config_bridge *
-config_add_bridge(struct config *cfg, const char *name, GError **error)
+config_add_bridge(struct config *cfg, const char *name, char **msg)
 {
     struct config_bridge *b;
 
-    if (!config_name_valid("bridge", name, error)
-        || !config_name_is_free(cfg, name, "bridge", error)) {
+    if (config_name_valid("bridge", name, msg)
+        || config_name_is_free(cfg, name, "bridge", msg)) {
         return NULL;
     }
     b = config_bridge_new(name);
@@ -557,48 +569,46 @@ config_del_bridge(struct config *cfg, const char *name)
     return true;
 }
 
-bool
+int
 config_bridge_set(struct config_bridge *b, const char *key,
-                  const char *value, GError **error)
+                  const char *value, char **msg)
 {
     if (!strcmp(key, "mac-aging")) {
         return config_parse_setting(key, value, 0, CONFIG_MAC_AGING_MAX,
                                     " seconds, 0 = never", &b->mac_aging,
-                                    error);
+                                    msg);
     } else if (!strcmp(key, "mac-table-size")) {
         return config_parse_setting(key, value, 1, CONFIG_MAC_TABLE_SIZE_MAX,
-                                    " entries", &b->mac_table_size, error);
+                                    " entries", &b->mac_table_size, msg);
     }
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "unknown bridge setting \"%s\" (expected mac-aging or "
-                "mac-table-size)", key);
-    return false;
+    *msg = g_strdup_printf("unknown bridge setting \"%s\" (expected mac-aging "
+                           "or mac-table-size)", key);
+    return -EINVAL;
 }
 
 /* Ports. */
 
 /* Fails unless 'bridge' exists. */
-bool
+int
 config_bridge_exists(const struct config *cfg, const char *bridge,
-                     GError **error)
+                     char **msg)
 {
     if (!config_find_bridge(cfg, bridge)) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "bridge %s does not exist", bridge);
-        return false;
+        *msg = g_strdup_printf("bridge %s does not exist", bridge);
+        return -EINVAL;
     }
-    return true;
+    return 0;
 }
 
 struct config_port *
 config_add_port(struct config *cfg, const char *bridge, const char *name,
-                GError **error)
+                char **msg)
 {
     struct config_port *p;
 
-    if (!config_name_valid("port", name, error)
-        || !config_bridge_exists(cfg, bridge, error)
-        || !config_name_is_free(cfg, name, "port", error)) {
+    if (config_name_valid("port", name, msg)
+        || config_bridge_exists(cfg, bridge, msg)
+        || config_name_is_free(cfg, name, "port", msg)) {
         return NULL;
     }
     p = config_port_new(name, bridge);
@@ -691,30 +701,14 @@ config_trunks_to_string(const struct vlan_bitmap *b)
     return s;
 }
 
-static bool
-vlan_error(int retval, const char *err, GError **error)
+static int
+vlan_error(int retval, const char *err, char **msg)
 {
     if (retval) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID, "%s", err);
-        return false;
+        *msg = g_strdup_printf("%s", err);
+        return -EINVAL;
     }
-    return true;
-}
-
-/* A port policy key (port-policy.h), whose module speaks lib/'s errno and
- * message: translated here to this module's GError. */
-static bool
-config_port_set_policy(struct config_port *p, const char *key,
-                       const char *value, GError **error)
-{
-    char *msg;
-
-    if (port_policy_set(&p->policy, key, value, &msg)) {
-        g_set_error_literal(error, CONFIG_ERROR, CONFIG_ERROR_INVALID, msg);
-        g_free(msg);
-        return false;
-    }
-    return true;
+    return 0;
 }
 
 /* Each key changes only what it names, plus the mode it implies, so that a
@@ -723,9 +717,9 @@ config_port_set_policy(struct config_port *p, const char *key,
  * config_port_validate()'s question.  "none" undoes only its own key's
  * mode: vlan=none leaves a trunk a trunk, trunks=none an access port an
  * access port. */
-bool
+int
 config_port_set(struct config_port *p, const char *key, const char *value,
-                GError **error)
+                char **msg)
 {
     char err[VLAN_ERR_SIZE];
 
@@ -737,17 +731,17 @@ config_port_set(struct config_port *p, const char *key, const char *value,
                 p->mode = VLAN_MODE_ALL;
             }
             p->vlan = 0;
-            return true;
+            return 0;
         }
-        if (!vlan_error(vlan_parse_vid("vlan", value, &vid, err, sizeof err),
-                        err, error)) {
-            return false;
+        if (vlan_error(vlan_parse_vid("vlan", value, &vid, err, sizeof err),
+                       err, msg)) {
+            return -EINVAL;
         }
         p->mode = VLAN_MODE_ACCESS;
         p->vlan = vid;
         vlan_bitmap_clear_all(&p->trunks);
         p->native = 0;
-        return true;
+        return 0;
     } else if (!strcmp(key, "trunks")) {
         struct vlan_bitmap trunks;
 
@@ -756,124 +750,115 @@ config_port_set(struct config_port *p, const char *key, const char *value,
                 p->mode = VLAN_MODE_ALL;
             }
             vlan_bitmap_clear_all(&p->trunks);
-            return true;
+            return 0;
         }
         if (!strcmp(value, "all")) {
             vlan_bitmap_set_all(&trunks);
-        } else if (!vlan_error(vlan_bitmap_parse(value, &trunks, err,
+        } else if (vlan_error(vlan_bitmap_parse(value, &trunks, err,
                                                  sizeof err),
-                               err, error)) {
-            return false;
+                               err, msg)) {
+            return -EINVAL;
         } else if (vlan_bitmap_is_empty(&trunks)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "trunks \"%s\" lists no vlan (write e.g. "
-                        "10,20,100-199, all, or none)", value);
-            return false;
+            *msg = g_strdup_printf("trunks \"%s\" lists no vlan (write e.g. "
+                                   "10,20,100-199, all, or none)", value);
+            return -EINVAL;
         }
         p->mode = VLAN_MODE_TRUNK;
         p->vlan = 0;
         p->trunks = trunks;
-        return true;
+        return 0;
     } else if (!strcmp(key, "native")) {
         uint16_t vid;
 
         if (!strcmp(value, "none")) {
             p->native = 0;
-            return true;
+            return 0;
         }
-        if (!vlan_error(vlan_parse_vid("native", value, &vid, err,
+        if (vlan_error(vlan_parse_vid("native", value, &vid, err,
                                        sizeof err),
-                        err, error)) {
-            return false;
+                        err, msg)) {
+            return -EINVAL;
         }
         p->native = vid;
-        return true;
+        return 0;
     } else if (!strcmp(key, "uplink")) {
         if (strcmp(value, "none")
-            && !config_name_valid("uplink", value, error)) {
-            return false;
+            && config_name_valid("uplink", value, msg)) {
+            return -EINVAL;
         }
         g_free(p->uplink);
         p->uplink = strcmp(value, "none") ? g_strdup(value) : NULL;
-        return true;
+        return 0;
     }
     if (port_policy_is_key(key)) {
-        return config_port_set_policy(p, key, value, error);
+        return port_policy_set(&p->policy, key, value, msg);
     }
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "unknown port setting \"%s\" (expected vlan, trunks, "
-                "native or uplink)", key);
-    return false;
+    *msg = g_strdup_printf("unknown port setting \"%s\" (expected vlan, "
+                           "trunks, native or uplink)", key);
+    return -EINVAL;
 }
 
-bool
-config_port_validate(const struct config_port *p, GError **error)
+int
+config_port_validate(const struct config_port *p, char **msg)
 {
     bool has_trunks = !vlan_bitmap_is_empty(&p->trunks);
 
-    if (p->vlan && has_trunks) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "vlan=%u and trunks cannot both be set (vlan makes an "
-                    "access port, trunks a trunk)", p->vlan);
-        return false;
-    }
     if (p->policy.mac_security == PORT_MAC_SECURITY_STRICT
         && !p->policy.n_allowed_macs) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "mac-security=strict needs allowed-macs=MAC[,MAC...] "
-                    "(with any source allowed it would change nothing)");
-        return false;
+        *msg = g_strdup("mac-security=strict needs allowed-macs=MAC[,MAC...] "
+                        "(with any source allowed it would change nothing)");
+        return -EINVAL;
+    }
+    if (p->vlan && has_trunks) {
+        *msg = g_strdup_printf("vlan=%u and trunks cannot both be set (vlan "
+                               "makes an access port, trunks a trunk)",
+                               p->vlan);
+        return -EINVAL;
     }
     if (p->native && p->mode != VLAN_MODE_TRUNK) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                    "native=%u needs trunks=LIST", p->native);
-        return false;
+        *msg = g_strdup_printf("native=%u needs trunks=LIST", p->native);
+        return -EINVAL;
     }
 
     switch (p->mode) {
     case VLAN_MODE_ALL:
         if (p->vlan || has_trunks) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "vlan settings are inconsistent: no vlan mode, but "
-                        "vlan or trunks set");
-            return false;
+            *msg = g_strdup_printf("vlan settings are inconsistent: no vlan "
+                                   "mode, but vlan or trunks set");
+            return -EINVAL;
         }
-        return true;
+        return 0;
 
     case VLAN_MODE_ACCESS:
         if (p->vlan < VLAN_MIN || p->vlan > VLAN_MAX) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "vlan %u is out of range (%d-%d)",
-                        p->vlan, VLAN_MIN, VLAN_MAX);
-            return false;
+            *msg = g_strdup_printf("vlan %u is out of range (%d-%d)", p->vlan,
+                                   VLAN_MIN, VLAN_MAX);
+            return -EINVAL;
         }
-        return true;
+        return 0;
 
     case VLAN_MODE_TRUNK:
         if (!has_trunks) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "trunks is empty (write trunks=LIST, trunks=all or "
-                        "trunks=none)");
-            return false;
+            *msg = g_strdup_printf("trunks is empty (write trunks=LIST, "
+                                   "trunks=all or trunks=none)");
+            return -EINVAL;
         }
         if (vlan_bitmap_test(&p->trunks, 0)
             || vlan_bitmap_test(&p->trunks, VLAN_COUNT - 1)) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "trunks may not include vlan 0 or %d (%d-%d)",
-                        VLAN_COUNT - 1, VLAN_MIN, VLAN_MAX);
-            return false;
+            *msg = g_strdup_printf("trunks may not include vlan 0 or %d "
+                                   "(%d-%d)", VLAN_COUNT - 1, VLAN_MIN,
+                                   VLAN_MAX);
+            return -EINVAL;
         }
         if (p->native > VLAN_MAX) {
-            g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                        "native %u is out of range (%d-%d)",
-                        p->native, VLAN_MIN, VLAN_MAX);
-            return false;
+            *msg = g_strdup_printf("native %u is out of range (%d-%d)",
+                                   p->native, VLAN_MIN, VLAN_MAX);
+            return -EINVAL;
         }
-        return true;
+        return 0;
     }
-    g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_INVALID,
-                "unknown vlan mode %d", (int) p->mode);
-    return false;
+    *msg = g_strdup_printf("unknown vlan mode %d", (int) p->mode);
+    return -EINVAL;
 }
 
 /* In ALL mode untagged frames belong to VLAN 0, so every VLAN 0-4094 is

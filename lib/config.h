@@ -41,12 +41,14 @@
  * out of service by the operator).  The file holds only what differs from
  * the defaults.
  *
- * Errors are reported through GError (domain CONFIG_ERROR) with messages an
- * operator can act on: they name the file and line or the group and key,
- * the bad value and the accepted range.  That is the older form of lib/'s
- * convention (util.h); config-txn.h, through which the daemon changes the
- * running configuration, translates it to a negative errno and a
- * message.
+ * Errors, lib/'s convention (util.h): a function that can fail returns 0
+ * or a negative errno (-EINVAL: the configuration or value is refused;
+ * -EIO: the file cannot be read or written) and sets '*msg' (caller frees
+ * with g_free()) to a message an operator can act on: it names the file
+ * and line or the group and key, the bad value and the accepted range.  The
+ * adders (config_add_*()) return the new object, or NULL with '*msg' set
+ * (a refusal, -EINVAL).  '*msg' is left alone on success unless said
+ * otherwise.
  *
  * Thread-safety: control thread only.  A 'struct config' is a plain value;
  * the daemon edits a clone and swaps it in only after the change was applied
@@ -61,10 +63,6 @@
 #include "team-policy.h"        /* enum team_policy, team_hash_fields. */
 #include "vlan.h"
 #include <glib.h>
-
-#define CONFIG_ERROR (config_error_quark())
-GQuark config_error_quark(void);
-enum { CONFIG_ERROR_INVALID, CONFIG_ERROR_IO };
 
 #define CONFIG_MAC_AGING_MAX 1000000        /* Seconds. */
 #define CONFIG_MAC_TABLE_SIZE_MAX 1048576   /* Entries. */
@@ -196,25 +194,30 @@ struct config *config_clone(const struct config *);
 void config_free(struct config *);          /* Accepts NULL. */
 bool config_equal(const struct config *, const struct config *);
 
-/* Loads 'path'.  A missing file gives an empty configuration (first start).
- * Returns NULL with 'error' set on a syntax error or an invalid value. */
-struct config *config_load(const char *path, GError **error);
-/* Same, but a missing file is an error (CONFIG_ERROR_IO): for a reload,
- * where a file that is gone (an editor saving by rename, a mistaken mv) must
- * not be taken for an empty configuration. */
-struct config *config_load_existing(const char *path, GError **error);
+/* Loads 'path' into '*cfgp' (caller owns).  A missing file gives an empty
+ * configuration (first start).  Returns 0, or -EINVAL on a syntax error or
+ * an invalid value and -EIO when the file cannot be read, with '*cfgp'
+ * NULL and '*msg' set ('*msg' is NULL on success). */
+int config_load(const char *path, struct config **cfgp, char **msg);
+/* Same, but a missing file is an error (-EIO): for a reload, where a file
+ * that is gone (an editor saving by rename, a mistaken mv) must not be
+ * taken for an empty configuration. */
+int config_load_existing(const char *path, struct config **cfgp,
+                         char **msg);
 /* Same from memory; 'source' names it in messages. */
-struct config *config_load_data(const char *data, size_t len,
-                                const char *source, GError **error);
-/* Writes atomically; creates the parent directory if missing. */
-bool config_save(const struct config *, const char *path, GError **error);
+int config_load_data(const char *data, size_t len, const char *source,
+                     struct config **cfgp, char **msg);
+/* Writes atomically; creates the parent directory if missing.  Returns 0,
+ * -EINVAL for a configuration that would not load again, or -EIO ('*msg'
+ * is NULL on success). */
+int config_save(const struct config *, const char *path, char **msg);
 /* The key-file text config_save() writes.  Caller frees with g_free(). */
 char *config_to_data(const struct config *, size_t *len);
 
 /* Whole-configuration checks: references resolve, names are unique, values
  * consistent.  The loader calls it; so does every control command before it
- * applies a change. */
-bool config_validate(const struct config *, GError **error);
+ * applies a change.  0 or -EINVAL ('*msg' is NULL on success). */
+int config_validate(const struct config *, char **msg);
 
 struct config_bridge *config_find_bridge(const struct config *,
                                          const char *name);
@@ -237,24 +240,24 @@ struct config_team_member *config_team_find_member(const struct config_team *,
                                                    const char *member);
 
 /* Checks a bridge or device name: 1-15 characters from [A-Za-z0-9_.-]. */
-bool config_name_valid(const char *what, const char *name, GError **error);
+int config_name_valid(const char *what, const char *name, char **msg);
 
 /* Adds a bridge with default settings.  Fails if the name is bad or taken
  * (by a bridge, a port, a team or a team member). */
 struct config_bridge *config_add_bridge(struct config *, const char *name,
-                                        GError **error);
+                                        char **msg);
 /* Removes a bridge, its ports, its teams and its static entries.  Returns
  * false if there is no such bridge. */
 bool config_del_bridge(struct config *, const char *name);
 /* Sets "mac-aging" or "mac-table-size" from text. */
-bool config_bridge_set(struct config_bridge *, const char *key,
-                       const char *value, GError **error);
+int config_bridge_set(struct config_bridge *, const char *key,
+                      const char *value, char **msg);
 
 /* Adds port 'name' to 'bridge' (untagged, all VLANs).  Fails if the bridge
  * does not exist or the name is taken: by a port (of any bridge, the
  * message says which), a bridge, a team or a team member. */
 struct config_port *config_add_port(struct config *, const char *bridge,
-                                    const char *name, GError **error);
+                                    const char *name, char **msg);
 /* Removes a port and the static entries that point to it. */
 bool config_del_port(struct config *, const char *name);
 /* Sets one port key from text: "vlan" (1-4094, or "none"), "trunks" (a
@@ -263,9 +266,9 @@ bool config_del_port(struct config *, const char *name);
  * trunk.  Consistency across keys is checked by config_port_validate(), so
  * that "trunks=10 native=20" can be applied in any order; that the uplink
  * is a member of a team of the port's bridge, by config_validate(). */
-bool config_port_set(struct config_port *, const char *key,
-                     const char *value, GError **error);
-bool config_port_validate(const struct config_port *, GError **error);
+int config_port_set(struct config_port *, const char *key,
+                    const char *value, char **msg);
+int config_port_validate(const struct config_port *, char **msg);
 /* True if 'port' carries 'vlan' (for static entries and checks). */
 bool config_port_has_vlan(const struct config_port *, uint16_t vlan);
 /* Describes the port's VLAN settings for 'show': "access vlan=10",
@@ -290,7 +293,7 @@ bool config_del_fdb(struct config *, const char *bridge, uint16_t vlan,
  * listed twice), or there are too many members. */
 struct config_team *config_add_team(struct config *, const char *bridge,
                                     const char *name, char *const *members,
-                                    GError **error);
+                                    char **msg);
 /* Removes a team and the static entries that point to it, and clears the
  * 'uplink' of the ports of its bridge that named one of its members.
  * Returns false if there is no such team. */
@@ -311,25 +314,25 @@ bool config_del_team(struct config *, const char *name);
  *   vlan, trunks, native  as config_port_set()
  * The bridge and the members are not settings: see config_add_team() and
  * config_team_add_member(). */
-bool config_team_set(struct config_team *, const char *key,
-                     const char *value, GError **error);
+int config_team_set(struct config_team *, const char *key,
+                    const char *value, char **msg);
 /* Checks one team on its own (values in range, members named well and
  * listed once, VLAN settings consistent); config_validate() also checks
  * it against the rest of the configuration. */
-bool config_team_validate(const struct config_team *, GError **error);
+int config_team_validate(const struct config_team *, char **msg);
 /* Appends 'member' to the failover order of 'team', which must be in
  * 'cfg'.  Fails as config_add_team() does for a bad member. */
-bool config_team_add_member(struct config *, struct config_team *,
-                            const char *member, GError **error);
+int config_team_add_member(struct config *, struct config_team *,
+                           const char *member, char **msg);
 /* Removes 'member' from 'team' (which must be in 'cfg') and clears the
  * 'uplink' of the ports of its bridge that named it.  Refuses to remove
  * the last member: that is deleting the team. */
-bool config_team_del_member(struct config *, struct config_team *,
-                            const char *member, GError **error);
+int config_team_del_member(struct config *, struct config_team *,
+                           const char *member, char **msg);
 /* Disables a member (it carries nothing) or enables it again.  Fails if
  * 'member' is not a member of 'team'. */
-bool config_team_set_disabled(struct config_team *, const char *member,
-                              bool disabled, GError **error);
+int config_team_set_disabled(struct config_team *, const char *member,
+                             bool disabled, char **msg);
 
 /* Names of the team mode as the file writes them, and back (the parser
  * returns false for an unknown name).  The policy and hash-fields names

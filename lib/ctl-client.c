@@ -2,7 +2,6 @@
 #include "ctl-client.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -41,22 +40,23 @@ time_left_ms(const struct ctl_transaction *t)
     return MIN((left + 999) / 1000, (gint64) G_MAXINT);
 }
 
-static void
-set_unreachable_error(const struct ctl_transaction *t, int err,
-                      GError **error)
+/* Sets '*msg' for a daemon that cannot be reached.  Returns -err. */
+static int
+set_unreachable_error(const struct ctl_transaction *t, int err, char **msg)
 {
-    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                "is vswitchd running? (socket %s: %s)", t->path,
-                g_strerror(err));
+    *msg = g_strdup_printf("is vswitchd running? (socket %s: %s)", t->path,
+                           g_strerror(err));
+    return -err;
 }
 
-static void
-set_timeout_error(const struct ctl_transaction *t, GError **error)
+/* Sets '*msg' for a daemon that does not answer.  Returns -ETIMEDOUT. */
+static int
+set_timeout_error(const struct ctl_transaction *t, char **msg)
 {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                "vswitchd did not answer within %.1f s; is it busy or hung? "
-                "(socket %s; a longer --timeout may help)",
-                t->timeout_ms / 1000.0, t->path);
+    *msg = g_strdup_printf("vswitchd did not answer within %.1f s; is it busy "
+                           "or hung? (socket %s; a longer --timeout may help)",
+                           t->timeout_ms / 1000.0, t->path);
+    return -ETIMEDOUT;
 }
 
 /* Waits until 'fd' is ready for 'events'.  Returns 0, ETIMEDOUT, or another
@@ -78,50 +78,47 @@ wait_for(const struct ctl_transaction *t, short events)
     }
 }
 
-static bool
-do_connect(struct ctl_transaction *t, GError **error)
+static int
+do_connect(struct ctl_transaction *t, char **msg)
 {
     struct sockaddr_un sun;
 
     memset(&sun, 0, sizeof sun);
     sun.sun_family = AF_UNIX;
     if (!t->path[0] || strlen(t->path) >= sizeof sun.sun_path) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "socket path \"%s\" is empty or too long (at most %zu "
-                    "bytes)", t->path, sizeof sun.sun_path - 1);
-        return false;
+        *msg = g_strdup_printf("socket path \"%s\" is empty or too long (at "
+                               "most %zu bytes)", t->path,
+                               sizeof sun.sun_path - 1);
+        return -EINVAL;
     }
     strcpy(sun.sun_path, t->path);
 
     t->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (t->fd < 0) {
-        set_unreachable_error(t, errno, error);
-        return false;
+        return set_unreachable_error(t, errno, msg);
     }
     for (;;) {
         if (!connect(t->fd, (struct sockaddr *) &sun, sizeof sun)) {
-            return true;
+            return 0;
         }
         if (errno == EINTR) {
             continue;
         }
         if (errno != EAGAIN) {
-            set_unreachable_error(t, errno, error);
-            return false;
+            return set_unreachable_error(t, errno, msg);
         }
         /* A unix socket's connect() fails with EAGAIN when the daemon's
          * backlog is full: it is busy, so try again until the deadline. */
         if (!time_left_ms(t)) {
-            set_timeout_error(t, error);
-            return false;
+            return set_timeout_error(t, msg);
         }
         g_usleep(CTL_CONNECT_RETRY_MS * 1000);
     }
 }
 
-static bool
+static int
 send_all(struct ctl_transaction *t, const char *data, size_t len,
-         GError **error)
+         char **msg)
 {
     while (len) {
         ssize_t n = send(t->fd, data, len, MSG_NOSIGNAL);
@@ -136,24 +133,21 @@ send_all(struct ctl_transaction *t, const char *data, size_t len,
             continue;
         }
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            set_unreachable_error(t, errno, error);
-            return false;
+            return set_unreachable_error(t, errno, msg);
         }
         err = wait_for(t, POLLOUT);
         if (err == ETIMEDOUT) {
-            set_timeout_error(t, error);
-            return false;
+            return set_timeout_error(t, msg);
         } else if (err) {
-            set_unreachable_error(t, err, error);
-            return false;
+            return set_unreachable_error(t, err, msg);
         }
     }
-    return true;
+    return 0;
 }
 
 /* Reads one line (without its newline) into 'line'. */
-static bool
-recv_line(struct ctl_transaction *t, GString *line, GError **error)
+static int
+recv_line(struct ctl_transaction *t, GString *line, char **msg)
 {
     char buf[65536];
 
@@ -166,42 +160,39 @@ recv_line(struct ctl_transaction *t, GString *line, GError **error)
             nl = memchr(buf, '\n', n);
             g_string_append_len(line, buf, nl ? nl - buf : n);
             if (nl) {
-                return true;
+                return 0;
             }
             if (line->len > CTL_MAX_REPLY) {
-                g_set_error(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                            "reply from vswitchd is longer than %d bytes "
-                            "(socket %s)", CTL_MAX_REPLY, t->path);
-                return false;
+                *msg = g_strdup_printf("reply from vswitchd is longer than %d "
+                                       "bytes (socket %s)", CTL_MAX_REPLY,
+                                       t->path);
+                return -EMSGSIZE;
             }
             continue;
         } else if (!n) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                        "vswitchd closed the connection without answering; "
-                        "see its log (socket %s)", t->path);
-            return false;
+            *msg = g_strdup_printf("vswitchd closed the connection without "
+                                   "answering; see its log (socket %s)",
+                                   t->path);
+            return -ECONNRESET;
         } else if (errno == EINTR) {
             continue;
         } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            set_unreachable_error(t, errno, error);
-            return false;
+            return set_unreachable_error(t, errno, msg);
         }
 
         err = wait_for(t, POLLIN);
         if (err == ETIMEDOUT) {
-            set_timeout_error(t, error);
-            return false;
+            return set_timeout_error(t, msg);
         } else if (err) {
-            set_unreachable_error(t, err, error);
-            return false;
+            return set_unreachable_error(t, err, msg);
         }
     }
 }
 
-bool
+int
 ctl_client_transact(const char *socket_path,
                     const struct ctl_request *request, int timeout_ms,
-                    struct ctl_reply *reply, GError **error)
+                    struct ctl_reply *reply, char **msg)
 {
     struct ctl_transaction t = {
         .path = socket_path,
@@ -212,35 +203,39 @@ ctl_client_transact(const char *socket_path,
                      : 0),
     };
     GString *line = g_string_new(NULL);
-    GError *decode_error = NULL;
+    char *decode_msg;
     char *encoded;
     char *body;
     size_t len;
-    bool ok = false;
+    int error;
 
+    *msg = NULL;
     body = ctl_request_encode(request);
     len = strlen(body);
     encoded = g_strconcat(body, "\n", NULL);
     g_free(body);
     if (len > CTL_MAX_MESSAGE) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                    "request is longer than the limit of %d bytes",
-                    CTL_MAX_MESSAGE);
+        *msg = g_strdup_printf("request is longer than the limit of %d bytes",
+                               CTL_MAX_MESSAGE);
+        error = -EMSGSIZE;
         goto out;
     }
-    if (!do_connect(&t, error)
-        || !send_all(&t, encoded, len + 1, error)
-        || !recv_line(&t, line, error)) {
+    error = do_connect(&t, msg);
+    if (!error) {
+        error = send_all(&t, encoded, len + 1, msg);
+    }
+    if (!error) {
+        error = recv_line(&t, line, msg);
+    }
+    if (error) {
         goto out;
     }
-    if (!ctl_reply_decode(line->str, reply, &decode_error)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "vswitchd sent a bad reply: %s (socket %s)",
-                    decode_error->message, socket_path);
-        g_error_free(decode_error);
-        goto out;
+    error = ctl_reply_decode(line->str, reply, &decode_msg);
+    if (error) {
+        *msg = g_strdup_printf("vswitchd sent a bad reply: %s (socket %s)",
+                               decode_msg, socket_path);
+        g_free(decode_msg);
     }
-    ok = true;
 
 out:
     if (t.fd >= 0) {
@@ -248,5 +243,5 @@ out:
     }
     g_free(encoded);
     g_string_free(line, TRUE);
-    return ok;
+    return error;
 }

@@ -1,7 +1,7 @@
 /* ctl-client: the command line's side of the control socket.
  *
- * Errors: GError (G_IO_ERROR codes), the older form of lib/'s convention
- * (util.h): false with a message that names the socket and the fix.
+ * Errors: lib/'s convention (util.h): a negative errno with a message
+ * that names the socket and the fix.
  *
  * Thread-safety: any thread; blocking calls with a timeout. */
 #ifndef VSWITCH_CTL_CLIENT_H
@@ -13,11 +13,14 @@
 
 /* Connects to 'socket_path', sends 'request', waits at most 'timeout_ms'
  * (0 = forever) for the reply and fills 'reply' (initialised by the caller).
- * Returns false with 'error' set when the daemon cannot be reached or does
- * not answer in time; the message says what to do ("is vswitchd running?
- * (socket /run/vswitch/vswitchd.sock: No such file or directory)"). */
-bool ctl_client_transact(const char *socket_path,
-                         const struct ctl_request *request, int timeout_ms,
-                         struct ctl_reply *reply, GError **error);
+ * Returns 0, or a negative errno with '*msg' set (caller frees with
+ * g_free()) when the daemon cannot be reached (the connect's errno), does
+ * not answer in time (-ETIMEDOUT), closes the connection (-ECONNRESET) or
+ * answers too much (-EMSGSIZE) or nonsense (-EINVAL); the message says
+ * what to do ("is vswitchd running? (socket /run/vswitch/vswitchd.sock: No
+ * such file or directory)"). */
+int ctl_client_transact(const char *socket_path,
+                        const struct ctl_request *request, int timeout_ms,
+                        struct ctl_reply *reply, char **msg);
 
 #endif /* ctl-client.h */

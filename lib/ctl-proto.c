@@ -1,7 +1,7 @@
 #include <autoconf.h>
 #include "ctl-proto.h"
 
-#include <gio/gio.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include "util.h"
@@ -47,8 +47,8 @@ add_utf8_string(JsonBuilder *b, const char *s)
  * string short ("br0\u0000junk" would be "br0").  Counts the nesting
  * outside strings and looks for \u0000 inside them.  JSON that is malformed
  * in other ways passes here: the parser refuses it. */
-static bool
-check_json_shape(const char *line, const char *what, GError **error)
+static int
+check_json_shape(const char *line, const char *what, char **msg)
 {
     bool in_string = false;
     int depth = 0;
@@ -60,27 +60,26 @@ check_json_shape(const char *line, const char *what, GError **error)
             } else if (*p == '\\' && p[1]) {
                 p++;
                 if (*p == 'u' && !strncmp(p + 1, "0000", 4)) {
-                    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                "%s contains a NUL character (\\u0000) in "
-                                "a string; names and values cannot hold "
-                                "one", what);
-                    return false;
+                    *msg = g_strdup_printf("%s contains a NUL character "
+                                           "(\\u0000) in a string; names and "
+                                           "values cannot hold one", what);
+                    return -EINVAL;
                 }
             }
         } else if (*p == '"') {
             in_string = true;
         } else if (*p == '[' || *p == '{') {
             if (++depth > CTL_MAX_DEPTH) {
-                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                            "%s is nested deeper than %d levels of arrays "
-                            "and objects", what, CTL_MAX_DEPTH);
-                return false;
+                *msg = g_strdup_printf("%s is nested deeper than %d levels of "
+                                       "arrays and objects", what,
+                                       CTL_MAX_DEPTH);
+                return -EINVAL;
             }
         } else if (*p == ']' || *p == '}') {
             depth--;
         }
     }
-    return true;
+    return 0;
 }
 
 /* Members parsed into each object, to catch a key given twice: json-glib
@@ -111,9 +110,9 @@ count_member(JsonParser *parser, JsonObject *object, char *name,
 
 /* Parses 'line' into a parser whose root is an object.  'what' names the
  * message for errors ("request", "reply").  Returns the parser (caller
- * unrefs) or NULL with 'error' set. */
+ * unrefs) or NULL with '*msg' set. */
 static JsonParser *
-parse_object(const char *line, const char *what, GError **error)
+parse_object(const char *line, const char *what, char **msg)
 {
     struct member_count mc = { NULL, NULL };
     JsonParser *parser;
@@ -121,7 +120,7 @@ parse_object(const char *line, const char *what, GError **error)
     JsonNode *root;
     bool loaded;
 
-    if (!check_json_shape(line, what, error)) {
+    if (check_json_shape(line, what, msg)) {
         return NULL;
     }
     parser = json_parser_new();
@@ -132,32 +131,28 @@ parse_object(const char *line, const char *what, GError **error)
     g_hash_table_destroy(mc.counts);
 
     if (!loaded) {
-        const char *msg = parse_error->message;
+        const char *why = parse_error->message;
 
-        if (g_str_has_prefix(msg, "<data>:")) {
-            msg += strlen("<data>:");
+        if (g_str_has_prefix(why, "<data>:")) {
+            why += strlen("<data>:");
         }
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is not valid JSON (%s)", what, msg);
+        *msg = g_strdup_printf("%s is not valid JSON (%s)", what, why);
         g_error_free(parse_error);
         goto error;
     }
     if (mc.duplicate) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is refused: key \"%s\" is given twice in an object",
-                    what, mc.duplicate);
+        *msg = g_strdup_printf("%s is refused: key \"%s\" is given twice in "
+                               "an object", what, mc.duplicate);
         goto error;
     }
     root = json_parser_get_root(parser);
     if (!root) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is empty: expected a JSON object", what);
+        *msg = g_strdup_printf("%s is empty: expected a JSON object", what);
         goto error;
     }
     if (!JSON_NODE_HOLDS_OBJECT(root)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s must be a JSON object, not a JSON %s", what,
-                    json_node_type_name(root));
+        *msg = g_strdup_printf("%s must be a JSON object, not a JSON %s", what,
+                               json_node_type_name(root));
         goto error;
     }
     return parser;
@@ -237,99 +232,95 @@ ctl_request_encode(const struct ctl_request *req)
 
 /* Fills 'req->args' from 'node', the "args" member (absent or null means no
  * arguments). */
-static bool
-decode_args(JsonNode *node, struct ctl_request *req, GError **error)
+static int
+decode_args(JsonNode *node, struct ctl_request *req, char **msg)
 {
     JsonArray *array;
     unsigned int n;
 
     if (!node || JSON_NODE_HOLDS_NULL(node)) {
         req->args = g_new0(char *, 1);
-        return true;
+        return 0;
     }
     if (!JSON_NODE_HOLDS_ARRAY(node)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "request \"args\" must be an array of strings");
-        return false;
+        *msg = g_strdup("request \"args\" must be an array of strings");
+        return -EINVAL;
     }
     array = json_node_get_array(node);
     n = json_array_get_length(array);
     if (n > CTL_MAX_ARGS) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "request has %u arguments, more than the limit of %d",
-                    n, CTL_MAX_ARGS);
-        return false;
+        *msg = g_strdup_printf("request has %u arguments, more than the limit "
+                               "of %d", n, CTL_MAX_ARGS);
+        return -EINVAL;
     }
     req->args = g_new0(char *, n + 1);
     for (unsigned int i = 0; i < n; i++) {
         JsonNode *elem = json_array_get_element(array, i);
 
         if (!node_is_string(elem)) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "request argument %u is not a string", i + 1);
-            return false;
+            *msg = g_strdup_printf("request argument %u is not a string",
+                                   i + 1);
+            return -EINVAL;
         }
         req->args[i] = g_strdup(json_node_get_string(elem));
     }
-    return true;
+    return 0;
 }
 
-bool
-ctl_request_decode(const char *line, struct ctl_request *req,
-                   GError **error)
+int
+ctl_request_decode(const char *line, struct ctl_request *req, char **msg)
 {
     JsonParser *parser;
     JsonObject *obj;
     JsonNode *node;
 
+    *msg = NULL;
     ctl_request_destroy(req);
     ctl_request_init(req);
 
     if (strlen(line) > CTL_MAX_MESSAGE) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                    "request is longer than %d bytes", CTL_MAX_MESSAGE);
-        return false;
+        *msg = g_strdup_printf("request is longer than %d bytes",
+                               CTL_MAX_MESSAGE);
+        return -EMSGSIZE;
     }
-    parser = parse_object(line, "request", error);
+    parser = parse_object(line, "request", msg);
     if (!parser) {
-        return false;
+        return -EINVAL;
     }
     obj = json_node_get_object(json_parser_get_root(parser));
 
     node = json_object_get_member(obj, "command");
     if (!node) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "request lacks \"command\"");
+        *msg = g_strdup("request lacks \"command\"");
         goto error;
     }
     if (!node_is_string(node) || !json_node_get_string(node)[0]) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "request \"command\" must be a non-empty string");
+        *msg = g_strdup_printf("request \"command\" must be a non-empty "
+                               "string");
         goto error;
     }
     req->command = g_strdup(json_node_get_string(node));
 
-    if (!decode_args(json_object_get_member(obj, "args"), req, error)) {
+    if (decode_args(json_object_get_member(obj, "args"), req, msg)) {
         goto error;
     }
 
     node = json_object_get_member(obj, "json");
     if (node && !JSON_NODE_HOLDS_NULL(node)) {
         if (!node_is_boolean(node)) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "request \"json\" must be true or false");
+            *msg = g_strdup("request \"json\" must be true or false");
             goto error;
         }
         req->json = json_node_get_boolean(node);
     }
 
     g_object_unref(parser);
-    return true;
+    return 0;
 
 error:
     g_object_unref(parser);
     ctl_request_destroy(req);
-    return false;
+    return -EINVAL;
 }
 
 void
@@ -382,38 +373,36 @@ ctl_reply_encode(const struct ctl_reply *reply)
     return line;
 }
 
-bool
-ctl_reply_decode(const char *line, struct ctl_reply *reply, GError **error)
+int
+ctl_reply_decode(const char *line, struct ctl_reply *reply, char **msg)
 {
     JsonParser *parser;
     JsonObject *obj;
     JsonNode *node;
     gint64 status;
 
-    parser = parse_object(line, "reply", error);
+    *msg = NULL;
+    parser = parse_object(line, "reply", msg);
     if (!parser) {
-        return false;
+        return -EINVAL;
     }
     obj = json_node_get_object(json_parser_get_root(parser));
 
     node = json_object_get_member(obj, "status");
     if (!node_is_int(node)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "reply lacks an integer \"status\"");
+        *msg = g_strdup("reply lacks an integer \"status\"");
         goto error;
     }
     status = json_node_get_int(node);
     if (status < CTL_OK || status > CTL_USAGE) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "reply status %" G_GINT64_FORMAT " is not 0, 1 or 2",
-                    status);
+        *msg = g_strdup_printf("reply status %" G_GINT64_FORMAT " is not 0, "
+                               "1 or 2", status);
         goto error;
     }
 
     node = json_object_get_member(obj, "text");
     if (node && !JSON_NODE_HOLDS_NULL(node) && !node_is_string(node)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "reply \"text\" is not a string");
+        *msg = g_strdup("reply \"text\" is not a string");
         goto error;
     }
 
@@ -432,11 +421,11 @@ ctl_reply_decode(const char *line, struct ctl_reply *reply, GError **error)
                      ? json_node_copy(node) : NULL);
 
     g_object_unref(parser);
-    return true;
+    return 0;
 
 error:
     g_object_unref(parser);
-    return false;
+    return -EINVAL;
 }
 
 void

@@ -17,8 +17,9 @@
  * recurses), with a key given twice in an object, or with a string holding
  * a NUL character (\u0000).
  *
- * Errors: the decoders return false with a GError, the older form of
- * lib/'s convention (util.h), whose message a client may be shown.
+ * Errors: lib/'s convention (util.h): the decoders return 0 or a negative
+ * errno (-EINVAL: not a valid message; -EMSGSIZE: over the size limit)
+ * with '*msg' set to a message a client may be shown.
  *
  * Thread-safety: pure encode/decode of caller-owned values; any thread. */
 #ifndef VSWITCH_CTL_PROTO_H
@@ -57,17 +58,18 @@ void ctl_request_destroy(struct ctl_request *);
 /* Encodes as one line of JSON, without the trailing newline.  Caller frees. */
 char *ctl_request_encode(const struct ctl_request *);
 /* Decodes one line into a request initialised by the caller (what it held
- * is freed).  Returns false with 'error' set when it is not valid JSON, not
- * an object, lacks "command", has a non-string argument, or breaks one of
- * the limits above. */
-bool ctl_request_decode(const char *line, struct ctl_request *,
-                        GError **error);
+ * is freed).  Returns 0, or a negative errno with '*msg' set (caller frees
+ * with g_free()) when it is not valid JSON, not an object, lacks
+ * "command", has a non-string argument, or breaks one of the limits
+ * above. */
+int ctl_request_decode(const char *line, struct ctl_request *, char **msg);
 
 void ctl_reply_init(struct ctl_reply *);
 void ctl_reply_destroy(struct ctl_reply *);
 char *ctl_reply_encode(const struct ctl_reply *);
-/* Decodes one line into a reply initialised by the caller. */
-bool ctl_reply_decode(const char *line, struct ctl_reply *, GError **error);
+/* Decodes one line into a reply initialised by the caller.  Returns 0, or
+ * -EINVAL with '*msg' set (caller frees). */
+int ctl_reply_decode(const char *line, struct ctl_reply *, char **msg);
 
 /* Convenience for command handlers. */
 void ctl_reply_printf(struct ctl_reply *, const char *fmt, ...)

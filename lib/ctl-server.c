@@ -202,7 +202,7 @@ conn_handle_line(struct ctl_conn *conn, const char *line, size_t len)
 {
     struct ctl_request req;
     struct ctl_reply reply;
-    GError *error = NULL;
+    char *msg;
 
     if (line_is_blank(line, len)) {
         return;
@@ -218,9 +218,9 @@ conn_handle_line(struct ctl_conn *conn, const char *line, size_t len)
     }
 
     ctl_request_init(&req);
-    if (!ctl_request_decode(line, &req, &error)) {
-        conn_refuse(conn, "%s", error->message);
-        g_error_free(error);
+    if (ctl_request_decode(line, &req, &msg)) {
+        conn_refuse(conn, "%s", msg);
+        g_free(msg);
         return;
     }
     ctl_reply_init(&reply);
@@ -571,22 +571,24 @@ accept_cb(int fd, GIOCondition cond, void *server_)
     return G_SOURCE_CONTINUE;
 }
 
-static void
-set_errno_error(GError **error, int err, const char *fmt, ...)
+static int
+set_errno_error(char **msg, int err, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
-static void
-set_errno_error(GError **error, int err, const char *fmt, ...)
+/* Sets '*msg' to the message 'fmt' followed by the text of 'err' (an errno
+ * value).  Returns -err. */
+static int
+set_errno_error(char **msg, int err, const char *fmt, ...)
 {
     va_list args;
-    char *msg;
+    char *what;
 
     va_start(args, fmt);
-    msg = g_strdup_vprintf(fmt, args);
+    what = g_strdup_vprintf(fmt, args);
     va_end(args);
-    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s (%s)",
-                msg, g_strerror(err));
-    g_free(msg);
+    *msg = g_strdup_printf("%s (%s)", what, g_strerror(err));
+    g_free(what);
+    return -err;
 }
 
 /* Returns 0 if a server accepts connections on 'sun', ECONNREFUSED or
@@ -609,9 +611,11 @@ probe_socket(const struct sockaddr_un *sun)
 }
 
 /* Makes room for our socket at 'sun->sun_path': refuses when a live server
- * answers there or the name is not a socket, removes a stale socket. */
-static bool
-clear_socket_path(const struct sockaddr_un *sun, GError **error)
+ * answers there (-EADDRINUSE) or the name is not a socket (-EEXIST),
+ * removes a stale socket.  Returns 0 or a negative errno with '*msg'
+ * set. */
+static int
+clear_socket_path(const struct sockaddr_un *sun, char **msg)
 {
     const char *path = sun->sun_path;
     struct stat st;
@@ -619,100 +623,105 @@ clear_socket_path(const struct sockaddr_un *sun, GError **error)
 
     if (lstat(path, &st) < 0) {
         if (errno == ENOENT) {
-            return true;
+            return 0;
         }
-        set_errno_error(error, errno, "cannot check socket %s", path);
-        return false;
+        return set_errno_error(msg, errno, "cannot check socket %s", path);
     }
     if (!S_ISSOCK(st.st_mode)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                    "%s exists and is not a socket; remove it or choose "
-                    "another socket path", path);
-        return false;
+        *msg = g_strdup_printf("%s exists and is not a socket; remove it or "
+                               "choose another socket path", path);
+        return -EEXIST;
     }
 
     err = probe_socket(sun);
     if (!err) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                    "another vswitchd is already listening on %s", path);
-        return false;
+        *msg = g_strdup_printf("another vswitchd is already listening on %s",
+                               path);
+        return -EADDRINUSE;
     } else if (err != ECONNREFUSED && err != ENOENT) {
-        set_errno_error(error, err, "cannot tell whether another vswitchd "
-                        "is listening on %s", path);
-        return false;
+        return set_errno_error(msg, err, "cannot tell whether another "
+                               "vswitchd is listening on %s", path);
     }
 
     if (unlink(path) < 0 && errno != ENOENT) {
-        set_errno_error(error, errno, "cannot remove stale socket %s", path);
-        return false;
+        return set_errno_error(msg, errno, "cannot remove stale socket %s",
+                               path);
     }
     VLOG_INFO("removed stale socket %s", path);
-    return true;
+    return 0;
 }
 
-static bool
-make_parent_dir(const char *path, GError **error)
+static int
+make_parent_dir(const char *path, char **msg)
 {
     char *dir = g_path_get_dirname(path);
-    bool ok = true;
+    int error = 0;
 
     /* chmod() because the umask may have narrowed the mode: clients of
      * the socket's group must be able to reach it. */
     if (!g_file_test(dir, G_FILE_TEST_IS_DIR)
         && (g_mkdir_with_parents(dir, 0755) < 0 || chmod(dir, 0755) < 0)) {
-        set_errno_error(error, errno, "cannot create directory %s for the "
-                        "control socket", dir);
-        ok = false;
+        error = set_errno_error(msg, errno, "cannot create directory %s for "
+                                "the control socket", dir);
     }
     g_free(dir);
-    return ok;
+    return error;
 }
 
-struct ctl_server *
-ctl_server_create(const char *path, GError **error)
+int
+ctl_server_create(const char *path, struct ctl_server **serverp,
+                  char **msg)
 {
     struct ctl_server *server;
     struct sockaddr_un sun;
     struct stat st;
+    int error;
     int fd;
 
+    *serverp = NULL;
+    *msg = NULL;
     memset(&sun, 0, sizeof sun);
     sun.sun_family = AF_UNIX;
     if (!path[0] || strlen(path) >= sizeof sun.sun_path) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "socket path \"%s\" is empty or too long (at most %zu "
-                    "bytes)", path, sizeof sun.sun_path - 1);
-        return NULL;
+        *msg = g_strdup_printf("socket path \"%s\" is empty or too long (at "
+                               "most %zu bytes)", path,
+                               sizeof sun.sun_path - 1);
+        return -EINVAL;
     }
     strcpy(sun.sun_path, path);
 
-    if (!make_parent_dir(path, error) || !clear_socket_path(&sun, error)) {
-        return NULL;
+    error = make_parent_dir(path, msg);
+    if (!error) {
+        error = clear_socket_path(&sun, msg);
+    }
+    if (error) {
+        return error;
     }
 
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        set_errno_error(error, errno, "cannot create control socket");
-        return NULL;
+        return set_errno_error(msg, errno, "cannot create control socket");
     }
     if (bind(fd, (struct sockaddr *) &sun, sizeof sun) < 0) {
         if (errno == EADDRINUSE) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                        "another vswitchd is already listening on %s", path);
+            *msg = g_strdup_printf("another vswitchd is already listening on "
+                                   "%s", path);
+            error = -EADDRINUSE;
         } else {
-            set_errno_error(error, errno, "cannot bind control socket %s",
-                            path);
+            error = set_errno_error(msg, errno, "cannot bind control socket "
+                                    "%s", path);
         }
         goto error_close;
     }
     /* Nobody can connect before listen(), so the mode is right before the
      * first client comes. */
     if (chmod(path, 0660) < 0 || stat(path, &st) < 0) {
-        set_errno_error(error, errno, "cannot set the mode of %s", path);
+        error = set_errno_error(msg, errno, "cannot set the mode of %s",
+                                path);
         goto error_unlink;
     }
     if (listen(fd, CTL_MAX_CLIENTS) < 0) {
-        set_errno_error(error, errno, "cannot listen on %s", path);
+        error = set_errno_error(msg, errno, "cannot listen on %s", path);
         goto error_unlink;
     }
 
@@ -725,13 +734,14 @@ ctl_server_create(const char *path, GError **error)
     server->idle_timeout = (gint64) CTL_IDLE_TIMEOUT_MS * 1000;
     server->listen_watch = g_unix_fd_add(fd, G_IO_IN, accept_cb, server);
     VLOG_INFO("listening for commands on %s", path);
-    return server;
+    *serverp = server;
+    return 0;
 
 error_unlink:
     unlink(path);
 error_close:
     close(fd);
-    return NULL;
+    return error;
 }
 
 /* Stops accepting and removes the socket file, if it is still ours. */

@@ -7,9 +7,10 @@
  * checked against the registration, a usage error, status 2, with the
  * usage line, before the handler is called).
  *
- * Errors: ctl_server_create() says why it cannot listen with a GError, the
- * older form of lib/'s convention (util.h); a client's bad request is
- * answered (a usage error) and logged, rate-limited, never fatal.
+ * Errors: lib/'s convention (util.h): ctl_server_create() returns a
+ * negative errno and says why it cannot listen in '*msg'; a client's bad
+ * request is answered (a usage error) and logged, rate-limited, never
+ * fatal.
  *
  * Thread-safety: control thread only (handlers run in the main loop). */
 #ifndef VSWITCH_CTL_SERVER_H
@@ -24,8 +25,13 @@ struct ctl_server;
 
 /* Listens on 'path' (an existing stale socket is replaced, a live one is
  * refused: another daemon is running), mode 0660, and serves requests from
- * the default GLib main context.  Creates the parent directory if missing. */
-struct ctl_server *ctl_server_create(const char *path, GError **error);
+ * the default GLib main context.  Creates the parent directory if missing.
+ * Returns 0 with '*serverp' set, or a negative errno (-EADDRINUSE: another
+ * daemon listens there; -EEXIST: 'path' is not a socket; -EINVAL: 'path'
+ * is empty or too long; a system call's errno) with '*serverp' NULL and
+ * '*msg' set (caller frees with g_free()). */
+int ctl_server_create(const char *path, struct ctl_server **serverp,
+                      char **msg);
 /* Changes the deadlines of 'server' (CTL_REQUEST_TIMEOUT_MS and
  * CTL_IDLE_TIMEOUT_MS by default): tests use short ones. */
 void ctl_server_set_timeouts(struct ctl_server *, unsigned int request_ms,

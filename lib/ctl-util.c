@@ -19,10 +19,10 @@ ctl_split_kv(const char *arg, char **key, const char **value)
 }
 
 bool
-ctl_refuse_gerror(struct ctl_reply *reply, GError *error)
+ctl_refuse_msg(struct ctl_reply *reply, char *msg)
 {
-    ctl_reply_error(reply, CTL_REFUSED, "%s", error->message);
-    g_error_free(error);
+    ctl_reply_error(reply, CTL_REFUSED, "%s", msg);
+    g_free(msg);
     return false;
 }
 
@@ -31,20 +31,20 @@ ctl_set_kv_args(void *target, ctl_kv_setter *set, int n_args, char *args[],
                 struct ctl_reply *reply)
 {
     for (int i = 0; i < n_args; i++) {
-        GError *error = NULL;
         const char *value;
+        char *msg = NULL;
         char *key;
-        bool ok;
+        int error;
 
         if (!ctl_split_kv(args[i], &key, &value)) {
             ctl_reply_error(reply, CTL_USAGE, "\"%s\" is not KEY=VALUE",
                             args[i]);
             return false;
         }
-        ok = set(target, key, value, &error);
+        error = set(target, key, value, &msg);
         g_free(key);
-        if (!ok) {
-            return ctl_refuse_gerror(reply, error);
+        if (error) {
+            return ctl_refuse_msg(reply, msg);
         }
     }
     return true;

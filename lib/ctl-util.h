@@ -8,6 +8,8 @@
  *
  * Errors: the functions that take a 'struct ctl_reply' fill it (status and
  * text) when they fail and return false; that is the end of the command.
+ * The KEY=VALUE setters follow lib/'s convention (util.h), as config.h's
+ * do: 0, or a negative errno with a message, which becomes the refusal.
  *
  * Thread-safety: control thread only (handlers run in the main loop). */
 #ifndef VSWITCH_CTL_UTIL_H
@@ -24,17 +26,18 @@ struct dp_port_stats;
  * false if there is no '=' or the key is empty. */
 bool ctl_split_kv(const char *arg, char **key, const char **value);
 
-/* Sets one KEY=VALUE on 'target': true, or false with 'error' set. */
-typedef bool ctl_kv_setter(void *target, const char *key, const char *value,
-                           GError **error);
+/* Sets one KEY=VALUE on 'target': 0, or a negative errno with '*msg' set
+ * (the callee allocates it, the caller frees it). */
+typedef int ctl_kv_setter(void *target, const char *key, const char *value,
+                          char **msg);
 /* Applies "KEY=VALUE" arguments to 'target' with 'set', in order; on the
  * first bad one fills 'reply' (a usage error when it is not KEY=VALUE, a
  * refusal with the setter's message otherwise) and returns false. */
 bool ctl_set_kv_args(void *target, ctl_kv_setter *set, int n_args,
                      char *args[], struct ctl_reply *reply);
 
-/* Refuses with 'error''s message (freeing it); returns false. */
-bool ctl_refuse_gerror(struct ctl_reply *, GError *error);
+/* Refuses with the message 'msg' (takes and frees it); returns false. */
+bool ctl_refuse_msg(struct ctl_reply *, char *msg);
 
 /* Sets the result of 'reply' to 'o' (takes it). */
 void ctl_reply_set_object(struct ctl_reply *, JsonObject *o);

@@ -16,10 +16,9 @@
  *     may allocate, into a caller's buffer 'char *err, size_t err_size'.  The
  *     message names the thing and the fix ("vlan 5000 is out of range
  *     (1-4094)"), never just "invalid argument".
- *   - Older modules still say it with GError (config.h, ctl-proto.h,
- *     ctl-client.h, ctl-server.h): one GError domain each, messages held to
- *     the same rule, translated to the above at the boundary of code written
- *     the new way (config-txn.c does it for the configuration).
+ *   - No lib/ module says it with GError any more (config and the control
+ *     layer did): GLib's and json-glib's own GErrors are translated to the
+ *     above where they are called.
  *   - Nothing a user or the network can trigger aborts: running out of
  *     memory on such a path is a refusal or a counted drop.  abort() is kept
  *     for broken programming contracts found at startup (a command

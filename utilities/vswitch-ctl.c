@@ -263,7 +263,7 @@ main(int argc, char *argv[])
     struct ctl_request request;
     struct ctl_reply reply;
     struct options opts;
-    GError *error = NULL;
+    char *msg;
     int n_args;
     int status;
 
@@ -291,13 +291,13 @@ main(int argc, char *argv[])
     request.json = opts.json;
 
     ctl_reply_init(&reply);
-    if (ctl_client_transact(opts.socket_path, &request, opts.timeout_ms,
-                            &reply, &error)) {
+    if (!ctl_client_transact(opts.socket_path, &request, opts.timeout_ms,
+                             &reply, &msg)) {
         print_reply(&opts, &reply);
         status = reply.status;
     } else {
-        print_error(&opts, error->message);
-        g_error_free(error);
+        print_error(&opts, msg);
+        g_free(msg);
         status = EXIT_UNREACHABLE;
     }
     ctl_reply_destroy(&reply);

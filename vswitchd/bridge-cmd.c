@@ -20,16 +20,16 @@
 
 /* ---- Bridges ------------------------------------------------------------ */
 
-static bool
-port_setter(void *cp, const char *key, const char *value, GError **error)
+static int
+port_setter(void *cp, const char *key, const char *value, char **msg)
 {
-    return config_port_set(cp, key, value, error);
+    return config_port_set(cp, key, value, msg);
 }
 
-static bool
-bridge_setter(void *cb, const char *key, const char *value, GError **error)
+static int
+bridge_setter(void *cb, const char *key, const char *value, char **msg)
 {
-    return config_bridge_set(cb, key, value, error);
+    return config_bridge_set(cb, key, value, msg);
 }
 
 static void
@@ -38,11 +38,11 @@ cmd_add_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
 {
     struct config *cfg = bridge_txn_begin();
     struct config_bridge *cb;
-    GError *error = NULL;
+    char *msg = NULL;
 
-    cb = config_add_bridge(cfg, args[0], &error);
+    cb = config_add_bridge(cfg, args[0], &msg);
     if (!cb) {
-        ctl_refuse_gerror(reply, error);
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }
@@ -178,8 +178,8 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
 {
     struct config_port *cp;
     struct config *cfg;
-    GError *error = NULL;
     unsigned int old_mtu;
+    char *msg = NULL;
     char err[256];
     int rc;
 
@@ -187,9 +187,9 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         return;
     }
     cfg = bridge_txn_begin();
-    cp = config_add_port(cfg, args[0], args[1], &error);
+    cp = config_add_port(cfg, args[0], args[1], &msg);
     if (!cp) {
-        ctl_refuse_gerror(reply, error);
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }
@@ -219,7 +219,6 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
     rc = bridge_port_attach(args[1], err, sizeof err);
     if (rc) {
         struct config *undo = bridge_txn_begin();
-        char *msg;
 
         config_del_port(undo, args[1]);
         bridge_txn_commit(undo, &msg);

@@ -62,11 +62,6 @@ void bridge_policy_append_key(const char *key, const char *value, void *aux);
 void bridge_show_port_policy(const struct config_port *, const char *state,
                              struct ctl_reply *, JsonObject *jp);
 
-/* A change to the running configuration (config-txn.h): the copy to edit,
- * and its commit (0, or a negative errno with '*msg' set; takes 'cfg'). */
-struct config *bridge_txn_begin(void);
-int bridge_txn_commit(struct config *cfg, char **msg);
-
 /* Parses the "vlan=N" and "port=IFACE" arguments of the fdb commands
  * ('port' NULL: port= is refused); fills 'reply' and returns false on a
  * bad one. */

@@ -281,7 +281,6 @@ apply_config(const struct config *cfg)
             g_free(p);
         }
     }
-    g_hash_table_destroy(cfg_ports);
 
     for (size_t k = 0; k < n_port_kinds; k++) {
         port_kinds[k]->apply_removals(cfg);
@@ -384,8 +383,9 @@ apply_config(const struct config *cfg)
     }
 
     for (size_t k = 0; k < n_port_kinds; k++) {
-        port_kinds[k]->apply(cfg);
+        port_kinds[k]->apply(cfg, cfg_ports);
     }
+    g_hash_table_destroy(cfg_ports);
 
     /* Static entries: remove those that went away, then (re)install every
      * configured one (the port may have been re-created). */
@@ -455,22 +455,7 @@ store_apply(const struct config *cfg, void *aux)
     apply_config(cfg);
 }
 
-/* ---- Committing a change, for bridge-cmd.c and the port kinds -------- */
-
-bool
-bridge_commit(struct config *cfg, struct ctl_reply *reply)
-{
-    char *msg;
-
-    if (config_txn_commit(&store, cfg, &msg)) {
-        ctl_reply_error(reply, CTL_REFUSED, "%s", msg);
-        g_free(msg);
-        return false;
-    }
-    return true;
-}
-
-/* ---- For bridge-cmd.c ------------------------------------------------- */
+/* ---- Changing the configuration: one transaction path ----------------- */
 
 struct config *
 bridge_txn_begin(void)
@@ -483,6 +468,21 @@ bridge_txn_commit(struct config *cfg, char **msg)
 {
     return config_txn_commit(&store, cfg, msg);
 }
+
+bool
+bridge_commit(struct config *cfg, struct ctl_reply *reply)
+{
+    char *msg;
+
+    if (bridge_txn_commit(cfg, &msg)) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s", msg);
+        g_free(msg);
+        return false;
+    }
+    return true;
+}
+
+/* ---- For bridge-cmd.c ------------------------------------------------- */
 
 struct dp_port *
 bridge_dp_port_by_no(uint32_t port_no)
@@ -840,12 +840,11 @@ register_commands(void)
     ctl_command_bind("port/stats", cmd_port_stats, NULL);
 }
 
-bool
-bridge_init(struct datapath *dp_, const char *path, GError **error)
+int
+bridge_init(struct datapath *dp_, const char *path, char **msg)
 {
     struct config *cfg;
     int nl_error;
-    char *msg;
     int retval;
 
     dp = dp_;
@@ -855,14 +854,10 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
         .path = config_path, .running = &running,
         .check = check_teams, .apply = store_apply,
     };
-    retval = config_txn_read(&store, false, &cfg, &msg);
+    retval = config_txn_read(&store, false, &cfg, msg);
     if (retval) {
-        g_set_error(error, CONFIG_ERROR, (retval == -EIO ? CONFIG_ERROR_IO
-                                          : CONFIG_ERROR_INVALID),
-                    "%s", msg);
-        g_free(msg);
         g_clear_pointer(&config_path, g_free);
-        return false;
+        return retval;
     }
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
@@ -876,11 +871,10 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
      * between the attach attempt and the subscription. */
     monitor = netlink_monitor_create(link_event, NULL, &nl_error);
     if (!monitor) {
-        g_set_error(error, CONFIG_ERROR, CONFIG_ERROR_IO,
-                    "cannot subscribe to link events: %s",
-                    g_strerror(-nl_error));
+        *msg = g_strdup_printf("cannot subscribe to link events: %s",
+                               g_strerror(-nl_error));
         config_free(cfg);
-        return false;
+        return -EIO;
     }
     apply_config(cfg);
     running = cfg;
@@ -888,7 +882,7 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
                                 learning_ready, NULL);
     aging_timer = g_timeout_add_seconds(1, aging_tick, NULL);
     register_commands();
-    return true;
+    return 0;
 }
 
 /* A file that is gone or unreadable is never applied: an editor saving by

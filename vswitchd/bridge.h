@@ -28,9 +28,10 @@ struct dp_port;
 struct dp_port_stats;
 struct dp_port_settings;
 
-/* Loads 'config_path' and builds every bridge and port in it.  Returns false
- * with 'error' set if the file is invalid. */
-bool bridge_init(struct datapath *, const char *config_path, GError **error);
+/* Loads 'config_path' and builds every bridge and port in it.  Returns 0,
+ * or a negative errno with '*msg' set (caller frees) if the file is
+ * invalid (-EINVAL) or cannot be read (-EIO). */
+int bridge_init(struct datapath *, const char *config_path, char **msg);
 /* Registers the commands of bridge-cmd.c (those that involve no team);
  * bridge_init() registers the others.  Call after bridge_init(). */
 void bridge_cmd_init(void);
@@ -44,10 +45,18 @@ void bridge_fini(void);
  * daemon's configuration.  The bridge calls them only through their ops
  * tables; they call in here. */
 
-/* The running configuration (do not change it: clone, edit, commit). */
+/* The running configuration (read only: change it through a
+ * transaction, below). */
 const struct config *bridge_config(void);
-/* Validates, saves and applies 'cfg' (takes ownership); on failure fills
- * 'reply' and changes nothing. */
+/* A change to the running configuration (config-txn.h), one path for the
+ * bridge's commands, the port kinds' and any other module's: the copy of
+ * the running configuration to edit, then its commit, which validates,
+ * saves and applies it (takes 'cfg'; on failure changes nothing).
+ * bridge_txn_commit() returns 0 or a negative errno with '*msg' set (caller
+ * frees); bridge_commit() is the same for a control command, filling
+ * 'reply' with the refusal. */
+struct config *bridge_txn_begin(void);
+int bridge_txn_commit(struct config *cfg, char **msg);
 bool bridge_commit(struct config *cfg, struct ctl_reply *reply);
 struct dp_bridge *bridge_dp_bridge(const char *name);
 /* The datapath port of a plain port (not a team), or NULL. */

@@ -12,6 +12,7 @@
 #ifndef VSWITCHD_PORT_KIND_H
 #define VSWITCHD_PORT_KIND_H 1
 
+#include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
 
@@ -34,9 +35,11 @@ struct port_kind_class {
 
     /* A configuration change: 'apply_removals' before bridges go away
      * (removes the ports 'cfg' no longer has), 'apply' after the plain
-     * ports exist (creates and updates the rest). */
+     * ports exist (creates and updates the rest).  'cfg_ports' is 'cfg''s
+     * config_port_index(), built once per change by the bridge (borrowed,
+     * valid for the call). */
     void (*apply_removals)(const struct config *cfg);
-    void (*apply)(const struct config *cfg);
+    void (*apply)(const struct config *cfg, GHashTable *cfg_ports);
 
     /* A link event (or, with ifindex 0, a resynchronisation). */
     void (*link_event)(const struct netlink_link_event *);

@@ -1,8 +1,10 @@
 /* team-cmd: the team commands of the control socket (see team.h for the
  * list) and the team parts of show and port/stats.  Commands that change
- * the configuration clone it, edit the clone and commit it through the
- * bridge (bridge_commit()): the change reaches the running teams through
- * team_apply() like any other. */
+ * the configuration do it as one configuration transaction (config-txn.h),
+ * the bridge's: bridge_txn_begin() gives the copy to edit and
+ * bridge_commit() validates, saves and applies it, as for the bridge
+ * commands.  The change reaches the running teams through team_apply()
+ * like any other. */
 #include <autoconf.h>
 #include "team-private.h"
 
@@ -24,10 +26,10 @@
 #include "util.h"
 #include "vlan.h"
 
-static bool
-team_setter(void *ct, const char *key, const char *value, GError **error)
+static int
+team_setter(void *ct, const char *key, const char *value, char **msg)
 {
-    return config_team_set(ct, key, value, error);
+    return config_team_set(ct, key, value, msg);
 }
 
 static bool
@@ -54,7 +56,7 @@ cmd_add_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
     GPtrArray *members = g_ptr_array_new();
     struct config_team *ct;
     struct config *cfg;
-    GError *error = NULL;
+    char *msg = NULL;
     int first_kv = n_args;
 
     for (int i = 2; i < n_args; i++) {
@@ -96,12 +98,12 @@ cmd_add_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
         }
     }
     g_ptr_array_add(members, NULL);
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     ct = config_add_team(cfg, args[0], args[1], (char *const *) members->pdata,
-                         &error);
+                         &msg);
     g_ptr_array_free(members, TRUE);
     if (!ct) {
-        ctl_refuse_gerror(reply, error);
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }
@@ -122,7 +124,7 @@ cmd_set_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (!find_team(args[0], reply)) {
         return;
     }
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     if (!ctl_set_kv_args(config_find_team(cfg, args[0]), team_setter,
                             n_args - 1, args + 1, reply)) {
         config_free(cfg);
@@ -140,7 +142,7 @@ cmd_del_team(struct ctl_reply *reply, int n_args, char *args[], bool json,
     if (!find_team(args[0], reply)) {
         return;
     }
-    cfg = config_clone(bridge_config());
+    cfg = bridge_txn_begin();
     config_del_team(cfg, args[0]);
     bridge_commit(cfg, reply);
 }
@@ -149,17 +151,17 @@ static void
 cmd_add_team_member(struct ctl_reply *reply, int n_args, char *args[],
                     bool json, void *aux)
 {
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
 
     if (!find_team(args[0], reply)
         || !check_devices_exist(&args[1], 1, reply)) {
         return;
     }
-    cfg = config_clone(bridge_config());
-    if (!config_team_add_member(cfg, config_find_team(cfg, args[0]),
-                                args[1], &error)) {
-        ctl_refuse_gerror(reply, error);
+    cfg = bridge_txn_begin();
+    if (config_team_add_member(cfg, config_find_team(cfg, args[0]),
+                               args[1], &msg)) {
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }
@@ -170,16 +172,16 @@ static void
 cmd_del_team_member(struct ctl_reply *reply, int n_args, char *args[],
                     bool json, void *aux)
 {
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
 
     if (!find_team(args[0], reply)) {
         return;
     }
-    cfg = config_clone(bridge_config());
-    if (!config_team_del_member(cfg, config_find_team(cfg, args[0]),
-                                args[1], &error)) {
-        ctl_refuse_gerror(reply, error);
+    cfg = bridge_txn_begin();
+    if (config_team_del_member(cfg, config_find_team(cfg, args[0]),
+                               args[1], &msg)) {
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }
@@ -191,7 +193,7 @@ cmd_set_member(struct ctl_reply *reply, int n_args, char *args[], bool json,
                void *aux)
 {
     struct team *t = find_team(args[0], reply);
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
     bool disable;
 
@@ -212,10 +214,10 @@ cmd_set_member(struct ctl_reply *reply, int n_args, char *args[], bool json,
                         "disable", args[2]);
         return;
     }
-    cfg = config_clone(bridge_config());
-    if (!config_team_set_disabled(config_find_team(cfg, t->name), args[1],
-                                  disable, &error)) {
-        ctl_refuse_gerror(reply, error);
+    cfg = bridge_txn_begin();
+    if (config_team_set_disabled(config_find_team(cfg, t->name), args[1],
+                                 disable, &msg)) {
+        ctl_refuse_msg(reply, msg);
         config_free(cfg);
         return;
     }

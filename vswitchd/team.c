@@ -182,13 +182,13 @@ team_apply_removals(const struct config *cfg)
 
 /* Makes the team's VM ports (the bridge's plain ports that have a VLAN in
  * common with the team) and their preferred members match 'cfg', in
- * O(ports).  A port the team cannot carry any traffic of is given to no
- * member: it would count in a member's load and be announced on moves for
- * nothing. */
+ * O(ports); 'by_name' is 'cfg''s config_port_index().  A port the team
+ * cannot carry any traffic of is given to no member: it would count in a
+ * member's load and be announced on moves for nothing. */
 static void
-team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
+team_sync_ports(struct team *t, const struct config *cfg,
+                GHashTable *by_name, GArray *moves)
 {
-    GHashTable *by_name = config_port_index(cfg);
     size_t n = team_map_ports(t->map, NULL, 0);
     uint32_t *known = g_new(uint32_t, n + 1);
     GArray *new_nos = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -212,7 +212,6 @@ team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
         }
     }
     g_free(known);
-    g_hash_table_destroy(by_name);
 
     for (guint i = 0; i < cfg->ports->len; i++) {
         const struct config_port *cp = g_ptr_array_index(cfg->ports, i);
@@ -246,7 +245,7 @@ team_sync_ports(struct team *t, const struct config *cfg, GArray *moves)
 }
 
 void
-team_apply(const struct config *cfg)
+team_apply(const struct config *cfg, GHashTable *cfg_ports)
 {
     for (guint i = 0; i < cfg->teams->len; i++) {
         const struct config_team *ct = g_ptr_array_index(cfg->teams, i);
@@ -356,7 +355,7 @@ team_apply(const struct config *cfg)
             team_map_set_active_home(t->map, restored);
             g_free(saved);
         }
-        team_sync_ports(t, cfg, moves);
+        team_sync_ports(t, cfg, cfg_ports, moves);
         team_publish(t, moves, 0, "configuration");
         g_array_free(moves, TRUE);
         if (restored != TEAM_NONE) {

@@ -15,6 +15,7 @@
 #ifndef VSWITCHD_TEAM_H
 #define VSWITCHD_TEAM_H 1
 
+#include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,8 +38,9 @@ void team_fini(void);
 /* Removes the teams that 'cfg' no longer has (or that moved bridge).  Call
  * before bridges are destroyed. */
 void team_apply_removals(const struct config *cfg);
-/* Creates and updates teams from 'cfg'.  Call after ports exist. */
-void team_apply(const struct config *cfg);
+/* Creates and updates teams from 'cfg', whose config_port_index() is
+ * 'cfg_ports' (borrowed).  Call after ports exist. */
+void team_apply(const struct config *cfg, GHashTable *cfg_ports);
 
 /* A link event (or, with ifindex 0, a resynchronisation). */
 void team_link_event(const struct netlink_link_event *);

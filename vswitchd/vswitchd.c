@@ -444,7 +444,6 @@ main(int argc, char *argv[])
     struct ctl_server *server;
     struct datapath *dp;
     struct options o = { 0 };
-    GError *error = NULL;
     int ready_fd = -1;
     char *msg;
     int rc;
@@ -470,9 +469,8 @@ main(int argc, char *argv[])
     g_unix_signal_add(SIGHUP, on_hangup, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    server = ctl_server_create(o.socket, &error);
-    if (!server) {
-        die("%s", error->message);
+    if (ctl_server_create(o.socket, &server, &msg)) {
+        die("%s", msg);
     }
     dp = datapath_create(&(struct datapath_options) {
         .n_threads = o.n_threads, .busy_poll = o.busy_poll,
@@ -487,10 +485,10 @@ main(int argc, char *argv[])
         }
         die("cannot start the datapath: %s", strerror(errno));
     }
-    if (!bridge_init(dp, o.config, &error)) {
+    if (bridge_init(dp, o.config, &msg)) {
         datapath_destroy(dp);
         ctl_server_destroy(server);
-        die("%s", error->message);
+        die("%s", msg);
     }
     bridge_cmd_init();
     /* Every command must be in the table that "vswitch-ctl --help" prints:

@@ -1,7 +1,8 @@
 /* fuzz-config: the configuration file parser, from memory (see fuzz.h).
  *
  * Input: the bytes of a vswitchd.conf.  config_load_data() either refuses
- * them with a CONFIG_ERROR that says why, or accepts a configuration that:
+ * them with -EINVAL and a message that says why, or accepts a
+ * configuration that:
  *
  *   - passes config_validate() (the loader promises to check it);
  *   - survives saving: config_to_data() writes a file that loads back to an
@@ -13,6 +14,7 @@
 #include <autoconf.h>
 #include "fuzz.h"
 
+#include <errno.h>
 #include <string.h>
 #include "config.h"
 
@@ -42,26 +44,27 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct config *cfg, *back, *clone;
-    GError *error = NULL;
     char *text, *text2;
     size_t len, len2;
+    char *msg;
+    int error;
 
-    cfg = config_load_data((const char *) data, size, "fuzz.conf", &error);
-    if (!cfg) {
-        FUZZ_CHECK(error && error->domain == CONFIG_ERROR);
-        FUZZ_CHECK(error->message && error->message[0]);
-        g_error_free(error);
+    error = config_load_data((const char *) data, size, "fuzz.conf", &cfg,
+                             &msg);
+    if (error) {
+        FUZZ_CHECK(error == -EINVAL && !cfg);
+        FUZZ_CHECK(msg && msg[0]);
+        g_free(msg);
         return 0;
     }
-    FUZZ_CHECK(!error);
-    FUZZ_CHECK(config_validate(cfg, NULL));
+    FUZZ_CHECK(cfg && !msg);
+    FUZZ_CHECK(!config_validate(cfg, &msg) && !msg);
 
     text = config_to_data(cfg, &len);
     FUZZ_CHECK(text && strlen(text) == len);
-    back = config_load_data(text, len, "saved.conf", &error);
-    if (!back) {
+    if (config_load_data(text, len, "saved.conf", &back, &msg)) {
         fprintf(stderr, "a saved configuration does not load: %s\n--\n%s",
-                error->message, text);
+                msg, text);
         FUZZ_CHECK(!"a saved configuration loads");
     }
     if (!config_equal(cfg, back)) {

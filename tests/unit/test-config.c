@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <CUnit/Basic.h>
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,28 +17,74 @@ static const uint8_t MAC3[ETH_ADDR_LEN] = UNIT_MAC(3);
 
 /* Helpers. */
 
-static struct config *
-load_text(const char *text, GError **error)
+/* For the calls whose message a test does not look at. */
+static char *ignored_msg;
+#define NO_MSG no_msg()
+
+static char **
+no_msg(void)
 {
-    return config_load_data(text, strlen(text), SOURCE, error);
+    g_clear_pointer(&ignored_msg, g_free);
+    return &ignored_msg;
+}
+
+/* What the last load_*() below returned: 0 or a negative errno. */
+static int load_error;
+
+/* config_load_data(), config_load() and config_load_existing() returning
+ * the configuration (NULL on error, 'load_error' says which). */
+static struct config *
+load_data(const char *data, size_t len, const char *source, char **msg)
+{
+    struct config *cfg;
+
+    load_error = config_load_data(data, len, source, &cfg, msg);
+    CU_ASSERT_EQUAL(!load_error, !!cfg);
+    return cfg;
+}
+
+static struct config *
+load_file(const char *path, char **msg)
+{
+    struct config *cfg;
+
+    load_error = config_load(path, &cfg, msg);
+    CU_ASSERT_EQUAL(!load_error, !!cfg);
+    return cfg;
+}
+
+static struct config *
+load_existing(const char *path, char **msg)
+{
+    struct config *cfg;
+
+    load_error = config_load_existing(path, &cfg, msg);
+    CU_ASSERT_EQUAL(!load_error, !!cfg);
+    return cfg;
+}
+
+static struct config *
+load_text(const char *text, char **msg)
+{
+    return load_data(text, strlen(text), SOURCE, msg);
 }
 
 /* Loads 'text', which must fail with exactly 'expected'. */
 static void
 expect_load_error(const char *text, const char *expected)
 {
-    GError *error = NULL;
-    struct config *cfg = load_text(text, &error);
+    char *msg = NULL;
+    struct config *cfg = load_text(text, &msg);
 
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
-    if (strcmp(error->message, expected)) {
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT_EQUAL(load_error, -EINVAL);
+    if (strcmp(msg, expected)) {
         fprintf(stderr, "\n  expected: %s\n  got:      %s\n",
-                expected, error->message);
+                expected, msg);
     }
-    CU_ASSERT_STRING_EQUAL(error->message, expected);
-    g_error_free(error);
+    CU_ASSERT_STRING_EQUAL(msg, expected);
+    g_free(msg);
     config_free(cfg);
 }
 
@@ -45,55 +92,54 @@ expect_load_error(const char *text, const char *expected)
 static void
 expect_invalid(const struct config *cfg, const char *expected)
 {
-    GError *error = NULL;
+    char *msg = NULL;
 
-    CU_ASSERT_FALSE(config_validate(cfg, &error));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
-    if (strcmp(error->message, expected)) {
+    CU_ASSERT_EQUAL(config_validate(cfg, &msg), -EINVAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    if (strcmp(msg, expected)) {
         fprintf(stderr, "\n  expected: %s\n  got:      %s\n",
-                expected, error->message);
+                expected, msg);
     }
-    CU_ASSERT_STRING_EQUAL(error->message, expected);
-    g_error_free(error);
+    CU_ASSERT_STRING_EQUAL(msg, expected);
+    g_free(msg);
 }
 
 static void
 expect_port_set_error(struct config_port *p, const char *key,
                       const char *value, const char *expected)
 {
-    GError *error = NULL;
+    char *msg = NULL;
 
-    CU_ASSERT_FALSE(config_port_set(p, key, value, &error));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    if (strcmp(error->message, expected)) {
+    CU_ASSERT_EQUAL(config_port_set(p, key, value, &msg), -EINVAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    if (strcmp(msg, expected)) {
         fprintf(stderr, "\n  expected: %s\n  got:      %s\n",
-                expected, error->message);
+                expected, msg);
     }
-    CU_ASSERT_STRING_EQUAL(error->message, expected);
-    g_error_free(error);
+    CU_ASSERT_STRING_EQUAL(msg, expected);
+    g_free(msg);
 }
 
 static void
 set_ok(struct config_port *p, const char *key, const char *value)
 {
-    GError *error = NULL;
+    char *msg = NULL;
 
-    CU_ASSERT_TRUE(config_port_set(p, key, value, &error));
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(config_port_set(p, key, value, &msg), 0);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
 }
 
 static void
 port_valid(const struct config_port *p)
 {
-    GError *error = NULL;
+    char *msg = NULL;
 
-    CU_ASSERT_TRUE(config_port_validate(p, &error));
-    if (error) {
-        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    CU_ASSERT_EQUAL(config_port_validate(p, &msg), 0);
+    if (msg) {
+        fprintf(stderr, "\n  unexpected: %s\n", msg);
     }
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
 }
 
 /* br0 { vnet0 (access 10), vnet1 (ALL), eth1 (trunk 10,20,100-199 native
@@ -106,22 +152,23 @@ build_sample(void)
     struct config_bridge *br0, *br1;
     struct config_port *p;
 
-    br0 = config_add_bridge(cfg, "br0", NULL);
-    br1 = config_add_bridge(cfg, "br1", NULL);
+    br0 = config_add_bridge(cfg, "br0", NO_MSG);
+    br1 = config_add_bridge(cfg, "br1", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(br0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(br1);
-    CU_ASSERT_TRUE(config_bridge_set(br1, "mac-aging", "0", NULL));
-    CU_ASSERT_TRUE(config_bridge_set(br1, "mac-table-size", "100", NULL));
+    CU_ASSERT_EQUAL(config_bridge_set(br1, "mac-aging", "0", NO_MSG), 0);
+    CU_ASSERT_EQUAL(config_bridge_set(br1, "mac-table-size", "100",
+                                      NO_MSG), 0);
 
-    p = config_add_port(cfg, "br0", "vnet0", NULL);
+    p = config_add_port(cfg, "br0", "vnet0", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     set_ok(p, "vlan", "10");
-    CU_ASSERT_PTR_NOT_NULL(config_add_port(cfg, "br0", "vnet1", NULL));
-    p = config_add_port(cfg, "br0", "eth1", NULL);
+    CU_ASSERT_PTR_NOT_NULL(config_add_port(cfg, "br0", "vnet1", NO_MSG));
+    p = config_add_port(cfg, "br0", "eth1", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     set_ok(p, "trunks", "10,20,100-199");
     set_ok(p, "native", "1");
-    p = config_add_port(cfg, "br1", "eth2", NULL);
+    p = config_add_port(cfg, "br1", "eth2", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     set_ok(p, "trunks", "all");
 
@@ -204,7 +251,7 @@ static void
 test_defaults(void)
 {
     struct config *cfg = config_new();
-    struct config_bridge *b = config_add_bridge(cfg, "br0", NULL);
+    struct config_bridge *b = config_add_bridge(cfg, "br0", NO_MSG);
     struct config_port *p;
     char *desc;
 
@@ -214,7 +261,7 @@ test_defaults(void)
     CU_ASSERT_PTR_EQUAL(config_find_bridge(cfg, "br0"), b);
     CU_ASSERT_PTR_NULL(config_find_bridge(cfg, "br1"));
 
-    p = config_add_port(cfg, "br0", "vnet0", NULL);
+    p = config_add_port(cfg, "br0", "vnet0", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     CU_ASSERT_STRING_EQUAL(p->bridge, "br0");
     CU_ASSERT_EQUAL(p->mode, VLAN_MODE_ALL);
@@ -226,7 +273,7 @@ test_defaults(void)
     desc = config_port_vlan_describe(p);
     CU_ASSERT_STRING_EQUAL(desc, "trunk (all VLANs)");
     g_free(desc);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     config_free(cfg);
     config_free(NULL);
 }
@@ -236,19 +283,19 @@ test_round_trip(void)
 {
     struct config *cfg = build_sample();
     struct config *back;
-    GError *error = NULL;
+    char *msg = NULL;
     char *text, *again;
     size_t len;
 
-    CU_ASSERT_TRUE(config_validate(cfg, &error));
-    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_EQUAL(config_validate(cfg, &msg), 0);
+    CU_ASSERT_PTR_NULL(msg);
     text = config_to_data(cfg, &len);
     CU_ASSERT_EQUAL(len, strlen(text));
     CU_ASSERT_STRING_EQUAL(text, SAMPLE_TEXT);
 
-    back = config_load_data(text, len, SOURCE, &error);
+    back = load_data(text, len, SOURCE, &msg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
-    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_PTR_NULL(msg);
     CU_ASSERT_TRUE(config_equal(cfg, back));
     CU_ASSERT_TRUE(config_equal(back, cfg));
 
@@ -301,7 +348,7 @@ test_clone_equal(void)
     config_free(copy);
 
     copy = config_clone(cfg);
-    CU_ASSERT_PTR_NOT_NULL(config_add_bridge(copy, "br2", NULL));
+    CU_ASSERT_PTR_NOT_NULL(config_add_bridge(copy, "br2", NO_MSG));
     CU_ASSERT_FALSE(config_equal(cfg, copy));
     CU_ASSERT_FALSE(config_equal(copy, cfg));
     config_free(copy);
@@ -342,16 +389,16 @@ test_header_example(void)
         "[fdb br0 02:00:00:00:00:01]\n"
         "vlan=10\n"
         "port=vnet0               # a port or a team of the bridge\n";
-    GError *error = NULL;
-    struct config *cfg = load_text(text, &error);
+    char *msg = NULL;
+    struct config *cfg = load_text(text, &msg);
     const struct config_port *p;
     const struct config_team *t;
     const struct config_fdb *f;
 
-    CU_ASSERT_PTR_NULL(error);
-    if (error) {
-        fprintf(stderr, "\n  unexpected: %s\n", error->message);
-        g_clear_error(&error);
+    CU_ASSERT_PTR_NULL(msg);
+    if (msg) {
+        fprintf(stderr, "\n  unexpected: %s\n", msg);
+        g_clear_pointer(&msg, g_free);
     }
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     CU_ASSERT_EQUAL(cfg->bridges->len, 1);
@@ -389,8 +436,8 @@ test_header_example(void)
 static void
 test_empty_and_comments(void)
 {
-    GError *error = NULL;
-    struct config *cfg = load_text("", &error);
+    char *msg = NULL;
+    struct config *cfg = load_text("", &msg);
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     CU_ASSERT_EQUAL(cfg->bridges->len, 0);
@@ -401,9 +448,9 @@ test_empty_and_comments(void)
     /* Upper-case MACs, blanks around values, a default fdb vlan. */
     cfg = load_text("# only a comment\n\n[bridge br0]\n"
                     "[port vnet0]\nbridge = br0  \n"
-                    "[fdb br0 02:00:00:00:00:AB]\nport=vnet0\n", &error);
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+                    "[fdb br0 02:00:00:00:00:AB]\nport=vnet0\n", &msg);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     CU_ASSERT_EQUAL(cfg->fdbs->len, 1);
     CU_ASSERT_PTR_NOT_NULL(config_find_fdb(cfg, "br0", 0,
@@ -415,30 +462,30 @@ test_empty_and_comments(void)
 static void
 test_syntax_error(void)
 {
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
 
-    cfg = load_text("[bridge br0]\nmac-aging=10\nthis is wrong\n", &error);
+    cfg = load_text("[bridge br0]\nmac-aging=10\nthis is wrong\n", &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
-    CU_ASSERT(g_str_has_prefix(error->message, SOURCE ": "));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT_EQUAL(load_error, -EINVAL);
+    CU_ASSERT(g_str_has_prefix(msg, SOURCE ": "));
     /* GKeyFile's message quotes the offending line. */
-    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "this is wrong"));
-    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "this is wrong"));
+    g_clear_pointer(&msg, g_free);
 
-    cfg = load_text("mac-aging=10\n[bridge br0]\n", &error);
+    cfg = load_text("mac-aging=10\n[bridge br0]\n", &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT(g_str_has_prefix(error->message, SOURCE ": "));
-    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT(g_str_has_prefix(msg, SOURCE ": "));
+    g_clear_pointer(&msg, g_free);
 
-    cfg = load_text("[bridge br0\n", &error);
+    cfg = load_text("[bridge br0\n", &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT(g_str_has_prefix(error->message, SOURCE ": "));
-    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "[bridge br0"));
-    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT(g_str_has_prefix(msg, SOURCE ": "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "[bridge br0"));
+    g_clear_pointer(&msg, g_free);
 }
 
 static void
@@ -480,24 +527,24 @@ test_nul_byte(void)
     static const char text[] = "[bridge br0]\n[port vnet0]\nbridge=br0\n"
                                "vlan=2\0junk\n";
     static const char in_group[] = "[bridge br0\0x]\n";
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
 
-    cfg = config_load_data(text, sizeof text - 1, SOURCE, &error);
+    cfg = load_data(text, sizeof text - 1, SOURCE, &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
-    CU_ASSERT_STRING_EQUAL(error->message, SOURCE ": line 4 contains a NUL "
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT_EQUAL(load_error, -EINVAL);
+    CU_ASSERT_STRING_EQUAL(msg, SOURCE ": line 4 contains a NUL "
                            "byte (the configuration is a text file)");
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     config_free(cfg);
 
-    cfg = config_load_data(in_group, sizeof in_group - 1, SOURCE, &error);
+    cfg = load_data(in_group, sizeof in_group - 1, SOURCE, &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT_STRING_EQUAL(error->message, SOURCE ": line 1 contains a NUL "
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT_STRING_EQUAL(msg, SOURCE ": line 1 contains a NUL "
                            "byte (the configuration is a text file)");
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     config_free(cfg);
 }
 
@@ -509,7 +556,7 @@ expect_short_error(const char *head, const char *fill, size_t n,
 {
     GString *text = g_string_new(head);
     size_t fill_len = strlen(fill);
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *cfg;
 
     g_string_set_size(text, text->len + n * fill_len);
@@ -517,18 +564,18 @@ expect_short_error(const char *head, const char *fill, size_t n,
         memcpy(text->str + strlen(head) + i * fill_len, fill, fill_len);
     }
     g_string_append(text, tail);
-    cfg = config_load_data(text->str, text->len, SOURCE, &error);
+    cfg = load_data(text->str, text->len, SOURCE, &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    if (strlen(error->message) > max || !strstr(error->message, "...")
-        || !strstr(error->message, words)) {
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    if (strlen(msg) > max || !strstr(msg, "...")
+        || !strstr(msg, words)) {
         fprintf(stderr, "\n  message of %zu bytes lacks \"...\" or \"%s\": "
-                "%.200s\n", strlen(error->message), words, error->message);
+                "%.200s\n", strlen(msg), words, msg);
         CU_FAIL("error message too long or lacks the expected words");
     }
-    CU_ASSERT(g_str_has_prefix(error->message, SOURCE ": "));
-    CU_ASSERT(g_utf8_validate(error->message, -1, NULL));
-    g_error_free(error);
+    CU_ASSERT(g_str_has_prefix(msg, SOURCE ": "));
+    CU_ASSERT(g_utf8_validate(msg, -1, NULL));
+    g_free(msg);
     config_free(cfg);
     g_string_free(text, TRUE);
 }
@@ -730,54 +777,55 @@ static void
 test_add_errors(void)
 {
     struct config *cfg = build_sample();
-    GError *error = NULL;
+    char *msg = NULL;
 
-    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "br0", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "bridge br0 already exists");
-    g_clear_error(&error);
-    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "eth1", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "eth1 is already a port of "
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "br0", &msg));
+    CU_ASSERT_STRING_EQUAL(msg, "bridge br0 already exists");
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "eth1", &msg));
+    CU_ASSERT_STRING_EQUAL(msg, "eth1 is already a port of "
                            "bridge br0 (a bridge and a port cannot share a "
                            "name)");
-    g_clear_error(&error);
-    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "bridge name is empty (give 1-15 "
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "", &msg));
+    CU_ASSERT_STRING_EQUAL(msg, "bridge name is empty (give 1-15 "
                            "characters from A-Z, a-z, 0-9, '_', '.' and "
                            "'-')");
-    g_clear_error(&error);
-    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "..", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "bridge name \"..\" is not "
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "..", &msg));
+    CU_ASSERT_STRING_EQUAL(msg, "bridge name \"..\" is not "
                            "allowed (Linux reserves it)");
-    g_clear_error(&error);
-    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "a\tb", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "bridge name \"a\tb\" contains "
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "a\tb", &msg));
+    CU_ASSERT_STRING_EQUAL(msg, "bridge name \"a\tb\" contains "
                            "\\x09 (use only A-Z, a-z, 0-9, '_', '.' and "
                            "'-')");
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
 
-    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br1", "eth1", &error));
-    CU_ASSERT_STRING_EQUAL(error->message,
+    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br1", "eth1", &msg));
+    CU_ASSERT_STRING_EQUAL(msg,
                            "eth1 is already a port of bridge br0");
-    g_clear_error(&error);
-    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br9", "eth9", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "bridge br9 does not exist");
-    g_clear_error(&error);
-    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br0", "br1", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "br1 is a bridge (a bridge and a "
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br9", "eth9", &msg));
+    CU_ASSERT_STRING_EQUAL(msg, "bridge br9 does not exist");
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br0", "br1", &msg));
+    CU_ASSERT_STRING_EQUAL(msg, "br1 is a bridge (a bridge and a "
                            "port cannot share a name)");
-    g_clear_error(&error);
-    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br0", "x/y", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "port name \"x/y\" contains '/' "
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br0", "x/y", &msg));
+    CU_ASSERT_STRING_EQUAL(msg, "port name \"x/y\" contains '/' "
                            "(use only A-Z, a-z, 0-9, '_', '.' and '-')");
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
 
     /* Failed additions left nothing behind. */
     CU_ASSERT_EQUAL(cfg->bridges->len, 2);
     CU_ASSERT_EQUAL(cfg->ports->len, 4);
-    CU_ASSERT_TRUE(config_name_valid("port", "a.b_c-D9", NULL));
-    CU_ASSERT_TRUE(config_name_valid("port", "fifteen-chars-x", NULL));
-    CU_ASSERT_FALSE(config_name_valid("port", "sixteen-chars-xx", NULL));
-    CU_ASSERT_FALSE(config_name_valid("port", NULL, NULL));
+    CU_ASSERT_EQUAL(config_name_valid("port", "a.b_c-D9", NO_MSG), 0);
+    CU_ASSERT_EQUAL(config_name_valid("port", "fifteen-chars-x", NO_MSG), 0);
+    CU_ASSERT_EQUAL(config_name_valid("port", "sixteen-chars-xx", NO_MSG),
+                    -EINVAL);
+    CU_ASSERT_EQUAL(config_name_valid("port", NULL, NO_MSG), -EINVAL);
     config_free(cfg);
 }
 
@@ -785,32 +833,33 @@ static void
 test_bridge_set(void)
 {
     struct config *cfg = config_new();
-    struct config_bridge *b = config_add_bridge(cfg, "br0", NULL);
-    GError *error = NULL;
+    struct config_bridge *b = config_add_bridge(cfg, "br0", NO_MSG);
+    char *msg = NULL;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-    CU_ASSERT_TRUE(config_bridge_set(b, "mac-aging", "1000000", NULL));
+    CU_ASSERT_EQUAL(config_bridge_set(b, "mac-aging", "1000000", NO_MSG), 0);
     CU_ASSERT_EQUAL(b->mac_aging, CONFIG_MAC_AGING_MAX);
-    CU_ASSERT_TRUE(config_bridge_set(b, "mac-table-size", "1048576", NULL));
+    CU_ASSERT_EQUAL(config_bridge_set(b, "mac-table-size", "1048576",
+                                      NO_MSG), 0);
     CU_ASSERT_EQUAL(b->mac_table_size, CONFIG_MAC_TABLE_SIZE_MAX);
-    CU_ASSERT_TRUE(config_bridge_set(b, "mac-table-size", "1", NULL));
+    CU_ASSERT_EQUAL(config_bridge_set(b, "mac-table-size", "1", NO_MSG), 0);
     CU_ASSERT_EQUAL(b->mac_table_size, 1);
 
-    CU_ASSERT_FALSE(config_bridge_set(b, "mac-table-size", "1048577",
-                                      &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "mac-table-size 1048577 is out "
+    CU_ASSERT_EQUAL(config_bridge_set(b, "mac-table-size", "1048577",
+                                      &msg), -EINVAL);
+    CU_ASSERT_STRING_EQUAL(msg, "mac-table-size 1048577 is out "
                            "of range (1-1048576)");
     CU_ASSERT_EQUAL(b->mac_table_size, 1);
-    g_clear_error(&error);
-    CU_ASSERT_FALSE(config_bridge_set(b, "mac-table-size", "", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "mac-table-size \"\" is not a "
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_EQUAL(config_bridge_set(b, "mac-table-size", "", &msg), -EINVAL);
+    CU_ASSERT_STRING_EQUAL(msg, "mac-table-size \"\" is not a "
                            "number (write 1-1048576 entries)");
-    g_clear_error(&error);
-    CU_ASSERT_FALSE(config_bridge_set(b, "aging", "10", &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "unknown bridge setting "
+    g_clear_pointer(&msg, g_free);
+    CU_ASSERT_EQUAL(config_bridge_set(b, "aging", "10", &msg), -EINVAL);
+    CU_ASSERT_STRING_EQUAL(msg, "unknown bridge setting "
                            "\"aging\" (expected mac-aging or "
                            "mac-table-size)");
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     config_free(cfg);
 }
 
@@ -821,8 +870,8 @@ test_port_set(void)
     struct config_port *p;
     char *desc;
 
-    config_add_bridge(cfg, "br0", NULL);
-    p = config_add_port(cfg, "br0", "eth1", NULL);
+    config_add_bridge(cfg, "br0", NO_MSG);
+    p = config_add_port(cfg, "br0", "eth1", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 
     /* vlan makes an access port and clears trunk settings. */
@@ -908,12 +957,12 @@ test_port_order_independent(void)
 {
     struct config *cfg = config_new();
     struct config_port *a, *b;
-    GError *error = NULL;
+    char *msg = NULL;
     char *desc;
 
-    config_add_bridge(cfg, "br0", NULL);
-    a = config_add_port(cfg, "br0", "eth1", NULL);
-    b = config_add_port(cfg, "br0", "eth2", NULL);
+    config_add_bridge(cfg, "br0", NO_MSG);
+    a = config_add_port(cfg, "br0", "eth1", NO_MSG);
+    b = config_add_port(cfg, "br0", "eth2", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 
@@ -921,9 +970,9 @@ test_port_order_independent(void)
     set_ok(a, "native", "20");
     set_ok(b, "native", "20");
     /* Half way, b is not valid yet... */
-    CU_ASSERT_FALSE(config_port_validate(b, &error));
-    CU_ASSERT_STRING_EQUAL(error->message, "native=20 needs trunks=LIST");
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(config_port_validate(b, &msg), -EINVAL);
+    CU_ASSERT_STRING_EQUAL(msg, "native=20 needs trunks=LIST");
+    g_clear_pointer(&msg, g_free);
     set_ok(b, "trunks", "10,20");
     /* ...and now both are, and the same. */
     port_valid(a);
@@ -931,7 +980,7 @@ test_port_order_independent(void)
     CU_ASSERT_EQUAL(a->mode, b->mode);
     CU_ASSERT_EQUAL(a->native, b->native);
     CU_ASSERT_TRUE(vlan_bitmap_equal(&a->trunks, &b->trunks));
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     desc = config_port_vlan_describe(b);
     CU_ASSERT_STRING_EQUAL(desc, "trunk trunks=10,20 native=20");
     g_free(desc);
@@ -939,9 +988,9 @@ test_port_order_independent(void)
     /* In the file, key order does not matter either. */
     config_free(cfg);
     cfg = load_text("[bridge br0]\n[port eth1]\nnative=20\nbridge=br0\n"
-                    "trunks=10,20\n", &error);
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+                    "trunks=10,20\n", &msg);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     a = config_find_port(cfg, "eth1");
     CU_ASSERT_EQUAL(a->mode, VLAN_MODE_TRUNK);
@@ -951,9 +1000,9 @@ test_port_order_independent(void)
     /* vlan=none next to trunks, either way round, is a trunk. */
     cfg = load_text("[bridge br0]\n[port eth1]\nbridge=br0\ntrunks=10\n"
                     "vlan=none\n[port eth2]\nbridge=br0\nvlan=none\n"
-                    "trunks=10\n", &error);
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+                    "trunks=10\n", &msg);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     CU_ASSERT_EQUAL(config_find_port(cfg, "eth1")->mode, VLAN_MODE_TRUNK);
     CU_ASSERT_EQUAL(config_find_port(cfg, "eth2")->mode, VLAN_MODE_TRUNK);
@@ -966,8 +1015,8 @@ test_has_vlan(void)
     struct config *cfg = config_new();
     struct config_port *p;
 
-    config_add_bridge(cfg, "br0", NULL);
-    p = config_add_port(cfg, "br0", "eth1", NULL);
+    config_add_bridge(cfg, "br0", NO_MSG);
+    p = config_add_port(cfg, "br0", "eth1", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 
     /* ALL: untagged is vlan 0, and every vlan is carried. */
@@ -1020,7 +1069,7 @@ test_del_bridge(void)
     struct config_port *p;
 
     /* An (invalid) entry on br1 that points into br0 goes with its port. */
-    p = config_add_port(cfg, "br1", "eth3", NULL);
+    p = config_add_port(cfg, "br1", "eth3", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     config_add_fdb(cfg, "br1", 5, MAC1, "eth2");
     config_add_fdb(cfg, "br1", 6, MAC2, "vnet0");
@@ -1037,7 +1086,7 @@ test_del_bridge(void)
     CU_ASSERT_PTR_NOT_NULL(config_find_port(cfg, "eth3"));
     CU_ASSERT_EQUAL(cfg->fdbs->len, 1);
     CU_ASSERT_PTR_NOT_NULL(config_find_fdb(cfg, "br1", 5, MAC1));
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     CU_ASSERT_FALSE(config_del_bridge(cfg, "br0"));
     config_free(cfg);
 }
@@ -1057,7 +1106,7 @@ test_del_port(void)
     CU_ASSERT_PTR_NULL(config_find_fdb(cfg, "br0", 150, MAC3));
     CU_ASSERT_PTR_NOT_NULL(config_find_fdb(cfg, "br0", 10, MAC1));
     CU_ASSERT_PTR_NOT_NULL(config_find_fdb(cfg, "br0", 0, MAC2));
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     /* The order of the others is kept. */
     CU_ASSERT_STRING_EQUAL(((struct config_port *)
                             g_ptr_array_index(cfg->ports, 2))->name, "eth2");
@@ -1069,7 +1118,7 @@ test_save_load(void)
 {
     struct config *cfg = build_sample();
     struct config *back;
-    GError *error = NULL;
+    char *msg = NULL;
     char *dir = make_temp_dir();
     char *path, *contents, *text;
     struct stat st;
@@ -1078,9 +1127,9 @@ test_save_load(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
     /* Two missing levels of directories. */
     path = g_build_filename(dir, "etc", "vswitch", "vswitchd.conf", NULL);
-    CU_ASSERT_TRUE(config_save(cfg, path, &error));
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(config_save(cfg, path, &msg), 0);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
 
     CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
     CU_ASSERT_EQUAL(st.st_mode & 07777, 0644);
@@ -1088,14 +1137,14 @@ test_save_load(void)
     CU_ASSERT_STRING_EQUAL(contents, SAMPLE_TEXT);
     g_free(contents);
 
-    back = config_load(path, &error);
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+    back = load_file(path, &msg);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     CU_ASSERT_TRUE(config_equal(cfg, back));
 
     /* Saving again over the old file gives the same text. */
-    CU_ASSERT_TRUE(config_save(back, path, NULL));
+    CU_ASSERT_EQUAL(config_save(back, path, NO_MSG), 0);
     CU_ASSERT_TRUE(g_file_get_contents(path, &contents, NULL, NULL));
     text = config_to_data(cfg, NULL);
     CU_ASSERT_STRING_EQUAL(contents, text);
@@ -1105,12 +1154,11 @@ test_save_load(void)
 
     /* An invalid configuration is not written. */
     set_ok(config_find_port(cfg, "vnet1"), "native", "3");
-    CU_ASSERT_FALSE(config_save(cfg, path, &error));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
-    CU_ASSERT(g_str_has_suffix(error->message,
+    CU_ASSERT_EQUAL(config_save(cfg, path, &msg), -EINVAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT(g_str_has_suffix(msg,
                                "port vnet1: native=3 needs trunks=LIST"));
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_TRUE(g_file_get_contents(path, &contents, NULL, NULL));
     CU_ASSERT_STRING_EQUAL(contents, SAMPLE_TEXT);
     g_free(contents);
@@ -1128,15 +1176,15 @@ test_io_errors(void)
     char *dir = make_temp_dir();
     char *missing, *blocker, *below;
     struct config *cfg;
-    GError *error = NULL;
+    char *msg = NULL;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
 
     /* A missing file is a first start: empty configuration. */
     missing = g_build_filename(dir, "none", "vswitchd.conf", NULL);
-    cfg = config_load(missing, &error);
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+    cfg = load_file(missing, &msg);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     CU_ASSERT_EQUAL(cfg->bridges->len, 0);
     CU_ASSERT_EQUAL(cfg->ports->len, 0);
@@ -1145,53 +1193,50 @@ test_io_errors(void)
 
     /* ...but not on a reload: a file gone (an editor saving by rename, a
      * mistaken mv) is not a request to delete every bridge. */
-    cfg = config_load_existing(missing, &error);
+    cfg = load_existing(missing, &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
-    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, missing) : NULL);
-    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, "missing")
+    CU_ASSERT_EQUAL(load_error, -EIO);
+    CU_ASSERT_PTR_NOT_NULL(msg ? strstr(msg, missing) : NULL);
+    CU_ASSERT_PTR_NOT_NULL(msg ? strstr(msg, "missing")
                            : NULL);
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     config_free(cfg);
-    cfg = config_load_existing(dir, &error);
+    cfg = load_existing(dir, &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(load_error, -EIO);
+    g_clear_pointer(&msg, g_free);
     config_free(cfg);
 
     /* Unreadable (a directory; root reads anything else): an error. */
-    cfg = config_load(dir, &error);
+    cfg = load_file(dir, &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
-    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, dir) : NULL);
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(load_error, -EIO);
+    CU_ASSERT_PTR_NOT_NULL(msg ? strstr(msg, dir) : NULL);
+    g_clear_pointer(&msg, g_free);
 
     /* A regular file where a directory should be. */
     blocker = g_build_filename(dir, "file", NULL);
     CU_ASSERT_TRUE(g_file_set_contents(blocker, "x", 1, NULL));
     below = g_build_filename(blocker, "vswitchd.conf", NULL);
-    cfg = config_load(below, &error);
+    cfg = load_file(below, &msg);
     CU_ASSERT_PTR_NULL(cfg);
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(load_error, -EIO);
+    g_clear_pointer(&msg, g_free);
 
     cfg = config_new();
-    CU_ASSERT_FALSE(config_save(cfg, below, &error));
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(config_save(cfg, below, &msg), -EIO);
+    g_clear_pointer(&msg, g_free);
     g_free(below);
     below = g_build_filename(blocker, "sub", "vswitchd.conf", NULL);
-    CU_ASSERT_FALSE(config_save(cfg, below, &error));
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
-    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, "cannot create "
-                                          "directory") : NULL);
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(config_save(cfg, below, &msg), -EIO);
+    CU_ASSERT_PTR_NOT_NULL(msg ? strstr(msg, "cannot create "
+                                             "directory") : NULL);
+    g_clear_pointer(&msg, g_free);
     /* The rename cannot replace a directory. */
-    CU_ASSERT_FALSE(config_save(cfg, dir, &error));
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_IO));
-    CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, "cannot save "
-                                          "configuration") : NULL);
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(config_save(cfg, dir, &msg), -EIO);
+    CU_ASSERT_PTR_NOT_NULL(msg ? strstr(msg, "cannot save "
+                                             "configuration") : NULL);
+    g_clear_pointer(&msg, g_free);
     config_free(cfg);
 
     remove_tree(dir);
@@ -1206,18 +1251,18 @@ test_load_file_error_names_file(void)
 {
     char *dir = make_temp_dir();
     char *path;
-    GError *error = NULL;
+    char *msg = NULL;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
     path = g_build_filename(dir, "vswitchd.conf", NULL);
     CU_ASSERT_TRUE(g_file_set_contents(path, "[bridge br0]\nfoo=1\n", -1,
                                        NULL));
-    CU_ASSERT_PTR_NULL(config_load(path, &error));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT(g_str_has_prefix(error->message, path));
-    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "[bridge br0] unknown "
-                                  "key \"foo\""));
-    g_clear_error(&error);
+    CU_ASSERT_PTR_NULL(load_file(path, &msg));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT(g_str_has_prefix(msg, path));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "[bridge br0] unknown "
+                                       "key \"foo\""));
+    g_clear_pointer(&msg, g_free);
     remove_tree(dir);
     g_free(path);
     g_free(dir);
@@ -1228,58 +1273,57 @@ test_load_file_error_names_file(void)
 static void
 team_set_ok(struct config_team *t, const char *key, const char *value)
 {
-    GError *error = NULL;
+    char *msg = NULL;
 
-    CU_ASSERT_TRUE(config_team_set(t, key, value, &error));
-    if (error) {
+    CU_ASSERT_EQUAL(config_team_set(t, key, value, &msg), 0);
+    if (msg) {
         fprintf(stderr, "\n  unexpected: %s=%s: %s\n", key, value,
-                error->message);
+                msg);
     }
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
 }
 
 static void
 expect_team_set_error(struct config_team *t, const char *key,
                       const char *value, const char *expected)
 {
-    GError *error = NULL;
+    char *msg = NULL;
 
-    CU_ASSERT_FALSE(config_team_set(t, key, value, &error));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    if (strcmp(error->message, expected)) {
+    CU_ASSERT_EQUAL(config_team_set(t, key, value, &msg), -EINVAL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    if (strcmp(msg, expected)) {
         fprintf(stderr, "\n  expected: %s\n  got:      %s\n",
-                expected, error->message);
+                expected, msg);
     }
-    CU_ASSERT_STRING_EQUAL(error->message, expected);
-    g_error_free(error);
+    CU_ASSERT_STRING_EQUAL(msg, expected);
+    g_free(msg);
 }
 
-/* Checks that 'error' is set with exactly 'expected', and clears it. */
+/* Checks that '*msg' is set to exactly 'expected', and clears it. */
 static void
-expect_error(GError **error, const char *expected)
+expect_error(char **msg, const char *expected)
 {
-    CU_ASSERT_PTR_NOT_NULL_FATAL(*error);
-    CU_ASSERT(g_error_matches(*error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
-    if (strcmp((*error)->message, expected)) {
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*msg);
+    if (strcmp(*msg, expected)) {
         fprintf(stderr, "\n  expected: %s\n  got:      %s\n",
-                expected, (*error)->message);
+                expected, *msg);
     }
-    CU_ASSERT_STRING_EQUAL((*error)->message, expected);
-    g_clear_error(error);
+    CU_ASSERT_STRING_EQUAL(*msg, expected);
+    g_clear_pointer(msg, g_free);
 }
 
 static struct config_team *
 add_team_ok(struct config *cfg, const char *bridge, const char *name,
             char *const *members)
 {
-    GError *error = NULL;
+    char *msg = NULL;
     struct config_team *t = config_add_team(cfg, bridge, name, members,
-                                            &error);
+                                            &msg);
 
-    if (error) {
-        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    if (msg) {
+        fprintf(stderr, "\n  unexpected: %s\n", msg);
     }
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL(t);
     return t;
 }
@@ -1306,15 +1350,15 @@ build_team_sample(void)
     struct config_port *p;
     struct config_team *t;
 
-    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_bridge(cfg, "br0", NULL));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_bridge(cfg, "br1", NULL));
-    p = config_add_port(cfg, "br0", "vnet0", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_bridge(cfg, "br0", NO_MSG));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_bridge(cfg, "br1", NO_MSG));
+    p = config_add_port(cfg, "br0", "vnet0", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     set_ok(p, "vlan", "10");
     set_ok(p, "uplink", "eth11");
     CU_ASSERT_PTR_NOT_NULL_FATAL(config_add_port(cfg, "br0", "vnet1",
-                                                 NULL));
-    p = config_add_port(cfg, "br1", "vnet2", NULL);
+                                                 NO_MSG));
+    p = config_add_port(cfg, "br1", "vnet2", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
     set_ok(p, "uplink", "eth20");
 
@@ -1401,7 +1445,7 @@ test_team_defaults(void)
     struct config_team *t;
     char *text;
 
-    config_add_bridge(cfg, "br0", NULL);
+    config_add_bridge(cfg, "br0", NO_MSG);
     t = add_team_ok(cfg, "br0", "bond0", members);
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     CU_ASSERT_STRING_EQUAL(t->port.name, "bond0");
@@ -1435,7 +1479,7 @@ test_team_defaults(void)
     CU_ASSERT_PTR_NULL(config_find_team_of_member(cfg, "bond0"));
     CU_ASSERT_PTR_NULL(config_find_team_of_member(cfg, "eth3"));
     CU_ASSERT_PTR_NULL(config_team_find_member(t, "eth3"));
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
 
     /* Defaults are not written; a file that says them gives the same. */
     text = config_to_data(cfg, NULL);
@@ -1445,17 +1489,17 @@ test_team_defaults(void)
                            "[team bond0]\nbridge=br0\nmembers=eth1,eth2\n");
     g_free(text);
     {
-        GError *error = NULL;
+        char *msg = NULL;
         struct config *back = load_text(
             "[bridge br0]\n[team bond0]\nbridge=br0\nmembers=eth1,eth2\n"
             "policy=src-port\nhash-fields=l34\nmode=switch-independent\n"
             "updelay=0\ndowndelay=0\nfailback=yes\nannounce=yes\n"
             "announce-count=3\nannounce-interval=100\nrebalance=10\n"
             "probe=none\nprobe-interval=1000\ndisabled=none\n"
-            "vlan=none\ntrunks=none\nnative=none\n", &error);
+            "vlan=none\ntrunks=none\nnative=none\n", &msg);
 
-        CU_ASSERT_PTR_NULL(error);
-        g_clear_error(&error);
+        CU_ASSERT_PTR_NULL(msg);
+        g_clear_pointer(&msg, g_free);
         CU_ASSERT_PTR_NOT_NULL_FATAL(back);
         CU_ASSERT_TRUE(config_equal(cfg, back));
         config_free(back);
@@ -1469,15 +1513,15 @@ test_team_round_trip(void)
     struct config *cfg = build_team_sample();
     struct config *back;
     const struct config_team *t;
-    GError *error = NULL;
+    char *msg = NULL;
     char *text, *again;
     size_t len;
 
-    CU_ASSERT_TRUE(config_validate(cfg, &error));
-    if (error) {
-        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    CU_ASSERT_EQUAL(config_validate(cfg, &msg), 0);
+    if (msg) {
+        fprintf(stderr, "\n  unexpected: %s\n", msg);
     }
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     text = config_to_data(cfg, &len);
     CU_ASSERT_EQUAL(len, strlen(text));
     if (strcmp(text, TEAM_TEXT)) {
@@ -1485,11 +1529,11 @@ test_team_round_trip(void)
     }
     CU_ASSERT_STRING_EQUAL(text, TEAM_TEXT);
 
-    back = config_load_data(text, len, SOURCE, &error);
-    if (error) {
-        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    back = load_data(text, len, SOURCE, &msg);
+    if (msg) {
+        fprintf(stderr, "\n  unexpected: %s\n", msg);
     }
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     CU_ASSERT_TRUE(config_equal(cfg, back));
     CU_ASSERT_TRUE(config_equal(back, cfg));
@@ -1533,21 +1577,21 @@ test_team_round_trip(void)
 static void
 test_team_key_order(void)
 {
-    GError *error = NULL;
+    char *msg = NULL;
     struct config *a = load_text("[bridge br0]\n[team bond0]\n"
                                  "disabled=eth2\nnative=5\nhash-fields=l2\n"
                                  "trunks=5,6\npolicy=hash\nbridge=br0\n"
-                                 "members=eth1,eth2\n", &error);
+                                 "members=eth1,eth2\n", &msg);
     struct config *b;
 
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     b = load_text("[bridge br0]\n[team bond0]\nbridge=br0\n"
                   "members=eth1,eth2\npolicy=hash\nhash-fields=l2\n"
-                  "disabled=eth2\ntrunks=5,6\nnative=5\n", &error);
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+                  "disabled=eth2\ntrunks=5,6\nnative=5\n", &msg);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_TRUE(config_equal(a, b));
     CU_ASSERT_TRUE(member_disabled(config_find_team(a, "bond0"), "eth2"));
@@ -1604,9 +1648,9 @@ test_team_clone_equal(void)
 
     /* So do members, their order, a disabled flag and an uplink. */
     copy = config_clone(cfg);
-    CU_ASSERT_TRUE(config_team_add_member(copy, config_find_team(copy,
-                                                                 "bond1"),
-                                          "eth21", NULL));
+    CU_ASSERT_EQUAL(config_team_add_member(copy, config_find_team(copy,
+                                                                  "bond1"),
+                                           "eth21", NO_MSG), 0);
     CU_ASSERT_FALSE(config_equal(cfg, copy));
     config_free(copy);
 
@@ -1617,8 +1661,8 @@ test_team_clone_equal(void)
     config_free(copy);
 
     copy = config_clone(cfg);
-    CU_ASSERT_TRUE(config_team_set_disabled(config_find_team(copy, "bond0"),
-                                            "eth10", true, NULL));
+    CU_ASSERT_EQUAL(config_team_set_disabled(config_find_team(copy, "bond0"),
+                                             "eth10", true, NO_MSG), 0);
     CU_ASSERT_FALSE(config_equal(cfg, copy));
     config_free(copy);
 
@@ -1692,7 +1736,7 @@ test_team_set(void)
     struct config *cfg = config_new();
     struct config_team *t;
 
-    config_add_bridge(cfg, "br0", NULL);
+    config_add_bridge(cfg, "br0", NO_MSG);
     t = add_team_ok(cfg, "br0", "bond0", members);
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 
@@ -1816,9 +1860,9 @@ test_team_set(void)
 
     /* VLAN keys are the port's. */
     team_set_ok(t, "native", "7");
-    CU_ASSERT_FALSE(config_team_validate(t, NULL));
+    CU_ASSERT_EQUAL(config_team_validate(t, NO_MSG), -EINVAL);
     team_set_ok(t, "trunks", "all");
-    CU_ASSERT_TRUE(config_team_validate(t, NULL));
+    CU_ASSERT_EQUAL(config_team_validate(t, NO_MSG), 0);
     CU_ASSERT_EQUAL(t->port.mode, VLAN_MODE_TRUNK);
     CU_ASSERT_TRUE(config_port_has_vlan(&t->port, 4094));
     CU_ASSERT_TRUE(config_port_has_vlan(&t->port, 7));
@@ -1843,7 +1887,7 @@ test_team_set(void)
                           "add it to the other one)");
     CU_ASSERT_PTR_NULL(t->port.uplink);
     CU_ASSERT_EQUAL(t->members->len, 3);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     config_free(cfg);
 }
 
@@ -2086,12 +2130,12 @@ test_team_validate_api(void)
     expect_invalid(cfg, "port vnet1: uplink eth20 is a member of team bond1 "
                    "on bridge br1, not br0");
     set_ok(config_find_port(cfg, "vnet1"), "uplink", "eth12");
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     config_free(cfg);
 
     cfg = build_team_sample();
     config_add_fdb(cfg, "br1", 0, MAC3, "bond1");
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     config_add_fdb(cfg, "br1", 5, (uint8_t[]) { 2, 0, 0, 0, 0, 4 },
                    "bond0");
     expect_invalid(cfg, "fdb br1 02:00:00:00:00:04 vlan 5: team bond0 is on "
@@ -2113,60 +2157,60 @@ test_team_add_errors(void)
     static char *none[] = { NULL };
     struct config *cfg = build_team_sample();
     struct config *before = config_clone(cfg);
-    GError *error = NULL;
+    char *msg = NULL;
 
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", port, &error));
-    expect_error(&error, "vnet1 is already a port of bridge br0");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", member, &error));
-    expect_error(&error, "eth11 is already a member of team bond0");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", twice, &error));
-    expect_error(&error, "eth30 is listed twice in members");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", own, &error));
-    expect_error(&error, "bond9 is the team's own name (a team and a team "
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", port, &msg));
+    expect_error(&msg, "vnet1 is already a port of bridge br0");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", member, &msg));
+    expect_error(&msg, "eth11 is already a member of team bond0");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", twice, &msg));
+    expect_error(&msg, "eth30 is listed twice in members");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", own, &msg));
+    expect_error(&msg, "bond9 is the team's own name (a team and a team "
                  "member cannot share a name)");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", bridge, &error));
-    expect_error(&error, "br1 is a bridge (a bridge and a team member "
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", bridge, &msg));
+    expect_error(&msg, "br1 is a bridge (a bridge and a team member "
                  "cannot share a name)");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", team, &error));
-    expect_error(&error, "bond1 is already a team of bridge br1 (a team and "
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", team, &msg));
+    expect_error(&msg, "bond1 is already a team of bridge br1 (a team and "
                  "a team member cannot share a name)");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", bad, &error));
-    expect_error(&error, "member name \"a:b\" contains ':' (use only A-Z, "
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", bad, &msg));
+    expect_error(&msg, "member name \"a:b\" contains ':' (use only A-Z, "
                  "a-z, 0-9, '_', '.' and '-')");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", none, &error));
-    expect_error(&error, "a team needs at least one member");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", NULL, &error));
-    expect_error(&error, "a team needs at least one member");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", none, &msg));
+    expect_error(&msg, "a team needs at least one member");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond9", NULL, &msg));
+    expect_error(&msg, "a team needs at least one member");
 
     /* The team's own name. */
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br9", "bond9", ok, &error));
-    expect_error(&error, "bridge br9 does not exist");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond1", ok, &error));
-    expect_error(&error, "team bond1 already exists");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "br1", ok, &error));
-    expect_error(&error, "br1 is a bridge (a bridge and a team cannot share "
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br9", "bond9", ok, &msg));
+    expect_error(&msg, "bridge br9 does not exist");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "bond1", ok, &msg));
+    expect_error(&msg, "team bond1 already exists");
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "br1", ok, &msg));
+    expect_error(&msg, "br1 is a bridge (a bridge and a team cannot share "
                  "a name)");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "vnet2", ok, &error));
-    expect_error(&error, "vnet2 is already a port of bridge br1 (a team and "
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "vnet2", ok, &msg));
+    expect_error(&msg, "vnet2 is already a port of bridge br1 (a team and "
                  "a port cannot share a name)");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "eth20", ok, &error));
-    expect_error(&error, "eth20 is already a member of team bond1 (a team "
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "eth20", ok, &msg));
+    expect_error(&msg, "eth20 is already a member of team bond1 (a team "
                  "and a team member cannot share a name)");
-    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "", ok, &error));
-    expect_error(&error, "team name is empty (give 1-15 characters from "
+    CU_ASSERT_PTR_NULL(config_add_team(cfg, "br0", "", ok, &msg));
+    expect_error(&msg, "team name is empty (give 1-15 characters from "
                  "A-Z, a-z, 0-9, '_', '.' and '-')");
 
     /* Bridges and ports cannot take a team's or a member's name either. */
-    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br0", "eth10", &error));
-    expect_error(&error, "eth10 is already a member of team bond0");
-    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br1", "bond0", &error));
-    expect_error(&error, "bond0 is already a team of bridge br0 (a team and "
+    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br0", "eth10", &msg));
+    expect_error(&msg, "eth10 is already a member of team bond0");
+    CU_ASSERT_PTR_NULL(config_add_port(cfg, "br1", "bond0", &msg));
+    expect_error(&msg, "bond0 is already a team of bridge br0 (a team and "
                  "a port cannot share a name)");
-    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "bond1", &error));
-    expect_error(&error, "bond1 is already a team of bridge br1 (a bridge "
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "bond1", &msg));
+    expect_error(&msg, "bond1 is already a team of bridge br1 (a bridge "
                  "and a team cannot share a name)");
-    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "eth12", &error));
-    expect_error(&error, "eth12 is already a member of team bond0 (a bridge "
+    CU_ASSERT_PTR_NULL(config_add_bridge(cfg, "eth12", &msg));
+    expect_error(&msg, "eth12 is already a member of team bond0 (a bridge "
                  "and a team member cannot share a name)");
 
     /* Nothing was left behind; then a good one goes in at the end. */
@@ -2176,7 +2220,7 @@ test_team_add_errors(void)
     CU_ASSERT_STRING_EQUAL(((struct config_team *)
                             g_ptr_array_index(cfg->teams, 2))->port.name,
                            "bond9");
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     config_free(before);
     config_free(cfg);
 }
@@ -2188,72 +2232,73 @@ test_team_members(void)
     struct config_team *t0 = config_find_team(cfg, "bond0");
     struct config_team *t1 = config_find_team(cfg, "bond1");
     struct config_team_member *m;
-    GError *error = NULL;
+    char *msg = NULL;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(t0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
 
     /* Adding: to the end of the failover order, enabled. */
-    CU_ASSERT_TRUE(config_team_add_member(cfg, t1, "eth21", &error));
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, "eth21", &msg), 0);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_EQUAL_FATAL(t1->members->len, 2);
     m = g_ptr_array_index(t1->members, 1);
     CU_ASSERT_STRING_EQUAL(m->name, "eth21");
     CU_ASSERT_FALSE(m->disabled);
     CU_ASSERT_PTR_EQUAL(config_find_team_of_member(cfg, "eth21"), t1);
-    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "eth21", &error));
-    expect_error(&error, "eth21 is already a member of team bond1");
-    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "eth10", &error));
-    expect_error(&error, "eth10 is already a member of team bond0");
-    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "vnet0", &error));
-    expect_error(&error, "vnet0 is already a port of bridge br0");
-    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "bond1", &error));
-    expect_error(&error, "bond1 is the team's own name (a team and a team "
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, "eth21", &msg), -EINVAL);
+    expect_error(&msg, "eth21 is already a member of team bond1");
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, "eth10", &msg), -EINVAL);
+    expect_error(&msg, "eth10 is already a member of team bond0");
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, "vnet0", &msg), -EINVAL);
+    expect_error(&msg, "vnet0 is already a port of bridge br0");
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, "bond1", &msg), -EINVAL);
+    expect_error(&msg, "bond1 is the team's own name (a team and a team "
                  "member cannot share a name)");
-    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "bond0", &error));
-    expect_error(&error, "bond0 is already a team of bridge br0 (a team and "
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, "bond0", &msg), -EINVAL);
+    expect_error(&msg, "bond0 is already a team of bridge br0 (a team and "
                  "a team member cannot share a name)");
-    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "eth 1", &error));
-    expect_error(&error, "member name \"eth 1\" contains ' ' (use only A-Z, "
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, "eth 1", &msg), -EINVAL);
+    expect_error(&msg, "member name \"eth 1\" contains ' ' (use only A-Z, "
                  "a-z, 0-9, '_', '.' and '-')");
     for (int i = 2; i < CONFIG_TEAM_MEMBERS_MAX; i++) {
         char name[16];
 
         snprintf(name, sizeof name, "x%d", i);
-        CU_ASSERT_TRUE(config_team_add_member(cfg, t1, name, NULL));
+        CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, name, NO_MSG), 0);
     }
     CU_ASSERT_EQUAL(t1->members->len, CONFIG_TEAM_MEMBERS_MAX);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
-    CU_ASSERT_FALSE(config_team_add_member(cfg, t1, "x99", &error));
-    expect_error(&error, "team bond1 already has 16 members (at most 16)");
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t1, "x99", &msg), -EINVAL);
+    expect_error(&msg, "team bond1 already has 16 members (at most 16)");
 
     /* Disabling. */
-    CU_ASSERT_TRUE(config_team_set_disabled(t0, "eth10", true, NULL));
+    CU_ASSERT_EQUAL(config_team_set_disabled(t0, "eth10", true, NO_MSG), 0);
     CU_ASSERT_TRUE(member_disabled(t0, "eth10"));
-    CU_ASSERT_TRUE(config_team_set_disabled(t0, "eth12", false, NULL));
+    CU_ASSERT_EQUAL(config_team_set_disabled(t0, "eth12", false, NO_MSG), 0);
     CU_ASSERT_FALSE(member_disabled(t0, "eth12"));
-    CU_ASSERT_FALSE(config_team_set_disabled(t0, "eth20", true, &error));
-    expect_error(&error, "eth20 is not a member of team bond0");
+    CU_ASSERT_EQUAL(config_team_set_disabled(t0, "eth20", true, &msg),
+                    -EINVAL);
+    expect_error(&msg, "eth20 is not a member of team bond0");
 
     /* Removing a member clears the uplinks of its bridge that named it. */
-    CU_ASSERT_FALSE(config_team_del_member(cfg, t0, "eth20", &error));
-    expect_error(&error, "eth20 is not a member of team bond0");
-    CU_ASSERT_TRUE(config_team_del_member(cfg, t0, "eth10", NULL));
+    CU_ASSERT_EQUAL(config_team_del_member(cfg, t0, "eth20", &msg), -EINVAL);
+    expect_error(&msg, "eth20 is not a member of team bond0");
+    CU_ASSERT_EQUAL(config_team_del_member(cfg, t0, "eth10", NO_MSG), 0);
     CU_ASSERT_STRING_EQUAL(config_find_port(cfg, "vnet0")->uplink, "eth11");
-    CU_ASSERT_TRUE(config_team_del_member(cfg, t0, "eth11", NULL));
+    CU_ASSERT_EQUAL(config_team_del_member(cfg, t0, "eth11", NO_MSG), 0);
     CU_ASSERT_PTR_NULL(config_find_port(cfg, "vnet0")->uplink);
     CU_ASSERT_STRING_EQUAL(config_find_port(cfg, "vnet2")->uplink, "eth20");
     CU_ASSERT_PTR_NULL(config_find_team_of_member(cfg, "eth11"));
     CU_ASSERT_EQUAL_FATAL(t0->members->len, 1);
-    CU_ASSERT_FALSE(config_team_del_member(cfg, t0, "eth12", &error));
-    expect_error(&error, "team bond0 needs at least one member; use "
+    CU_ASSERT_EQUAL(config_team_del_member(cfg, t0, "eth12", &msg), -EINVAL);
+    expect_error(&msg, "team bond0 needs at least one member; use "
                  "del-team");
     CU_ASSERT_EQUAL(t0->members->len, 1);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     /* The device is free again. */
-    CU_ASSERT_PTR_NOT_NULL(config_add_port(cfg, "br0", "eth11", NULL));
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_PTR_NOT_NULL(config_add_port(cfg, "br0", "eth11", NO_MSG));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     config_free(cfg);
 }
 
@@ -2266,7 +2311,7 @@ test_del_team(void)
     /* vnet1 on br0 names a bond0 member, vnet2 on br1 a bond1 one. */
     set_ok(config_find_port(cfg, "vnet1"), "uplink", "eth12");
     config_add_fdb(cfg, "br1", 0, MAC3, "bond1");
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
 
     CU_ASSERT_FALSE(config_del_team(cfg, "bond9"));
     CU_ASSERT_FALSE(config_del_team(cfg, "eth10"));
@@ -2283,11 +2328,11 @@ test_del_team(void)
     CU_ASSERT_PTR_NOT_NULL(config_find_fdb(cfg, "br0", 10, MAC1));
     CU_ASSERT_PTR_NOT_NULL(config_find_fdb(cfg, "br1", 0, MAC3));
     CU_ASSERT_EQUAL(cfg->fdbs->len, 2);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     CU_ASSERT_FALSE(config_del_team(cfg, "bond0"));
     /* Its name and members are free again. */
-    CU_ASSERT_PTR_NOT_NULL(config_add_port(cfg, "br0", "eth10", NULL));
-    CU_ASSERT_PTR_NOT_NULL(config_add_bridge(cfg, "bond0", NULL));
+    CU_ASSERT_PTR_NOT_NULL(config_add_port(cfg, "br0", "eth10", NO_MSG));
+    CU_ASSERT_PTR_NOT_NULL(config_add_bridge(cfg, "bond0", NO_MSG));
     config_free(cfg);
 }
 
@@ -2303,7 +2348,7 @@ test_del_bridge_teams(void)
     CU_ASSERT_EQUAL(cfg->ports->len, 1);
     CU_ASSERT_STRING_EQUAL(config_find_port(cfg, "vnet2")->uplink, "eth20");
     CU_ASSERT_EQUAL(cfg->fdbs->len, 0);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
 
     CU_ASSERT_TRUE(config_del_bridge(cfg, "br1"));
     CU_ASSERT_EQUAL(cfg->teams->len, 0);
@@ -2332,10 +2377,10 @@ test_port_uplink(void)
     /* A disabled member may be preferred: it is used when enabled. */
     set_ok(p, "uplink", "eth12");
     port_valid(p);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
     set_ok(p, "uplink", "none");
     CU_ASSERT_PTR_NULL(p->uplink);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    CU_ASSERT_EQUAL(config_validate(cfg, NO_MSG), 0);
 
     /* An uplink without a team on the bridge. */
     set_ok(p, "uplink", "eth1");
@@ -2349,32 +2394,31 @@ test_team_save_load(void)
 {
     struct config *cfg = build_team_sample();
     struct config *back;
-    GError *error = NULL;
+    char *msg = NULL;
     char *dir = make_temp_dir();
     char *path, *contents;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
     path = g_build_filename(dir, "vswitchd.conf", NULL);
-    CU_ASSERT_TRUE(config_save(cfg, path, &error));
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(config_save(cfg, path, &msg), 0);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_TRUE(g_file_get_contents(path, &contents, NULL, NULL));
     CU_ASSERT_STRING_EQUAL(contents, TEAM_TEXT);
     g_free(contents);
-    back = config_load(path, &error);
-    CU_ASSERT_PTR_NULL(error);
-    g_clear_error(&error);
+    back = load_file(path, &msg);
+    CU_ASSERT_PTR_NULL(msg);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     CU_ASSERT_TRUE(config_equal(cfg, back));
     config_free(back);
 
     /* A team that would not load again is not written. */
     set_ok(config_find_port(cfg, "vnet1"), "uplink", "eth20");
-    CU_ASSERT_FALSE(config_save(cfg, path, &error));
-    CU_ASSERT(g_error_matches(error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
-    CU_ASSERT(error && g_str_has_suffix(error->message, "port vnet1: uplink "
+    CU_ASSERT_EQUAL(config_save(cfg, path, &msg), -EINVAL);
+    CU_ASSERT(msg && g_str_has_suffix(msg, "port vnet1: uplink "
                                         "eth20 is a member of team bond1 on "
                                         "bridge br1, not br0"));
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_TRUE(g_file_get_contents(path, &contents, NULL, NULL));
     CU_ASSERT_STRING_EQUAL(contents, TEAM_TEXT);
     g_free(contents);
@@ -2412,14 +2456,15 @@ test_port_policy_round_trip(void)
         "dhcp-guard=yes\nra-guard=yes\nrate-in=1G,burst=1M\n"
         "rate-out=100M\nstorm-limit=1000\nmtu=9000\n"
         "\n[port vnet1]\nbridge=br0\n";
-    GError *error = NULL;
-    struct config *cfg = load_text(text, &error), *back;
+    char *msg = NULL;
+    struct config *cfg = load_text(text, &msg), *back;
     const struct config_port *p;
     char *data, *again;
 
-    if (error) {
-        fprintf(stderr, "\n  unexpected: %s\n", error->message);
+    if (msg) {
+        fprintf(stderr, "\n  unexpected: %s\n", msg);
     }
+    g_free(msg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
     p = config_find_port(cfg, "vnet0");
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -2440,7 +2485,10 @@ test_port_policy_round_trip(void)
                 data);
     }
     CU_ASSERT_STRING_EQUAL(data, expected);
-    back = load_text(data, NULL);
+    msg = NULL;
+    back = load_text(data, &msg);
+    CU_ASSERT_PTR_NULL(msg);
+    g_free(msg);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     CU_ASSERT_TRUE(config_equal(cfg, back));
     again = config_to_data(back, NULL);
@@ -2484,18 +2532,17 @@ test_port_policy_load_errors(void)
     /* A huge value is cut in the message. */
     {
         GString *text = g_string_new(POLICY_PORT "storm-limit=");
-        GError *error = NULL;
+        char *msg = NULL;
 
         for (int i = 0; i < 10000; i++) {
             g_string_append_c(text, 'z');
         }
         g_string_append_c(text, '\n');
-        CU_ASSERT_PTR_NULL(load_text(text->str, &error));
-        CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-        CU_ASSERT_TRUE(strlen(error->message) <= MSG_MAX_LEN);
-        CU_ASSERT_PTR_NOT_NULL(strstr(error->message,
-                                      "[port vnet0] storm-limit: "));
-        g_error_free(error);
+        CU_ASSERT_PTR_NULL(load_text(text->str, &msg));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+        CU_ASSERT_TRUE(strlen(msg) <= MSG_MAX_LEN);
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, "[port vnet0] storm-limit: "));
+        g_free(msg);
         g_string_free(text, TRUE);
     }
 }
@@ -2506,8 +2553,8 @@ test_port_policy_set(void)
     struct config *cfg = config_new();
     struct config_port *p;
 
-    config_add_bridge(cfg, "br0", NULL);
-    p = config_add_port(cfg, "br0", "vnet0", NULL);
+    config_add_bridge(cfg, "br0", NO_MSG);
+    p = config_add_port(cfg, "br0", "vnet0", NO_MSG);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 
     /* Through config_port_set(), with the policy module's messages. */
@@ -2528,7 +2575,13 @@ test_port_policy_set(void)
                    "would change nothing)");
     set_ok(p, "allowed-macs", "02:00:00:00:00:01");
     port_valid(p);
-    CU_ASSERT_TRUE(config_validate(cfg, NULL));
+    {
+        char *msg = NULL;
+
+        CU_ASSERT_EQUAL(config_validate(cfg, &msg), 0);
+        CU_ASSERT_PTR_NULL(msg);
+        g_free(msg);
+    }
 
     config_free(cfg);
 }
@@ -2540,7 +2593,7 @@ test_team_policy_keys_refused(void)
     struct config *cfg = config_new();
     struct config_team *t;
 
-    config_add_bridge(cfg, "br0", NULL);
+    config_add_bridge(cfg, "br0", NO_MSG);
     t = add_team_ok(cfg, "br0", "bond0", members);
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     expect_team_set_error(t, "mtu", "9000", "mtu is a port policy key, "

@@ -32,7 +32,7 @@ static void
 check_request_roundtrip(const char *command, char **args, bool json)
 {
     struct ctl_request req, out;
-    GError *error = NULL;
+    char *msg = NULL;
     char *line;
 
     ctl_request_init(&req);
@@ -45,8 +45,8 @@ check_request_roundtrip(const char *command, char **args, bool json)
     CU_ASSERT_PTR_NULL(strchr(line, '\n'));
 
     ctl_request_init(&out);
-    CU_ASSERT_TRUE_FATAL(ctl_request_decode(line, &out, &error));
-    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_EQUAL_FATAL(ctl_request_decode(line, &out, &msg), 0);
+    CU_ASSERT_PTR_NULL(msg);
     CU_ASSERT_STRING_EQUAL(out.command, command);
     CU_ASSERT_EQUAL(out.json, json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out.args);
@@ -94,28 +94,28 @@ static void
 test_request_decode_defaults(void)
 {
     struct ctl_request req;
-    GError *error = NULL;
+    char *msg = NULL;
 
     ctl_request_init(&req);
-    CU_ASSERT_TRUE_FATAL(ctl_request_decode("{\"command\": \"list-br\"}",
-                                            &req, &error));
+    CU_ASSERT_EQUAL_FATAL(ctl_request_decode("{\"command\": \"list-br\"}",
+                                             &req, &msg), 0);
     CU_ASSERT_STRING_EQUAL(req.command, "list-br");
     CU_ASSERT_PTR_NOT_NULL_FATAL(req.args);
     CU_ASSERT_PTR_NULL(req.args[0]);
     CU_ASSERT_FALSE(req.json);
 
     /* Decoding again into a used request replaces its contents. */
-    CU_ASSERT_TRUE_FATAL(ctl_request_decode(
+    CU_ASSERT_EQUAL_FATAL(ctl_request_decode(
         " {\"json\": true, \"args\": [\"a\"], \"command\": \"show\"} ",
-        &req, &error));
+        &req, &msg), 0);
     CU_ASSERT_STRING_EQUAL(req.command, "show");
     CU_ASSERT_STRING_EQUAL(req.args[0], "a");
     CU_ASSERT_PTR_NULL(req.args[1]);
     CU_ASSERT_TRUE(req.json);
 
-    CU_ASSERT_TRUE_FATAL(ctl_request_decode(
+    CU_ASSERT_EQUAL_FATAL(ctl_request_decode(
         "{\"command\": \"x\", \"args\": null, \"json\": null}", &req,
-        &error));
+        &msg), 0);
     CU_ASSERT_PTR_NULL(req.args[0]);
     CU_ASSERT_FALSE(req.json);
     ctl_request_destroy(&req);
@@ -138,19 +138,19 @@ static void
 check_request_rejected(const char *line, const char *expected_words)
 {
     struct ctl_request req;
-    GError *error = NULL;
+    char *msg = NULL;
 
     ctl_request_init(&req);
-    CU_ASSERT_FALSE(ctl_request_decode(line, &req, &error));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    if (!strstr(error->message, expected_words)) {
+    CU_ASSERT(ctl_request_decode(line, &req, &msg) < 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    if (!strstr(msg, expected_words)) {
         fprintf(stderr, "\nfor %.60s: \"%s\" lacks \"%s\"\n", line,
-                error->message, expected_words);
+                msg, expected_words);
         CU_FAIL("error message lacks the expected words");
     }
     CU_ASSERT_PTR_NULL(req.command);
     CU_ASSERT_PTR_NULL(req.args);
-    g_error_free(error);
+    g_free(msg);
     ctl_request_destroy(&req);
 }
 
@@ -201,9 +201,11 @@ test_request_malformed(void)
     line = request_with_n_args(CTL_MAX_ARGS);
     {
         struct ctl_request req;
+        char *msg;
 
         ctl_request_init(&req);
-        CU_ASSERT_TRUE(ctl_request_decode(line, &req, NULL));
+        CU_ASSERT_EQUAL(ctl_request_decode(line, &req, &msg), 0);
+        g_free(msg);
         CU_ASSERT_EQUAL(g_strv_length(req.args), CTL_MAX_ARGS);
         ctl_request_destroy(&req);
     }
@@ -235,6 +237,7 @@ test_request_hostile(void)
 {
     struct ctl_request req;
     GString *s;
+    char *msg;
     char *line;
 
     /* 100,000 levels in 200 KB: the stack of the parser would overflow. */
@@ -265,7 +268,8 @@ test_request_hostile(void)
     }
     g_string_append(s, "\"]}");
     ctl_request_init(&req);
-    CU_ASSERT_TRUE(ctl_request_decode(s->str, &req, NULL));
+    CU_ASSERT_EQUAL(ctl_request_decode(s->str, &req, &msg), 0);
+    g_free(msg);
     CU_ASSERT_EQUAL(req.args ? g_strv_length(req.args) : 0, 2);
     CU_ASSERT_TRUE(req.args && req.args[0] && !strcmp(req.args[0], "\\"));
     CU_ASSERT_TRUE(req.args && req.args[1] && req.args[1][0] == '"'
@@ -293,9 +297,10 @@ test_request_hostile(void)
                            "NUL");
     /* An escaped backslash before "u0000" is plain text. */
     ctl_request_init(&req);
-    CU_ASSERT_TRUE(ctl_request_decode("{\"command\": \"x\", "
-                                      "\"args\": [\"a\\\\u0000\"]}",
-                                      &req, NULL));
+    CU_ASSERT_EQUAL(ctl_request_decode("{\"command\": \"x\", "
+                                       "\"args\": [\"a\\\\u0000\"]}",
+                                       &req, &msg), 0);
+    g_free(msg);
     CU_ASSERT_TRUE(req.args && req.args[0]
                    && !strcmp(req.args[0], "a\\u0000"));
     ctl_request_destroy(&req);
@@ -318,7 +323,7 @@ check_reply_roundtrip(enum ctl_status status, const char *text,
                       const char *result_json)
 {
     struct ctl_reply reply, out;
-    GError *error = NULL;
+    char *msg = NULL;
     char *line;
 
     ctl_reply_init(&reply);
@@ -332,7 +337,7 @@ check_reply_roundtrip(enum ctl_status status, const char *text,
     CU_ASSERT_PTR_NULL(strchr(line, '\n'));
 
     ctl_reply_init(&out);
-    CU_ASSERT_TRUE_FATAL(ctl_reply_decode(line, &out, &error));
+    CU_ASSERT_EQUAL_FATAL(ctl_reply_decode(line, &out, &msg), 0);
     CU_ASSERT_EQUAL(out.status, status);
     CU_ASSERT_STRING_EQUAL(out.text->str, text);
     if (result_json) {
@@ -378,12 +383,12 @@ test_reply_malformed(void)
 
     for (size_t i = 0; i < G_N_ELEMENTS(lines); i++) {
         struct ctl_reply reply;
-        GError *error = NULL;
+        char *msg = NULL;
 
         ctl_reply_init(&reply);
-        CU_ASSERT_FALSE(ctl_reply_decode(lines[i], &reply, &error));
-        CU_ASSERT_PTR_NOT_NULL(error);
-        g_clear_error(&error);
+        CU_ASSERT(ctl_reply_decode(lines[i], &reply, &msg) < 0);
+        CU_ASSERT_PTR_NOT_NULL(msg);
+        g_free(msg);
         ctl_reply_destroy(&reply);
     }
 }
@@ -950,8 +955,9 @@ struct transact_job {
     struct ctl_request req;     /* Request to send. */
     struct ctl_reply reply;     /* Reply received. */
     int timeout_ms;             /* Passed to ctl_client_transact(). */
-    bool ok;                    /* What ctl_client_transact() returned. */
-    GError *error;              /* Its error, if any. */
+    bool ok;                    /* ctl_client_transact() returned 0. */
+    int error;                  /* What ctl_client_transact() returned. */
+    char *msg;                  /* Its message, if any. */
 };
 
 static void *
@@ -959,8 +965,9 @@ transact_thread(void *job_)
 {
     struct transact_job *job = job_;
 
-    job->ok = ctl_client_transact(job->path, &job->req, job->timeout_ms,
-                                  &job->reply, &job->error);
+    job->error = ctl_client_transact(job->path, &job->req, job->timeout_ms,
+                                     &job->reply, &job->msg);
+    job->ok = !job->error;
     job_finish(&job->job);
     return NULL;
 }
@@ -985,7 +992,7 @@ transact_destroy(struct transact_job *job)
 {
     ctl_request_destroy(&job->req);
     ctl_reply_destroy(&job->reply);
-    g_clear_error(&job->error);
+    g_clear_pointer(&job->msg, g_free);
 }
 
 static int
@@ -1118,10 +1125,12 @@ static void
 reply_line(const char *text, int i, struct ctl_reply *reply)
 {
     char **lines = g_strsplit(text, "\n", -1);
+    char *msg;
 
     ctl_reply_init(reply);
     CU_ASSERT_FATAL(g_strv_length(lines) > (unsigned int) i);
-    CU_ASSERT_TRUE(ctl_reply_decode(lines[i], reply, NULL));
+    CU_ASSERT_EQUAL(ctl_reply_decode(lines[i], reply, &msg), 0);
+    g_free(msg);
     g_strfreev(lines);
 }
 
@@ -1149,12 +1158,12 @@ check_socket_refused(const char *path, const char *data, size_t len,
 static struct ctl_server *
 create_server(const char *path)
 {
-    GError *error = NULL;
-    struct ctl_server *server = ctl_server_create(path, &error);
+    struct ctl_server *server;
+    char *msg;
 
-    if (!server) {
-        fprintf(stderr, "\nctl_server_create: %s\n", error->message);
-        g_error_free(error);
+    if (ctl_server_create(path, &server, &msg)) {
+        fprintf(stderr, "\nctl_server_create: %s\n", msg);
+        g_free(msg);
     }
     CU_ASSERT_PTR_NOT_NULL(server);
     return server;
@@ -1320,21 +1329,21 @@ test_socket_live_refused(void)
     char *args[] = { "still", NULL };
     struct ctl_server *server, *second;
     char *path = new_socket_path();
-    GError *error = NULL;
+    char *msg = NULL;
     struct transact_job t;
     char *expected;
 
     server = create_server(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(server);
 
-    second = ctl_server_create(path, &error);
+    CU_ASSERT_EQUAL(ctl_server_create(path, &second, &msg), -EADDRINUSE);
     CU_ASSERT_PTR_NULL(second);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     expected = g_strdup_printf("another vswitchd is already listening on %s",
                                path);
-    CU_ASSERT_STRING_EQUAL(error->message, expected);
+    CU_ASSERT_STRING_EQUAL(msg, expected);
     g_free(expected);
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
     ctl_server_destroy(second);
 
     /* The first server is untouched. */
@@ -1356,8 +1365,8 @@ test_socket_stale_replaced(void)
     char *dir = g_path_get_dirname(path);
     struct ctl_server *server;
     struct sockaddr_un sun;
-    GError *error = NULL;
     struct transact_job t;
+    char *msg = NULL;
     int fd;
 
     /* A socket file nobody listens on, as a crashed daemon leaves. */
@@ -1382,11 +1391,11 @@ test_socket_stale_replaced(void)
 
     /* A file that is not a socket is left alone. */
     CU_ASSERT_TRUE(g_file_set_contents(path, "keep me", -1, NULL));
-    server = ctl_server_create(path, &error);
+    CU_ASSERT(ctl_server_create(path, &server, &msg) < 0);
     CU_ASSERT_PTR_NULL(server);
-    CU_ASSERT_PTR_NOT_NULL(error);
-    CU_ASSERT_TRUE(error && strstr(error->message, "is not a socket"));
-    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL(msg);
+    CU_ASSERT_TRUE(msg && strstr(msg, "is not a socket"));
+    g_clear_pointer(&msg, g_free);
     CU_ASSERT_TRUE(g_file_test(path, G_FILE_TEST_IS_REGULAR));
     unlink(path);
 
@@ -1622,7 +1631,7 @@ test_client_errors(void)
     char *long_path = g_strnfill(200, 'x');
     struct ctl_request req;
     struct ctl_reply reply;
-    GError *error = NULL;
+    char *msg = NULL;
     struct sockaddr_un sun;
     char *expected;
     int fd;
@@ -1632,19 +1641,19 @@ test_client_errors(void)
     ctl_reply_init(&reply);
 
     /* Nobody there. */
-    CU_ASSERT_FALSE(ctl_client_transact(path, &req, TEST_WAIT_MS, &reply,
-                                        &error));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT(ctl_client_transact(path, &req, TEST_WAIT_MS, &reply,
+                                  &msg) < 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     expected = g_strdup_printf("is vswitchd running? (socket %s: %s)", path,
                                g_strerror(ENOENT));
-    CU_ASSERT_STRING_EQUAL(error->message, expected);
+    CU_ASSERT_STRING_EQUAL(msg, expected);
     g_free(expected);
-    g_clear_error(&error);
+    g_clear_pointer(&msg, g_free);
 
-    CU_ASSERT_FALSE(ctl_client_transact(long_path, &req, TEST_WAIT_MS,
-                                        &reply, &error));
-    CU_ASSERT_TRUE(error && strstr(error->message, "too long"));
-    g_clear_error(&error);
+    CU_ASSERT(ctl_client_transact(long_path, &req, TEST_WAIT_MS,
+                                  &reply, &msg) < 0);
+    CU_ASSERT_TRUE(msg && strstr(msg, "too long"));
+    g_clear_pointer(&msg, g_free);
 
     /* Someone listens but never answers: the timeout ends the wait. */
     fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -1653,10 +1662,10 @@ test_client_errors(void)
     g_strlcpy(sun.sun_path, path, sizeof sun.sun_path);
     CU_ASSERT_EQUAL_FATAL(bind(fd, (struct sockaddr *) &sun, sizeof sun), 0);
     CU_ASSERT_EQUAL_FATAL(listen(fd, 4), 0);
-    CU_ASSERT_FALSE(ctl_client_transact(path, &req, 50, &reply, &error));
-    CU_ASSERT_TRUE(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
-    CU_ASSERT_TRUE(error && strstr(error->message, path));
-    g_clear_error(&error);
+    CU_ASSERT_EQUAL(ctl_client_transact(path, &req, 50, &reply, &msg),
+                    -ETIMEDOUT);
+    CU_ASSERT_TRUE(msg && strstr(msg, path));
+    g_clear_pointer(&msg, g_free);
     close(fd);
     unlink(path);
 
