@@ -43,13 +43,18 @@ port_policy_equal(const struct port_policy *a, const struct port_policy *b)
 uint64_t
 port_rate_burst(const struct port_rate *r)
 {
-    uint64_t ten_ms;
+    uint64_t rto;
 
     if (r->burst) {
         return r->burst;
     }
-    ten_ms = r->bps / 8 / 100;
-    return ten_ms > 65536 ? ten_ms : 65536;
+    /* A policer drops the tail of a TCP sender's flight, which then waits
+     * for its retransmission timer (200 ms at least): a bucket that fills
+     * up meanwhile lets the sender make up for the wait.  Measured with
+     * iperf3 over veths at 100 Mbit/s: 10 ms, 5 Mbit/s; 100 ms, 54; 150 ms,
+     * 75; 200 ms, 100. */
+    rto = r->bps / 8 / 5;
+    return rto > 65536 ? rto : 65536;
 }
 
 /* ---- The keys ----------------------------------------------------------- */

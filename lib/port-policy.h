@@ -130,8 +130,8 @@ void port_policy_format(const struct port_policy *, bool is_team, bool all,
                         void *aux);
 
 /* The bucket depth the datapath uses for 'r': 'r->burst', or when 0 a
- * default deep enough for TCP (the larger of 64 KiB and 10 ms at the
- * rate). */
+ * default deep enough for TCP (the larger of 64 KiB and 200 ms at the
+ * rate: TCP's minimum retransmission timeout). */
 uint64_t port_rate_burst(const struct port_rate *r);
 
 /* True if 'mac' may be a source on a port with policy 'pp'.  Inline: the
