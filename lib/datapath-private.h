@@ -265,6 +265,10 @@ struct dp_thread {
     struct pollfd pfds[DATAPATH_MAX_PORTS + 1]; /* Ports, then kick_fd. */
     const struct dp_view *pviews[DATAPATH_MAX_PORTS]; /* pfds' views. */
     int pslots[DATAPATH_MAX_PORTS];   /* Team member slot of pfds, or -1. */
+    uint64_t pquiet[DATAPATH_MAX_PORTS]; /* pfds entry not polled before
+                                    * this time (dp_now_usec()), 0 = polled:
+                                    * a port storming past its storm-limit
+                                    * (see DP_STORM_QUIET_USEC). */
     size_t n_pfds;                 /* Port entries in pfds. */
     uint8_t *rx_buf;               /* DP_BATCH slots of DP_RX_SLOT. */
     struct mmsghdr rx_msgs[DP_BATCH];
@@ -357,11 +361,12 @@ void dp_stats_read(const uint64_t *stats, struct dp_port_stats *s);
 /* The thread body (dp-thread.c). */
 void *dp_thread_main(void *thread);
 /* Runs the pipeline on the 'n' frames received in 't''s buffers from
- * 'in' (member 'slot' of a team, or -1), at 'now_usec' (dp-thread.c). */
-void dp_thread_process_rcu(struct dp_thread *t,
-                           const struct dp_snapshot *snap,
-                           const struct dp_view *in, int slot, int n,
-                           uint64_t now_usec);
+ * 'in' (member 'slot' of a team, or -1), at 'now_usec' (dp-thread.c).
+ * Returns how many of them the storm limit dropped. */
+int dp_thread_process_rcu(struct dp_thread *t,
+                          const struct dp_snapshot *snap,
+                          const struct dp_view *in, int slot, int n,
+                          uint64_t now_usec);
 /* The link watcher's callback (dp-thread.c): 'aux' is the datapath. */
 void dp_link_changed(int ifindex, bool carrier, bool removed, void *aux);
 

@@ -48,6 +48,7 @@ thread_rebuild_pollfds(struct dp_thread *t, const struct dp_snapshot *snap)
         }
     }
     t->pfds[n] = (struct pollfd) { .fd = t->kick_fd, .events = POLLIN };
+    memset(t->pquiet, 0, n * sizeof t->pquiet[0]);
     t->n_pfds = n;
     t->gen = snap->gen;
 }
@@ -562,7 +563,7 @@ pipeline_rcu(struct dp_batch *b, int i)
     return lookup_rcu(b, &f);
 }
 
-void
+int
 dp_thread_process_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
                       const struct dp_view *in, int slot, int n,
                       uint64_t now_usec)
@@ -599,6 +600,42 @@ dp_thread_process_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
             /* The counter is saturated: the control thread is awake. */
         }
     }
+    return b.drops[DP_DROP_STORM];
+}
+
+/* A port whose batch of DP_BATCH frames had at least half dropped by its
+ * storm limit is storming: its socket is left unread for this long, so
+ * that the kernel drops the excess when the socket's buffer fills (counted
+ * as rx-overrun), at no cost to this thread and the other ports it
+ * serves, instead of this thread reading every frame of the storm to drop
+ * it.  The port's other frames wait as long (or are dropped with the
+ * storm when the buffer is full): only while it storms. */
+#define DP_STORM_QUIET_USEC 1000
+
+/* Sets which sockets poll() watches: not those of storming ports, until
+ * their quiet time is over.  Returns poll()'s timeout: the time to the
+ * first quiet time's end (ms, rounded up), or -1 for none. */
+static int
+thread_poll_events(struct dp_thread *t)
+{
+    uint64_t now = 0, next = 0;
+
+    for (size_t i = 0; i < t->n_pfds; i++) {
+        if (OVS_LIKELY(!t->pquiet[i])) {
+            continue;
+        }
+        if (!now) {
+            now = dp_now_usec(t->dp);
+        }
+        if (t->pquiet[i] > now) {
+            t->pfds[i].events = 0;
+            next = next && next < t->pquiet[i] ? next : t->pquiet[i];
+        } else {
+            t->pquiet[i] = 0;
+            t->pfds[i].events = POLLIN;
+        }
+    }
+    return next ? (int) ((next - now + 999) / 1000) : -1;
 }
 
 static int
@@ -637,7 +674,9 @@ dp_thread_main(void *t_)
         /* Poll outside any read section, so an idle thread never holds up
          * a grace period.  The sockets polled may be closed meanwhile: then
          * the generation has changed and the results are ignored. */
-        if (poll(t->pfds, t->n_pfds + 1, dp->busy_poll ? 0 : -1) <= 0) {
+        int timeout = thread_poll_events(t);
+
+        if (poll(t->pfds, t->n_pfds + 1, dp->busy_poll ? 0 : timeout) <= 0) {
             continue;
         }
         if (t->pfds[t->n_pfds].revents) {
@@ -670,9 +709,11 @@ dp_thread_main(void *t_)
             }
             if (t->pfds[i].revents & POLLIN) {
                 int n = thread_receive(t, t->pfds[i].fd);
-                if (n > 0) {
-                    dp_thread_process_rcu(t, snap, t->pviews[i],
-                                          t->pslots[i], n, now_usec);
+                if (n > 0
+                    && dp_thread_process_rcu(t, snap, t->pviews[i],
+                                             t->pslots[i], n, now_usec)
+                       >= DP_BATCH / 2) {
+                    t->pquiet[i] = now_usec + DP_STORM_QUIET_USEC;
                 }
             }
         }
