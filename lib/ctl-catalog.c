@@ -18,10 +18,20 @@ const struct ctl_command_doc ctl_command_docs[] = {
       "Delete bridge BR and all its ports.", 1, 1 },
     { "Bridges", "list-br", "", "List the bridges.", 0, 0 },
 
-    { "Ports", "add-port", "BR IFACE [vlan=N | trunks=LIST [native=N]]",
-      "Attach network device IFACE to bridge BR.", 2, -1 },
+    { "Ports", "add-port",
+      "BR IFACE [vlan=N | trunks=LIST [native=N]] [uplink=IFACE] "
+      "[enabled=yes|no] [bpdu-guard=yes|no] "
+      "[allowed-macs=MAC,...|any] [mac-security=source|strict] "
+      "[mac-limit=N|unlimited] [mac-limit-action=drop|flood] "
+      "[isolated=yes|no] [dhcp-guard=yes|no] [ra-guard=yes|no] "
+      "[rate-in=RATE[,burst=BYTES]|none] "
+      "[rate-out=RATE[,burst=BYTES]|none] [storm-limit=PPS|none] "
+      "[mtu=N|none]",
+      "Attach network device IFACE to bridge BR, with its VLAN "
+      "settings and policy.", 2, -1 },
     { "Ports", "set-port", "IFACE KEY=VALUE...",
-      "Change a port's vlan, trunks or native VLAN.", 2, -1 },
+      "Change a port's VLAN settings, uplink or policy (keys as for "
+      "add-port; enabled=yes also lifts a BPDU guard's block).", 2, -1 },
     { "Ports", "del-port", "[BR] IFACE",
       "Detach IFACE from its bridge.", 1, 2 },
     { "Ports", "list-ports", "BR", "List the ports of BR.", 1, 1 },
@@ -60,7 +70,8 @@ const struct ctl_command_doc ctl_command_docs[] = {
       "how long they took, announcements.", 1, 1 },
 
     { "Status", "show", "",
-      "Show every bridge and port with its VLAN mode and state.", 0, 0 },
+      "Show every bridge and port with its VLAN mode, state and "
+      "policy.", 0, 0 },
     { "Status", "port/stats", "[IFACE]",
       "Show received, sent and dropped counters.", 0, 1 },
     { "Status", "port/announce", "IFACE",

@@ -41,11 +41,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "ctl-client.h"
-#include "ctl-proto.h"
+#include "libvirt-agent.h"
 #include "libvirt-xml.h"
 #include "log.h"
-#include "port-policy.h"
 #include "util.h"
 
 #define THIS_MODULE "libvirt-agent"
@@ -60,7 +58,6 @@
 
 #define AGENT_TICK_MS 250          /* Longest the event loop sleeps. */
 #define AGENT_CHECK_MS 2000        /* Daemon check and retry period. */
-#define AGENT_CTL_TIMEOUT_MS 3000  /* Per control command. */
 #define AGENT_BACKOFF_MIN_MS 1000  /* First reconnect delay... */
 #define AGENT_BACKOFF_MAX_MS 30000 /* ...doubling up to this. */
 
@@ -99,181 +96,6 @@ static uint64_t next_check_ms;   /* Next daemon check. */
 static GHashTable *domains;      /* uuid -> struct agent_domain *. */
 static volatile sig_atomic_t stop_signal; /* SIGTERM or SIGINT seen. */
 
-/* --test-script state. */
-static char **script_lines;      /* Owned, or NULL. */
-static guint script_pos;         /* Next line to run. */
-static bool script_done_logged;  /* "test script done" logged. */
-
-/* ---- Talking to the daemon ---------------------------------------------- */
-
-/* Runs 'command' with the NULL-terminated 'args' on the daemon.  Returns 0
- * (done), the reply's status (refused: 1, usage: 2) with '*text' (caller
- * frees) saying why, or -1 when the daemon cannot be reached ('*text' says
- * why).  With 'result', asks for JSON and hands the result over. */
-static int
-daemon_run(const char *command, char **args, JsonNode **result, char **text)
-{
-    struct ctl_request req;
-    struct ctl_reply reply;
-    GError *error = NULL;
-    int status;
-
-    ctl_request_init(&req);
-    req.command = g_strdup(command);
-    req.args = g_strdupv(args);
-    req.json = result != NULL;
-    ctl_reply_init(&reply);
-    if (!ctl_client_transact(opts.socket_path, &req, AGENT_CTL_TIMEOUT_MS,
-                             &reply, &error)) {
-        *text = g_strdup(error->message);
-        g_error_free(error);
-        status = -1;
-    } else {
-        status = reply.status;
-        *text = g_strchomp(g_strdup(reply.text->str));
-        if (result) {
-            *result = reply.result ? json_node_ref(reply.result) : NULL;
-        }
-    }
-    ctl_reply_destroy(&reply);
-    ctl_request_destroy(&req);
-    return status;
-}
-
-/* A port as the daemon shows it. */
-struct daemon_port {
-    char *bridge;                /* Owned. */
-    char *owner;                 /* Owned; "" for the operator's. */
-};
-
-static void
-daemon_port_free(gpointer p_)
-{
-    struct daemon_port *p = p_;
-
-    g_free(p->bridge);
-    g_free(p->owner);
-    g_free(p);
-}
-
-/* The daemon's plain ports, from "show --json": name -> struct
- * daemon_port.  NULL (with a warning) when it cannot be reached. */
-static GHashTable *
-daemon_ports(void)
-{
-    static struct log_ratelimit rl = LOG_RATELIMIT_INIT(1, 30000);
-    GHashTable *ports;
-    JsonNode *result = NULL;
-    JsonArray *bridges;
-    char *text;
-    int rc;
-
-    rc = daemon_run("show", (char *[]) { NULL }, &result, &text);
-    if (rc || !result || !JSON_NODE_HOLDS_OBJECT(result)
-        || !json_object_has_member(json_node_get_object(result),
-                                   "bridges")) {
-        if (log_ratelimit_pass(&rl)) {
-            VLOG_WARN("cannot read the switch's ports: %s (will retry)",
-                      rc ? text : "show gave no bridges");
-        }
-        g_free(text);
-        if (result) {
-            json_node_unref(result);
-        }
-        return NULL;
-    }
-    g_free(text);
-
-    ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                  daemon_port_free);
-    bridges = json_object_get_array_member(json_node_get_object(result),
-                                           "bridges");
-    for (guint i = 0; i < json_array_get_length(bridges); i++) {
-        JsonObject *b = json_array_get_object_element(bridges, i);
-        JsonArray *list = json_object_get_array_member(b, "ports");
-
-        for (guint j = 0; list && j < json_array_get_length(list); j++) {
-            JsonObject *jp = json_array_get_object_element(list, j);
-            struct daemon_port *p = g_new0(struct daemon_port, 1);
-
-            p->bridge = g_strdup(json_object_get_string_member(b, "name"));
-            p->owner = g_strdup(json_object_get_string_member_with_default(
-                                    jp, "owner", ""));
-            g_hash_table_replace(
-                ports, g_strdup(json_object_get_string_member(jp, "name")),
-                p);
-        }
-    }
-    json_node_unref(result);
-    return ports;
-}
-
-/* Removes port 'port'.  Returns 0, or -1 when it failed (logged). */
-static int
-daemon_del_port(const char *dom_name, const char *port, const char *why)
-{
-    char *text;
-    int rc = daemon_run("del-port", (char *[]) { (char *) port, NULL },
-                        NULL, &text);
-
-    if (rc) {
-        VLOG_WARN("domain %s: cannot remove port %s: %s", dom_name, port,
-                  text);
-    } else {
-        VLOG_INFO("domain %s: port %s removed (%s)", dom_name, port, why);
-    }
-    g_free(text);
-    return rc ? -1 : 0;
-}
-
-/* ---- The keys of a port ----------------------------------------------- */
-
-/* Appends "KEY=VALUE" of a default policy key to GPtrArray 'aux'. */
-static void
-add_default_key(const char *key, const char *value, void *aux)
-{
-    g_ptr_array_add(aux, g_strdup_printf("%s=%s", key, value));
-}
-
-/* Every key set-port takes for a port, each at its default, then
- * 'settings' (a NIC's) in place of the defaults they name, in an order
- * set-port applies cleanly ("vlan=none" before "trunks=..."): one set-port
- * with it makes the port what 'settings' says, whatever it was. */
-static char **
-full_settings(char **settings, const char *owner)
-{
-    GPtrArray *kv = g_ptr_array_new();
-    struct port_policy defaults;
-
-    g_ptr_array_add(kv, g_strdup("vlan=none"));
-    g_ptr_array_add(kv, g_strdup("trunks=none"));
-    g_ptr_array_add(kv, g_strdup("native=none"));
-    g_ptr_array_add(kv, g_strdup("uplink=none"));
-    port_policy_init(&defaults, false);
-    port_policy_format(&defaults, false, true, add_default_key, kv);
-    for (char **s = settings; s && *s; s++) {
-        size_t klen = strcspn(*s, "=");
-        guint i;
-
-        for (i = 0; i < kv->len; i++) {
-            const char *d = g_ptr_array_index(kv, i);
-
-            if (!strncmp(d, *s, klen) && d[klen] == '=') {
-                g_free(kv->pdata[i]);
-                kv->pdata[i] = g_strdup(*s);
-                break;
-            }
-        }
-        if (i == kv->len) {
-            g_ptr_array_add(kv, g_strdup(*s));
-        }
-    }
-    g_ptr_array_add(kv, g_strdup_printf("owner=%s", owner));
-    g_ptr_array_add(kv, NULL);
-    return (char **) g_ptr_array_free(kv, FALSE);
-}
-
-/* ---- Reconciling one domain ------------------------------------------- */
 
 static void
 agent_domain_free(gpointer d_)
@@ -811,90 +633,6 @@ try_connect(void)
     VLOG_INFO("connected to libvirt at %s", opts.uri);
     resync_all();
 }
-
-/* ---- --test-script ---------------------------------------------------- */
-
-/* Runs the next line of the test script on our own connection: the test
- * driver's state lives in this process only (libvirt-probe notes, 4.1), so
- * this is how a test makes libvirt fire events at us.  Lines:
- * "destroy DOM", "start DOM", "suspend DOM", "resume DOM",
- * "set-metadata DOM FILE" (our element, live), "wait-file PATH" (go on
- * once PATH exists), "# comment".  Returns false while waiting. */
-static bool
-script_step(void)
-{
-    char **w;
-    virDomainPtr dom = NULL;
-    bool go_on = true;
-    int rc = 0;
-
-    if (!script_lines || !conn || !script_lines[script_pos]) {
-        if (script_lines && !script_lines[script_pos]
-            && !script_done_logged) {
-            VLOG_INFO("test script: done");
-            script_done_logged = true;
-        }
-        return false;
-    }
-    w = g_strsplit(g_strstrip(script_lines[script_pos]), " ", 3);
-    if (!w[0] || !w[0][0] || w[0][0] == '#') {
-        goto next;
-    }
-    if (!strcmp(w[0], "wait-file")) {
-        if (!w[1] || access(w[1], F_OK)) {
-            go_on = false;
-            goto out;
-        }
-        goto next;
-    }
-    dom = w[1] ? virDomainLookupByName(conn, w[1]) : NULL;
-    if (!dom) {
-        VLOG_ERR("test script line %u: no domain %s", script_pos + 1,
-                 w[1] ? w[1] : "(missing)");
-        goto next;
-    }
-    if (!strcmp(w[0], "destroy")) {
-        rc = virDomainDestroy(dom);
-    } else if (!strcmp(w[0], "start")) {
-        rc = virDomainCreate(dom);
-    } else if (!strcmp(w[0], "suspend")) {
-        rc = virDomainSuspend(dom);
-    } else if (!strcmp(w[0], "resume")) {
-        rc = virDomainResume(dom);
-    } else if (!strcmp(w[0], "set-metadata") && w[2]) {
-        char *text = NULL;
-
-        if (!g_file_get_contents(w[2], &text, NULL, NULL)) {
-            VLOG_ERR("test script: cannot read %s", w[2]);
-            rc = -1;
-        } else {
-            rc = virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, text,
-                                      "vsw", LIBVIRT_XML_NS,
-                                      VIR_DOMAIN_AFFECT_LIVE);
-        }
-        g_free(text);
-    } else {
-        VLOG_ERR("test script line %u: unknown \"%s\"", script_pos + 1,
-                 w[0]);
-        goto next;
-    }
-    if (rc < 0) {
-        VLOG_ERR("test script line %u (%s): %s", script_pos + 1, w[0],
-                 virGetLastErrorMessage());
-    } else {
-        VLOG_INFO("test script: %s %s", w[0], w[1]);
-    }
-
-next:
-    script_pos++;
-out:
-    if (dom) {
-        virDomainFree(dom);
-    }
-    g_strfreev(w);
-    return go_on;
-}
-
 /* ---- Main loop -------------------------------------------------------- */
 
 static void
@@ -1053,17 +791,10 @@ main(int argc, char *argv[])
     struct sigaction sa;
 
     parse_options(argc, argv);
-    if (opts.test_script) {
-        char *text;
-        GError *error = NULL;
-
-        if (!g_file_get_contents(opts.test_script, &text, NULL, &error)) {
-            fprintf(stderr, "vswitch-libvirt-agent: %s\n", error->message);
-            return 1;
-        }
-        script_lines = g_strsplit(text, "\n", -1);
-        g_free(text);
+    if (opts.test_script && agent_script_load(opts.test_script)) {
+        return 1;
     }
+    agent_daemon_init(opts.socket_path);
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -1101,8 +832,7 @@ main(int argc, char *argv[])
         }
         if (conn) {
             reconcile_dirty(false);
-            /* One line per turn: its events come with the next. */
-            script_step();
+            agent_script_step(conn);
         }
         if (time_msec() >= next_check_ms) {
             next_check_ms = time_msec() + AGENT_CHECK_MS;
@@ -1115,6 +845,6 @@ main(int argc, char *argv[])
               (int) stop_signal);
     disconnect();
     g_hash_table_destroy(domains);
-    g_strfreev(script_lines);
+    agent_script_free();
     return 0;
 }

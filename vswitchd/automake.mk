@@ -2,7 +2,7 @@ sbin_PROGRAMS += vswitchd/vswitchd
 vswitchd_vswitchd_SOURCES = \
 	vswitchd/vswitchd.c \
 	vswitchd/bridge.c vswitchd/bridge.h vswitchd/bridge-private.h \
-	vswitchd/bridge-cmd.c \
+	vswitchd/bridge-cmd.c vswitchd/bridge-policy.c \
 	vswitchd/team.c vswitchd/team.h vswitchd/team-private.h \
 	vswitchd/team-base.c vswitchd/team-publish.c \
 	vswitchd/team-member.c vswitchd/team-announce.c \

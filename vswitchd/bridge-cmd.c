@@ -138,6 +138,40 @@ bridge_device_ok(const char *name, struct ctl_reply *reply)
     return true;
 }
 
+/* A command that sets mtu=N on a port whose device exists sets the
+ * device's MTU before it commits, so that a device that refuses it refuses
+ * the command, with nothing changed.  'applied' is the port's MTU key as
+ * it runs (0 for a new port); '*old' gets the device's MTU to put back if
+ * the commit fails (0: nothing to put back). */
+static bool
+port_mtu_before_commit(const char *name, unsigned int mtu,
+                       unsigned int applied, unsigned int *old,
+                       struct ctl_reply *reply)
+{
+    char err[256];
+
+    *old = 0;
+    if (!mtu || mtu == applied || !if_nametoindex(name)) {
+        return true;
+    }
+    if (bridge_device_set_mtu(name, mtu, old, err, sizeof err)) {
+        ctl_reply_error(reply, CTL_REFUSED, "%s", err);
+        *old = 0;
+        return false;
+    }
+    return true;
+}
+
+static void
+port_mtu_restore(const char *name, unsigned int old)
+{
+    char err[256];
+
+    if (old) {
+        bridge_device_set_mtu(name, old, NULL, err, sizeof err);
+    }
+}
+
 static void
 cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
              void *aux)
@@ -145,6 +179,7 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
     struct config_port *cp;
     struct config *cfg;
     GError *error = NULL;
+    unsigned int old_mtu;
     char err[256];
     int rc;
 
@@ -169,11 +204,14 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    if (!bridge_device_ok(args[1], reply)) {
+    if (!bridge_device_ok(args[1], reply)
+        || !port_mtu_before_commit(args[1], cp->policy.mtu, 0, &old_mtu,
+                                   reply)) {
         config_free(cfg);
         return;
     }
     if (!bridge_commit(cfg, reply)) {
+        port_mtu_restore(args[1], old_mtu);
         return;
     }
 
@@ -186,29 +224,56 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_del_port(undo, args[1]);
         bridge_txn_commit(undo, &msg);
         g_free(msg);
+        port_mtu_restore(args[1], old_mtu);
         ctl_reply_error(reply, CTL_REFUSED, "%s", err);
     }
+}
+
+/* True if the arguments say enabled=yes: the operator re-enables the
+ * port, also when only its BPDU guard blocked it (the configuration does
+ * not change then). */
+static bool
+args_enable(int n_args, char *args[])
+{
+    for (int i = 0; i < n_args; i++) {
+        if (!strcmp(args[i], "enabled=yes")) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static void
 cmd_set_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
              void *aux)
 {
-    const struct config *running = bridge_config();
+    const struct config_port *running_cp;
     struct config_port *cp;
     struct config *cfg;
+    unsigned int old_mtu;
 
-    if (!config_find_port(running, args[0])) {
+    running_cp = config_find_port(bridge_config(), args[0]);
+    if (!running_cp) {
         ctl_reply_error(reply, CTL_REFUSED, "no port named %s", args[0]);
         return;
     }
     cfg = bridge_txn_begin();
     cp = config_find_port(cfg, args[0]);
-    if (!ctl_set_kv_args(cp, port_setter, n_args - 1, args + 1, reply)) {
+    if (!ctl_set_kv_args(cp, port_setter, n_args - 1, args + 1, reply)
+        || !port_mtu_before_commit(args[0], cp->policy.mtu,
+                                   running_cp->policy.mtu, &old_mtu,
+                                   reply)) {
         config_free(cfg);
         return;
     }
-    bridge_commit(cfg, reply);
+    if (!bridge_commit(cfg, reply)) {
+        port_mtu_restore(args[0], old_mtu);
+        return;
+    }
+    cp = config_find_port(bridge_config(), args[0]);
+    if (cp->policy.enabled && args_enable(n_args - 1, args + 1)) {
+        bridge_port_guard_reset(args[0]);
+    }
 }
 
 static void

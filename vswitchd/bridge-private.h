@@ -8,11 +8,13 @@
 #define VSWITCHD_BRIDGE_PRIVATE_H 1
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct config;
+struct config_port;
 struct ctl_reply;
 struct dp_port;
 
@@ -34,6 +36,31 @@ struct dp_port *bridge_dp_port_by_no(uint32_t port_no);
 /* Opens the device of the configured port 'name' now.  Returns 0, or a
  * negative errno with the reason in 'err'. */
 int bridge_port_attach(const char *name, char *err, size_t err_size);
+
+/* The administrative state of port 'name' as 'show --json' says it:
+ * "enabled", "disabled" (enabled=no) or "blocked-by-bpdu-guard". */
+const char *bridge_port_admin_state(const char *name);
+/* Lifts the block the BPDU guard put on port 'name'.  Returns true if
+ * there was one. */
+bool bridge_port_guard_reset(const char *name);
+
+/* Port policies, the part with no state (bridge-policy.c, which calls
+ * only lib/). */
+
+/* Sets the MTU of device 'name' to 'mtu' (SIOCSIFMTU), first storing the
+ * one it had in '*old' (if nonnull).  Returns 0, or a negative errno with
+ * the reason in 'err'. */
+int bridge_device_set_mtu(const char *name, unsigned int mtu,
+                          unsigned int *old, char *err, size_t err_size);
+/* A port_policy_format() callback: appends " KEY=VALUE" to the GString
+ * 'aux', for logs and 'show'. */
+void bridge_policy_append_key(const char *key, const char *value, void *aux);
+/* Ends the port's line of 'show' with its administrative state 'state'
+ * (bridge_port_admin_state()) when it is not "enabled", and adds a line of
+ * the policy keys that differ from the defaults; in the port's JSON
+ * object 'jp', "admin-state" and "policy" with every key. */
+void bridge_show_port_policy(const struct config_port *, const char *state,
+                             struct ctl_reply *, JsonObject *jp);
 
 /* A change to the running configuration (config-txn.h): the copy to edit,
  * and its commit (0, or a negative errno with '*msg' set; takes 'cfg'). */

@@ -28,6 +28,7 @@ struct port {
     struct br *br;                 /* Borrowed: its bridge. */
     struct dp_port *dp;            /* Owned datapath port. */
     struct dp_port_settings settings; /* Applied VLAN settings. */
+    struct port_policy policy;     /* Applied policy (port-policy.h). */
     bool carrier;                  /* Last known carrier. */
 };
 
@@ -96,6 +97,96 @@ settings_equal(const struct dp_port_settings *a,
            && vlan_bitmap_equal(&a->trunks, &b->trunks);
 }
 
+/* ---- Port policies ----------------------------------------------------- */
+
+/* Gives the attached device of 'p' the MTU of its policy, if it has one.
+ * Here nobody waits for an answer: a refusal is logged. */
+static void
+port_apply_mtu(struct port *p)
+{
+    char err[256];
+
+    if (p->policy.mtu && dp_port_is_attached(p->dp)
+        && bridge_device_set_mtu(p->name, p->policy.mtu, NULL, err,
+                                 sizeof err)) {
+        VLOG_WARN("port %s: %s; fix it with vswitch-ctl set-port %s mtu=N",
+                  p->name, err, p->name);
+    }
+}
+
+/* Hands the port's datapath its policy 'pp' if it changed. */
+static void
+port_set_policy(struct port *p, const struct port_policy *pp)
+{
+    bool mtu_changed = pp->mtu != p->policy.mtu;
+    GString *keys;
+
+    if (port_policy_equal(pp, &p->policy)) {
+        return;
+    }
+    if (datapath_port_set_policy(dp, p->dp, pp)) {
+        VLOG_ERR("port %s: policy not changed: out of memory (a reload "
+                 "applies it once memory is free)", p->name);
+        return;
+    }
+    p->policy = *pp;
+    keys = g_string_new(NULL);
+    port_policy_format(pp, false, false, bridge_policy_append_key, keys);
+    VLOG_INFO("port %s: policy%s", p->name,
+              keys->len ? keys->str : " the defaults");
+    g_string_free(keys, TRUE);
+    if (!pp->bpdu_guard && dp_port_guard_tripped(p->dp)) {
+        /* A guard that is off blocks nothing. */
+        datapath_port_guard_reset(dp, p->dp);
+        VLOG_INFO("port %s: bpdu-guard is off: the port it blocked is "
+                  "unblocked", p->name);
+    }
+    if (mtu_changed) {
+        port_apply_mtu(p);
+    }
+}
+
+/* The datapath saw a BPDU on a port with bpdu-guard=yes and blocked it. */
+static void
+guard_tripped(struct dp_port *dport, void *aux)
+{
+    const char *name = dp_port_name(dport);
+
+    VLOG_WARN("port %s: blocked by its BPDU guard: a BPDU (spanning tree) "
+              "came from it and bpdu-guard=yes; it drops everything until "
+              "an operator re-enables it: vswitch-ctl set-port %s "
+              "enabled=yes", name, name);
+}
+
+/* Operators see three states: enabled, disabled by them, blocked by the
+ * BPDU guard (which enabled=yes lifts). */
+const char *
+bridge_port_admin_state(const char *name)
+{
+    const struct port *p = g_hash_table_lookup(ports, name);
+
+    if (!p) {
+        return "enabled";
+    }
+    return !p->policy.enabled ? "disabled"
+           : dp_port_guard_tripped(p->dp) ? "blocked-by-bpdu-guard"
+           : "enabled";
+}
+
+bool
+bridge_port_guard_reset(const char *name)
+{
+    struct port *p = g_hash_table_lookup(ports, name);
+
+    if (!p || !dp_port_guard_tripped(p->dp)) {
+        return false;
+    }
+    datapath_port_guard_reset(dp, p->dp);
+    VLOG_INFO("port %s: re-enabled by the operator after its BPDU guard "
+              "blocked it", p->name);
+    return true;
+}
+
 /* Tries to open the port's device.  Returns false if it does not exist
  * (then logs nothing when 'quiet_if_absent'). */
 static bool
@@ -118,6 +209,7 @@ port_try_attach(struct port *p, bool quiet_if_absent)
         p->carrier = netdev_packet_carrier(p->name);
         VLOG_INFO("port %s attached to bridge %s (ifindex %d)", p->name,
                   p->br->name, dp_port_ifindex(p->dp));
+        port_apply_mtu(p);
     }
     return error != -ENODEV;
 }
@@ -268,21 +360,27 @@ apply_config(const struct config *cfg)
             p->br = br;
             p->settings = s;
             p->dp = dp_port;
+            port_policy_init(&p->policy, false);
             g_hash_table_insert(ports, p->name, p);
+            /* Before the attach, which sets the device's MTU. */
+            port_set_policy(p, &cp->policy);
             if (!port_try_attach(p, true)) {
                 absent_add(&absent, p->name);
             }
-        } else if (!settings_equal(&s, &p->settings)) {
+            continue;
+        }
+        if (!settings_equal(&s, &p->settings)) {
             if (datapath_port_set(dp, p->dp, &s)) {
                 VLOG_ERR("port %s: VLAN settings not changed: out of memory "
                          "(a reload applies them once memory is free)",
                          p->name);
-                continue;
+            } else {
+                p->settings = s;
+                VLOG_INFO("port %s: VLAN settings changed; its MAC entries "
+                          "were flushed", p->name);
             }
-            p->settings = s;
-            VLOG_INFO("port %s: VLAN settings changed; its MAC entries were "
-                      "flushed", p->name);
         }
+        port_set_policy(p, &cp->policy);
     }
 
     for (size_t k = 0; k < n_port_kinds; k++) {
@@ -467,10 +565,12 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
             char trunks[4096 * 5];
 
             vlan_bitmap_format(&cp->trunks, trunks, sizeof trunks);
-            ctl_reply_printf(reply, "    port %s: %s, %s%s%s\n", cp->name,
+            ctl_reply_printf(reply, "    port %s: %s, %s%s%s", cp->name,
                              desc, port_state(p),
                              cp->owner ? ", owner " : "",
                              cp->owner ? cp->owner : "");
+            bridge_show_port_policy(cp, bridge_port_admin_state(cp->name),
+                                    reply, jp);
             json_object_set_string_member(jp, "name", cp->name);
             json_object_set_int_member(jp, "port-no", dp_port_no(p->dp));
             json_object_set_string_member(jp, "mode",
@@ -771,6 +871,7 @@ bridge_init(struct datapath *dp_, const char *path, GError **error)
     bridges = g_hash_table_new(g_str_hash, g_str_equal);
     ports = g_hash_table_new(g_str_hash, g_str_equal);
     ports_by_ifindex = g_hash_table_new(NULL, NULL);
+    datapath_set_guard_func(dp, guard_tripped, NULL);
     for (size_t k = 0; k < n_port_kinds; k++) {
         port_kinds[k]->init(dp, config_path);
     }

@@ -402,87 +402,60 @@ test_bad_mac_element(void)
 }
 
 static void
-test_unknown_attributes(void)
+test_bad_metadata(void)
 {
+    static const struct {
+        const char *metadata;    /* Inside <metadata>. */
+        const char *needle;      /* In the domain's error. */
+    } cases[] = {
+        { "<vsw:ports " NS "><vsw:port mac='" MAC1 "' bridge='br0' "
+          "vlna='4' colour='red'/></vsw:ports>", "unknown vlna, colour" },
+        /* "type": a tap is always a system port. */
+        { "<vsw:ports " NS "><vsw:port mac='" MAC1 "' type='internal'/>"
+          "</vsw:ports>", "unknown type" },
+        /* An attribute in a namespace is not ours either. */
+        { "<vsw:ports " NS "><vsw:port mac='" MAC1 "' vsw:vlan='4'/>"
+          "</vsw:ports>", "unknown vlan" },
+        { "<vsw:ports " NS "><vsw:port mac='" MAC1 "'><vsw:vlan>4"
+          "</vsw:vlan></vsw:port></vsw:ports>", "unknown <vlan>" },
+        { "<vsw:ports " NS "><vsw:prt mac='" MAC1 "'/></vsw:ports>",
+          "<prt> on line 4 in <vsw:ports> (expected <vsw:port>)" },
+        { "<vsw:bridge " NS "/>", "<bridge> on line 4 in namespace" },
+        { "<vsw:ports " NS "/><vsw:ports " NS "/>", "twice" },
+        { "<vsw:ports " NS "><vsw:port bridge='br0'/></vsw:ports>",
+          "names no NIC" },
+        { "<vsw:ports " NS "><vsw:port mac='52-54' bridge='br0'/>"
+          "</vsw:ports>", "\"52-54\" is not a MAC" },
+        { "<vsw:ports " NS "><vsw:port mac='" MAC1 "'/><vsw:port "
+          "mac='52:54:00:00:00:01'/></vsw:ports>", "repeats the one on" },
+        /* A typo in a MAC must not leave the NIC without its policy. */
+        { "<vsw:ports " NS "><vsw:port mac='" MAC2 "' bridge='br0'/>"
+          "</vsw:ports>", MAC2 ", which no <interface>" },
+    };
     char *n1 = nic_xml(MAC1, "vnet1", "net0", NULL);
-    char *xml;
 
-    xml = domain_xml("<vsw:ports " NS "><vsw:port mac='" MAC1 "' "
-                     "bridge='br0' vlna='4' colour='red'/></vsw:ports>", n1);
-    metadata_fails(xml, "unknown vlna, colour", "line");
-    g_free(xml);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *xml = domain_xml(cases[i].metadata, n1);
 
-    /* "type": a tap is always a system port. */
-    xml = domain_xml("<vsw:ports " NS "><vsw:port mac='" MAC1 "' "
-                     "type='internal'/></vsw:ports>", n1);
-    metadata_fails(xml, "unknown type");
-    g_free(xml);
-
-    /* An attribute in a namespace is not ours either. */
-    xml = domain_xml("<vsw:ports " NS "><vsw:port mac='" MAC1 "' "
-                     "vsw:vlan='4'/></vsw:ports>", n1);
-    metadata_fails(xml, "unknown vlan");
-    g_free(xml);
-
-    xml = domain_xml("<vsw:ports " NS "><vsw:port mac='" MAC1 "'>"
-                     "<vsw:vlan>4</vsw:vlan></vsw:port></vsw:ports>", n1);
-    metadata_fails(xml, "unknown <vlan>");
-    g_free(xml);
-
-    xml = domain_xml("<vsw:ports " NS "><vsw:prt mac='" MAC1 "'/>"
-                     "</vsw:ports>", n1);
-    metadata_fails(xml, "<prt>", "expected <vsw:port>");
-    g_free(xml);
-
-    xml = domain_xml("<vsw:bridge " NS "/>", n1);
-    metadata_fails(xml, "<bridge>", "expected <ports>");
-    g_free(xml);
-
-    xml = domain_xml("<vsw:ports " NS "/><vsw:ports " NS "/>", n1);
-    metadata_fails(xml, "twice");
-    g_free(xml);
+        metadata_fails(xml, cases[i].needle);
+        g_free(xml);
+    }
     g_free(n1);
 }
 
+/* An entry for a NIC that is not ethernet. */
 static void
-test_bad_entries(void)
+test_entry_for_other_type(void)
 {
-    char *n1 = nic_xml(MAC1, "vnet1", "net0", NULL);
-    char *xml;
+    char *xml = domain_xml("<vsw:ports " NS "><vsw:port mac='" MAC1 "' "
+                           "bridge='br0'/></vsw:ports>",
+                           "<interface type='bridge'><mac address='" MAC1
+                           "'/><source bridge='br0'/></interface>");
+    struct libvirt_domain *dom = parse_ok(xml, NULL);
 
-    xml = domain_xml("<vsw:ports " NS "><vsw:port bridge='br0'/>"
-                     "</vsw:ports>", n1);
-    metadata_fails(xml, "names no NIC");
-    g_free(xml);
-
-    xml = domain_xml("<vsw:ports " NS "><vsw:port mac='52-54' "
-                     "bridge='br0'/></vsw:ports>", n1);
-    metadata_fails(xml, "\"52-54\" is not a MAC");
-    g_free(xml);
-
-    xml = domain_xml("<vsw:ports " NS "><vsw:port mac='" MAC1 "'/>"
-                     "<vsw:port mac='52:54:00:00:00:01'/></vsw:ports>", n1);
-    metadata_fails(xml, "repeats", MAC1);
-    g_free(xml);
-
-    /* A typo in a MAC must not leave the NIC without its policy. */
-    xml = domain_xml("<vsw:ports " NS "><vsw:port mac='" MAC2 "' "
-                     "bridge='br0'/></vsw:ports>", n1);
-    metadata_fails(xml, MAC2, "no <interface>");
-    g_free(xml);
-    g_free(n1);
-
-    /* An entry for a NIC that is not ethernet. */
-    xml = domain_xml("<vsw:ports " NS "><vsw:port mac='" MAC1 "' "
-                     "bridge='br0'/></vsw:ports>",
-                     "<interface type='bridge'><mac address='" MAC1 "'/>"
-                     "<source bridge='br0'/></interface>");
-    {
-        struct libvirt_domain *dom = parse_ok(xml, NULL);
-
-        assert_nic_error(g_ptr_array_index(dom->nics, 0), "type 'bridge'");
-        libvirt_domain_free(dom);
-    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dom);
+    assert_nic_error(g_ptr_array_index(dom->nics, 0), "type 'bridge'");
+    libvirt_domain_free(dom);
     g_free(xml);
 }
 
@@ -665,8 +638,8 @@ main(void)
         { "mtu and link state", test_standard_elements },
         { "bad values refused per NIC", test_bad_values },
         { "bad <mac>", test_bad_mac_element },
-        { "unknown attributes and elements", test_unknown_attributes },
-        { "bad entries", test_bad_entries },
+        { "bad metadata", test_bad_metadata },
+        { "entry for another type", test_entry_for_other_type },
         { "duplicate MACs", test_duplicate_macs },
         { "malformed documents", test_malformed },
         { "over the size limit", test_too_big },

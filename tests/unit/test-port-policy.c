@@ -316,6 +316,14 @@ test_numbers(void)
 static void
 test_rates(void)
 {
+    /* Too big for 64 bits, a unit, milli, nothing, a burst without a
+     * rate. */
+    static const char *const not_rates[] = {
+        "99999999999999999999G", "100Mbit", "100m", "", "none,burst=64k",
+    };
+    static const char *const not_bursts[] = {
+        "100M,burst=", "100M,bust=64k", "100M,burst=64k,burst=1M",
+    };
     struct port_policy pp;
 
     port_policy_init(&pp, false);
@@ -361,38 +369,25 @@ test_rates(void)
                  "rate-in \"7999\" is out of range (8k-400G bits/s)");
     expect_error(&pp, "rate-in", "401G",
                  "rate-in \"401G\" is out of range (8k-400G bits/s)");
-    expect_error(&pp, "rate-out", "99999999999999999999G",
-                 "rate-out \"99999999999999999999G\" is not a rate (write "
-                 "BITS/S with an optional k, M or G suffix, 8k-400G bits/s, "
-                 "then optionally ,burst=BYTES; or none)");
-    expect_error(&pp, "rate-out", "100Mbit",
-                 "rate-out \"100Mbit\" is not a rate (write BITS/S with an "
-                 "optional k, M or G suffix, 8k-400G bits/s, then optionally "
-                 ",burst=BYTES; or none)");
-    expect_error(&pp, "rate-out", "100m",
-                 "rate-out \"100m\" is not a rate (write BITS/S with an "
-                 "optional k, M or G suffix, 8k-400G bits/s, then optionally "
-                 ",burst=BYTES; or none)");
-    expect_error(&pp, "rate-out", "",
-                 "rate-out \"\" is not a rate (write BITS/S with an "
-                 "optional k, M or G suffix, 8k-400G bits/s, then optionally "
-                 ",burst=BYTES; or none)");
-    expect_error(&pp, "rate-out", "none,burst=64k",
-                 "rate-out \"none,burst=64k\" is not a rate (write BITS/S "
-                 "with an optional k, M or G suffix, 8k-400G bits/s, then "
-                 "optionally ,burst=BYTES; or none)");
-    expect_error(&pp, "rate-out", "100M,burst=",
-                 "rate-out \"100M,burst=\": the burst is not a size (write "
-                 "RATE,burst=BYTES, BYTES with an optional k, M or G "
-                 "suffix, 1500-1073741824)");
-    expect_error(&pp, "rate-out", "100M,bust=64k",
-                 "rate-out \"100M,bust=64k\": the burst is not a size "
-                 "(write RATE,burst=BYTES, BYTES with an optional k, M or G "
-                 "suffix, 1500-1073741824)");
-    expect_error(&pp, "rate-out", "100M,burst=64k,burst=1M",
-                 "rate-out \"100M,burst=64k,burst=1M\": the burst is not a "
-                 "size (write RATE,burst=BYTES, BYTES with an optional k, M "
-                 "or G suffix, 1500-1073741824)");
+    for (size_t i = 0; i < ARRAY_SIZE(not_rates); i++) {
+        char *msg = g_strdup_printf("rate-out \"%s\" is not a rate (write "
+                                    "BITS/S with an optional k, M or G "
+                                    "suffix, 8k-400G bits/s, then "
+                                    "optionally ,burst=BYTES; or none)",
+                                    not_rates[i]);
+
+        expect_error(&pp, "rate-out", not_rates[i], msg);
+        g_free(msg);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(not_bursts); i++) {
+        char *msg = g_strdup_printf("rate-out \"%s\": the burst is not a "
+                                    "size (write RATE,burst=BYTES, BYTES "
+                                    "with an optional k, M or G suffix, "
+                                    "1500-1073741824)", not_bursts[i]);
+
+        expect_error(&pp, "rate-out", not_bursts[i], msg);
+        g_free(msg);
+    }
     expect_error(&pp, "rate-out", "100M,burst=1499",
                  "rate-out \"100M,burst=1499\": the burst is out of range "
                  "(1500-1073741824 bytes)");
@@ -401,9 +396,33 @@ test_rates(void)
                  "(1500-1073741824 bytes)");
 }
 
+#define NOT_STATION " is not a station address (a source is never a " \
+    "multicast or zero address)"
+#define NOT_MAC " is not a MAC address (write xx:xx:xx:xx:xx:xx, up to 16 " \
+    "separated by commas, or any)"
+
 static void
 test_allowed_macs(void)
 {
+    static const struct {
+        const char *value;
+        const char *expected;
+    } bad[] = {
+        { "02:00:00:00:00:01,01:00:5e:00:00:01",
+          "allowed-macs: 01:00:5e:00:00:01" NOT_STATION },
+        { "ff:ff:ff:ff:ff:ff", "allowed-macs: ff:ff:ff:ff:ff:ff" NOT_STATION },
+        { "00:00:00:00:00:00", "allowed-macs: 00:00:00:00:00:00" NOT_STATION },
+        { "02:00:00:00:00:01,02:00:00:00:00:01",
+          "allowed-macs lists 02:00:00:00:00:01 twice (give each address "
+          "once)" },
+        /* Duplicates are found whatever the case. */
+        { "02:00:00:00:00:aa,02:00:00:00:00:AA",
+          "allowed-macs lists 02:00:00:00:00:AA twice (give each address "
+          "once)" },
+        { "02:00:00:00:00:01,", "allowed-macs: \"\"" NOT_MAC },
+        { "none", "allowed-macs: \"none\"" NOT_MAC },
+        { "02-00-00-00-00-01", "allowed-macs: \"02-00-00-00-00-01\"" NOT_MAC },
+    };
     struct port_policy pp;
     GString *many = g_string_new(NULL);
     char *msg;
@@ -451,32 +470,9 @@ test_allowed_macs(void)
                  "allowed-macs lists 17 addresses (at most 16)");
     g_string_free(many, TRUE);
 
-    expect_error(&pp, "allowed-macs", "02:00:00:00:00:01,01:00:5e:00:00:01",
-                 "allowed-macs: 01:00:5e:00:00:01 is not a station address "
-                 "(a source is never a multicast or zero address)");
-    expect_error(&pp, "allowed-macs", "ff:ff:ff:ff:ff:ff",
-                 "allowed-macs: ff:ff:ff:ff:ff:ff is not a station address "
-                 "(a source is never a multicast or zero address)");
-    expect_error(&pp, "allowed-macs", "00:00:00:00:00:00",
-                 "allowed-macs: 00:00:00:00:00:00 is not a station address "
-                 "(a source is never a multicast or zero address)");
-    expect_error(&pp, "allowed-macs", "02:00:00:00:00:01,02:00:00:00:00:01",
-                 "allowed-macs lists 02:00:00:00:00:01 twice (give each "
-                 "address once)");
-    /* Duplicates are found whatever the case. */
-    expect_error(&pp, "allowed-macs", "02:00:00:00:00:aa,02:00:00:00:00:AA",
-                 "allowed-macs lists 02:00:00:00:00:AA twice (give each "
-                 "address once)");
-    expect_error(&pp, "allowed-macs", "02:00:00:00:00:01,",
-                 "allowed-macs: \"\" is not a MAC address (write "
-                 "xx:xx:xx:xx:xx:xx, up to 16 separated by commas, or any)");
-    expect_error(&pp, "allowed-macs", "none",
-                 "allowed-macs: \"none\" is not a MAC address (write "
-                 "xx:xx:xx:xx:xx:xx, up to 16 separated by commas, or any)");
-    expect_error(&pp, "allowed-macs", "02-00-00-00-00-01",
-                 "allowed-macs: \"02-00-00-00-00-01\" is not a MAC address "
-                 "(write xx:xx:xx:xx:xx:xx, up to 16 separated by commas, or "
-                 "any)");
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        expect_error(&pp, "allowed-macs", bad[i].value, bad[i].expected);
+    }
 
     /* A huge value is quoted shortened. */
     many = g_string_new(NULL);
