@@ -55,6 +55,8 @@
 #define DEFAULT_SOCKET RUNSTATEDIR "/vswitch/vswitchd.sock"
 #define DEFAULT_URI "qemu:///system"
 #define OWNER_PREFIX "libvirt:"
+/* The hook's file: both must send the same NICs to the same bridge. */
+#define DEFAULT_CONF SYSCONFDIR "/vswitch/libvirt.conf"
 
 #define AGENT_TICK_MS 250          /* Longest the event loop sleeps. */
 #define AGENT_CHECK_MS 2000        /* Daemon check and retry period. */
@@ -65,7 +67,8 @@
 struct options {
     const char *uri;             /* libvirt connection URI. */
     const char *socket_path;     /* vswitchd's control socket. */
-    const char *default_bridge;  /* For NICs without a metadata entry. */
+    char *default_bridge;        /* Owned.  For NICs without a metadata
+                                  * entry, or NULL. */
     const char *test_script;     /* --test-script FILE, or NULL. */
 };
 
@@ -694,16 +697,17 @@ usage(void)
            "  --socket=PATH          vswitchd's control socket (default:\n"
            "                         $VSWITCH_SOCKET, or %s)\n"
            "  --default-bridge=BR    bridge for ethernet NICs without a\n"
-           "                         <vsw:port> entry (default: none, such "
-           "NICs\n"
-           "                         are left alone)\n"
+           "                         <vsw:port> entry (default: [libvirt]\n"
+           "                         default-bridge of $VSWITCH_LIBVIRT_CONF"
+           " or\n"
+           "                         %s; none: such NICs are left alone)\n"
            "  --verbose              log every event (debug level)\n"
            "  --test-script=FILE     run FILE's libvirt calls on the agent's\n"
            "                         own connection (tests only)\n"
            "  -h, --help             show this help and exit\n"
            "  -V, --version          show the version and exit\n",
            "vswitch-libvirt-agent", "vswitch-libvirt-agent", DEFAULT_URI,
-           DEFAULT_SOCKET);
+           DEFAULT_SOCKET, DEFAULT_CONF);
 }
 
 static void G_GNUC_NORETURN
@@ -712,6 +716,24 @@ usage_error(const char *msg, const char *arg)
     fprintf(stderr, "vswitch-libvirt-agent: %s%s\n"
             "(use \"vswitch-libvirt-agent --help\" for help)\n", msg, arg);
     exit(2);
+}
+
+/* [libvirt] default-bridge of $VSWITCH_LIBVIRT_CONF or DEFAULT_CONF, as
+ * vswitch-libvirt-hook(8) reads it, or NULL. */
+static char *
+conf_default_bridge(void)
+{
+    const char *path = getenv("VSWITCH_LIBVIRT_CONF");
+    GKeyFile *kf = g_key_file_new();
+    char *bridge = NULL;
+
+    if (g_key_file_load_from_file(kf, path && path[0] ? path : DEFAULT_CONF,
+                                  G_KEY_FILE_NONE, NULL)) {
+        bridge = g_key_file_get_string(kf, "libvirt", "default-bridge",
+                                       NULL);
+    }
+    g_key_file_free(kf);
+    return bridge ? g_strstrip(bridge) : NULL;
 }
 
 static void
@@ -748,7 +770,8 @@ parse_options(int argc, char *argv[])
             opts.socket_path = optarg;
             break;
         case OPT_DEFAULT_BRIDGE:
-            opts.default_bridge = optarg;
+            g_free(opts.default_bridge);
+            opts.default_bridge = g_strdup(optarg);
             break;
         case OPT_VERBOSE:
             log_set_level(LOG_LVL_DBG);
@@ -771,6 +794,9 @@ parse_options(int argc, char *argv[])
     }
     if (optind < argc) {
         usage_error("unexpected argument ", argv[optind]);
+    }
+    if (!opts.default_bridge) {
+        opts.default_bridge = conf_default_bridge();
     }
     if (!opts.uri[0] || !opts.socket_path[0]) {
         usage_error("--connect and --socket need a value", "");
@@ -846,5 +872,6 @@ main(int argc, char *argv[])
     disconnect();
     g_hash_table_destroy(domains);
     agent_script_free();
+    g_free(opts.default_bridge);
     return 0;
 }

@@ -71,7 +71,7 @@ cat >"$VST_TMP/node.xml" <<XML
 </node>
 XML
 cat >"$VST_TMP/meta43.xml" <<XML
-<ports xmlns="$NS"><port mac="$MAC1" bridge="br0" vlan="43"/></ports>
+<ports><port mac="$MAC1" bridge="br0" vlan="43"/></ports>
 XML
 cat >"$VST_TMP/script" <<SCRIPT
 wait-file $VST_TMP/step1
@@ -93,6 +93,8 @@ has_port() { [[ -n $(field "$1" name) ]]; }
 no_port() { ! has_port "$1"; }
 
 AGENT_LOG=$VST_TMP/agent.log
+# No default bridge from the machine's /etc/vswitch/libvirt.conf.
+export VSWITCH_LIBVIRT_CONF=$VST_TMP/libvirt.conf
 bg_ns sw "$AGENT_LOG" "$AGENT" --connect="test://$VST_TMP/node.xml" \
     --socket="$VST_SOCK" --test-script="$VST_TMP/script" --verbose
 AGENT_PID=$BG_PID
