@@ -113,6 +113,13 @@ port_field()
 for p in b['ports'] if p['name'] == '$1'), '')"
 }
 
+# port_policy PORT KEY: one policy key of the port from show --json.
+port_policy()
+{
+    ctl --json show | json "next((p['policy']['$2'] for b in d['bridges'] \
+for p in b['ports'] if p['name'] == '$1'), '')"
+}
+
 P1=$(port_of vm1)
 XML=$(domain_xml vm1 "$UUID" "$GOOD")
 
@@ -138,14 +145,21 @@ assert_eq "$OWNER" "$(port_field "$P1" owner)" "owner of $P1"
 assert_eq 42 "$(port_field "$P1" vlan)" "vlan of $P1"
 assert_eq "$OWNER" "$(port_field "$TAP" owner)" "owner of the tap"
 assert_eq "" "$(port_field "$(port_of vm2)" owner)" "owner of vm2's port"
+assert_eq 4 "$(port_policy "$P1" mac-limit)" "mac-limit of $P1"
+assert_eq yes "$(port_policy "$P1" dhcp-guard)" "dhcp-guard of $P1"
+assert_eq "$(vm_mac vm1)" "$(port_policy "$P1" allowed-macs)" \
+    "allowed-macs of $P1 (its <mac>)"
+assert_eq 1400 "$(port_policy "$TAP" mtu)" "mtu of the tap (its <mtu>)"
+assert_eq 52:54:00:00:00:77 "$(port_policy "$TAP" allowed-macs)" \
+    "allowed-macs of the tap"
 wait_port "$P1" up
 assert_ping vm1 198.18.0.2
 assert_no_ping vm1 198.18.0.3
 grep -q "$P1\|$TAP" "$VST_CONF" && fail "owned ports written to $VST_CONF"
 log "ok: the owned ports are not in the file"
 sw_signal HUP
-wait_for 5 grep -q "configuration reloaded\|reload" "$VST_LOG" || true
-sleep 0.5
+wait_for 5 grep -q "SIGHUP received" "$VST_LOG" || fail "no reload logged"
+ctl_ok list-br >/dev/null
 assert_eq "$OWNER" "$(port_field "$P1" owner)" "owner of $P1 after a reload"
 assert_ping vm1 198.18.0.2
 
@@ -154,6 +168,7 @@ hook_ok "$(domain_xml vm1 "$UUID" 'bridge="br0" trunks="42,43"')" \
     vm1 started begin
 assert_eq trunk "$(port_field "$P1" mode)" "mode of $P1"
 assert_eq 0 "$(port_field "$P1" vlan)" "vlan of $P1"
+assert_eq no "$(port_policy "$P1" dhcp-guard)" "dhcp-guard of $P1, reset"
 hook_ok "$XML" vm1 started begin
 assert_eq 42 "$(port_field "$P1" vlan)" "vlan of $P1"
 assert_eq "" "$(port_field "$P1" trunks)" "trunks of $P1"
