@@ -24,3 +24,22 @@ uninstall-local: uninstall-libvirt-hook
 uninstall-libvirt-hook:
 	rm -f '$(DESTDIR)$(libvirthookdir)/vswitch'
 .PHONY: install-libvirt-hook uninstall-libvirt-hook
+
+# The libvirt event agent (vswitch-libvirt-agent(8)) and its systemd unit.
+sbin_PROGRAMS += utilities/vswitch-libvirt-agent
+utilities_vswitch_libvirt_agent_SOURCES = \
+	utilities/vswitch-libvirt-agent.c utilities/libvirt-agent.h \
+	utilities/libvirt-agent-daemon.c utilities/libvirt-agent-script.c
+utilities_vswitch_libvirt_agent_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) \
+	$(JSONGLIB_CFLAGS) $(LIBVIRT_CFLAGS)
+utilities_vswitch_libvirt_agent_LDADD = $(LIBVIRT_XML_LIBS) $(LIBVIRT_LIBS)
+
+agentunitdir = $(systemdsystemunitdir)
+agentunit_DATA = utilities/vswitch-libvirt-agent.service
+CLEANFILES += utilities/vswitch-libvirt-agent.service
+EXTRA_DIST += utilities/vswitch-libvirt-agent.service.in
+utilities/vswitch-libvirt-agent.service: \
+		utilities/vswitch-libvirt-agent.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) utilities && sed -e 's|@sbindir[@]|$(sbindir)|g' \
+	    -e 's|@runstatedir[@]|$(runstatedir)|g' \
+	    $(srcdir)/utilities/vswitch-libvirt-agent.service.in > $@

@@ -193,6 +193,15 @@ team_announce_moves(struct team *t, const GArray *moves)
     }
 }
 
+void
+team_announce_station(struct team *t, int slot,
+                      const uint8_t mac[ETH_ADDR_LEN], uint16_t vlan)
+{
+    announce_queue_add(t->announce_queue, slot, mac, vlan,
+                       t->s.announce_count);
+    announce_schedule();
+}
+
 /* The learning filter: our own announcements coming back are not a move. */
 static bool
 learn_filter(uint32_t team_port_no, uint16_t vlan,

@@ -482,6 +482,138 @@ cmd_hash(struct ctl_reply *reply, int n_args, char *args[], bool json,
     }
 }
 
+/* A station port/announce announces. */
+struct announce_station {
+    uint8_t mac[ETH_ADDR_LEN];   /* Its MAC. */
+    uint16_t vlan;               /* The VLAN it is switched in. */
+};
+
+static void
+add_station(GArray *stations, const uint8_t mac[ETH_ADDR_LEN], uint16_t vlan)
+{
+    struct announce_station st = { .vlan = vlan };
+
+    for (guint i = 0; i < stations->len; i++) {
+        const struct announce_station *o
+            = &g_array_index(stations, struct announce_station, i);
+
+        if (o->vlan == vlan && !memcmp(o->mac, mac, ETH_ADDR_LEN)) {
+            return;
+        }
+    }
+    memcpy(st.mac, mac, ETH_ADDR_LEN);
+    g_array_append_val(stations, st);
+}
+
+/* What port_learned() needs. */
+struct learned_ctx {
+    uint32_t port_no;            /* The port. */
+    GArray *stations;            /* struct announce_station, to fill. */
+};
+
+static void
+port_learned(const struct mac_entry *e, void *ctx_)
+{
+    struct learned_ctx *ctx = ctx_;
+
+    if (e->port_no == ctx->port_no) {
+        add_station(ctx->stations, e->mac, e->vlan);
+    }
+}
+
+/* port/announce IFACE: the stations learned on the port, and the MACs its
+ * policy allows in its untagged VLAN, announced (RARP, as after a team
+ * move) on the member of each team of its bridge that their frames from
+ * the port leave on, so that the physical network relearns them at once.
+ * The libvirt agent calls it when a VM arrives by live migration. */
+static void
+cmd_port_announce(struct ctl_reply *reply, int n_args, char *args[],
+                  bool json, void *aux)
+{
+    static const uint8_t broadcast[ETH_ADDR_LEN] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    };
+    const struct config_port *cp = config_find_port(bridge_config(),
+                                                    args[0]);
+    struct dp_port *p = bridge_dp_port(args[0]);
+    struct learned_ctx ctx;
+    uint16_t untagged;
+    unsigned int queued = 0, teams = 0;
+    GHashTableIter iter;
+    gpointer value;
+
+    if (!cp || !p) {
+        ctl_reply_error(reply, CTL_REFUSED, "no port named %s (port/announce "
+                        "takes a VM's port: see show)", args[0]);
+        return;
+    }
+    ctx.port_no = dp_port_no(p);
+    ctx.stations = g_array_new(FALSE, FALSE, sizeof(struct announce_station));
+    mac_table_foreach(dp_bridge_mac_table(bridge_dp_bridge(cp->bridge)),
+                      port_learned, &ctx);
+    untagged = (cp->mode == VLAN_MODE_ACCESS ? cp->vlan
+                : cp->mode == VLAN_MODE_TRUNK ? cp->native : 0);
+    for (unsigned int i = 0; i < cp->policy.n_allowed_macs; i++) {
+        if (cp->mode != VLAN_MODE_TRUNK || untagged) {
+            add_station(ctx.stations, cp->policy.allowed_macs[i], untagged);
+        }
+    }
+
+    g_hash_table_iter_init(&iter, team_table);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        struct team *t = value;
+        unsigned int sent = 0;
+
+        if (strcmp(t->bridge, cp->bridge)) {
+            continue;
+        }
+        teams++;
+        if (!t->s.announce || !t->s.announce_count) {
+            ctl_reply_printf(reply, "team %s: announce=no, nothing sent\n",
+                             t->name);
+            continue;
+        }
+        for (guint i = 0; i < ctx.stations->len; i++) {
+            const struct announce_station *st
+                = &g_array_index(ctx.stations, struct announce_station, i);
+            struct packet_info pi = {
+                .eth_src = st->mac, .eth_dst = broadcast,
+                .eth_type = ETH_TYPE_RARP,
+            };
+            struct team_frame tf = { &pi, st->vlan, ctx.port_no };
+            uint32_t item;
+            int slot;
+
+            if (!vlan_port_carries(dp_port_vlan(t->dp), st->vlan)) {
+                continue;
+            }
+            slot = team_select(t->cls, &tf, t->s.fields, &team_sel_ops, t,
+                               &item);
+            if (slot == TEAM_NONE) {
+                continue;
+            }
+            team_announce_station(t, slot, st->mac, st->vlan);
+            ctl_reply_printf(reply, "team %s: " ETH_ADDR_FMT " vlan %u on "
+                             "%s\n", t->name, ETH_ADDR_ARGS(st->mac),
+                             st->vlan, t->members[slot].name);
+            sent++;
+        }
+        if (sent) {
+            team_log(t, "announcing %u station(s) of port %s on request",
+                     sent, args[0]);
+        }
+        queued += sent;
+    }
+    if (!teams) {
+        ctl_reply_printf(reply, "bridge %s has no team: nothing to "
+                         "announce\n", cp->bridge);
+    } else if (!queued) {
+        ctl_reply_printf(reply, "no station of port %s to announce (none "
+                         "learned, no allowed-macs)\n", args[0]);
+    }
+    g_array_free(ctx.stations, TRUE);
+}
+
 void
 team_cmd_register(void)
 {
@@ -495,4 +627,5 @@ team_cmd_register(void)
     ctl_command_bind("team/migrate", cmd_migrate, NULL);
     ctl_command_bind("team/hash", cmd_hash, NULL);
     ctl_command_bind("team/events", cmd_team_events, NULL);
+    ctl_command_bind("port/announce", cmd_port_announce, NULL);
 }

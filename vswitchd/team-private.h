@@ -150,6 +150,10 @@ void team_announce_init(void);
 void team_announce_fini(void);
 /* Queues announcements of every local station that 'moves' moved. */
 void team_announce_moves(struct team *, const GArray *moves);
+/* Queues 'announce-count' announcements of station 'mac' in 'vlan' on
+ * member 'slot' (port/announce: a VM that arrived by live migration). */
+void team_announce_station(struct team *, int slot,
+                           const uint8_t mac[ETH_ADDR_LEN], uint16_t vlan);
 
 /* team-cmd.c */
 void team_cmd_register(void);
