@@ -28,7 +28,6 @@ daemon_run(const char *command, char **args, JsonNode **result, char **text)
 {
     struct ctl_request req;
     struct ctl_reply reply;
-    GError *error = NULL;
     int status;
 
     ctl_request_init(&req);
@@ -36,10 +35,8 @@ daemon_run(const char *command, char **args, JsonNode **result, char **text)
     req.args = g_strdupv(args);
     req.json = result != NULL;
     ctl_reply_init(&reply);
-    if (!ctl_client_transact(socket_path, &req, AGENT_CTL_TIMEOUT_MS,
-                             &reply, &error)) {
-        *text = g_strdup(error->message);
-        g_error_free(error);
+    if (ctl_client_transact(socket_path, &req, AGENT_CTL_TIMEOUT_MS, &reply,
+                            text)) {
         status = -1;
     } else {
         status = reply.status;
