@@ -44,6 +44,8 @@ reports()
 }
 
 team_world 3 2 -- policy=src-mac announce=yes
+# vm1 sends the extra sources: a VM port learns 64 addresses by default.
+ctl_ok set-port "$(port_of vm1)" mac-limit=unlimited
 ctl_ok fdb/add "$TEAM_BR" 02:00:00:00:0f:01 vlan=0 port="$(port_of vm1)"
 
 # A few hundred more MAC entries, from frames with made-up sources.

@@ -703,7 +703,9 @@ guard_frame(int ipv, uint16_t sport, int tags, size_t n_ext,
     f.tags[0] = (struct unit_tag) { ETH_TYPE_VLAN, 10 };
     f.tags[1] = (struct unit_tag) { ETH_TYPE_VLAN, 20 };
     f.n_ext = n_ext;
-    memcpy(f.ext, ext, n_ext);
+    if (n_ext) {
+        memcpy(f.ext, ext, n_ext);
+    }
     return f;
 }
 
