@@ -38,7 +38,7 @@ port_world()
         uplink_add up
         rhost_add rh1 198.18.0.10/24
     fi
-    sw_start
+    sw_start ${PORT_SW_ARGS[@]+"${PORT_SW_ARGS[@]}"}
     ctl_ok add-br br0
     if $uplink; then
         ctl_ok add-port br0 "$(dev up)"
@@ -107,12 +107,15 @@ mac_flood()
 # (not in a subshell: the server is ours).
 iperf_mbps()
 {
-    local from=$1 srv=$2 ip=$3 secs=$4 out bps port=5201
+    local from=$1 srv=$2 ip=$3 secs=$4 out bps port=5201 pin=()
     shift 4
-    bg_ns "$srv" "$VST_TMP/iperf3-s-$srv.log" iperf3 -s -1 -B "$ip" -p $port
+    # IPERF_CPU: the CPU both ends run on, if set.
+    [[ -z ${IPERF_CPU:-} ]] || pin=(-A "$IPERF_CPU")
+    bg_ns "$srv" "$VST_TMP/iperf3-s-$srv.log" iperf3 -s -1 -B "$ip" -p $port \
+        ${pin[@]+"${pin[@]}"}
     wait_for 5 listening "$srv" $port || fail "iperf3 server in $srv did not start"
     out=$(in_ns "$from" timeout $((secs + 20)) iperf3 -c "$ip" -p $port \
-        -t "$secs" -J "$@" 2>&1) \
+        -t "$secs" -J ${pin[@]+"${pin[@]}"} "$@" 2>&1) \
         || fail "iperf3 $from -> $ip failed: $(printf '%s' "$out" | tail -n 5)"
     bps=$(printf '%s' "$out" \
         | json 'int(d["end"]["sum_received"]["bits_per_second"])') \
