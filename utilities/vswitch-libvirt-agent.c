@@ -56,7 +56,6 @@
 #define DEFAULT_URI "qemu:///system"
 #define OWNER_PREFIX "libvirt:"
 /* The hook's file: both must send the same NICs to the same bridge. */
-#define DEFAULT_CONF SYSCONFDIR "/vswitch/libvirt.conf"
 
 #define AGENT_TICK_MS 250          /* Longest the event loop sleeps. */
 #define AGENT_CHECK_MS 2000        /* Daemon check and retry period. */
@@ -707,7 +706,7 @@ usage(void)
            "  -h, --help             show this help and exit\n"
            "  -V, --version          show the version and exit\n",
            "vswitch-libvirt-agent", "vswitch-libvirt-agent", DEFAULT_URI,
-           DEFAULT_SOCKET, DEFAULT_CONF);
+           DEFAULT_SOCKET, LIBVIRT_CONF);
 }
 
 static void G_GNUC_NORETURN
@@ -716,24 +715,6 @@ usage_error(const char *msg, const char *arg)
     fprintf(stderr, "vswitch-libvirt-agent: %s%s\n"
             "(use \"vswitch-libvirt-agent --help\" for help)\n", msg, arg);
     exit(2);
-}
-
-/* [libvirt] default-bridge of $VSWITCH_LIBVIRT_CONF or DEFAULT_CONF, as
- * vswitch-libvirt-hook(8) reads it, or NULL. */
-static char *
-conf_default_bridge(void)
-{
-    const char *path = getenv("VSWITCH_LIBVIRT_CONF");
-    GKeyFile *kf = g_key_file_new();
-    char *bridge = NULL;
-
-    if (g_key_file_load_from_file(kf, path && path[0] ? path : DEFAULT_CONF,
-                                  G_KEY_FILE_NONE, NULL)) {
-        bridge = g_key_file_get_string(kf, "libvirt", "default-bridge",
-                                       NULL);
-    }
-    g_key_file_free(kf);
-    return bridge ? g_strstrip(bridge) : NULL;
 }
 
 static void
@@ -796,7 +777,7 @@ parse_options(int argc, char *argv[])
         usage_error("unexpected argument ", argv[optind]);
     }
     if (!opts.default_bridge) {
-        opts.default_bridge = conf_default_bridge();
+        opts.default_bridge = libvirt_conf_default_bridge();
     }
     if (!opts.uri[0] || !opts.socket_path[0]) {
         usage_error("--connect and --socket need a value", "");

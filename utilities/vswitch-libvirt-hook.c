@@ -37,7 +37,6 @@
 #include "port-policy.h"
 
 #define DEFAULT_SOCKET RUNSTATEDIR "/vswitch/vswitchd.sock"
-#define DEFAULT_CONF SYSCONFDIR "/vswitch/libvirt.conf"
 /* libvirt waits for its hooks: a hung daemon must not hang a VM start. */
 #define HOOK_TIMEOUT_MS 5000
 
@@ -83,7 +82,7 @@ usage(void)
             "see vswitch-libvirt-hook(8).\n"
             "Environment: VSWITCH_SOCKET (default %s),\n"
             "VSWITCH_LIBVIRT_CONF (default %s).\n",
-            PROG, DEFAULT_SOCKET, DEFAULT_CONF);
+            PROG, DEFAULT_SOCKET, LIBVIRT_CONF);
 }
 
 /* ---- The daemon: every call goes through ctl() ------------------------ */
@@ -447,28 +446,6 @@ read_stdin(void)
     return s;
 }
 
-/* [libvirt] default-bridge of VSWITCH_LIBVIRT_CONF, or NULL. */
-static char *
-default_bridge(void)
-{
-    const char *path = getenv("VSWITCH_LIBVIRT_CONF");
-    GKeyFile *kf = g_key_file_new();
-    char *bridge = NULL;
-
-    if (!path || !path[0]) {
-        path = DEFAULT_CONF;
-    }
-    if (g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL)) {
-        bridge = g_key_file_get_string(kf, "libvirt", "default-bridge",
-                                       NULL);
-        if (bridge) {
-            g_strstrip(bridge);
-        }
-    }
-    g_key_file_free(kf);
-    return bridge;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -492,7 +469,7 @@ main(int argc, char *argv[])
         retval = 1;
         goto out;
     }
-    bridge = default_bridge();
+    bridge = libvirt_conf_default_bridge();
     retval = libvirt_domain_parse(xml->str, xml->len, bridge, &dom, &msg);
     g_free(bridge);
     if (retval) {
