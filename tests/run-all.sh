@@ -83,6 +83,8 @@ mkdir -p "$LOGDIR"
 show_tail()
 {
     [[ -s $1 ]] || return 0
+    # A system test's verdict comes before the daemon's log it prints.
+    grep -m 5 ': FAIL: ' "$1" | sed 's/^/    /'
     printf '    --- last lines of %s ---\n' "${1#"$SRCDIR"/}"
     tail -n "${2:-25}" "$1" | sed 's/^/    /'
 }
