@@ -79,17 +79,20 @@ wait_for 3 test "$(fdb_port "$RH")" = "$(port_of vm1)" \
 log "ok: rh1's address learned on vm1's port after rh1 was silent"
 # rh1 speaks: while the forged entry is alive (3 s) rh1's frames do not
 # move it; then they do, and rh1 is back for good (not 300 s of aging).
-in_ns rh1 timeout 20 ping -n -i 0.2 -c 30 -W 1 198.18.0.2 >"$VST_TMP/b.ping"
+in_ns rh1 timeout 30 ping -n -i 0.2 -c 50 -W 1 198.18.0.2 >"$VST_TMP/b.ping"
 read -r first got tail4 < <("$VST_PY" - "$VST_TMP/b.ping" <<'PY'
 import re, sys
 seqs = set(int(s) for s in re.findall(r"icmp_seq=(\d+)", open(sys.argv[1]).read()))
 print(min(seqs) if seqs else 0, len(seqs),
-      sum(1 for s in range(27, 31) if s in seqs))
+      sum(1 for s in range(47, 51) if s in seqs))
 PY
 )
-log "rh1 -> vm2 after the capture: first reply to request $first, $got of 30 answered"
+log "rh1 -> vm2 after the capture: first reply to request $first, $got of 50 answered"
 assert_cmp "$first" -ge 1 "rh1 got an answer at all"
-assert_cmp "$first" -le 26 "first answered request (5 per second: within 5 s)"
-assert_eq 4 "$tail4" "requests 27-30 answered"
+# The hold is 3 s; replies came from request 18-21 (ASan) on 2 CPUs.
+# 8 s tells a held entry from one that waits for aging (300 s) with room
+# for a slow machine.
+assert_cmp "$first" -le 40 "first answered request (5 per second: within 8 s)"
+assert_eq 4 "$tail4" "requests 47-50 answered"
 assert_eq "$TEAM" "$(fdb_port "$RH")" "fdb port of rh1 after rh1 spoke"
 log "PASS"
