@@ -22,7 +22,8 @@ config_equal(const struct config *a, const struct config *b)
     if (a->bridges->len != b->bridges->len
         || a->ports->len != b->ports->len
         || a->teams->len != b->teams->len
-        || a->fdbs->len != b->fdbs->len) {
+        || a->fdbs->len != b->fdbs->len
+        || g_strcmp0(a->libvirt_bridge, b->libvirt_bridge)) {
         return false;
     }
     for (guint i = 0; i < a->bridges->len; i++) {
@@ -475,6 +476,34 @@ out:
     return ok ? 0 : -EINVAL;
 }
 
+/* [libvirt]: default-bridge, the bridge libvirt's hook and agent attach
+ * a NIC to when its domain's metadata does not name one. */
+static int
+load_libvirt(struct config *cfg, GKeyFile *kf, const char *group,
+             char **msg)
+{
+    static const char *const keys[] = { "default-bridge", NULL };
+    char *value_msg = NULL;
+    char *value;
+
+    if (check_keys(kf, group, keys, "default-bridge", msg)) {
+        return -EINVAL;
+    }
+    value = get_value(kf, group, keys[0], &value_msg);
+    if (value_msg) {
+        *msg = value_msg;
+        return -EINVAL;
+    }
+    if (value && config_name_valid("bridge", value, msg)) {
+        config_prefix_msg(msg, "[%s] default-bridge: ", group);
+        g_free(value);
+        return -EINVAL;
+    }
+    g_free(cfg->libvirt_bridge);
+    cfg->libvirt_bridge = value;
+    return 0;
+}
+
 static int
 load_group(struct config *cfg, GKeyFile *kf, const char *group,
            char **msg)
@@ -492,6 +521,10 @@ load_group(struct config *cfg, GKeyFile *kf, const char *group,
     const char *space = strchr(group, ' ');
     size_t kind_len = space ? (size_t) (space - group) : strlen(group);
 
+    if (!strcmp(group, "libvirt")) {
+        return load_libvirt(cfg, kf, group, msg);
+    }
+
     for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
         if (strlen(kinds[i].kind) == kind_len
             && !strncmp(group, kinds[i].kind, kind_len)) {
@@ -506,7 +539,8 @@ load_group(struct config *cfg, GKeyFile *kf, const char *group,
         }
     }
     *msg = g_strdup_printf("unknown group [%s] (expected [bridge NAME], [port "
-                           "NAME], [team NAME] or [fdb BRIDGE MAC])", group);
+                           "NAME], [team NAME], [fdb BRIDGE MAC] or "
+                           "[libvirt])", group);
     return -EINVAL;
 }
 
@@ -751,6 +785,10 @@ config_to_data(const struct config *cfg, size_t *len)
             g_string_append_printf(s, "vlan=%u\n", f->vlan);
         }
         g_string_append_printf(s, "port=%s\n", f->port);
+    }
+    if (cfg->libvirt_bridge) {
+        g_string_append_printf(s, "\n[libvirt]\ndefault-bridge=%s\n",
+                               cfg->libvirt_bridge);
     }
     if (len) {
         *len = s->len;

@@ -241,6 +241,7 @@ config_clone(const struct config *cfg)
         g_ptr_array_add(copy->fdbs,
                         config_fdb_new(f->bridge, f->vlan, f->mac, f->port));
     }
+    copy->libvirt_bridge = g_strdup(cfg->libvirt_bridge);
     return copy;
 }
 
@@ -254,6 +255,7 @@ config_free(struct config *cfg)
     g_ptr_array_unref(cfg->ports);
     g_ptr_array_unref(cfg->teams);
     g_ptr_array_unref(cfg->fdbs);
+    g_free(cfg->libvirt_bridge);
     g_free(cfg);
 }
 

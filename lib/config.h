@@ -38,8 +38,9 @@
  * used once.  Other team keys (see struct config_team): mode, downdelay,
  * failback, announce, announce-count, announce-interval, rebalance, probe
  * ("arp:IPV4ADDR" or "none"), probe-interval and disabled (members taken
- * out of service by the operator).  The file holds only what differs from
- * the defaults.
+ * out of service by the operator).  One [libvirt] group, without a name,
+ * holds default-bridge (struct config's libvirt_bridge).  The file holds
+ * only what differs from the defaults.
  *
  * Errors, lib/'s convention (util.h): a function that can fail returns 0
  * or a negative errno (-EINVAL: the configuration or value is refused;
@@ -193,6 +194,12 @@ struct config {
     GPtrArray *ports;            /* Owned 'struct config_port *'. */
     GPtrArray *teams;            /* Owned 'struct config_team *'. */
     GPtrArray *fdbs;             /* Owned 'struct config_fdb *'. */
+    char *libvirt_bridge;        /* Owned, or NULL.  [libvirt]
+                                  * default-bridge: where libvirt's hook
+                                  * and agent attach a NIC its domain's
+                                  * metadata does not name (not checked
+                                  * against the bridges: a missing one is
+                                  * the hook's error at the VM's start). */
 };
 
 struct config *config_new(void);

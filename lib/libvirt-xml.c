@@ -673,19 +673,3 @@ libvirt_domain_parse(const char *xml, size_t len, const char *default_bridge,
     *domp = dom;
     return 0;
 }
-
-char *
-libvirt_conf_default_bridge(void)
-{
-    const char *path = getenv("VSWITCH_LIBVIRT_CONF");
-    GKeyFile *kf = g_key_file_new();
-    char *bridge = NULL;
-
-    if (g_key_file_load_from_file(kf, path && path[0] ? path : LIBVIRT_CONF,
-                                  G_KEY_FILE_NONE, NULL)) {
-        bridge = g_key_file_get_string(kf, "libvirt", "default-bridge",
-                                       NULL);
-    }
-    g_key_file_free(kf);
-    return bridge ? g_strstrip(bridge) : NULL;
-}

@@ -96,11 +96,4 @@ int libvirt_domain_parse(const char *xml, size_t len,
                          struct libvirt_domain **domp, char **msg);
 void libvirt_domain_free(struct libvirt_domain *);   /* Accepts NULL. */
 
-/* The file the hook and the agent share (vswitch-libvirt-hook(8)). */
-#define LIBVIRT_CONF SYSCONFDIR "/vswitch/libvirt.conf"
-/* Its [libvirt] default-bridge, read from $VSWITCH_LIBVIRT_CONF if set,
- * else LIBVIRT_CONF: the bridge for ethernet NICs without a metadata
- * entry.  NULL if unset or the file cannot be read.  Caller frees. */
-char *libvirt_conf_default_bridge(void);
-
 #endif /* libvirt-xml.h */

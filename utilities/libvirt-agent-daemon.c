@@ -60,6 +60,31 @@ daemon_port_free(gpointer p_)
     g_free(p);
 }
 
+/* The daemon's [libvirt] default-bridge, from the last "show". */
+static char *default_bridge;
+
+const char *
+daemon_default_bridge(void)
+{
+    return default_bridge;
+}
+
+/* Remembers the default bridge of the "show --json" result 'show'. */
+static void
+read_default_bridge(JsonObject *show)
+{
+    JsonObject *libvirt = (json_object_has_member(show, "libvirt")
+                           ? json_object_get_object_member(show, "libvirt")
+                           : NULL);
+    const char *b = (libvirt
+                     ? json_object_get_string_member_with_default(
+                         libvirt, "default-bridge", "")
+                     : "");
+
+    g_free(default_bridge);
+    default_bridge = b[0] ? g_strdup(b) : NULL;
+}
+
 /* The daemon's plain ports, from "show --json": name -> struct
  * daemon_port.  NULL (with a warning) when it cannot be reached. */
 GHashTable *
@@ -87,6 +112,7 @@ daemon_ports(void)
         return NULL;
     }
     g_free(text);
+    read_default_bridge(json_node_get_object(result));
 
     ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                   daemon_port_free);

@@ -38,8 +38,12 @@ struct daemon_port {
 };
 
 /* The daemon's plain ports, from "show --json": name -> struct
- * daemon_port.  NULL (with a warning) when it cannot be reached. */
+ * daemon_port.  NULL (with a warning) when it cannot be reached.  Also
+ * updates the default bridge (daemon_default_bridge()). */
 GHashTable *daemon_ports(void);
+/* The daemon's [libvirt] default-bridge as the last daemon_ports() read
+ * it, or NULL if it has none. */
+const char *daemon_default_bridge(void);
 /* Removes port 'port' of domain 'dom_name' because of 'why' (logged).
  * Returns 0, or -1 when it failed (logged). */
 int daemon_del_port(const char *dom_name, const char *port, const char *why);

@@ -274,6 +274,17 @@ announce_ports(struct agent_domain *d)
     }
 }
 
+/* The bridge for NICs without a <vsw:port> entry: --default-bridge
+ * ("none": no bridge), else the daemon's [libvirt] default-bridge. */
+static const char *
+default_bridge(void)
+{
+    if (!opts.default_bridge) {
+        return daemon_default_bridge();
+    }
+    return strcmp(opts.default_bridge, "none") ? opts.default_bridge : NULL;
+}
+
 /* Makes the daemon's ports for domain 'uuid' what its live XML says: all
  * gone if it does not run.  'ports' is the daemon's view (updated by the
  * caller after changes).  Returns 0, or -1 when something must be tried
@@ -304,7 +315,7 @@ reconcile_domain(const char *uuid, GHashTable *ports)
         }
         goto out;
     }
-    if (libvirt_domain_parse(xml, strlen(xml), opts.default_bridge, &ld,
+    if (libvirt_domain_parse(xml, strlen(xml), default_bridge(), &ld,
                              &msg)) {
         d = agent_domain_get(uuid, virDomainGetName(dom));
         domain_problem(d, g_strdup_printf("cannot read its XML: %s", msg));
@@ -696,17 +707,16 @@ usage(void)
            "  --socket=PATH          vswitchd's control socket (default:\n"
            "                         $VSWITCH_SOCKET, or %s)\n"
            "  --default-bridge=BR    bridge for ethernet NICs without a\n"
-           "                         <vsw:port> entry (default: [libvirt]\n"
-           "                         default-bridge of $VSWITCH_LIBVIRT_CONF"
-           " or\n"
-           "                         %s; none: such NICs are left alone)\n"
+           "                         <vsw:port> entry (default: vswitchd's\n"
+           "                         [libvirt] default-bridge; none: such\n"
+           "                         NICs are left alone)\n"
            "  --verbose              log every event (debug level)\n"
            "  --test-script=FILE     run FILE's libvirt calls on the agent's\n"
            "                         own connection (tests only)\n"
            "  -h, --help             show this help and exit\n"
            "  -V, --version          show the version and exit\n",
            "vswitch-libvirt-agent", "vswitch-libvirt-agent", DEFAULT_URI,
-           DEFAULT_SOCKET, LIBVIRT_CONF);
+           DEFAULT_SOCKET);
 }
 
 static void G_GNUC_NORETURN
@@ -775,9 +785,6 @@ parse_options(int argc, char *argv[])
     }
     if (optind < argc) {
         usage_error("unexpected argument ", argv[optind]);
-    }
-    if (!opts.default_bridge) {
-        opts.default_bridge = libvirt_conf_default_bridge();
     }
     if (!opts.uri[0] || !opts.socket_path[0]) {
         usage_error("--connect and --socket need a value", "");

@@ -42,12 +42,18 @@
 
 #define PROG "vswitch-libvirt-hook"
 
-/* What the hook knows of the switch, from one "show". */
+/* What the hook knows of the switch, from one "show", read once per run
+ * before the domain's XML (which needs the default bridge). */
 struct switch_view {
+    int error;                   /* 0, or why the view is empty: ctl()'s
+                                  * errors. */
+    char *msg;                   /* Owned.  If 'error': what went wrong. */
     GHashTable *bridges;         /* Owned.  Bridge names (a set). */
     GHashTable *owners;          /* Owned.  Port name -> owner ("" for the
                                   * operator's). */
     GHashTable *port_bridge;     /* Owned.  Port name -> its bridge. */
+    char *default_bridge;        /* Owned, or NULL.  The daemon's [libvirt]
+                                  * default-bridge. */
 };
 
 /* The operations, from argv[2] and argv[3]. */
@@ -80,9 +86,10 @@ usage(void)
             "libvirt's qemu hook for vswitchd (installed as "
             "/etc/libvirt/hooks/qemu.d/vswitch);\n"
             "see vswitch-libvirt-hook(8).\n"
-            "Environment: VSWITCH_SOCKET (default %s),\n"
-            "VSWITCH_LIBVIRT_CONF (default %s).\n",
-            PROG, DEFAULT_SOCKET, LIBVIRT_CONF);
+            "Environment: VSWITCH_SOCKET (default %s).\n"
+            "NICs without a <vsw:port> go to the daemon's [libvirt] "
+            "default-bridge.\n",
+            PROG, DEFAULT_SOCKET);
 }
 
 /* ---- The daemon: every call goes through ctl() ------------------------ */
@@ -127,14 +134,17 @@ switch_view_destroy(struct switch_view *v)
     g_clear_pointer(&v->bridges, g_hash_table_destroy);
     g_clear_pointer(&v->owners, g_hash_table_destroy);
     g_clear_pointer(&v->port_bridge, g_hash_table_destroy);
+    g_clear_pointer(&v->default_bridge, g_free);
+    g_clear_pointer(&v->msg, g_free);
 }
 
 /* Fills 'v' from "show": 0, or ctl()'s errors. */
 static int
-switch_view_read(struct switch_view *v, char **msg)
+switch_view_fill(struct switch_view *v, char **msg)
 {
     static const char *const argv[] = { "show", NULL };
     JsonNode *result = NULL;
+    JsonObject *libvirt;
     JsonArray *bridges;
     int retval = ctl(argv, &result, msg);
 
@@ -175,8 +185,27 @@ switch_view_read(struct switch_view *v, char **msg)
                                 g_strdup(name));
         }
     }
+    libvirt = (json_object_has_member(json_node_get_object(result),
+                                      "libvirt")
+               ? json_object_get_object_member(json_node_get_object(result),
+                                               "libvirt")
+               : NULL);
+    if (libvirt) {
+        const char *b = json_object_get_string_member_with_default(
+            libvirt, "default-bridge", "");
+
+        v->default_bridge = b[0] ? g_strdup(b) : NULL;
+    }
     json_node_unref(result);
     return 0;
+}
+
+/* Reads the view once: 'v->error' and 'v->msg' say what went wrong. */
+static void
+switch_view_read(struct switch_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->error = switch_view_fill(v, &v->msg);
 }
 
 /* ---- Operations ------------------------------------------------------- */
@@ -206,32 +235,28 @@ policy_problem(const struct libvirt_domain *dom)
 }
 
 static int
-validate(const struct libvirt_domain *dom)
+validate(const struct libvirt_domain *dom, const struct switch_view *v)
 {
-    struct switch_view v;
     char *msg = policy_problem(dom);
-    bool checked;
-    int retval;
+    bool checked = !v->error;
+    int retval = 0;
 
     if (msg) {
         say("%s", msg);
         g_free(msg);
         return 1;
     }
-    retval = switch_view_read(&v, &msg);
-    checked = !retval;
-    if (retval == -ENOTCONN) {
+    if (v->error == -ENOTCONN) {
         say("domain %s: bridges not checked, %s; its start goes on "
-            "(started will attach its NICs)", dom->name, msg);
-        retval = 0;
-    } else if (retval) {
-        say("domain %s: %s", dom->name, msg);
+            "(started will attach its NICs)", dom->name, v->msg);
+    } else if (v->error) {
+        say("domain %s: %s", dom->name, v->msg);
         retval = 1;
     }
     for (guint i = 0; checked && !retval && i < dom->nics->len; i++) {
         const struct libvirt_nic *nic = g_ptr_array_index(dom->nics, i);
 
-        if (nic->bridge && !g_hash_table_contains(v.bridges, nic->bridge)) {
+        if (nic->bridge && !g_hash_table_contains(v->bridges, nic->bridge)) {
             say("domain %s: NIC %s: no bridge named %s on this switch "
                 "(create it with vswitch-ctl add-br %s, or fix bridge= in "
                 "the domain's <vsw:port>)", dom->name, nic->key,
@@ -239,8 +264,6 @@ validate(const struct libvirt_domain *dom)
             retval = 1;
         }
     }
-    switch_view_destroy(&v);
-    g_free(msg);
     return retval;
 }
 
@@ -324,11 +347,10 @@ attach_nic(const struct libvirt_domain *dom, const struct libvirt_nic *nic,
 }
 
 static int
-attach(const struct libvirt_domain *dom)
+attach(const struct libvirt_domain *dom, const struct switch_view *v)
 {
     char *owner = domain_owner(dom);
     char *msg = policy_problem(dom);
-    struct switch_view v;
     int retval = 0;
 
     if (msg) {
@@ -337,8 +359,8 @@ attach(const struct libvirt_domain *dom)
         g_free(owner);
         return 1;
     }
-    if (switch_view_read(&v, &msg)) {
-        say("domain %s: NICs not attached: %s", dom->name, msg);
+    if (v->error) {
+        say("domain %s: NICs not attached: %s", dom->name, v->msg);
         retval = 1;
     }
     for (guint i = 0; !retval && i < dom->nics->len; i++) {
@@ -352,11 +374,9 @@ attach(const struct libvirt_domain *dom)
                 nic->key);
             retval = 1;
         } else {
-            retval = attach_nic(dom, nic, &v, owner);
+            retval = attach_nic(dom, nic, v, owner);
         }
     }
-    switch_view_destroy(&v);
-    g_free(msg);
     g_free(owner);
     return retval;
 }
@@ -364,18 +384,17 @@ attach(const struct libvirt_domain *dom)
 /* Removes every port the domain owns: also those of NICs its XML no
  * longer lists (hot-unplugged), or that a bad metadata edit hides. */
 static int
-detach(const struct libvirt_domain *dom)
+detach(const struct libvirt_domain *dom, const struct switch_view *v)
 {
     char *owner = domain_owner(dom);
-    struct switch_view v;
     GHashTableIter iter;
     const char *port, *have;
     char *msg = NULL;
 
-    if (switch_view_read(&v, &msg)) {
-        say("domain %s: ports not removed: %s", dom->name, msg);
+    if (v->error) {
+        say("domain %s: ports not removed: %s", dom->name, v->msg);
     } else {
-        g_hash_table_iter_init(&iter, v.owners);
+        g_hash_table_iter_init(&iter, v->owners);
         while (g_hash_table_iter_next(&iter, (void **) &port,
                                       (void **) &have)) {
             const char *del[] = { "del-port", port, NULL };
@@ -390,7 +409,6 @@ detach(const struct libvirt_domain *dom)
             }
         }
     }
-    switch_view_destroy(&v);
     g_free(msg);
     g_free(owner);
     return 0;
@@ -450,8 +468,9 @@ int
 main(int argc, char *argv[])
 {
     struct libvirt_domain *dom = NULL;
+    struct switch_view v = { 0 };
     enum hook_action action;
-    char *msg = NULL, *bridge;
+    char *msg = NULL;
     GString *xml;
     int retval;
 
@@ -469,9 +488,9 @@ main(int argc, char *argv[])
         retval = 1;
         goto out;
     }
-    bridge = libvirt_conf_default_bridge();
-    retval = libvirt_domain_parse(xml->str, xml->len, bridge, &dom, &msg);
-    g_free(bridge);
+    switch_view_read(&v);
+    retval = libvirt_domain_parse(xml->str, xml->len, v.default_bridge, &dom,
+                                  &msg);
     if (retval) {
         say("domain %s: %s", argv[1], msg);
         retval = 1;
@@ -479,14 +498,14 @@ main(int argc, char *argv[])
     }
     switch (action) {
     case HOOK_VALIDATE:
-        retval = validate(dom);
+        retval = validate(dom, &v);
         break;
     case HOOK_ATTACH:
     case HOOK_REATTACH:
-        retval = attach(dom);
+        retval = attach(dom, &v);
         break;
     case HOOK_DETACH:
-        retval = detach(dom);
+        retval = detach(dom, &v);
         break;
     case HOOK_NOTHING:
         break;
@@ -496,6 +515,7 @@ out:
         retval = 0;             /* libvirt kills the guest, or ignores it. */
     }
     libvirt_domain_free(dom);
+    switch_view_destroy(&v);
     if (xml) {
         g_string_free(xml, TRUE);
     }

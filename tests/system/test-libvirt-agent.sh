@@ -93,8 +93,6 @@ has_port() { [[ -n $(field "$1" name) ]]; }
 no_port() { ! has_port "$1"; }
 
 AGENT_LOG=$VST_TMP/agent.log
-# No default bridge from the machine's /etc/vswitch/libvirt.conf.
-export VSWITCH_LIBVIRT_CONF=$VST_TMP/libvirt.conf
 bg_ns sw "$AGENT_LOG" "$AGENT" --connect="test://$VST_TMP/node.xml" \
     --socket="$VST_SOCK" --test-script="$VST_TMP/script" --verbose
 AGENT_PID=$BG_PID

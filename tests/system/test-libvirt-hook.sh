@@ -35,7 +35,24 @@ sw_start
 ctl_ok add-br br0
 attach br0 vm2 vlan=42
 attach br0 vm3 vlan=43
-printf '[libvirt]\ndefault-bridge=br0\n' > "$VST_TMP/libvirt.conf"
+# The default bridge, in the daemon's own file: written there, read on
+# SIGHUP, shown by show, kept when the daemon rewrites the file.
+printf '\n[libvirt]\ndefault-bridge=br0\n' >>"$VST_CONF"
+sw_signal HUP
+# shellcheck disable=SC2317 # called through wait_for
+default_bridge_is()
+{
+    [[ $(ctl --json show | json 'd["libvirt"]["default-bridge"]') == "$1" ]]
+}
+wait_for 10 default_bridge_is br0 \
+    || fail "show --json has no libvirt default-bridge br0 after SIGHUP: \
+$(ctl --json show)"
+ctl show | grep -qx 'libvirt: default-bridge=br0' \
+    || fail "show does not say the default bridge: $(ctl show)"
+ctl_ok set-br br0 mac-aging=301
+grep -A1 -x '\[libvirt\]' "$VST_CONF" | grep -qx 'default-bridge=br0' \
+    || fail "the rewritten file lost [libvirt]: $(cat "$VST_CONF")"
+log "ok: [libvirt] default-bridge=br0 read on SIGHUP, shown and kept"
 
 # domain_xml NAME UUID PORT-ATTRS: a domain with NIC net0 on vm1's port
 # (its <vsw:port> has PORT-ATTRS), NIC net1 on the tap (no entry: the
@@ -80,7 +97,6 @@ hook()
     local xml=$1
     shift
     OUT=$(printf '%s' "$xml" | VSWITCH_SOCKET=$VST_SOCK \
-          VSWITCH_LIBVIRT_CONF=$VST_TMP/libvirt.conf \
           timeout 20 "$HOOK" "$@" - 2>"$VST_TMP/hook.err")
     RC=$?
     ERR=$(cat "$VST_TMP/hook.err")

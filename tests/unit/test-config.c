@@ -485,8 +485,8 @@ test_unknown_group_and_key(void)
 {
     expect_load_error("[bridge br0]\n[brdge br1]\n",
                       SOURCE ": unknown group [brdge br1] (expected "
-                      "[bridge NAME], [port NAME], [team NAME] or [fdb "
-                      "BRIDGE MAC])");
+                      "[bridge NAME], [port NAME], [team NAME], [fdb "
+                      "BRIDGE MAC] or [libvirt])");
     expect_load_error("[bridge]\n",
                       SOURCE ": [bridge] needs a name: [bridge NAME]");
     expect_load_error("[bridge br0]\nmac-ageing=10\n",
@@ -2493,6 +2493,51 @@ test_port_policy_round_trip(void)
     config_free(cfg);
 }
 
+/* [libvirt] default-bridge: loaded, compared, cloned, written back after
+ * everything else, and refused when misspelt or not a bridge name. */
+static void
+test_libvirt_group(void)
+{
+    static const char text[] =
+        "[bridge br0]\n\n[libvirt]\ndefault-bridge=br0   # VMs\n";
+    struct config *cfg, *copy, *back;
+    char *msg = NULL;
+    char *out;
+
+    cfg = load_data(text, strlen(text), SOURCE, &msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+    CU_ASSERT_PTR_NULL(msg);
+    CU_ASSERT_STRING_EQUAL(cfg->libvirt_bridge, "br0");
+    out = config_to_data(cfg, NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n[libvirt]\ndefault-bridge=br0\n"));
+    back = load_data(out, strlen(out), SOURCE, &msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_TRUE(config_equal(cfg, back));
+    copy = config_clone(cfg);
+    CU_ASSERT_TRUE(config_equal(cfg, copy));
+    g_free(copy->libvirt_bridge);
+    copy->libvirt_bridge = g_strdup("br1");
+    CU_ASSERT_FALSE(config_equal(cfg, copy));
+    g_clear_pointer(&copy->libvirt_bridge, g_free);
+    CU_ASSERT_FALSE(config_equal(cfg, copy));
+    g_free(out);
+    out = config_to_data(copy, NULL);
+    CU_ASSERT_PTR_NULL(strstr(out, "[libvirt]"));
+
+    expect_load_error("[libvirt]\ndefault-bridg=br0\n",
+                      SOURCE ": [libvirt] unknown key \"default-bridg\" "
+                      "(expected default-bridge)");
+    expect_load_error("[libvirt]\ndefault-bridge=a:b\n",
+                      SOURCE ": [libvirt] default-bridge: bridge name "
+                      "\"a:b\" contains ':' (use only A-Z, a-z, 0-9, '_', "
+                      "'.' and '-')");
+
+    g_free(out);
+    config_free(back);
+    config_free(copy);
+    config_free(cfg);
+}
+
 static void
 test_port_policy_load_errors(void)
 {
@@ -2695,6 +2740,7 @@ static const CU_TestInfo tests[] = {
     { "team save and load", test_team_save_load },
     { "port policy round trip", test_port_policy_round_trip },
     { "port policy load errors", test_port_policy_load_errors },
+    { "[libvirt] default-bridge", test_libvirt_group },
     { "port policy through config_port_set", test_port_policy_set },
     { "team refuses port policy keys", test_team_policy_keys_refused },
     { "port owner: shown, not saved, kept by reload", test_port_owner },
