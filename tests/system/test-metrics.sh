@@ -349,6 +349,11 @@ metric()
         || fail "no sample $2 $3 in the metrics"
 }
 
+# With --json, the same text in "text".
+assert_eq True "$(ctl --json metrics | json "d['text'].startswith(
+    '# HELP vswitch_build_info ') and 'vswitch_port_drops_total{' in d['text']")" \
+    "metrics --json: the text in member \"text\""
+
 # --- Traffic, and a policy drop. ------------------------------------------
 
 snapshot before
