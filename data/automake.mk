@@ -8,3 +8,13 @@ data/vswitchd.service: data/vswitchd.service.in Makefile
 
 exampledir = $(docdir)/examples
 dist_example_DATA = data/vswitchd.conf.example
+
+# The metrics timer and its service (vswitch-ctl(8), METRICS): installed,
+# never enabled by make install; the operator enables the timer.
+systemdsystemunit_DATA += data/vswitch-metrics.service
+dist_systemdsystemunit_DATA = data/vswitch-metrics.timer
+CLEANFILES += data/vswitch-metrics.service
+EXTRA_DIST += data/vswitch-metrics.service.in
+data/vswitch-metrics.service: data/vswitch-metrics.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) data && sed -e 's|@bindir[@]|$(bindir)|g' \
+	    $(srcdir)/data/vswitch-metrics.service.in > $@

@@ -37,7 +37,8 @@ lib_libvswitch_a_SOURCES = \
 	lib/netlink-monitor.c lib/netlink-monitor.h \
 	lib/netdev-internal.c lib/netdev-internal.h \
 	lib/arp-probe.c lib/arp-probe.h \
-	lib/port-policy.c lib/port-policy.h
+	lib/port-policy.c lib/port-policy.h \
+	lib/metrics.c lib/metrics.h
 
 # The datapath objects: checked by tests/check-datapath-symbols.sh so that no
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.

@@ -76,6 +76,9 @@ const struct ctl_command_doc ctl_command_docs[] = {
       "policy.", 0, 0 },
     { "Status", "port/stats", "[IFACE]",
       "Show received, sent and dropped counters.", 0, 1 },
+    { "Status", "metrics", "",
+      "Print every counter in the Prometheus text format (with "
+      "--output=FILE, for node_exporter's textfile collector).", 0, 0 },
     { "Status", "port/announce", "IFACE",
       "Announce a port's stations on the team members carrying it "
       "(after a VM's live migration).", 1, 1 },

@@ -228,6 +228,12 @@ datapath_snapshot_gen(const struct datapath *dp)
     return dp->gen;
 }
 
+unsigned int
+datapath_n_threads(const struct datapath *dp)
+{
+    return dp->n_threads;
+}
+
 /* Gives 'p' the VLAN settings 's', and the rules made of them. */
 void
 dp_port_set_settings(struct dp_port *p, const struct dp_port_settings *s)

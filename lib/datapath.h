@@ -184,6 +184,8 @@ void datapath_txn_begin(struct datapath *);
 int datapath_txn_commit(struct datapath *);
 /* Snapshots published so far (for tests and diagnostics). */
 uint64_t datapath_snapshot_gen(const struct datapath *);
+/* The datapath threads running. */
+unsigned int datapath_n_threads(const struct datapath *);
 
 /* An eventfd the control thread watches: readable when learning requests
  * are queued.  Then call datapath_run_learning(). */

@@ -36,6 +36,7 @@ enum member_state {
     MEMBER_UP,          /* In use. */
     MEMBER_WAIT_DOWN,   /* Carrier lost; waiting out downdelay (in use). */
     MEMBER_DISABLED,    /* Drained by the operator. */
+    MEMBER_N_STATES
 };
 
 /* What the caller knows of a member. */

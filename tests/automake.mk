@@ -24,7 +24,8 @@ UNIT_TESTS = \
 	tests/unit/test-dp-policy \
 	tests/unit/test-port-policy \
 	tests/unit/test-netdev-internal \
-	tests/unit/test-libvirt-xml
+	tests/unit/test-libvirt-xml \
+	tests/unit/test-metrics
 check_PROGRAMS += $(UNIT_TESTS)
 # Checks of the shape of the code: what the datapath objects call, that lib/
 # includes no daemon header, that every command is in --help and the man
@@ -101,6 +102,9 @@ tests_unit_test_dp_policy_LDADD = $(UNIT_LIBS)
 tests_unit_test_port_policy_SOURCES = tests/unit/test-port-policy.c
 tests_unit_test_port_policy_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_port_policy_LDADD = $(UNIT_LIBS)
+tests_unit_test_metrics_SOURCES = tests/unit/test-metrics.c
+tests_unit_test_metrics_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_metrics_LDADD = $(UNIT_LIBS)
 tests_unit_test_libvirt_xml_SOURCES = tests/unit/test-libvirt-xml.c
 tests_unit_test_libvirt_xml_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_libvirt_xml_LDADD = $(LIBVIRT_XML_LIBS) $(CUNIT_LIBS)

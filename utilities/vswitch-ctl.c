@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "ctl-client.h"
 #include "ctl-command.h"
 #include "ctl-proto.h"
@@ -32,6 +33,9 @@ struct options {
     const char *socket_path;    /* Borrowed from argv or the environment. */
     bool json;                  /* --json: print the result as JSON. */
     int timeout_ms;             /* --timeout, in ms; 0 waits forever. */
+    const char *output;         /* --output: the file to write the answer
+                                 * to instead of stdout, or NULL.
+                                 * Borrowed from argv. */
 };
 
 /* Prints "  NAME USAGE", folded at spaces to fit 79 columns, continuation
@@ -89,6 +93,9 @@ Options:\n\
   --json                 print the result as JSON\n\
   --timeout=SECS         wait at most SECS for the daemon (default: %d;\n\
                          0 waits forever)\n\
+  --output=FILE          write the answer to FILE instead of stdout, all at\n\
+                         once (a temporary file renamed over FILE), mode\n\
+                         0644; FILE is left alone if the command fails\n\
   -h, --help             show this help and exit\n\
   -V, --version          show the version of vswitch-ctl and exit\n\
 \n\
@@ -136,11 +143,13 @@ parse_options(int argc, char *argv[], struct options *opts)
         OPT_SOCKET = 256,
         OPT_JSON,
         OPT_TIMEOUT,
+        OPT_OUTPUT,
     };
     static const struct option long_options[] = {
         { "socket", required_argument, NULL, OPT_SOCKET },
         { "json", no_argument, NULL, OPT_JSON },
         { "timeout", required_argument, NULL, OPT_TIMEOUT },
+        { "output", required_argument, NULL, OPT_OUTPUT },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -150,6 +159,7 @@ parse_options(int argc, char *argv[], struct options *opts)
     opts->socket_path = NULL;
     opts->json = false;
     opts->timeout_ms = DEFAULT_TIMEOUT_SEC * 1000;
+    opts->output = NULL;
 
     /* Report errors ourselves, in our own words. */
     opterr = 0;
@@ -171,6 +181,12 @@ parse_options(int argc, char *argv[], struct options *opts)
             break;
         case OPT_TIMEOUT:
             opts->timeout_ms = parse_timeout(optarg);
+            break;
+        case OPT_OUTPUT:
+            if (!optarg[0]) {
+                usage_error("--output needs a file name");
+            }
+            opts->output = optarg;
             break;
         case 'h':
             usage();
@@ -196,9 +212,9 @@ parse_options(int argc, char *argv[], struct options *opts)
     }
 }
 
-/* Prints 'node' as indented JSON on stdout. */
+/* Prints 'node' as indented JSON on 'out'. */
 static void
-print_json(JsonNode *node)
+print_json(FILE *out, JsonNode *node)
 {
     JsonGenerator *gen = json_generator_new();
     char *s;
@@ -207,7 +223,8 @@ print_json(JsonNode *node)
     json_generator_set_indent(gen, 2);
     json_generator_set_root(gen, node);
     s = json_generator_to_data(gen, NULL);
-    puts(s);
+    fputs(s, out);
+    putc('\n', out);
     g_free(s);
     g_object_unref(gen);
 }
@@ -226,35 +243,74 @@ print_error(const struct options *opts, const char *msg)
 
         json_object_set_string_member(obj, "error", clean);
         json_node_take_object(node, obj);
-        print_json(node);
+        print_json(stdout, node);
         json_node_unref(node);
     }
     g_free(clean);
 }
 
+/* Prints the answer of a command that succeeded on 'out'. */
 static void
-print_reply(const struct options *opts, const struct ctl_reply *reply)
+print_reply(const struct options *opts, const struct ctl_reply *reply,
+            FILE *out)
 {
     const char *text = reply->text->str;
 
-    if (reply->status != CTL_OK) {
-        print_error(opts, text[0] ? text : "command failed");
-    } else if (opts->json) {
+    if (opts->json) {
         if (reply->result) {
-            print_json(reply->result);
+            print_json(out, reply->result);
         } else {
             JsonNode *empty = json_node_new(JSON_NODE_OBJECT);
 
             json_node_take_object(empty, json_object_new());
-            print_json(empty);
+            print_json(out, empty);
             json_node_unref(empty);
         }
     } else if (text[0]) {
-        fputs(text, stdout);
+        fputs(text, out);
         if (text[strlen(text) - 1] != '\n') {
-            putchar('\n');
+            putc('\n', out);
         }
     }
+}
+
+/* --output: writes the answer to 'path' so that a reader (node_exporter's
+ * textfile collector, every 15 s) sees the old file or the new one, never
+ * a part: GLib writes a temporary file beside it and renames it over
+ * 'path'.  Mode 0644 whatever the caller's umask: such readers run as
+ * another user.  Returns 0, or EXIT_UNREACHABLE after saying why. */
+static int
+write_output(const struct options *opts, const struct ctl_reply *reply)
+{
+    GError *error = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&data, &len);
+    int status = 0;
+
+    if (!mem) {
+        fprintf(stderr, "vswitch-ctl: out of memory for the answer\n");
+        return EXIT_UNREACHABLE;
+    }
+    print_reply(opts, reply, mem);
+    if (fclose(mem)) {
+        fprintf(stderr, "vswitch-ctl: out of memory for the answer\n");
+        free(data);
+        return EXIT_UNREACHABLE;
+    }
+    umask(022);
+    if (!g_file_set_contents_full(opts->output, data, len,
+                                  G_FILE_SET_CONTENTS_CONSISTENT
+                                  | G_FILE_SET_CONTENTS_DURABLE, 0644,
+                                  &error)) {
+        fprintf(stderr, "vswitch-ctl: cannot write %s (%s); check that its "
+                "directory exists and is writable\n", opts->output,
+                error->message);
+        g_error_free(error);
+        status = EXIT_UNREACHABLE;
+    }
+    free(data);
+    return status;
 }
 
 int
@@ -293,8 +349,15 @@ main(int argc, char *argv[])
     ctl_reply_init(&reply);
     if (!ctl_client_transact(opts.socket_path, &request, opts.timeout_ms,
                              &reply, &msg)) {
-        print_reply(&opts, &reply);
         status = reply.status;
+        if (status != CTL_OK) {
+            print_error(&opts, (reply.text->str[0] ? reply.text->str
+                                : "command failed"));
+        } else if (opts.output) {
+            status = write_output(&opts, &reply);
+        } else {
+            print_reply(&opts, &reply, stdout);
+        }
     } else {
         print_error(&opts, msg);
         g_free(msg);

@@ -1,7 +1,9 @@
 /* bridge-cmd: the commands on bridges, ports and MAC tables that involve
  * no team (see bridge.h): add-br, set-br, del-br, list-br, add-port,
- * set-port, del-port, list-ports, fdb/show, fdb/add and fdb/del.  Built on
- * bridge.c through bridge-private.h; bridge.c does not call this file. */
+ * set-port, del-port, list-ports, fdb/show, fdb/add and fdb/del; and
+ * port/stats, which shows the counters of every kind of port through
+ * bridge_counters_foreach().  Built on bridge.c through bridge-private.h;
+ * bridge.c does not call this file. */
 #include <autoconf.h>
 #include "bridge-private.h"
 
@@ -329,6 +331,66 @@ cmd_list_ports(struct ctl_reply *reply, int n_args, char *args[], bool json,
     ctl_reply_set_array_member(reply, json, "ports", a);
 }
 
+/* ---- Counters ----------------------------------------------------------- */
+
+/* Where port/stats writes. */
+struct port_stats_out {
+    struct ctl_reply *reply;       /* The text. */
+    JsonArray *ports;              /* An object per port, team, member. */
+};
+
+static void
+port_stats_add(const struct bridge_counters *c, void *out_)
+{
+    struct port_stats_out *out = out_;
+    const struct dp_port_stats *s = c->stats;
+    JsonObject *o = json_object_new();
+
+    json_object_set_string_member(o, "name", c->name);
+    json_object_set_string_member(o, "bridge", c->bridge);
+    switch (c->kind) {
+    case BRIDGE_COUNTERS_PORT:
+        ctl_reply_printf(out->reply, "port %s (bridge %s, %s):\n", c->name,
+                         c->bridge, c->state);
+        ctl_stats_text(out->reply, s);
+        break;
+    case BRIDGE_COUNTERS_TEAM:
+        ctl_reply_printf(out->reply, "team %s (bridge %s):\n", c->name,
+                         c->bridge);
+        ctl_stats_text(out->reply, s);
+        json_object_set_string_member(o, "type", "team");
+        break;
+    case BRIDGE_COUNTERS_MEMBER:
+        ctl_reply_printf(out->reply, "  member %s (%s): rx %"
+                         G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
+                         " bytes; tx %" G_GUINT64_FORMAT " packets, %"
+                         G_GUINT64_FORMAT " bytes\n", c->name, c->state,
+                         s->rx_packets, s->rx_bytes, s->tx_packets,
+                         s->tx_bytes);
+        json_object_set_string_member(o, "type", "team-member");
+        json_object_set_string_member(o, "team", c->team);
+        break;
+    }
+    ctl_stats_json(o, s);
+    json_array_add_object_element(out->ports, o);
+}
+
+static void
+cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
+               void *aux)
+{
+    struct port_stats_out out = { reply, json_array_new() };
+
+    if (!bridge_counters_foreach(n_args ? args[0] : NULL, port_stats_add,
+                                 &out) && n_args) {
+        ctl_reply_error(reply, CTL_REFUSED, "no port, team or team "
+                        "member named %s", args[0]);
+        json_array_unref(out.ports);
+        return;
+    }
+    ctl_reply_set_array_member(reply, json, "ports", out.ports);
+}
+
 /* ---- MAC table ---------------------------------------------------------- */
 
 struct fdb_row {
@@ -517,6 +579,7 @@ bridge_cmd_init(void)
     ctl_command_bind("set-port", cmd_set_port, NULL);
     ctl_command_bind("del-port", cmd_del_port, NULL);
     ctl_command_bind("list-ports", cmd_list_ports, NULL);
+    ctl_command_bind("port/stats", cmd_port_stats, NULL);
     ctl_command_bind("fdb/show", cmd_fdb_show, NULL);
     ctl_command_bind("fdb/add", cmd_fdb_add, NULL);
     ctl_command_bind("fdb/del", cmd_fdb_del, NULL);

@@ -70,19 +70,6 @@ kind_dp_port(const char *name)
     return NULL;
 }
 
-/* Every kind's port/stats output for 'name' (NULL: all); true if a kind
- * knew 'name'. */
-static bool
-kinds_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
-{
-    bool found = false;
-
-    for (size_t k = 0; k < n_port_kinds; k++) {
-        found |= port_kinds[k]->port_stats(name, reply, a);
-    }
-    return found;
-}
-
 /* ---- Applying a configuration ------------------------------------------- */
 
 void
@@ -552,11 +539,18 @@ bridge_find_br(const char *name, struct ctl_reply *reply)
     return br;
 }
 
+/* Indexes in bridge_port_states[]. */
+enum { PORT_UP, PORT_DOWN, PORT_ABSENT };
+const char *const bridge_port_states[] = {
+    [PORT_UP] = "up", [PORT_DOWN] = "down", [PORT_ABSENT] = "absent",
+};
+const size_t bridge_n_port_states = ARRAY_SIZE(bridge_port_states);
+
 static const char *
 port_state(const struct port *p)
 {
-    return !dp_port_is_attached(p->dp) ? "absent"
-           : p->carrier ? "up" : "down";
+    return bridge_port_states[!dp_port_is_attached(p->dp) ? PORT_ABSENT
+                              : p->carrier ? PORT_UP : PORT_DOWN];
 }
 
 GPtrArray *
@@ -732,47 +726,43 @@ cmd_fdb_flush(struct ctl_reply *reply, int n_args, char *args[], bool json,
 }
 
 static void
-port_stats_add(const struct port *p, struct ctl_reply *reply, JsonArray *a)
+port_counters(const struct port *p, bridge_counters_func *func, void *aux)
 {
     struct dp_port_stats s;
-    JsonObject *o = json_object_new();
 
     dp_port_get_stats(p->dp, &s);
-    ctl_reply_printf(reply, "port %s (bridge %s, %s):\n", p->name,
-                     p->br->name, port_state(p));
-    ctl_stats_text(reply, &s);
-    json_object_set_string_member(o, "name", p->name);
-    json_object_set_string_member(o, "bridge", p->br->name);
-    ctl_stats_json(o, &s);
-    json_array_add_object_element(a, o);
+    func(&(struct bridge_counters) {
+             .kind = BRIDGE_COUNTERS_PORT, .name = p->name,
+             .bridge = p->br->name, .state = port_state(p), .stats = &s,
+         }, aux);
 }
 
-static void
-cmd_port_stats(struct ctl_reply *reply, int n_args, char *args[], bool json,
-               void *aux)
+bool
+bridge_counters_foreach(const char *name, bridge_counters_func *func,
+                        void *aux)
 {
-    JsonArray *a = json_array_new();
+    bool found = false;
 
     datapath_collect_stats(dp);
-    if (n_args) {
-        struct port *p = g_hash_table_lookup(ports, args[0]);
+    if (name) {
+        struct port *p = g_hash_table_lookup(ports, name);
+
         if (p) {
-            port_stats_add(p, reply, a);
-        } else if (!kinds_port_stats(args[0], reply, a)) {
-            ctl_reply_error(reply, CTL_REFUSED, "no port, team or team "
-                            "member named %s", args[0]);
-            json_array_unref(a);
-            return;
+            port_counters(p, func, aux);
+            return true;
         }
     } else {
         for (guint i = 0; i < running->ports->len; i++) {
             const struct config_port *cp = g_ptr_array_index(running->ports,
                                                              i);
-            port_stats_add(g_hash_table_lookup(ports, cp->name), reply, a);
+            port_counters(g_hash_table_lookup(ports, cp->name), func, aux);
+            found = true;
         }
-        kinds_port_stats(NULL, reply, a);
     }
-    ctl_reply_set_array_member(reply, json, "ports", a);
+    for (size_t k = 0; k < n_port_kinds; k++) {
+        found |= port_kinds[k]->counters(name, func, aux);
+    }
+    return found;
 }
 
 /* ---- Events and timers -------------------------------------------------- */
@@ -897,7 +887,6 @@ register_commands(void)
 {
     ctl_command_bind("show", cmd_show, NULL);
     ctl_command_bind("fdb/flush", cmd_fdb_flush, NULL);
-    ctl_command_bind("port/stats", cmd_port_stats, NULL);
 }
 
 int

@@ -18,6 +18,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct config;
 struct config_port;
@@ -70,5 +71,44 @@ void bridge_port_settings(const struct config_port *,
  * device the kernel cannot tell about is let through: the attach reports
  * what is wrong with it. */
 bool bridge_device_ok(const char *name, struct ctl_reply *);
+
+/* The counters of the switch's ports, as port/stats shows them and the
+ * metrics command exports them: one gatherer, many readers. */
+
+/* What a set of counters belongs to. */
+enum bridge_counters_kind {
+    BRIDGE_COUNTERS_PORT,        /* A plain port. */
+    BRIDGE_COUNTERS_TEAM,        /* A team, as a port of its bridge. */
+    BRIDGE_COUNTERS_MEMBER,      /* A team's member. */
+};
+
+/* One set of counters, valid for the call it is given to. */
+struct bridge_counters {
+    enum bridge_counters_kind kind; /* What it is. */
+    const char *name;            /* The port, team or member. */
+    const char *bridge;          /* Its bridge. */
+    const char *team;            /* BRIDGE_COUNTERS_MEMBER: its team;
+                                  * else NULL. */
+    const char *state;           /* A port's state (one of
+                                  * bridge_port_states[]) or a member's
+                                  * (member_state_name()); NULL for a
+                                  * team. */
+    const struct dp_port_stats *stats; /* The counters. */
+};
+typedef void bridge_counters_func(const struct bridge_counters *,
+                                  void *aux);
+
+/* Calls 'func' for the counters of port, team or member 'name' (a team's
+ * members follow it), or with 'name' NULL for every one: the plain ports
+ * in configuration order, then each team and its members.  First adds
+ * what only the kernel counts (datapath_collect_stats()).  Returns true if
+ * 'func' was called. */
+bool bridge_counters_foreach(const char *name, bridge_counters_func *func,
+                             void *aux);
+
+/* The states a plain port can be in, as 'show' and port/stats name them:
+ * "up", "down" (no carrier), "absent" (no device). */
+extern const char *const bridge_port_states[];
+extern const size_t bridge_n_port_states;
 
 #endif /* bridge.h */

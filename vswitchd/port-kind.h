@@ -15,11 +15,13 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
+#include "bridge.h"
 
 struct config;
 struct ctl_reply;
 struct datapath;
 struct dp_port;
+struct metrics;
 struct netlink_link_event;
 
 struct port_kind_class {
@@ -50,10 +52,14 @@ struct port_kind_class {
      * 'reply', objects in 'ports'). */
     void (*show_bridge)(const char *bridge, struct ctl_reply *reply,
                         JsonArray *ports);
-    /* Appends port/stats output for 'name' (NULL: all); returns true if
-     * 'name' is one of the kind's ports or their parts. */
-    bool (*port_stats)(const char *name, struct ctl_reply *reply,
-                       JsonArray *ports);
+    /* Calls 'func' for the counters of 'name' (NULL: of every port of
+     * the kind and its parts), as bridge_counters_foreach() says; returns
+     * true if it did. */
+    bool (*counters)(const char *name, bridge_counters_func *func,
+                     void *aux);
+    /* Declares the kind's own metric families in 'm' and adds their
+     * samples (metrics.h): what the kind knows beyond its counters. */
+    void (*metrics)(struct metrics *m);
 };
 
 /* Every kind. */

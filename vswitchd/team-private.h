@@ -12,8 +12,8 @@
  *     active member across restarts.
  *   - team-member.c: member health: attaching devices, the carrier, the
  *     link watchers, and the up/down delays (lib/member-health).
- *   - team-show.c: what team/show, team/events, show and port/stats print
- *     of the teams.
+ *   - team-show.c: what team/show, team/events, show, port/stats and
+ *     metrics print of the teams.
  *   - team-cmd.c: the control commands (add-team ... team/events), and
  *     team/hash's answer through team_select() (team-policy.h).
  *   - team.c: the teams' life: applying the configuration, link events,

@@ -1,5 +1,5 @@
 /* team-show: what the team commands show: team/show, team/events, and the
- * team parts of show and port/stats. */
+ * team parts of show, port/stats and metrics. */
 #include <autoconf.h>
 #include "team-private.h"
 
@@ -8,6 +8,7 @@
 #include "config.h"
 #include "ctl-server.h"
 #include "ctl-util.h"
+#include "metrics.h"
 #include "team.h"
 #include "util.h"
 
@@ -287,7 +288,7 @@ team_show_bridge(const char *bridge, struct ctl_reply *reply,
 }
 
 bool
-team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
+team_counters(const char *name, bridge_counters_func *func, void *aux)
 {
     const struct config *cfg = bridge_config();
     bool found = false;
@@ -296,7 +297,6 @@ team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
         const struct config_team *ct = g_ptr_array_index(cfg->teams, i);
         struct team *t = g_hash_table_lookup(team_table, ct->port.name);
         struct dp_port_stats s;
-        JsonObject *o;
         bool all;
 
         if (!t) {
@@ -306,15 +306,10 @@ team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
         if (all) {
             found = true;
             dp_port_get_stats(t->dp, &s);
-            ctl_reply_printf(reply, "team %s (bridge %s):\n", t->name,
-                             t->bridge);
-            ctl_stats_text(reply, &s);
-            o = json_object_new();
-            json_object_set_string_member(o, "name", t->name);
-            json_object_set_string_member(o, "bridge", t->bridge);
-            json_object_set_string_member(o, "type", "team");
-            ctl_stats_json(o, &s);
-            json_array_add_object_element(a, o);
+            func(&(struct bridge_counters) {
+                     .kind = BRIDGE_COUNTERS_TEAM, .name = t->name,
+                     .bridge = t->bridge, .stats = &s,
+                 }, aux);
         }
         for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
             const struct member *m = &t->members[slot];
@@ -323,21 +318,133 @@ team_port_stats(const char *name, struct ctl_reply *reply, JsonArray *a)
             }
             found = true;
             dp_team_member_get_stats(t->dp, slot, &s);
-            ctl_reply_printf(reply, "  member %s (%s): rx %" G_GUINT64_FORMAT
-                             " packets, %" G_GUINT64_FORMAT " bytes; tx %"
-                             G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
-                             " bytes\n", m->name,
-                             member_state_name(m->health.state), s.rx_packets,
-                             s.rx_bytes, s.tx_packets, s.tx_bytes);
-            o = json_object_new();
-            json_object_set_string_member(o, "name", m->name);
-            json_object_set_string_member(o, "bridge", t->bridge);
-            json_object_set_string_member(o, "type", "team-member");
-            json_object_set_string_member(o, "team", t->name);
-            ctl_stats_json(o, &s);
-            json_array_add_object_element(a, o);
+            func(&(struct bridge_counters) {
+                     .kind = BRIDGE_COUNTERS_MEMBER, .name = m->name,
+                     .bridge = t->bridge, .team = t->name,
+                     .state = member_state_name(m->health.state),
+                     .stats = &s,
+                 }, aux);
         }
     }
     return found;
 }
 
+/* How many items of the team's policy (ports or buckets) the member in
+ * 'slot' carries; 0 for active-backup, which moves everything at once. */
+static unsigned int
+member_items(const struct team *t, int slot)
+{
+    unsigned int n = 0;
+
+    if (t->cls->item == TEAM_ITEM_PORT) {
+        size_t np = team_map_ports(t->map, NULL, 0);
+        uint32_t *ports = g_new(uint32_t, np + 1);
+
+        team_map_ports(t->map, ports, np);
+        for (size_t k = 0; k < np; k++) {
+            n += team_map_member_of(t->map, TEAM_ITEM_PORT, ports[k]) == slot;
+        }
+        g_free(ports);
+    } else if (t->cls->item == TEAM_ITEM_BUCKET) {
+        for (int b = 0; b < TEAM_BUCKETS; b++) {
+            n += team_map_member_of(t->map, TEAM_ITEM_BUCKET, b) == slot;
+        }
+    }
+    return n;
+}
+
+/* The metrics of one member of 't' (see team_metrics()). */
+static void
+member_metrics(struct metrics *m, const struct team *t, int slot,
+               int designated)
+{
+    const struct member *mb = &t->members[slot];
+    const char *items = (t->cls->item == TEAM_ITEM_PORT
+                         ? "vswitch_team_member_ports"
+                         : t->cls->item == TEAM_ITEM_BUCKET
+                         ? "vswitch_team_member_buckets" : NULL);
+    bool active = team_map_member_of(t->map, TEAM_ITEM_ACTIVE, 0) == slot;
+
+    for (int st = 0; st < MEMBER_N_STATES; st++) {
+        metrics_add_u64(m, "vswitch_team_member_state",
+                        st == (int) mb->health.state, "bridge", t->bridge,
+                        "team", t->name, "member", mb->name,
+                        "state", member_state_name(st), NULL);
+    }
+    metrics_add_u64(m, "vswitch_team_member_active", active,
+                    "bridge", t->bridge, "team", t->name,
+                    "member", mb->name, NULL);
+    metrics_add_u64(m, "vswitch_team_member_designated", slot == designated,
+                    "bridge", t->bridge, "team", t->name,
+                    "member", mb->name, NULL);
+    metrics_add_u64(m, "vswitch_team_member_load_bytes",
+                    team_map_member_load(t->map, slot), "bridge", t->bridge,
+                    "team", t->name, "member", mb->name, NULL);
+    if (items) {
+        metrics_add_u64(m, items, member_items(t, slot), "bridge", t->bridge,
+                        "team", t->name, "member", mb->name, NULL);
+    }
+}
+
+void
+team_metrics(struct metrics *m)
+{
+    const struct config *cfg = bridge_config();
+
+    metrics_declare(m, "vswitch_team_failovers_total", METRICS_COUNTER,
+                    "Members the team took out of use (link lost, link "
+                    "watcher failed, member disabled).");
+    metrics_declare(m, "vswitch_team_moves_total", METRICS_COUNTER,
+                    "Ports or hash buckets moved from one member to "
+                    "another, for any reason (failover, failback, "
+                    "rebalancing, team/migrate).");
+    metrics_declare(m, "vswitch_team_announcements_total", METRICS_COUNTER,
+                    "Announcement frames (RARP) sent on members so that "
+                    "the physical network relearns moved stations.");
+    metrics_declare(m, "vswitch_team_last_migration_seconds", METRICS_GAUGE,
+                    "Time from the team's last member event to its new "
+                    "map in use by the datapath (absent before the "
+                    "first).");
+    metrics_declare(m, "vswitch_team_member_state", METRICS_GAUGE,
+                    "1 for the state the member is in, 0 for the others.");
+    metrics_declare(m, "vswitch_team_member_active", METRICS_GAUGE,
+                    "1 if the member is the active one (active-backup).");
+    metrics_declare(m, "vswitch_team_member_designated", METRICS_GAUGE,
+                    "1 if the member receives the floods from upstream.");
+    metrics_declare(m, "vswitch_team_member_load_bytes", METRICS_GAUGE,
+                    "Bytes the member sent over the last rebalancing "
+                    "interval (teams with rebalance=SECS).");
+    metrics_declare(m, "vswitch_team_member_ports", METRICS_GAUGE,
+                    "Ports the member carries (policy src-port).");
+    metrics_declare(m, "vswitch_team_member_buckets", METRICS_GAUGE,
+                    "Hash buckets the member carries (policies src-mac "
+                    "and hash).");
+
+    for (guint i = 0; i < cfg->teams->len; i++) {
+        const struct config_team *ct = g_ptr_array_index(cfg->teams, i);
+        struct team *t = g_hash_table_lookup(team_table, ct->port.name);
+        int slots[TEAM_MAX_MEMBERS];
+        int n, designated;
+
+        if (!t) {
+            continue;
+        }
+        metrics_add_u64(m, "vswitch_team_failovers_total", t->failovers,
+                        "bridge", t->bridge, "team", t->name, NULL);
+        metrics_add_u64(m, "vswitch_team_moves_total", t->moves,
+                        "bridge", t->bridge, "team", t->name, NULL);
+        metrics_add_u64(m, "vswitch_team_announcements_total",
+                        t->announcements, "bridge", t->bridge,
+                        "team", t->name, NULL);
+        if (t->last_migration_usec >= 0) {
+            metrics_add_double(m, "vswitch_team_last_migration_seconds",
+                               t->last_migration_usec / 1e6,
+                               "bridge", t->bridge, "team", t->name, NULL);
+        }
+        n = team_map_members(t->map, slots);
+        designated = team_designated(t);
+        for (int k = 0; k < n; k++) {
+            member_metrics(m, t, slots[k], designated);
+        }
+    }
+}

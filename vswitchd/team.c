@@ -478,5 +478,6 @@ const struct port_kind_class team_port_kind = {
     .link_event = team_link_event,
     .dp_port = team_dp_port,
     .show_bridge = team_show_bridge,
-    .port_stats = team_port_stats,
+    .counters = team_counters,
+    .metrics = team_metrics,
 };

@@ -19,11 +19,13 @@
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "bridge.h"
 
 struct config;
 struct ctl_reply;
 struct datapath;
 struct dp_port;
+struct metrics;
 struct netlink_link_event;
 struct port_kind_class;
 
@@ -51,8 +53,13 @@ struct dp_port *team_dp_port(const char *name);
 /* Appends the teams of 'bridge' to 'show' output. */
 void team_show_bridge(const char *bridge, struct ctl_reply *,
                       JsonArray *teams);
-/* Appends team ports and their members to port/stats output; 'name' NULL
- * for all.  Returns true if 'name' was a team or a member. */
-bool team_port_stats(const char *name, struct ctl_reply *, JsonArray *ports);
+/* Calls 'func' for the counters of team or member 'name' (a team's
+ * members follow it; NULL: every team and member).  Returns true if it
+ * did. */
+bool team_counters(const char *name, bridge_counters_func *func, void *aux);
+/* Adds the teams' metric families and samples to 'm': the state, load and
+ * share of each member, and each team's failovers, moves and
+ * announcements (vswitch-ctl(8), "metrics"). */
+void team_metrics(struct metrics *m);
 
 #endif /* team.h */

@@ -22,6 +22,7 @@
 #include "ctl-server.h"
 #include "datapath.h"
 #include "log.h"
+#include "metrics-cmd.h"
 #include "rcu.h"
 #include "util.h"
 
@@ -491,6 +492,7 @@ main(int argc, char *argv[])
         die("%s", msg);
     }
     bridge_cmd_init();
+    metrics_cmd_init(dp);
     /* Every command must be in the table that "vswitch-ctl --help" prints:
      * a programming error, caught by the first start of the daemon. */
     if (ctl_command_check_table(&msg)) {
