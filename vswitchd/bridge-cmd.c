@@ -102,6 +102,27 @@ cmd_list_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
     ctl_reply_set_array_member(reply, json, "bridges", a);
 }
 
+char *
+bridge_status(void)
+{
+    const struct config *running = bridge_config();
+    guint n_bridges = running->bridges->len;
+    guint n_ports = running->ports->len;
+    guint n_teams = running->teams->len;
+    guint n_absent = 0;
+
+    for (guint i = 0; i < n_ports; i++) {
+        const struct config_port *cp = g_ptr_array_index(running->ports, i);
+
+        n_absent += !strcmp(bridge_port_state(cp->name), "absent");
+    }
+    return g_strdup_printf("%u bridge%s, %u port%s (%u attached, %u "
+                           "absent), %u team%s", n_bridges,
+                           n_bridges == 1 ? "" : "s", n_ports,
+                           n_ports == 1 ? "" : "s", n_ports - n_absent,
+                           n_absent, n_teams, n_teams == 1 ? "" : "s");
+}
+
 /* ---- Ports -------------------------------------------------------------- */
 
 bool
