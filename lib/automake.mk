@@ -26,6 +26,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/dp-memory.c lib/dp-team.c \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \
+	lib/sd-notify.c lib/sd-notify.h \
 	lib/config.c lib/config.h lib/config-private.h \
 	lib/config-team.c lib/config-validate.c lib/config-file.c \
 	lib/config-txn.c lib/config-txn.h \

@@ -15,8 +15,11 @@
 static enum log_level log_level = LOG_LVL_INFO;
 static int log_fd = STDERR_FILENO;
 static char *log_path;
+static bool log_journal;      /* stderr is the journal: log_set_journal(). */
 
 static const char *const level_names[] = { "err", "warn", "info", "dbg" };
+/* syslog(3)'s LOG_ERR, LOG_WARNING, LOG_INFO and LOG_DEBUG, by level. */
+static const int level_priorities[] = { 3, 4, 6, 7 };
 
 int
 log_level_from_string(const char *s)
@@ -86,6 +89,12 @@ log_reopen(void)
 }
 
 void
+log_set_journal(bool journal)
+{
+    log_journal = journal;
+}
+
+void
 vs_log(enum log_level level, const char *module, const char *fmt, ...)
 {
     char line[1024];
@@ -97,13 +106,20 @@ vs_log(enum log_level level, const char *module, const char *fmt, ...)
     if (level > log_level) {
         return;
     }
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    n = snprintf(line, sizeof line,
-                 "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ|%s|%s|",
-                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                 tm.tm_min, tm.tm_sec, (long) tv.tv_usec / 1000,
-                 log_level_to_string(level), module);
+    if (log_journal && log_fd == STDERR_FILENO) {
+        n = snprintf(line, sizeof line, "<%d>%s|%s|",
+                     level_priorities[level], log_level_to_string(level),
+                     module);
+    } else {
+        gettimeofday(&tv, NULL);
+        gmtime_r(&tv.tv_sec, &tm);
+        n = snprintf(line, sizeof line,
+                     "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ|%s|%s|",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     (long) tv.tv_usec / 1000, log_level_to_string(level),
+                     module);
+    }
     va_start(args, fmt);
     n += vsnprintf(line + n, sizeof line - n - 1, fmt, args);
     va_end(args);

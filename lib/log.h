@@ -1,8 +1,11 @@
 /* log: the daemon's log, with levels and rate limiting.
  *
  * Writes "2026-11-25T08:17:24.123Z|warn|bridge|message" lines to stderr or to
- * a log file (reopened on SIGHUP by the daemon).  Never used on the datapath:
- * the datapath counts instead of logging.
+ * a log file (reopened on SIGHUP by the daemon).  When stderr is the systemd
+ * journal (log_set_journal()), lines on stderr are "<4>warn|bridge|message"
+ * instead: the syslog priority first, for journald to keep, and no time
+ * stamp, which journald adds.  Never used on the datapath: the datapath
+ * counts instead of logging.
  *
  * Thread-safety: vs_log() may be called from any thread (one write(2) per
  * line); configuration calls are control-thread only. */
@@ -24,6 +27,10 @@ void log_set_level(enum log_level);
 int log_set_file(const char *path);
 /* Reopens the log file (after rotation). */
 int log_reopen(void);
+/* Whether stderr is the journal (sd_notify_is_journal()): if so, lines
+ * written to stderr carry the syslog priority of their level (<3> err, <4>
+ * warn, <6> info, <7> dbg) and no time stamp.  A log file is unaffected. */
+void log_set_journal(bool);
 
 void vs_log(enum log_level, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

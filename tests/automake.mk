@@ -24,6 +24,7 @@ UNIT_TESTS = \
 	tests/unit/test-dp-policy \
 	tests/unit/test-port-policy \
 	tests/unit/test-netdev-internal \
+	tests/unit/test-sd-notify \
 	tests/unit/test-libvirt-xml \
 	tests/unit/test-metrics
 check_PROGRAMS += $(UNIT_TESTS)
@@ -52,6 +53,9 @@ tests_unit_test_config_LDADD = $(UNIT_LIBS)
 tests_unit_test_netdev_internal_SOURCES = tests/unit/test-netdev-internal.c
 tests_unit_test_netdev_internal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_netdev_internal_LDADD = $(UNIT_LIBS)
+tests_unit_test_sd_notify_SOURCES = tests/unit/test-sd-notify.c
+tests_unit_test_sd_notify_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sd_notify_LDADD = $(UNIT_LIBS)
 tests_unit_test_ctl_proto_SOURCES = tests/unit/test-ctl-proto.c
 tests_unit_test_ctl_proto_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ctl_proto_LDADD = $(UNIT_LIBS)

@@ -7,6 +7,7 @@
 #include <autoconf.h>
 #include "bridge-private.h"
 
+#include <errno.h>
 #include <json-glib/json-glib.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -104,6 +105,27 @@ cmd_list_br(struct ctl_reply *reply, int n_args, char *args[], bool json,
     ctl_reply_set_array_member(reply, json, "bridges", a);
 }
 
+char *
+bridge_status(void)
+{
+    const struct config *running = bridge_config();
+    guint n_bridges = running->bridges->len;
+    guint n_ports = running->ports->len;
+    guint n_teams = running->teams->len;
+    guint n_absent = 0;
+
+    for (guint i = 0; i < n_ports; i++) {
+        const struct config_port *cp = g_ptr_array_index(running->ports, i);
+
+        n_absent += !strcmp(bridge_port_state(cp->name), "absent");
+    }
+    return g_strdup_printf("%u bridge%s, %u port%s (%u attached, %u "
+                           "absent), %u team%s", n_bridges,
+                           n_bridges == 1 ? "" : "s", n_ports,
+                           n_ports == 1 ? "" : "s", n_ports - n_absent,
+                           n_absent, n_teams, n_teams == 1 ? "" : "s");
+}
+
 /* ---- Ports -------------------------------------------------------------- */
 
 bool
@@ -174,6 +196,34 @@ port_mtu_restore(const char *name, unsigned int old)
     }
 }
 
+/* The reply to an add-port that succeeded: the port's state, and for a
+ * port whose device does not exist yet, that it waits for it. */
+static void
+add_port_reply(struct ctl_reply *reply, const char *br, const char *name,
+               bool json)
+{
+    const char *state = bridge_port_state(name);
+
+    if (!strcmp(state, "absent")) {
+        ctl_reply_printf(reply, "port %s added to %s; device %s does not "
+                         "exist yet: attached when it appears\n", name, br,
+                         name);
+    }
+    if (json) {
+        JsonObject *o = json_object_new();
+
+        json_object_set_string_member(o, "name", name);
+        json_object_set_string_member(o, "bridge", br);
+        json_object_set_string_member(o, "state", state);
+        ctl_reply_set_object(reply, o);
+    }
+}
+
+/* A port whose device does not exist yet is accepted: it is saved, shows
+ * "absent" and is attached when the device appears (a VM's tap made at
+ * its first boot), as with a configuration file that names it.  An
+ * internal port's device is the daemon's to create: failing to is a
+ * refusal. */
 static void
 cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
              void *aux)
@@ -182,6 +232,7 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
     struct config *cfg;
     char *msg = NULL;
     unsigned int old_mtu;
+    bool internal;
     char err[256];
     int rc;
 
@@ -199,17 +250,8 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         config_free(cfg);
         return;
     }
-    /* An internal port's device is the daemon's to create. */
-    if (cp->type != CONFIG_PORT_INTERNAL && !if_nametoindex(args[1])) {
-        ctl_reply_error(reply, CTL_REFUSED, "no network device named %s "
-                        "(create the device first: a VM's tap, a veth or "
-                        "a NIC; or give type=internal for a port of the "
-                        "host's own)", args[1]);
-        config_free(cfg);
-        return;
-    }
-    if ((cp->type != CONFIG_PORT_INTERNAL
-         && !bridge_device_ok(args[1], reply))
+    internal = cp->type == CONFIG_PORT_INTERNAL;
+    if ((!internal && !bridge_device_ok(args[1], reply))
         || !port_mtu_before_commit(args[1], cp->policy.mtu, 0, &old_mtu,
                                    reply)) {
         config_free(cfg);
@@ -220,9 +262,10 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         return;
     }
 
-    /* The device exists: if it cannot be opened, undo. */
+    /* A device that exists but cannot be opened: undo.  One that does not
+     * exist (or went away meanwhile) is waited for. */
     rc = bridge_port_attach(args[1], err, sizeof err);
-    if (rc) {
+    if (rc && (internal || rc != -ENODEV)) {
         struct config *undo = bridge_txn_begin();
 
         config_del_port(undo, args[1]);
@@ -230,7 +273,9 @@ cmd_add_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         g_free(msg);
         port_mtu_restore(args[1], old_mtu);
         ctl_reply_error(reply, CTL_REFUSED, "%s", err);
+        return;
     }
+    add_port_reply(reply, args[0], args[1], json);
 }
 
 /* True if the arguments say enabled=yes: the operator re-enables the

@@ -34,8 +34,11 @@ GPtrArray *bridge_config_ports(const char *bridge);
 /* The datapath port numbered 'port_no', or NULL. */
 struct dp_port *bridge_dp_port_by_no(uint32_t port_no);
 /* Opens the device of the configured port 'name' now.  Returns 0, or a
- * negative errno with the reason in 'err'. */
+ * negative errno with the reason in 'err' (-ENODEV: no such device). */
 int bridge_port_attach(const char *name, char *err, size_t err_size);
+/* The state of the configured port 'name' as 'show' says it: "up",
+ * "down", or "absent" (no device, or not opened). */
+const char *bridge_port_state(const char *name);
 
 /* The administrative state of port 'name' as 'show --json' says it:
  * "enabled", "disabled" (enabled=no) or "blocked-by-bpdu-guard". */

@@ -553,6 +553,14 @@ port_state(const struct port *p)
                               : p->carrier ? PORT_UP : PORT_DOWN];
 }
 
+const char *
+bridge_port_state(const char *name)
+{
+    const struct port *p = g_hash_table_lookup(ports, name);
+
+    return p ? port_state(p) : "absent";
+}
+
 GPtrArray *
 bridge_config_ports(const char *bridge)
 {
@@ -937,23 +945,21 @@ bridge_init(struct datapath *dp_, const char *path, char **msg)
 
 /* A file that is gone or unreadable is never applied: an editor saving by
  * rename, or a mistaken mv, would otherwise delete every bridge. */
-void
-bridge_reload(void)
+int
+bridge_reload(char **msg)
 {
     struct config *cfg;
-    char *msg;
-    int retval = config_txn_read(&store, true, &cfg, &msg);
+    int retval = config_txn_read(&store, true, &cfg, msg);
 
     if (retval) {
         if (retval == -EIO) {
             VLOG_WARN("configuration not reloaded, running state kept: %s "
-                      "(restore the file and send SIGHUP again)", msg);
+                      "(restore the file and send SIGHUP again)", *msg);
         } else {
             VLOG_ERR("configuration not reloaded, running state kept: %s",
-                     msg);
+                     *msg);
         }
-        g_free(msg);
-        return;
+        return retval;
     }
     /* The file never holds owned ports (a VM's, from the libvirt hook). */
     config_keep_owned_ports(cfg, running);
@@ -963,6 +969,7 @@ bridge_reload(void)
     apply_config(cfg);
     config_free(running);
     running = cfg;
+    return 0;
 }
 
 void

@@ -37,8 +37,13 @@ int bridge_init(struct datapath *, const char *config_path, char **msg);
  * bridge_init() registers the others.  Call after bridge_init(). */
 void bridge_cmd_init(void);
 /* Re-reads the configuration file and applies the difference.  An invalid
- * file is logged and ignored. */
-void bridge_reload(void);
+ * or missing file is logged and ignored: returns a negative errno then,
+ * with '*msg' (caller frees) saying why; 0 once applied. */
+int bridge_reload(char **msg);
+/* One line on the running state, for systemd's STATUS=: "2 bridges, 5
+ * ports (4 attached, 1 absent), 1 team" (ports as 'show' counts them: a
+ * team is one line of its own).  Caller frees. */
+char *bridge_status(void);
 /* Removes every port and bridge from the datapath (the file is kept). */
 void bridge_fini(void);
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "metrics-cmd.h"
 #include "rcu.h"
+#include "sd-notify.h"
 #include "util.h"
 
 #define THIS_MODULE "vswitchd"
@@ -45,6 +47,7 @@ struct options {
 };
 
 static GMainLoop *main_loop;
+static bool journal;          /* stderr is the systemd journal. */
 
 /* A file locked for the daemon's life with a POSIX write lock, which the
  * kernel releases when the process ends, however it ends. */
@@ -102,13 +105,16 @@ die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void
 die(const char *fmt, ...)
 {
+    char msg[1024];
     va_list args;
 
-    fprintf(stderr, "vswitchd: ");
     va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
+    vsnprintf(msg, sizeof msg, fmt, args);
     va_end(args);
-    fputc('\n', stderr);
+    /* <3>: LOG_ERR, for the journal. */
+    fprintf(stderr, "%svswitchd: %s\n", journal ? "<3>" : "", msg);
+    /* "systemctl status vswitchd" shows why. */
+    sd_notify_send("STATUS=not started: %s", msg);
     lockfile_release(&pidfile_lock);
     lockfile_release(&config_lock);
     exit(EXIT_FAILURE);
@@ -426,17 +432,82 @@ static gboolean
 on_terminate(gpointer aux)
 {
     VLOG_INFO("%s received: shutting down", (const char *) aux);
+    sd_notify_send("STOPPING=1\nSTATUS=stopping (%s received)",
+                   (const char *) aux);
     g_main_loop_quit(main_loop);
     return G_SOURCE_CONTINUE;
+}
+
+/* Tells systemd that the daemon is ready (again): the configuration is
+ * applied and every port whose device exists is attached.  'prefix' starts
+ * the STATUS= line. */
+static void
+notify_ready(const char *prefix)
+{
+    char *status = bridge_status();
+    int rc = sd_notify_send("READY=1\nSTATUS=%s%s", prefix, status);
+
+    if (rc) {
+        VLOG_WARN("cannot tell systemd that the daemon is ready: "
+                  "NOTIFY_SOCKET=%s: %s", getenv("NOTIFY_SOCKET"),
+                  strerror(-rc));
+    }
+    g_free(status);
 }
 
 static gboolean
 on_hangup(gpointer aux)
 {
+    char *msg = NULL;
+
     VLOG_INFO("SIGHUP received: reloading configuration, reopening log");
+    /* MONOTONIC_USEC: systemd 253 and later match it with the reload they
+     * asked for; older ones ignore it. */
+    sd_notify_send("RELOADING=1\nMONOTONIC_USEC=%" PRIu64 "\n"
+                   "STATUS=reloading the configuration", time_usec());
     log_reopen();
-    bridge_reload();
+    if (bridge_reload(&msg)) {
+        char *prefix;
+
+        /* STATUS= is one line. */
+        if (msg) {
+            g_strdelimit(msg, "\n", ' ');
+        }
+        prefix = g_strdup_printf("configuration not reloaded, running state "
+                                 "kept: %s; ", msg ? msg : "see the log");
+        notify_ready(prefix);
+        g_free(prefix);
+        g_free(msg);
+    } else {
+        notify_ready("running: ");
+    }
     return G_SOURCE_CONTINUE;
+}
+
+/* The systemd watchdog's ping, from the control thread's main loop: a
+ * control thread that is stuck stops pinging, and systemd acts
+ * (WatchdogSec=, Restart=). */
+static gboolean
+on_watchdog(gpointer aux)
+{
+    sd_notify_send("WATCHDOG=1");
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+watchdog_start(void)
+{
+    uint64_t usec = sd_notify_watchdog_usec();
+    guint interval_ms;
+
+    if (!usec || !sd_notify_enabled()) {
+        return;
+    }
+    /* Twice per interval, as sd_watchdog_enabled(3) advises. */
+    interval_ms = MAX(usec / 2000, 1);
+    g_timeout_add(interval_ms, on_watchdog, NULL);
+    VLOG_INFO("systemd watchdog: %" PRIu64 " ms, pinged every %u ms",
+              usec / 1000, interval_ms);
 }
 
 int
@@ -453,6 +524,9 @@ main(int argc, char *argv[])
     if (o.log_file && (rc = log_set_file(o.log_file))) {
         die("cannot open log file %s: %s", o.log_file, strerror(-rc));
     }
+    /* Run by systemd with stderr to the journal: priorities, no time. */
+    journal = sd_notify_is_journal(STDERR_FILENO);
+    log_set_journal(journal && !o.log_file);
     if (o.detach) {
         ready_fd = detach_start();
     }
@@ -507,6 +581,8 @@ main(int argc, char *argv[])
     if (ready_fd >= 0) {
         detach_finish(ready_fd);
     }
+    notify_ready("running: ");
+    watchdog_start();
 
     g_main_loop_run(main_loop);
 

@@ -156,9 +156,9 @@ vst_cleanup()
 # Lines that need a declaration: the log file's warnings and errors
 # ("TIME|warn|MODULE|..." and "TIME|err|MODULE|...", see lib/log.c), and
 # in what the daemon wrote to stderr (vswitchd.N.out: before its log file
-# was open), the same lines, GLib's warnings and criticals and sanitizer
-# reports.
-VST_LOG_BAD='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\|(warn|err)\||-(WARNING|CRITICAL) \*\*|ERROR: [A-Za-z]+Sanitizer|runtime error:'
+# was open), the same lines (also as "<4>warn|MODULE|...", the journal's
+# form), GLib's warnings and criticals and sanitizer reports.
+VST_LOG_BAD='^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\||<[34]>)(warn|err)\||-(WARNING|CRITICAL) \*\*|ERROR: [A-Za-z]+Sanitizer|runtime error:'
 VST_LOG_EXPECTED=()     # Patterns declared with expect_log.
 
 # expect_log PATTERN: warnings or errors matching PATTERN (an extended
@@ -476,6 +476,21 @@ VST_SOCK=
 VST_PIDFILE=
 VST_LOG=
 VST_DAEMON_RUNS=0
+# For the next sw_start: VAR=VALUE assignments added to the daemon's
+# environment (NOTIFY_SOCKET=..., say), and whether it logs to its stderr
+# (vswitchd.N.out, see sw_next_out) instead of $VST_LOG.
+VST_DAEMON_ENV=()
+VST_LOG_STDERR=false
+
+# sw_next_out: prints the file the next sw_start sends the daemon's stdout
+# and stderr to, created now (sw_start keeps its inode: a test may name it
+# in the daemon's environment).
+sw_next_out()
+{
+    local out=$VST_TMP/vswitchd.$((VST_DAEMON_RUNS + 1)).out
+    : >"$out" || fail "cannot create $out"
+    printf '%s' "$out"
+}
 
 # sw_start [EXTRA-ARGS...]: starts vswitchd in the switch namespace with
 # its own config, socket, pidfile and log under the temp directory, waits
@@ -483,13 +498,17 @@ VST_DAEMON_RUNS=0
 # shellcheck disable=SC2120 # arguments are optional
 sw_start()
 {
-    local out i
+    local out i log_arg=(--log-file="$VST_LOG")
     [[ -z $VST_DAEMON_PID ]] || fail "sw_start: the daemon already runs"
     VST_DAEMON_RUNS=$((VST_DAEMON_RUNS + 1))
     out=$VST_TMP/vswitchd.$VST_DAEMON_RUNS.out
-    ip netns exec "$(ns sw)" "$VSWITCHD" --config="$VST_CONF" \
-        --socket="$VST_SOCK" --pidfile="$VST_PIDFILE" \
-        --log-file="$VST_LOG" "$@" >"$out" 2>&1 &
+    $VST_LOG_STDERR && log_arg=()
+    # Only what the test gives: nothing of systemd's from the runner's own
+    # environment.
+    ip netns exec "$(ns sw)" env -u NOTIFY_SOCKET -u WATCHDOG_USEC \
+        -u WATCHDOG_PID -u JOURNAL_STREAM "${VST_DAEMON_ENV[@]}" "$VSWITCHD" \
+        --config="$VST_CONF" --socket="$VST_SOCK" --pidfile="$VST_PIDFILE" \
+        "${log_arg[@]}" "$@" >"$out" 2>&1 &
     VST_DAEMON_PID=$!
     VST_DAEMON_PIDS+=("$VST_DAEMON_PID")
     for ((i = 0; i < 100; i++)); do

@@ -60,7 +60,9 @@ refused()
 refused 5000 add-port br0 "$P2" vlan=5000
 refused 5000 set-port "$P1" vlan=5000
 refused 5000 add-port br0 "$P2" trunks=10,5000
-refused "$NODEV" add-port br0 "$NODEV" vlan=10
+# A device that does not exist yet is accepted (test-port-absent); a name
+# that no device can have is not.
+refused "too long" add-port br0 "${NODEV}0123456789" vlan=10
 refused br0 add-port br1 "$P1" vlan=10
 refused br0 add-port br0 "$P1" vlan=10
 refused nosuchbr del-br nosuchbr
