@@ -251,6 +251,12 @@ for t in "${tests[@]}"; do
         printf 'FAIL %s: no such test\n' "$name"
         continue
     fi
+    # A test that needs longer than the default says so in its first
+    # lines: "# vst-timeout: SECS" (test-package builds a package).
+    t_timeout=$(sed -n '1,5s/^# vst-timeout: \([0-9][0-9]*\)$/\1/p' "$t")
+    if [[ -z $t_timeout ]] || ((t_timeout < TIMEOUT)); then
+        t_timeout=$TIMEOUT
+    fi
     # A prefix unique to this run and test: "v", this runner's pid in hex,
     # one character for the test.
     prefix=v$(printf '%x' $$)${digits:idx % 36:1}
@@ -267,7 +273,7 @@ for t in "${tests[@]}"; do
     fi
     start=$SECONDS
     env "${san_env[@]}" VST_PREFIX="$prefix" \
-        timeout -k 10 "$TIMEOUT" bash "$t" </dev/null >"$log" 2>&1
+        timeout -k 10 "$t_timeout" bash "$t" </dev/null >"$log" 2>&1
     rc=$?
     secs=$((SECONDS - start))
     sweep "$prefix"
@@ -293,7 +299,7 @@ for t in "${tests[@]}"; do
         ;;
     124|137)
         failed=$((failed + 1))
-        printf 'FAIL %s: timed out after %d s\n' "$name" "$TIMEOUT"
+        printf 'FAIL %s: timed out after %d s\n' "$name" "$t_timeout"
         show_tail "$log"
         ;;
     *)

@@ -23,6 +23,7 @@ PACKAGES=(
     liburcu-dev libxml2-dev libvirt-dev libcunit1-dev
     iproute2 iputils-ping iperf3 python3 python3-scapy tcpdump ethtool
     procps man-db
+    dpkg-dev debhelper lintian fakeroot  # test-package: the Debian package
 )
 # `make fuzz` (tests/fuzz/fuzz.sh): clang's -fsanitize=fuzzer is in
 # libclang-rt-14-dev, which clang only recommends.  GCC's ASan, UBSan,

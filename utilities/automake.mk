@@ -5,6 +5,19 @@ utilities_vswitch_ctl_LDADD = $(LIBVSWITCH_LIBS)
 
 EXTRA_DIST += utilities/demo.sh
 
+# Bash completion, installed as "vswitch-ctl": bash-completion loads a
+# command's completion from the file of the command's name.
+EXTRA_DIST += utilities/vswitch-ctl.bash
+install-data-local: install-bash-completion
+install-bash-completion:
+	$(MKDIR_P) '$(DESTDIR)$(bashcompletiondir)'
+	$(INSTALL_DATA) $(srcdir)/utilities/vswitch-ctl.bash \
+	    '$(DESTDIR)$(bashcompletiondir)/vswitch-ctl'
+uninstall-local: uninstall-bash-completion
+uninstall-bash-completion:
+	rm -f '$(DESTDIR)$(bashcompletiondir)/vswitch-ctl'
+.PHONY: install-bash-completion uninstall-bash-completion
+
 # The libvirt qemu hook: built as a program, installed where libvirt looks
 # for hooks (configure with --sysconfdir=/etc for /etc/libvirt/hooks).
 # libvirt reads hooks only at its start: restart libvirtd after installing.
