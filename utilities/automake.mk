@@ -3,7 +3,7 @@ utilities_vswitch_ctl_SOURCES = utilities/vswitch-ctl.c
 utilities_vswitch_ctl_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSONGLIB_CFLAGS)
 utilities_vswitch_ctl_LDADD = $(LIBVSWITCH_LIBS)
 
-EXTRA_DIST += utilities/demo.sh
+EXTRA_DIST += utilities/demo.sh utilities/demo-timeline.py
 
 # The libvirt qemu hook: built as a program, installed where libvirt looks
 # for hooks (configure with --sysconfdir=/etc for /etc/libvirt/hooks).
