@@ -342,7 +342,7 @@ declare -A HOST_OF=([vm1]=198.18.0.10 [vm2]=198.18.0.10 [vm3]=198.18.0.20)
 declare -A HNAME=([198.18.0.10]=host10 [198.18.0.20]=host20)
 declare -A HMAC=([198.18.0.10]=h10 [198.18.0.20]=h20)
 
-say "A live stream: vm1 pings host10 every 2 ms"
+say "A live stream: vm1 pings host10 every 2 ms (ping -i 0.002)"
 explain "vm1 rides $(name_of "$OLD"); in a moment we pull that cable."
 if [[ -n $VM_B ]]; then
     explain "$VM_B, on $(name_of "$NEW"), pings" \
@@ -391,6 +391,10 @@ events_since "$T_PULL" | indent
 FAILOVER=$(summary_since "$T_PULL")
 expect "a failover with its time to the new map in team/events" \
     test -n "$FAILOVER"
+US=$(printf '%s' "$FAILOVER" \
+    | sed -n 's/.*new map in use \([0-9]*\) us.*/\1/p')
+explain "The switch's own part of the outage: ${US:-?} microseconds from" \
+    "the carrier loss to the datapath sending on the new map."
 echo
 explain "What the physical network heard on the uplinks (announcements" \
     "from the switch, so that it sends the VMs' traffic to their new" \
