@@ -3,7 +3,7 @@ utilities_vswitch_ctl_SOURCES = utilities/vswitch-ctl.c
 utilities_vswitch_ctl_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSONGLIB_CFLAGS)
 utilities_vswitch_ctl_LDADD = $(LIBVSWITCH_LIBS)
 
-EXTRA_DIST += utilities/demo.sh
+EXTRA_DIST += utilities/demo.sh utilities/demo-timeline.py
 
 # Bash completion, installed as "vswitch-ctl": bash-completion loads a
 # command's completion from the file of the command's name.
