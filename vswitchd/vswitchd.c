@@ -23,6 +23,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "rcu.h"
+#include "trace-cmd.h"
 #include "util.h"
 
 #define THIS_MODULE "vswitchd"
@@ -491,6 +492,7 @@ main(int argc, char *argv[])
         die("%s", msg);
     }
     bridge_cmd_init();
+    trace_cmd_init(dp);
     /* Every command must be in the table that "vswitch-ctl --help" prints:
      * a programming error, caught by the first start of the daemon. */
     if (ctl_command_check_table(&msg)) {
