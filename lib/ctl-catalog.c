@@ -79,6 +79,12 @@ const struct ctl_command_doc ctl_command_docs[] = {
     { "Status", "metrics", "",
       "Print every counter in the Prometheus text format (with "
       "--output=FILE, for node_exporter's textfile collector).", 0, 0 },
+    { "Status", "trace",
+      "BR in_port=PORT [dl_src=MAC] [dl_dst=MAC] [vlan=N] [pcp=N] "
+      "[dl_type=TYPE] [nw_src=IP] [nw_dst=IP] [nw_proto=PROTO] "
+      "[tp_src=N] [tp_dst=N] [len=N] | BR in_port=PORT hex=FRAME",
+      "Run a frame through the pipeline without sending it: each "
+      "stage's decision, the outputs or the drop reason.", 2, -1 },
     { "Status", "port/announce", "IFACE",
       "Announce a port's stations on the team members carrying it "
       "(after a VM's live migration).", 1, 1 },

@@ -226,6 +226,18 @@ struct dp_snapshot {
     struct dp_view views[];        /* The views. */
 };
 
+/* The view of port 'p' in 'snap', or NULL if 'p' is not published yet. */
+static inline const struct dp_view *
+dp_snapshot_view_of(const struct dp_snapshot *snap, const struct dp_port *p)
+{
+    for (size_t i = 0; i < snap->n; i++) {
+        if (snap->views[i].port == p) {
+            return &snap->views[i];
+        }
+    }
+    return NULL;
+}
+
 struct dp_learn {
     uint32_t bridge_id;            /* Bridge the frame arrived on. */
     uint32_t port_no;              /* Port the source was seen on. */
@@ -367,6 +379,15 @@ int dp_thread_process_rcu(struct dp_thread *t,
                           const struct dp_snapshot *snap,
                           const struct dp_view *in, int slot, int n,
                           uint64_t now_usec);
+/* Runs frame 'frame' of 'len' bytes, from 'in' (member 'slot' of a team,
+ * or -1), through the pipeline at 'now_usec' as a trace (dp-trace.h): the
+ * stages record their decisions in 'trace' and leave out their side
+ * effects; nothing is sent (dp-thread.c).  Returns the verdict. */
+struct dp_trace;
+int dp_thread_trace_rcu(const struct dp_snapshot *snap,
+                        const struct dp_view *in, int slot,
+                        const uint8_t *frame, size_t len, uint64_t now_usec,
+                        struct dp_trace *trace);
 /* The link watcher's callback (dp-thread.c): 'aux' is the datapath. */
 void dp_link_changed(int ifindex, bool carrier, bool removed, void *aux);
 

@@ -22,10 +22,18 @@ static bool
 fdb_queue_learn(struct dp_batch *b, const struct dp_frame *f, bool announce)
 {
     struct dp_thread *t = b->t;
-    uint32_t head = t->ring_head;
-    uint32_t tail = CMM_LOAD_SHARED(t->ring_tail);
+    uint32_t head, tail;
     struct dp_learn *l;
 
+    if (OVS_UNLIKELY(b->trace)) {
+        dp_trace_note(b, DP_TRACE_LEARN, DP_PASS,
+                      announce ? DP_TRACE_LEARN_ANNOUNCE
+                               : DP_TRACE_LEARN_QUEUE,
+                      b->in->port_no, -1, f->src ? f->src->port_no : 0, 0);
+        return true;
+    }
+    head = t->ring_head;
+    tail = CMM_LOAD_SHARED(t->ring_tail);
     if (head - tail >= DP_LEARN_RING) {
         return false;
     }
@@ -220,7 +228,17 @@ dp_fdb_learn_rcu(struct dp_batch *b, struct dp_frame *f)
     }
 
     if (src && src->port_no == in->port_no) {
-        mac_entry_touch_rcu(src, b->now);
+        if (OVS_LIKELY(!b->trace)) {
+            mac_entry_touch_rcu(src, b->now);
+        }
+        dp_trace_note(b, DP_TRACE_LEARN, DP_PASS, DP_TRACE_LEARN_REFRESH,
+                      in->port_no, -1, src->port_no, 0);
+    } else if (OVS_UNLIKELY(b->trace) && (f->no_learn
+                                         || (src && src->is_static))) {
+        dp_trace_note(b, DP_TRACE_LEARN, DP_PASS,
+                      f->no_learn ? DP_TRACE_LEARN_NO_LEARN
+                                  : DP_TRACE_LEARN_STATIC,
+                      in->port_no, -1, src ? src->port_no : 0, 0);
     } else if ((!src || !src->is_static) && !f->no_learn
                && !fdb_queue_learn(b, f, frame_is_announcement(f))) {
         /* Not learned, still forwarded. */

@@ -103,7 +103,7 @@ datapath_memory_receive(struct datapath *dp, struct dp_port *p, int slot,
 {
     struct dp_thread *t = dp->inject;
     const struct dp_snapshot *snap;
-    const struct dp_view *in = NULL;
+    const struct dp_view *in;
     struct mmsghdr *mm;
 
     if (!port_memory(p, slot)) {
@@ -124,11 +124,7 @@ datapath_memory_receive(struct datapath *dp, struct dp_port *p, int slot,
 
     rcu_read_lock();
     snap = rcu_dereference(dp->snap);
-    for (size_t i = 0; i < snap->n && !in; i++) {
-        if (snap->views[i].port == p) {
-            in = &snap->views[i];
-        }
-    }
+    in = dp_snapshot_view_of(snap, p);
     if (in) {
         dp_thread_process_rcu(t, snap, in, slot, 1, dp_now_usec(dp));
     }

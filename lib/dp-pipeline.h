@@ -42,6 +42,13 @@
  * A stage returns DP_PASS, or the reason the frame is dropped, which the
  * pipeline counts on the input port.
  *
+ * Tracing (dp-trace.h, "vswitch-ctl trace"): the same stages run on one
+ * frame with 'trace' set in the batch (and no thread): each records its
+ * decision with dp_trace_note(), and each step with a side effect
+ * (learning queued, entry refreshed, bucket charged, guard tripped, load
+ * or counter added, frame queued for output) records it instead of doing
+ * it.  A new side effect in a stage must do the same.
+ *
  * Thread-safety: datapath threads only (and the control thread for frames
  * pushed into in-memory devices), inside an RCU read section; no
  * allocation, lock, logging or GLib call. */
@@ -49,6 +56,7 @@
 #define VSWITCH_DP_PIPELINE_H 1
 
 #include "datapath-private.h"
+#include "dp-trace.h"
 
 /* A stage's verdict: the frame goes on. */
 #define DP_PASS DP_N_DROPS
@@ -91,7 +99,26 @@ struct dp_batch {
                                     * blocked. */
     uint64_t drops[DP_N_DROPS];    /* Drops by reason, added to the input
                                     * port's counters at the end. */
+    struct dp_trace *trace;        /* NULL, or a trace (dp-trace.h): the
+                                    * stages record their decisions and
+                                    * leave out their side effects; then
+                                    * 't' is NULL. */
 };
+
+/* Records a decision in 'b''s trace, if it has one (dp-trace.h says what
+ * the values mean for each stage).  A test per call on the fast path. */
+static inline void
+dp_trace_note(const struct dp_batch *b, enum dp_trace_stage stage,
+              int verdict, int what, uint32_t port_no, int slot,
+              uint32_t a, uint32_t b_)
+{
+    if (OVS_UNLIKELY(b->trace)) {
+        dp_trace_add(b->trace, &(struct dp_trace_rec) {
+                         .stage = stage, .verdict = verdict, .what = what,
+                         .slot = slot, .port_no = port_no, .a = a,
+                         .b = b_ });
+    }
+}
 
 /* ---- dp-policy.c: the policy stages ---- */
 

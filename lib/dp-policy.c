@@ -95,11 +95,12 @@ dp_policy_view_init(struct dp_view *v, uint64_t rate_in_burst,
 /* ---- Datapath side ---- */
 
 /* Charges 'cost' ticks to the bucket '*tatp' of depth 'depth' at 'now'
- * (ticks).  'shared': other threads charge it too.  Returns true if the
- * frame passes. */
+ * (ticks).  'shared': other threads charge it too.  'dry': a trace, which
+ * only asks (the bucket is left as it is).  Returns true if the frame
+ * passes. */
 static bool
 bucket_charge(uint64_t *tatp, uint64_t now, uint64_t cost, uint64_t depth,
-              bool shared)
+              bool shared, bool dry)
 {
     uint64_t tat = CMM_LOAD_SHARED(*tatp);
     uint64_t need = cost < depth ? cost : depth;
@@ -110,6 +111,9 @@ bucket_charge(uint64_t *tatp, uint64_t now, uint64_t cost, uint64_t depth,
 
         if (start - now > depth - need) {
             return false;
+        }
+        if (dry) {
+            return true;
         }
         if (!shared) {
             CMM_STORE_SHARED(*tatp, start + cost);
@@ -127,6 +131,18 @@ static uint64_t
 batch_ticks(const struct dp_batch *b)
 {
     return b->now_usec << DP_POLICY_TICK_SHIFT;
+}
+
+/* Records policy check 'check' (named by the drop reason it guards) of
+ * port 'v' with 'verdict' in 'b''s trace, if any, and returns 'verdict'.
+ * 'stage' is DP_TRACE_POLICY_IN or DP_TRACE_POLICY_OUT; 'a' as
+ * dp-trace.h says for that stage. */
+static int
+policy_note(const struct dp_batch *b, enum dp_trace_stage stage,
+            const struct dp_view *v, int check, int verdict, uint32_t a)
+{
+    dp_trace_note(b, stage, verdict, check, v->port_no, -1, a, 0);
+    return verdict;
 }
 
 static bool
@@ -165,16 +181,20 @@ dp_policy_link_local_rcu(struct dp_batch *b, const struct dp_frame *f)
         0x01, 0x80, 0xc2, 0x00, 0x00, 0x00
     };
     struct dp_port *p = b->in->port;
-    struct datapath *dp = b->t->dp;
 
     if (!b->in->policy.bpdu_guard
         || memcmp(f->pi.eth_dst, bpdu_dst, ETH_ADDR_LEN)) {
         return DP_DROP_LINK_LOCAL;
     }
+    if (OVS_UNLIKELY(b->trace)) {
+        return policy_note(b, DP_TRACE_POLICY_IN, b->in, DP_DROP_BPDU_GUARD,
+                           DP_DROP_BPDU_GUARD,
+                           !CMM_LOAD_SHARED(p->guard_tripped));
+    }
     if (!CMM_LOAD_SHARED(p->guard_tripped)) {
         CMM_STORE_SHARED(p->guard_tripped, true);
         cmm_smp_wmb();
-        CMM_STORE_SHARED(dp->guard_pending, true);
+        CMM_STORE_SHARED(b->t->dp->guard_pending, true);
         b->learned = true;          /* Wakes the control thread. */
     }
     if (b->blocked == DP_PASS) {
@@ -191,14 +211,17 @@ dp_policy_mac_limit_rcu(struct dp_batch *b, struct dp_frame *f)
 
     if ((f->src && (f->src->is_static || f->src->port_no == in->port_no))
         || CMM_LOAD_SHARED(in->port->n_macs) < in->policy.mac_limit) {
-        return DP_PASS;
+        return policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_MAC_LIMIT,
+                           DP_PASS, 0);
     }
     if (in->policy.mac_limit_action == PORT_MAC_LIMIT_DROP) {
-        return DP_DROP_MAC_LIMIT;
+        return policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_MAC_LIMIT,
+                           DP_DROP_MAC_LIMIT, 0);
     }
     f->no_learn = true;
     b->drops[DP_DROP_MAC_LIMIT_FLOOD]++;
-    return DP_PASS;
+    return policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_MAC_LIMIT_FLOOD,
+                       DP_PASS, 0);
 }
 
 /* The DHCP and RA guards. */
@@ -229,18 +252,34 @@ dp_policy_ingress_slow_rcu(struct dp_batch *b, struct dp_frame *f)
     int verdict;
 
     if (b->blocked != DP_PASS) {
-        return b->blocked;
+        return policy_note(b, DP_TRACE_POLICY_IN, in, b->blocked,
+                           b->blocked, 0);
     }
     if (!port_policy_mac_allowed(pp, f->pi.eth_src)) {
-        return DP_DROP_SRC_MAC;
+        return policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_SRC_MAC,
+                           DP_DROP_SRC_MAC, 0);
+    } else if (pp->n_allowed_macs) {
+        policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_SRC_MAC, DP_PASS, 0);
     }
     if (frame_over_mtu(f, pp->mtu)) {
-        return DP_DROP_MTU;
+        return policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_MTU,
+                           DP_DROP_MTU, 0);
+    } else if (pp->mtu) {
+        policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_MTU, DP_PASS, 0);
     }
     if (pp->dhcp_guard || pp->ra_guard) {
         verdict = guards_rcu(in, f);
         if (verdict != DP_PASS) {
-            return verdict;
+            return policy_note(b, DP_TRACE_POLICY_IN, in, verdict, verdict,
+                               0);
+        }
+        if (pp->dhcp_guard) {
+            policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_DHCP_GUARD,
+                        DP_PASS, 0);
+        }
+        if (pp->ra_guard) {
+            policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_RA_GUARD,
+                        DP_PASS, 0);
         }
     }
     if (pp->mac_limit
@@ -251,25 +290,53 @@ dp_policy_ingress_slow_rcu(struct dp_batch *b, struct dp_frame *f)
         }
     }
     if (in->storm_cost
-        && (eth_addr_is_multicast(f->pi.eth_dst) || !f->dst)
-        && !bucket_charge(&p->storm_tat, batch_ticks(b), in->storm_cost,
-                          in->storm_depth, false)) {
-        return DP_DROP_STORM;
+        && (eth_addr_is_multicast(f->pi.eth_dst) || !f->dst)) {
+        verdict = (bucket_charge(&p->storm_tat, batch_ticks(b),
+                                 in->storm_cost, in->storm_depth, false,
+                                 b->trace)
+                   ? DP_PASS : DP_DROP_STORM);
+        if (policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_STORM, verdict,
+                        0) != DP_PASS) {
+            return verdict;
+        }
     }
-    if (in->rate_out_cpb
-        && !bucket_charge(&p->rate_out_tat, batch_ticks(b),
-                          rate_cost(in->rate_out_cpb, f->len),
-                          in->rate_out_depth, false)) {
-        return DP_DROP_RATE_OUT;
+    if (in->rate_out_cpb) {
+        verdict = (bucket_charge(&p->rate_out_tat, batch_ticks(b),
+                                 rate_cost(in->rate_out_cpb, f->len),
+                                 in->rate_out_depth, false, b->trace)
+                   ? DP_PASS : DP_DROP_RATE_OUT);
+        if (policy_note(b, DP_TRACE_POLICY_IN, in, DP_DROP_RATE_OUT,
+                        verdict, 0) != DP_PASS) {
+            return verdict;
+        }
     }
     return DP_PASS;
 }
 
-/* Counts a drop for 'reason' on output port 'out'. */
+/* Counts a drop for 'reason' on output port 'out' (a trace records it
+ * instead). */
 static bool
-egress_drop(const struct dp_view *out, enum dp_drop_reason reason)
+egress_drop(const struct dp_batch *b, const struct dp_view *out,
+            enum dp_drop_reason reason)
 {
-    uatomic_inc(&out->port->stats[ST_DROPS + reason]);
+    if (OVS_UNLIKELY(b->trace)) {
+        policy_note(b, DP_TRACE_POLICY_OUT, out, reason, reason,
+                    DP_TRACE_COUNT_OUT);
+    } else {
+        uatomic_inc(&out->port->stats[ST_DROPS + reason]);
+    }
+    return false;
+}
+
+/* A drop for 'reason' on the way to 'out', counted on the input port
+ * unless the frame is a flood ('flood'), which just skips 'out'. */
+static bool
+egress_skip(struct dp_batch *b, const struct dp_view *out,
+            enum dp_drop_reason reason, bool flood)
+{
+    b->drops[reason] += !flood;
+    policy_note(b, DP_TRACE_POLICY_OUT, out, reason, reason,
+                flood ? DP_TRACE_COUNT_NONE : DP_TRACE_COUNT_IN);
     return false;
 }
 
@@ -280,26 +347,32 @@ dp_policy_egress_slow_rcu(struct dp_batch *b, const struct dp_view *out,
     const struct port_policy *pp = &out->policy;
 
     if (out->blocked) {
+        /* Nothing goes out on a blocked port, uncounted. */
+        policy_note(b, DP_TRACE_POLICY_OUT, out,
+                    pp->enabled ? DP_DROP_BPDU_GUARD : DP_DROP_DISABLED,
+                    pp->enabled ? DP_DROP_BPDU_GUARD : DP_DROP_DISABLED,
+                    DP_TRACE_COUNT_NONE);
         return false;
     }
     if (out->isolated && b->in->isolated) {
-        b->drops[DP_DROP_ISOLATED] += !flood;
-        return false;
+        return egress_skip(b, out, DP_DROP_ISOLATED, flood);
     }
     if (pp->mac_security == PORT_MAC_SECURITY_STRICT
         && !eth_addr_is_multicast(f->pi.eth_dst)
         && !port_policy_mac_allowed(pp, f->pi.eth_dst)) {
-        b->drops[DP_DROP_DST_MAC] += !flood;
-        return false;
+        return egress_skip(b, out, DP_DROP_DST_MAC, flood);
     }
     if (frame_over_mtu(f, pp->mtu)) {
-        return egress_drop(out, DP_DROP_MTU);
+        return egress_drop(b, out, DP_DROP_MTU);
     }
     if (out->rate_in_cpb
         && !bucket_charge(&out->port->rate_in_tat, batch_ticks(b),
                           rate_cost(out->rate_in_cpb, f->len),
-                          out->rate_in_depth, true)) {
-        return egress_drop(out, DP_DROP_RATE_IN);
+                          out->rate_in_depth, true, b->trace)) {
+        return egress_drop(b, out, DP_DROP_RATE_IN);
+    }
+    if (OVS_UNLIKELY(b->trace)) {
+        policy_note(b, DP_TRACE_POLICY_OUT, out, DP_N_DROPS, DP_PASS, 0);
     }
     return true;
 }

@@ -72,12 +72,15 @@ team_port_slot(const struct dp_team_map *map, uint32_t port_no)
     return TEAM_NONE;
 }
 
+/* Team 'v''s map, as batch 'b' uses it (noting its first use, unless 'b'
+ * is a trace). */
 static const struct dp_team_map *
-team_map_rcu(const struct dp_view *v, uint64_t now_usec)
+team_map_rcu(const struct dp_batch *b, const struct dp_view *v)
 {
     struct dp_team_map *map = rcu_dereference(v->team->map);
+    uint64_t now_usec = b->now_usec;
 
-    if (OVS_UNLIKELY(!CMM_LOAD_SHARED(map->first_use_usec))) {
+    if (OVS_UNLIKELY(!CMM_LOAD_SHARED(map->first_use_usec)) && !b->trace) {
         CMM_STORE_SHARED(map->first_use_usec, now_usec);
     }
     return map;
@@ -199,14 +202,15 @@ team_frame_is_local(const struct dp_view *team, const struct dp_frame *f)
     return false;
 }
 
-/* Picks the member a frame from 'in' leaves 'team' on (team_select()), and
- * counts its load.  Returns TEAM_NONE when no member can carry it. */
+/* Picks the member a frame from 'b->in' leaves 'team' on (team_select()),
+ * and counts its load (unless 'b' is a trace: then it records the choice
+ * and why).  Returns TEAM_NONE when no member can carry it. */
 static int
-team_select_rcu(const struct dp_view *in,
-                const struct dp_view *team, struct dp_frame *f,
-                uint64_t now_usec)
+team_select_rcu(const struct dp_batch *b, const struct dp_view *team,
+                struct dp_frame *f)
 {
-    const struct dp_team_map *map = team_map_rcu(team, now_usec);
+    const struct dp_view *in = b->in;
+    const struct dp_team_map *map = team_map_rcu(b, team);
     const struct team_policy_class *cls = map->cls;
     struct dp_team_sel sel = { team, map };
     struct team_frame tf;
@@ -219,6 +223,16 @@ team_select_rcu(const struct dp_view *in,
     }
     tf = (struct team_frame) { &f->pi, f->vlan, in->port_no };
     slot = team_select(cls, &tf, map->fields, &dp_team_ops, &sel, &item);
+    if (OVS_UNLIKELY(b->trace)) {
+        dp_trace_add(b->trace, &(struct dp_trace_rec) {
+                         .stage = DP_TRACE_TEAM_SELECT,
+                         .verdict = slot < 0 ? DP_DROP_TEAM_DOWN : DP_PASS,
+                         .what = cls->item, .slot = slot,
+                         .port_no = team->port_no, .a = item,
+                         .b = dp_team_member_of(&sel, cls->item, item),
+                         .name = cls->name });
+        return slot;
+    }
     if (cls->item == TEAM_ITEM_PORT) {
         in->port->team_tx_bytes += f->len;
     } else if (cls->item == TEAM_ITEM_BUCKET) {
@@ -227,22 +241,23 @@ team_select_rcu(const struct dp_view *in,
     return slot;
 }
 
-/* Applies the receive rules of switch-independent teaming to a frame that
- * arrived on member 'slot' of team 'in' (team_rx_expected()).  Returns the
- * drop reason, or DP_N_DROPS to accept.  'dst' is the destination's entry
- * or NULL. */
+/* Applies the receive rules of switch-independent teaming to frame 'f'
+ * that arrived on member 'b->slot' of team 'b->in' (team_rx_expected()).
+ * Returns the drop reason, or DP_N_DROPS to accept. */
 static int
-team_receive_rules_rcu(const struct dp_view *in, int slot,
-                       const struct dp_frame *f, const struct mac_entry *dst,
-                       uint64_t now_usec)
+team_receive_rules_rcu(const struct dp_batch *b, const struct dp_frame *f)
 {
-    const struct dp_team_map *map = team_map_rcu(in, now_usec);
+    const struct dp_view *in = b->in;
+    const struct mac_entry *dst = f->dst;
+    const struct dp_team_map *map = team_map_rcu(b, in);
     struct dp_team_sel sel = { in, map };
     struct team_frame tf;
     bool flooded;
-    int expected;
+    int expected, verdict;
 
     if (!map->switch_independent) {
+        dp_trace_note(b, DP_TRACE_TEAM_RX, DP_PASS, DP_TRACE_TEAM_RX_STATIC,
+                      in->port_no, b->slot, 0, 0);
         return DP_N_DROPS;
     }
     /* Flooded upstream: every member gets a copy; keep one.  Unicast to a
@@ -254,8 +269,11 @@ team_receive_rules_rcu(const struct dp_view *in, int slot,
     tf = (struct team_frame) { &f->pi, f->vlan, dst ? dst->port_no : 0 };
     expected = team_rx_expected(map->cls, &tf, map->fields, flooded,
                                 &dp_team_ops, &sel);
-    return (expected == TEAM_ANY || slot == expected ? DP_N_DROPS
-                                                     : DP_DROP_TEAM_RX);
+    verdict = (expected == TEAM_ANY || b->slot == expected ? DP_PASS
+                                                           : DP_DROP_TEAM_RX);
+    dp_trace_note(b, DP_TRACE_TEAM_RX, verdict, DP_TRACE_TEAM_RX_RULES,
+                  in->port_no, b->slot, expected, 0);
+    return verdict;
 }
 
 /* The team's receive stage (stage 3, before the policies), for a frame that
@@ -266,9 +284,11 @@ static int
 team_receive_rcu(const struct dp_batch *b, const struct dp_frame *f)
 {
     if (team_frame_is_local(b->in, f)) {
+        dp_trace_note(b, DP_TRACE_TEAM_RX, DP_DROP_LOCAL,
+                      DP_TRACE_TEAM_RX_LOCAL, b->in->port_no, b->slot, 0, 0);
         return DP_DROP_LOCAL;
     }
-    return team_receive_rules_rcu(b->in, b->slot, f, f->dst, b->now_usec);
+    return team_receive_rules_rcu(b, f);
 }
 
 /* Stage 9, team select: the member of team 'out' that 'f' leaves on (its
@@ -277,9 +297,9 @@ static int
 team_stage_rcu(const struct dp_batch *b, const struct dp_view *out,
                struct dp_frame *f)
 {
-    int slot = team_select_rcu(b->in, out, f, b->now_usec);
+    int slot = team_select_rcu(b, out, f);
 
-    if (slot >= 0 && !b->in->team) {
+    if (slot >= 0 && !b->in->team && !b->trace) {
         dp_fdb_note_team_tx_rcu(b, f);
     }
     return slot;
@@ -352,9 +372,13 @@ output_port_rcu(struct dp_batch *b, const struct dp_view *out,
     int slot = -1;
 
     if (!vlan_port_egress(&out->vlan, f->vlan, f->pi.eth_type, &tag_out)) {
+        dp_trace_note(b, DP_TRACE_VLAN_OUT, DP_DROP_VLAN, 0, out->port_no, -1,
+                      0, 0);
         b->drops[DP_DROP_VLAN]++;
         return;
     }
+    dp_trace_note(b, DP_TRACE_VLAN_OUT, DP_PASS, 0, out->port_no, -1,
+                  tag_out, f->vlan);
     if (!dp_policy_egress_rcu(b, out, f, flood)) {
         return;
     }
@@ -364,6 +388,11 @@ output_port_rcu(struct dp_batch *b, const struct dp_view *out,
             b->drops[DP_DROP_TEAM_DOWN]++;
             return;
         }
+    }
+    if (OVS_UNLIKELY(b->trace)) {
+        dp_trace_note(b, DP_TRACE_OUTPUT, DP_PASS, 0, out->port_no, slot,
+                      tag_out, f->vlan);
+        return;
     }
     output_rcu(b->t, out, slot, f, tag_out);
 }
@@ -448,12 +477,12 @@ thread_flush(struct dp_thread *t)
     t->n_tx = 0;
 }
 
-/* Stage 1, parse: frame 'i' of the batch, out of the receive buffer, with
- * the tag the kernel moved to the auxiliary data put back.  Frames no
- * station may send, and link-local control frames (they belong to the link
- * they arrived on), go no further. */
+/* Frame 'i' of the batch, out of the receive buffer, with the auxiliary
+ * data the kernel moved its tag to in '*auxp' (NULL if none).  Returns
+ * DP_PASS, or DP_DROP_RUNT for a truncated one. */
 static int
-parse_rcu(struct dp_batch *b, int i, struct dp_frame *f)
+receive_frame_rcu(struct dp_batch *b, int i, struct dp_frame *f,
+                  const struct tpacket_auxdata **auxp)
 {
     struct mmsghdr *mm = &b->t->rx_msgs[i];
     const uint8_t *buf = b->t->rx_buf + (size_t) i * DP_RX_SLOT;
@@ -466,8 +495,6 @@ parse_rcu(struct dp_batch *b, int i, struct dp_frame *f)
     f->vnet = (const void *) buf;
     f->data = buf + NETDEV_VNET_HDR_LEN;
     f->len = mm->msg_len - NETDEV_VNET_HDR_LEN;
-    f->l3_parsed = false;
-    f->no_learn = false;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&mm->msg_hdr); c;
          c = CMSG_NXTHDR(&mm->msg_hdr, c)) {
         if (c->cmsg_level == SOL_PACKET
@@ -476,6 +503,20 @@ parse_rcu(struct dp_batch *b, int i, struct dp_frame *f)
             aux = (const struct tpacket_auxdata *) (void *) CMSG_DATA(c);
         }
     }
+    *auxp = aux;
+    return DP_PASS;
+}
+
+/* Stage 1, parse: frame 'f' (its bytes set), with the tag the kernel moved
+ * to the auxiliary data 'aux' (or NULL) put back.  Frames no station may
+ * send, and link-local control frames (they belong to the link they
+ * arrived on), go no further. */
+static int
+parse_rcu(struct dp_batch *b, struct dp_frame *f,
+          const struct tpacket_auxdata *aux)
+{
+    f->l3_parsed = false;
+    f->no_learn = false;
     if (packet_parse(f->data, f->len,
                      aux && (aux->tp_status & TP_STATUS_VLAN_VALID),
                      aux && (aux->tp_status & TP_STATUS_VLAN_TPID_VALID)
@@ -510,14 +551,23 @@ lookup_rcu(struct dp_batch *b, struct dp_frame *f)
         const struct dp_view *out;
 
         if (f->dst->port_no == in->port_no) {
+            dp_trace_note(b, DP_TRACE_LOOKUP, DP_DROP_LOOP,
+                          DP_TRACE_LOOKUP_LOOP, in->port_no, -1, 0, 0);
             return DP_DROP_LOOP;
         }
         out = dp_snapshot_find_rcu(b->snap, in, f->dst->port_no);
         if (out && out->can_send && vlan_port_carries(&out->vlan, f->vlan)) {
+            dp_trace_note(b, DP_TRACE_LOOKUP, DP_PASS, DP_TRACE_LOOKUP_KNOWN,
+                          out->port_no, -1, 0, 0);
             output_port_rcu(b, out, f, false);
             return DP_PASS;
         }
         /* Stale entry (port gone or changed): flood. */
+        dp_trace_note(b, DP_TRACE_LOOKUP, DP_PASS, DP_TRACE_LOOKUP_STALE,
+                      f->dst->port_no, -1, 0, 0);
+    } else {
+        dp_trace_note(b, DP_TRACE_LOOKUP, DP_PASS, DP_TRACE_LOOKUP_FLOOD, 0,
+                      -1, 0, 0);
     }
     for (uint32_t k = in->first; k < in->first + in->count; k++) {
         const struct dp_view *out = &b->snap->views[k];
@@ -530,37 +580,116 @@ lookup_rcu(struct dp_batch *b, struct dp_frame *f)
     return DP_PASS;
 }
 
+/* Records stages 1 to 3's results in 'b''s trace. */
+static void
+trace_ingress(const struct dp_batch *b, const struct dp_frame *f,
+              enum dp_trace_stage stage, int verdict)
+{
+    const struct packet_info *pi = &f->pi;
+    uint32_t what = 0;
+
+    switch (stage) {
+    case DP_TRACE_PARSE:
+        dp_trace_note(b, stage, verdict, pi->tag_source, 0, -1,
+                      pi->eth_type,
+                      pi->vlan_present ? 0x10000u | pi->vlan_tci : 0);
+        break;
+    case DP_TRACE_VLAN_IN:
+        dp_trace_note(b, stage, verdict, 0, 0, -1, f->vlan, f->tci);
+        break;
+    case DP_TRACE_ENTRIES:
+        what = ((f->src && f->src->is_static ? DP_TRACE_SRC_STATIC : 0)
+                | (f->dst && f->dst->is_static ? DP_TRACE_DST_STATIC : 0)
+                | (eth_addr_is_multicast(pi->eth_dst)
+                   ? DP_TRACE_DST_GROUP : 0));
+        dp_trace_note(b, stage, verdict, what, 0, -1,
+                      f->src ? f->src->port_no : 0,
+                      f->dst ? f->dst->port_no : 0);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The pipeline from stage 1 on, for frame 'f' whose bytes are set, with
+ * the kernel's auxiliary data 'aux' (or NULL).  Returns DP_PASS, or why
+ * the frame was dropped. */
+static int
+pipeline_frame_rcu(struct dp_batch *b, struct dp_frame *f,
+                   const struct tpacket_auxdata *aux)
+{
+    int verdict;
+
+    verdict = parse_rcu(b, f, aux);
+    if (OVS_UNLIKELY(b->trace)) {
+        trace_ingress(b, f, DP_TRACE_PARSE, verdict);
+    }
+    if (verdict != DP_PASS) {
+        return verdict;
+    }
+    if (!vlan_port_ingress(&b->in->vlan, &f->pi, &f->vlan, &f->tci)) {
+        dp_trace_note(b, DP_TRACE_VLAN_IN, DP_DROP_VLAN, 0, 0, -1, 0, 0);
+        return DP_DROP_VLAN;
+    }
+    dp_fdb_lookup_rcu(b, f);
+    if (OVS_UNLIKELY(b->trace)) {
+        trace_ingress(b, f, DP_TRACE_VLAN_IN, DP_PASS);
+        trace_ingress(b, f, DP_TRACE_ENTRIES, DP_PASS);
+    }
+    if (b->slot >= 0) {
+        verdict = team_receive_rcu(b, f);
+        if (verdict != DP_PASS) {
+            return verdict;
+        }
+    }
+    verdict = dp_policy_ingress_rcu(b, f);
+    if (verdict != DP_PASS) {
+        return verdict;
+    }
+    verdict = dp_fdb_learn_rcu(b, f);
+    dp_trace_note(b, DP_TRACE_LEARN, verdict, DP_TRACE_LEARN_VERDICT, 0, -1,
+                  0, 0);
+    if (verdict != DP_PASS) {
+        return verdict;
+    }
+    return lookup_rcu(b, f);
+}
+
 /* The pipeline: frame 'i' of the batch through the stages, in order (see
  * dp-pipeline.h).  Returns DP_PASS, or why the frame was dropped. */
 static int
 pipeline_rcu(struct dp_batch *b, int i)
 {
+    const struct tpacket_auxdata *aux;
     struct dp_frame f;
     int verdict;
 
-    verdict = parse_rcu(b, i, &f);
+    verdict = receive_frame_rcu(b, i, &f, &aux);
+    return verdict != DP_PASS ? verdict : pipeline_frame_rcu(b, &f, aux);
+}
+
+int
+dp_thread_trace_rcu(const struct dp_snapshot *snap, const struct dp_view *in,
+                    int slot, const uint8_t *frame, size_t len,
+                    uint64_t now_usec, struct dp_trace *trace)
+{
+    static const struct virtio_net_hdr no_offload;
+    struct dp_batch b = {
+        .snap = snap, .in = in, .slot = slot,
+        .now = now_usec / 1000000, .now_usec = now_usec,
+        .tick = mac_tick(now_usec), .trace = trace,
+    };
+    struct dp_frame f = { .vnet = &no_offload, .data = frame, .len = len };
+    int verdict;
+
+    dp_policy_batch_init_rcu(&b);
+    verdict = pipeline_frame_rcu(&b, &f, NULL);
+    memcpy(trace->counted, b.drops, sizeof trace->counted);
     if (verdict != DP_PASS) {
-        return verdict;
+        trace->counted[verdict]++;
     }
-    if (!vlan_port_ingress(&b->in->vlan, &f.pi, &f.vlan, &f.tci)) {
-        return DP_DROP_VLAN;
-    }
-    dp_fdb_lookup_rcu(b, &f);
-    if (b->slot >= 0) {
-        verdict = team_receive_rcu(b, &f);
-        if (verdict != DP_PASS) {
-            return verdict;
-        }
-    }
-    verdict = dp_policy_ingress_rcu(b, &f);
-    if (verdict != DP_PASS) {
-        return verdict;
-    }
-    verdict = dp_fdb_learn_rcu(b, &f);
-    if (verdict != DP_PASS) {
-        return verdict;
-    }
-    return lookup_rcu(b, &f);
+    trace->verdict = verdict;
+    return verdict;
 }
 
 int

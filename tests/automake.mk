@@ -22,6 +22,7 @@ UNIT_TESTS = \
 	tests/unit/test-datapath-nomem \
 	tests/unit/test-pipeline \
 	tests/unit/test-dp-policy \
+	tests/unit/test-dp-trace \
 	tests/unit/test-port-policy \
 	tests/unit/test-netdev-internal \
 	tests/unit/test-sd-notify \
@@ -103,6 +104,9 @@ tests_unit_test_pipeline_LDADD = $(UNIT_LIBS)
 tests_unit_test_dp_policy_SOURCES = tests/unit/test-dp-policy.c
 tests_unit_test_dp_policy_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dp_policy_LDADD = $(UNIT_LIBS)
+tests_unit_test_dp_trace_SOURCES = tests/unit/test-dp-trace.c
+tests_unit_test_dp_trace_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dp_trace_LDADD = $(UNIT_LIBS)
 tests_unit_test_port_policy_SOURCES = tests/unit/test-port-policy.c
 tests_unit_test_port_policy_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_port_policy_LDADD = $(UNIT_LIBS)

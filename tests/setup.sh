@@ -22,7 +22,7 @@ PACKAGES=(
     libglib2.0-dev libjson-glib-dev libnl-3-dev libnl-route-3-dev
     liburcu-dev libxml2-dev libvirt-dev libcunit1-dev
     iproute2 iputils-ping iperf3 python3 python3-scapy tcpdump ethtool
-    procps man-db python3-matplotlib  # the demo\'s timeline picture
+    procps man-db python3-matplotlib  # the demo's timeline picture
     dpkg-dev debhelper lintian fakeroot  # test-package: the Debian package
 )
 # `make fuzz` (tests/fuzz/fuzz.sh): clang's -fsanitize=fuzzer is in

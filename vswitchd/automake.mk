@@ -8,6 +8,7 @@ vswitchd_vswitchd_SOURCES = \
 	vswitchd/team-member.c vswitchd/team-announce.c \
 	vswitchd/team-cmd.c vswitchd/team-show.c \
 	vswitchd/metrics-cmd.c vswitchd/metrics-cmd.h \
+	vswitchd/trace-cmd.c vswitchd/trace-cmd.h \
 	vswitchd/port-kind.h vswitchd/port-kinds.c \
 	vswitchd/port-kind-internal.c vswitchd/port-kind-internal.h
 vswitchd_vswitchd_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(JSONGLIB_CFLAGS) \

@@ -26,6 +26,7 @@
 #include "metrics-cmd.h"
 #include "rcu.h"
 #include "sd-notify.h"
+#include "trace-cmd.h"
 #include "util.h"
 
 #define THIS_MODULE "vswitchd"
@@ -567,6 +568,7 @@ main(int argc, char *argv[])
     }
     bridge_cmd_init();
     metrics_cmd_init(dp);
+    trace_cmd_init(dp);
     /* Every command must be in the table that "vswitch-ctl --help" prints:
      * a programming error, caught by the first start of the daemon. */
     if (ctl_command_check_table(&msg)) {
