@@ -1,6 +1,7 @@
 /* bridge-policy: the parts of the ports' policies (port-policy.h) that
  * bridge.c and bridge-cmd.c share and that need none of their state: the
- * device's MTU, the policy's text in logs and 'show'.  Calls only lib/
+ * device's MTU, the policy's text in logs and 'show', the end of 'show'
+ * (the [libvirt] group, the JSON answer).  Calls only lib/
  * (bridge-private.h). */
 #include <autoconf.h>
 #include "bridge-private.h"
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "ctl-server.h"
+#include "ctl-util.h"
 #include "port-policy.h"
 
 int
@@ -92,4 +94,28 @@ bridge_show_port_policy(const struct config_port *cp, const char *state,
     port_policy_format(&cp->policy, false, true, show_policy_json, jpolicy);
     json_object_set_string_member(jp, "admin-state", state);
     json_object_set_object_member(jp, "policy", jpolicy);
+}
+
+void
+bridge_show_end(const struct config *cfg, JsonArray *jbridges, bool json,
+                struct ctl_reply *reply)
+{
+    JsonObject *o, *jl;
+
+    if (cfg->libvirt_bridge) {
+        ctl_reply_printf(reply, "libvirt: default-bridge=%s\n",
+                         cfg->libvirt_bridge);
+    }
+    if (!json) {
+        json_array_unref(jbridges);
+        return;
+    }
+    o = json_object_new();
+    jl = json_object_new();
+    json_object_set_array_member(o, "bridges", jbridges);
+    json_object_set_string_member(jl, "default-bridge",
+                                  cfg->libvirt_bridge ? cfg->libvirt_bridge
+                                  : "");
+    json_object_set_object_member(o, "libvirt", jl);
+    ctl_reply_set_object(reply, o);
 }

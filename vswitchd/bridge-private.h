@@ -62,6 +62,10 @@ void bridge_policy_append_key(const char *key, const char *value, void *aux);
  * (bridge_port_admin_state()) when it is not "enabled", and adds a line of
  * the policy keys that differ from the defaults; in the port's JSON
  * object 'jp', "admin-state" and "policy" with every key. */
+/* The end of "show": the [libvirt] group, and the JSON answer made of
+ * 'jbridges' (taken) if 'json'. */
+void bridge_show_end(const struct config *, JsonArray *jbridges, bool json,
+                     struct ctl_reply *);
 void bridge_show_port_policy(const struct config_port *, const char *state,
                              struct ctl_reply *, JsonObject *jp);
 

@@ -639,23 +639,7 @@ cmd_show(struct ctl_reply *reply, int n_args, char *args[], bool json,
         }
         json_array_add_object_element(jbridges, jb);
     }
-    if (running->libvirt_bridge) {
-        ctl_reply_printf(reply, "libvirt: default-bridge=%s\n",
-                         running->libvirt_bridge);
-    }
-    if (json) {
-        JsonObject *o = json_object_new();
-        JsonObject *jl = json_object_new();
-
-        json_object_set_array_member(o, "bridges", jbridges);
-        json_object_set_string_member(jl, "default-bridge",
-                                      running->libvirt_bridge
-                                      ? running->libvirt_bridge : "");
-        json_object_set_object_member(o, "libvirt", jl);
-        ctl_reply_set_object(reply, o);
-    } else {
-        json_array_unref(jbridges);
-    }
+    bridge_show_end(running, jbridges, json, reply);
 }
 
 /* ---- Commands: MAC table ------------------------------------------------ */
