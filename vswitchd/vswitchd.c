@@ -439,21 +439,56 @@ on_terminate(gpointer aux)
     return G_SOURCE_CONTINUE;
 }
 
+/* systemd's STATUS= line: 'status_prefix' ("running: ", or why the last
+ * reload was not applied), then bridge_status(). */
+static char *status_prefix;   /* Owned. */
+static char *status_sent;     /* Owned.  The last line sent, or NULL. */
+
+/* Sends READY=1 with the status line if 'ready'; else the status line
+ * alone, if it changed since it was last sent. */
+static int
+notify_status(bool ready)
+{
+    char *status = bridge_status();
+    char *line = g_strconcat(status_prefix, status, NULL);
+    int rc = 0;
+
+    g_free(status);
+    if (!ready && !g_strcmp0(line, status_sent)) {
+        g_free(line);
+        return 0;
+    }
+    rc = sd_notify_send("%sSTATUS=%s", ready ? "READY=1\n" : "", line);
+    g_free(status_sent);
+    status_sent = line;
+    return rc;
+}
+
 /* Tells systemd that the daemon is ready (again): the configuration is
  * applied and every port whose device exists is attached.  'prefix' starts
- * the STATUS= line. */
+ * the STATUS= line until the next call. */
 static void
 notify_ready(const char *prefix)
 {
-    char *status = bridge_status();
-    int rc = sd_notify_send("READY=1\nSTATUS=%s%s", prefix, status);
+    int rc;
 
+    g_free(status_prefix);
+    status_prefix = g_strdup(prefix);
+    rc = notify_status(true);
     if (rc) {
         VLOG_WARN("cannot tell systemd that the daemon is ready: "
                   "NOTIFY_SOCKET=%s: %s", getenv("NOTIFY_SOCKET"),
                   strerror(-rc));
     }
-    g_free(status);
+}
+
+/* Keeps STATUS= current as devices come and go (a port that was absent
+ * at READY=1 attached later, say): checked each second, sent on change. */
+static gboolean
+on_status_tick(gpointer aux)
+{
+    notify_status(false);
+    return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -495,13 +530,19 @@ on_watchdog(gpointer aux)
     return G_SOURCE_CONTINUE;
 }
 
+/* The timers of a daemon that systemd runs: the status line's and, if
+ * asked for, the watchdog's. */
 static void
-watchdog_start(void)
+notify_timers_start(void)
 {
     uint64_t usec = sd_notify_watchdog_usec();
     guint interval_ms;
 
-    if (!usec || !sd_notify_enabled()) {
+    if (!sd_notify_enabled()) {
+        return;
+    }
+    g_timeout_add_seconds(1, on_status_tick, NULL);
+    if (!usec) {
         return;
     }
     /* Twice per interval, as sd_watchdog_enabled(3) advises. */
@@ -584,7 +625,7 @@ main(int argc, char *argv[])
         detach_finish(ready_fd);
     }
     notify_ready("running: ");
-    watchdog_start();
+    notify_timers_start();
 
     g_main_loop_run(main_loop);
 
@@ -597,6 +638,8 @@ main(int argc, char *argv[])
     ctl_command_unregister_all();
     g_free(o.pidfile);
     g_free(o.log_file);
+    g_free(status_prefix);
+    g_free(status_sent);
     g_main_loop_unref(main_loop);
     rcu_unregister_thread();
     VLOG_INFO("stopped");

@@ -12,6 +12,8 @@
 #     (a generous range: the machine is shared);
 #   - SIGHUP with a port added to the file: RELOADING=1 (with
 #     MONOTONIC_USEC=) then READY=1, the new port attached when it comes;
+#     the device of the absent port appears: a STATUS= alone follows, with
+#     the new count;
 #     SIGHUP with a bad file: RELOADING=1 then READY=1 with a STATUS= that
 #     says the configuration was not reloaded and why;
 #   - SIGTERM: STOPPING=1;
@@ -123,6 +125,8 @@ grep -q "wait for their device.*$GHOST" "$snap" \
 assert_eq "absent" "$(port_state "$GHOST")" "state of $GHOST"
 assert_eq "running: 1 bridge, 4 ports (3 attached, 1 absent), 0 teams" \
     "$(status_of "$ready")" "STATUS= of READY=1"
+[[ $(events | head -n 1) == "$(cut -d' ' -f3- <<<"$ready")" ]] \
+    || fail "a message came before READY=1: $(events | head -n 1)"
 assert_eq 1 "$(count READY=1)" "READY=1 messages at start"
 
 log "watchdog: WATCHDOG_USEC=400000, a ping expected every 200 ms"
@@ -153,19 +157,29 @@ grep -q "|bridge|port $P3 attached to bridge br0" "$NOTES.ready2" \
     || fail "READY=1 came before the reload attached $P3"
 log "ok: $P3 was attached when READY=1 came after the reload"
 
+log "the device of $GHOST appears"
+# shellcheck disable=SC2317 # called through wait_for
+has_status() { grep -qF -e "|STATUS=$1" -e " STATUS=$1" "$NOTES"; }
+ip -n "$(ns sw)" link add "$GHOST" type veth peer name "$(dev ghostp)" \
+    || fail "cannot create $GHOST"
+status="running: 1 bridge, 5 ports (5 attached, 0 absent), 0 teams"
+wait_for 10 has_status "$status" \
+    || fail "no STATUS=$status after $GHOST appeared: $(events | tail -n 3)"
+log "ok: then $(events | tail -n 1)"
+assert_eq 2 "$(count READY=1)" "READY=1 messages (a STATUS= change is no READY=1)"
+
 log "SIGHUP with a bad file (vlan 5000)"
 expect_log '\|err\|bridge\|configuration not reloaded, .*vlan 5000'
 printf '%s' "${conf_v2/vlan=10/vlan=5000}" >"$VST_CONF.new" \
     && mv "$VST_CONF.new" "$VST_CONF"
 sw_signal HUP
 wait_for 10 at_least 3 READY=1 || fail "no READY=1 after a bad SIGHUP: $(events)"
-reloading=$(event_after 2 READY=1)
-[[ $reloading == RELOADING=1\|* ]] \
-    || fail "after the second READY=1: '$reloading', expected RELOADING=1"
+assert_eq 2 "$(count RELOADING=1)" "RELOADING=1 messages after two SIGHUPs"
 ready=$(event_after 2 RELOADING=1)
+[[ $ready == READY=1\|* ]] || fail "after RELOADING=1: '$ready', expected READY=1"
 status=$(status_of "$ready")
 log "READY=1 after the bad file: STATUS=$status"
-[[ $status == "configuration not reloaded, running state kept: "*5000*"; 1 bridge, 5 ports (4 attached, 1 absent), 0 teams" ]] \
+[[ $status == "configuration not reloaded, running state kept: "*5000*"; 1 bridge, 5 ports (5 attached, 0 absent), 0 teams" ]] \
     || fail "STATUS= after a bad file does not say it was kept and why: $status"
 log "ok: the status says the file was not applied, and why"
 printf '%s' "$conf_v2" >"$VST_CONF"
