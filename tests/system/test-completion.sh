@@ -172,7 +172,7 @@ assert_eq "$(lines mac-aging= mac-table-size=)" \
     "$(complete_line 'vswitch-ctl add-br br2 ')" "add-br keys"
 
 # 4. Options and the socket on the line.
-assert_eq "$(lines --help --json --socket= --timeout= --version)" \
+assert_eq "$(lines --help --json --output= --socket= --timeout= --version)" \
     "$(complete_line 'vswitch-ctl --')" "options"
 export VSWITCH_SOCKET=$VST_TMP/none.sock
 assert_eq "$(lines br0 br1)" \
