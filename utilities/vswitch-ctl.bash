@@ -45,10 +45,11 @@ _vswitch_ctl_table()
         _vsc_up=no
         out=$("$_vsc_prog" --help 2>/dev/null)
     fi
-    _vsc_table=$(awk '/^  [a-z]/ { if (c != "") print c; c = substr($0, 3); next }
-         /^      / && c != "" { sub(/^ +/, ""); c = c " " $0; next }
-         { if (c != "") print c; c = "" }
-         END { if (c != "") print c }' <<<"$out")
+    _vsc_table=$(awk '
+        /^  [a-z]/ { if (c != "") print c; c = substr($0, 3); next }
+        /^      / && c != "" { sub(/^ +/, ""); c = c " " $0; next }
+        { if (c != "") print c; c = "" }
+        END { if (c != "") print c }' <<<"$out")
 }
 
 # _vswitch_ctl_names: prints "KIND NAME PARENT" for each bridge ("bridges

@@ -89,7 +89,8 @@ assert_has()
 {
     local w
     for w in "${@:3}"; do
-        grep -qxF -- "$w" <<<"$2" || fail "$1: no '$w' among: $(tr '\n' ' ' <<<"$2")"
+        grep -qxF -- "$w" <<<"$2" \
+            || fail "$1: no '$w' among: $(tr '\n' ' ' <<<"$2")"
     done
     log "ok: $1: has ${*:3}"
 }
@@ -189,7 +190,8 @@ assert_eq "$commands" "$(complete_line 'vswitch-ctl ')" \
     "commands offered with no daemon (from --help)"
 assert_eq "" "$(complete_line 'vswitch-ctl list-ports ')" \
     "bridges offered with no daemon"
-log "two completions with no daemon took $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
+ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+log "two completions with no daemon took $ms ms"
 
 # 6. A daemon that does not answer: the same, each query giving up after
 # the completion's own timeout (0.5 s) instead of vswitch-ctl's 10 s.
