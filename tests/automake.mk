@@ -37,7 +37,7 @@ SHAPE_CHECKS = tests/check-datapath-symbols.sh tests/check-layers.sh \
 	tests/check-ctl-commands.sh tests/check-file-sizes.sh \
 	tests/check-call-cycles.sh
 TESTS += $(UNIT_TESTS) $(SHAPE_CHECKS)
-EXTRA_DIST += $(SHAPE_CHECKS) tests/unit/unit.h
+EXTRA_DIST += $(SHAPE_CHECKS) tests/unit/unit.h tests/unit/unit-dp.h
 
 tests_unit_test_vlan_SOURCES = tests/unit/test-vlan.c
 tests_unit_test_vlan_CFLAGS = $(UNIT_CFLAGS)

@@ -16,6 +16,7 @@
 #include "port-policy.h"
 #include "rcu.h"
 #include "unit.h"
+#include "unit-dp.h"
 
 /* Device indexes no real device has (the link watcher hears of those). */
 #define IFINDEX_BASE 2000000
@@ -31,22 +32,15 @@ static const uint8_t bcast[ETH_ADDR_LEN] = {
 static int
 suite_init(void)
 {
-    vs_rcu_init();
-    rcu_register_thread();
-    dp = datapath_create(&(struct datapath_options) { .n_threads = 1 });
-    if (!dp) {
-        return -1;
-    }
     now_usec = UINT64_C(2000000000);
-    datapath_set_clock(dp, now_usec);
-    return 0;
+    dp = unit_dp_create(now_usec);
+    return dp ? 0 : -1;
 }
 
 static int
 suite_clean(void)
 {
-    datapath_destroy(dp);
-    rcu_unregister_thread();
+    unit_dp_destroy(dp);
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "rcu.h"
 #include "trace-frame.h"
 #include "unit.h"
+#include "unit-dp.h"
 
 /* Device indexes no real device has (the link watcher hears of those). */
 #define IFINDEX_BASE 3000000
@@ -34,22 +35,15 @@ static struct dp_trace tr;         /* The last trace. */
 static int
 suite_init(void)
 {
-    vs_rcu_init();
-    rcu_register_thread();
-    dp = datapath_create(&(struct datapath_options) { .n_threads = 1 });
-    if (!dp) {
-        return -1;
-    }
     now_usec = UINT64_C(3000000000);
-    datapath_set_clock(dp, now_usec);
-    return 0;
+    dp = unit_dp_create(now_usec);
+    return dp ? 0 : -1;
 }
 
 static int
 suite_clean(void)
 {
-    datapath_destroy(dp);
-    rcu_unregister_thread();
+    unit_dp_destroy(dp);
     return 0;
 }
 
@@ -60,24 +54,6 @@ struct world {
     struct dp_port *ports[MAX_PORTS]; /* Its ports and teams. */
     int n;                         /* Entries in 'ports'. */
 };
-
-static struct dp_port_settings
-vlan_access(uint16_t vid)
-{
-    return (struct dp_port_settings) { .mode = VLAN_MODE_ACCESS,
-                                       .vlan = vid };
-}
-
-static struct dp_port_settings
-vlan_trunk(const char *trunks, uint16_t native)
-{
-    struct dp_port_settings s = { .mode = VLAN_MODE_TRUNK, .native = native };
-    char err[128];
-
-    CU_ASSERT_EQUAL_FATAL(vlan_bitmap_parse(trunks, &s.trunks, err,
-                                            sizeof err), 0);
-    return s;
-}
 
 static struct world
 world_new(void)
@@ -120,7 +96,7 @@ member_mac(const struct dp_port *t, int slot, char buf[18])
 static struct dp_port *
 team_new(struct world *w, const char *name, bool down)
 {
-    struct dp_port_settings s = vlan_access(1);
+    struct dp_port_settings s = unit_vlan_access(1);
     struct dp_port *t = datapath_team_add(dp, w->br, name, &s);
     struct dp_team_map_desc d = {
         .policy = TEAM_POLICY_ACTIVE_BACKUP, .switch_independent = true,
@@ -370,9 +346,9 @@ static void
 test_known_unicast(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
-    struct dp_port *c = port_new(&w, "c", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
+    struct dp_port *c = port_new(&w, "c", unit_vlan_access(1));
     const uint8_t m1[ETH_ADDR_LEN] = { 2, 0, 0, 0, 0, 1 };
     const struct dp_trace_rec *r;
     struct mac_entry *e;
@@ -412,10 +388,10 @@ static void
 test_flood(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
-    struct dp_port *c = port_new(&w, "c", vlan_access(1));
-    struct dp_port *d = port_new(&w, "d", vlan_access(2));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
+    struct dp_port *c = port_new(&w, "c", unit_vlan_access(1));
+    struct dp_port *d = port_new(&w, "d", unit_vlan_access(2));
     const uint8_t m7[ETH_ADDR_LEN] = { 2, 0, 0, 0, 0, 7 };
     const struct dp_trace_rec *r;
     GString *text = g_string_new(NULL);
@@ -455,10 +431,10 @@ static void
 test_trunk_tagging(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(10));
-    struct dp_port *b = port_new(&w, "b", vlan_trunk("10,20", 1));
-    struct dp_port *c = port_new(&w, "c", vlan_access(20));
-    struct dp_port *d = port_new(&w, "d", vlan_access(10));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(10));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_trunk("10,20", 1));
+    struct dp_port *c = port_new(&w, "c", unit_vlan_access(20));
+    struct dp_port *d = port_new(&w, "d", unit_vlan_access(10));
     const struct dp_trace_rec *r;
 
     (void) c;
@@ -489,7 +465,7 @@ static void
 test_team_member(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct dp_port *t = team_new(&w, "t", false);
     struct dp_team_map_desc d = {
         .policy = TEAM_POLICY_HASH, .fields = TEAM_HASH_L34,
@@ -561,9 +537,9 @@ static void
 test_drop_runt(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     expect_drop(&w, a, -1, "hex=0200000000010200", DP_DROP_RUNT);
     world_free(&w);
 }
@@ -572,8 +548,8 @@ static void
 test_drop_vlan(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_trunk("10", 1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_trunk("10", 1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
     const struct dp_trace_rec *r;
 
     expect_drop(&w, a, -1, "vlan=20", DP_DROP_VLAN);
@@ -588,9 +564,9 @@ static void
 test_drop_loop(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     teach(&w, a, -1, "02:00:00:00:00:02");
     expect_drop(&w, a, -1, "dl_src=02:00:00:00:00:01 "
                 "dl_dst=02:00:00:00:00:02", DP_DROP_LOOP);
@@ -609,7 +585,7 @@ static void
 test_drop_team_rx(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct dp_port *t = team_new(&w, "t", false);
     const struct dp_trace_rec *r;
 
@@ -630,7 +606,7 @@ static void
 test_drop_reflection(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct dp_port *t = team_new(&w, "t", false);
 
     /* A local station's frame went into the team just now... */
@@ -644,7 +620,7 @@ static void
 test_drop_team_down(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct dp_port *t = team_new(&w, "t", true);
     const struct dp_trace_rec *r;
 
@@ -662,7 +638,7 @@ test_drop_local(void)
     struct dp_port *t = team_new(&w, "t", false);
     char mac[18], fields[64];
 
-    port_new(&w, "a", vlan_access(1));
+    port_new(&w, "a", unit_vlan_access(1));
     member_mac(t, 0, mac);
     snprintf(fields, sizeof fields, "dl_type=arp dl_src=%s", mac);
     expect_drop(&w, t, 0, fields, DP_DROP_LOCAL);
@@ -673,9 +649,9 @@ static void
 test_drop_link_local(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     expect_drop(&w, a, -1, "dl_dst=01:80:c2:00:00:0e", DP_DROP_LINK_LOCAL);
     world_free(&w);
 }
@@ -684,9 +660,9 @@ static void
 test_drop_bad_src(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     expect_drop(&w, a, -1, "dl_src=01:00:5e:00:00:01", DP_DROP_BAD_SRC);
     world_free(&w);
 }
@@ -695,7 +671,7 @@ static void
 test_drop_src_conflict(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct dp_port *t = team_new(&w, "t", false);
 
     /* A station alive behind the team... */
@@ -710,10 +686,10 @@ static void
 test_drop_disabled(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     pp.enabled = false;
     policy_set(a, &pp);
     expect_drop(&w, a, -1, "", DP_DROP_DISABLED);
@@ -724,8 +700,8 @@ static void
 test_drop_bpdu_guard(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
     pp.bpdu_guard = true;
@@ -742,10 +718,10 @@ static void
 test_drop_src_mac(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     CU_ASSERT_FATAL(eth_addr_parse("02:00:00:00:00:01",
                                    pp.allowed_macs[0]));
     pp.n_allowed_macs = 1;
@@ -760,8 +736,8 @@ static void
 test_drop_dst_mac(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(b);
 
     teach(&w, b, -1, "02:00:00:00:00:05");
@@ -778,10 +754,10 @@ static void
 test_drop_mac_limit(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     teach(&w, a, -1, "02:00:00:00:00:01");
     pp.mac_limit = 1;
     pp.mac_limit_action = PORT_MAC_LIMIT_DROP;
@@ -797,11 +773,11 @@ static void
 test_drop_mac_limit_flood(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
     const struct dp_trace_rec *r;
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     teach(&w, a, -1, "02:00:00:00:00:01");
     pp.mac_limit = 1;
     pp.mac_limit_action = PORT_MAC_LIMIT_FLOOD;
@@ -818,8 +794,8 @@ static void
 test_drop_isolated(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
     teach(&w, b, -1, "02:00:00:00:00:02");
@@ -834,10 +810,10 @@ static void
 test_drop_dhcp_guard(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     pp.dhcp_guard = true;
     policy_set(a, &pp);
     expect_drop(&w, a, -1, "nw_proto=udp tp_src=67 tp_dst=68",
@@ -853,10 +829,10 @@ static void
 test_drop_ra_guard(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
-    port_new(&w, "b", vlan_access(1));
+    port_new(&w, "b", unit_vlan_access(1));
     pp.ra_guard = true;
     policy_set(a, &pp);
     expect_drop(&w, a, -1, "nw_dst=ff02::1 nw_proto=icmpv6 tp_src=134",
@@ -874,8 +850,8 @@ static void
 test_drop_rate_out(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
     pp.rate_out = (struct port_rate) { .bps = 8000000, .burst = 1000 };
@@ -893,8 +869,8 @@ static void
 test_drop_rate_in(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(b);
     const struct dp_trace_rec *r;
 
@@ -920,8 +896,8 @@ static void
 test_drop_storm(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
 
     pp.storm_limit = 10;
@@ -943,8 +919,8 @@ static void
 test_drop_mtu(void)
 {
     struct world w = world_new();
-    struct dp_port *a = port_new(&w, "a", vlan_access(1));
-    struct dp_port *b = port_new(&w, "b", vlan_access(1));
+    struct dp_port *a = port_new(&w, "a", unit_vlan_access(1));
+    struct dp_port *b = port_new(&w, "b", unit_vlan_access(1));
     struct port_policy pp = *dp_port_policy(a);
     const struct dp_trace_rec *r;
 

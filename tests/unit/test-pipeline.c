@@ -19,6 +19,7 @@
 #include "team-hash.h"
 #include "team-map.h"
 #include "unit.h"
+#include "unit-dp.h"
 
 /* Device indexes no real device has (the link watcher hears of those). */
 #define IFINDEX_BASE 1000000
@@ -40,22 +41,15 @@ static const uint8_t bcast[ETH_ADDR_LEN] = {
 static int
 suite_init(void)
 {
-    vs_rcu_init();
-    rcu_register_thread();
-    dp = datapath_create(&(struct datapath_options) { .n_threads = 1 });
-    if (!dp) {
-        return -1;
-    }
     now_usec = UINT64_C(1000000000);
-    datapath_set_clock(dp, now_usec);
-    return 0;
+    dp = unit_dp_create(now_usec);
+    return dp ? 0 : -1;
 }
 
 static int
 suite_clean(void)
 {
-    datapath_destroy(dp);
-    rcu_unregister_thread();
+    unit_dp_destroy(dp);
     return 0;
 }
 
@@ -86,23 +80,6 @@ bridge_new(void)
     br = datapath_bridge_create(dp, name, 1024, 300);
     CU_ASSERT_PTR_NOT_NULL_FATAL(br);
     return br;
-}
-
-static struct dp_port_settings
-vlan_access(uint16_t vid)
-{
-    return (struct dp_port_settings) { .mode = VLAN_MODE_ACCESS, .vlan = vid };
-}
-
-static struct dp_port_settings
-vlan_trunk(const char *trunks, uint16_t native)
-{
-    struct dp_port_settings s = { .mode = VLAN_MODE_TRUNK, .native = native };
-    char err[128];
-
-    CU_ASSERT_EQUAL_FATAL(vlan_bitmap_parse(trunks, &s.trunks, err,
-                                            sizeof err), 0);
-    return s;
 }
 
 static struct dp_port_settings
@@ -377,10 +354,10 @@ test_vlan_matrix(void)
     struct dp_bridge *br = bridge_new();
     struct dp_port *ports[N_MATRIX + 1];
 
-    ports[ACC10] = port_new(br, "acc10", vlan_access(10));
-    ports[ACC30] = port_new(br, "acc30", vlan_access(30));
-    ports[TRK] = port_new(br, "trk", vlan_trunk("10,20", 30));
-    ports[TRKN] = port_new(br, "trkn", vlan_trunk("10,20", 0));
+    ports[ACC10] = port_new(br, "acc10", unit_vlan_access(10));
+    ports[ACC30] = port_new(br, "acc30", unit_vlan_access(30));
+    ports[TRK] = port_new(br, "trk", unit_vlan_trunk("10,20", 30));
+    ports[TRKN] = port_new(br, "trkn", unit_vlan_trunk("10,20", 0));
     ports[ALL] = port_new(br, "all", vlan_all());
     ports[ALL2] = port_new(br, "all2", vlan_all());
     ports[N_MATRIX] = NULL;
@@ -431,8 +408,8 @@ static void
 test_offload_offsets(void)
 {
     struct dp_bridge *br = bridge_new();
-    struct dp_port *a = port_new(br, "a", vlan_access(10));
-    struct dp_port *t = port_new(br, "t", vlan_trunk("10", 0));
+    struct dp_port *a = port_new(br, "a", unit_vlan_access(10));
+    struct dp_port *t = port_new(br, "t", unit_vlan_trunk("10", 0));
     struct dp_port *all[] = { a, t, NULL };
     struct virtio_net_hdr vnet = {
         .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID,
@@ -476,11 +453,11 @@ static void
 test_learning_and_moves(void)
 {
     struct dp_bridge *br = bridge_new();
-    struct dp_port *a = port_new(br, "a", vlan_access(10));
-    struct dp_port *b = port_new(br, "b", vlan_access(10));
-    struct dp_port *c = port_new(br, "c", vlan_access(10));
-    struct dp_port *d = port_new(br, "d", vlan_access(20));
-    struct dp_port *e = port_new(br, "e", vlan_access(20));
+    struct dp_port *a = port_new(br, "a", unit_vlan_access(10));
+    struct dp_port *b = port_new(br, "b", unit_vlan_access(10));
+    struct dp_port *c = port_new(br, "c", unit_vlan_access(10));
+    struct dp_port *d = port_new(br, "d", unit_vlan_access(20));
+    struct dp_port *e = port_new(br, "e", unit_vlan_access(20));
     struct dp_port *all[] = { a, b, c, d, e, NULL };
     struct unit_frame f;
 
@@ -558,10 +535,10 @@ static void
 test_flooding(void)
 {
     struct dp_bridge *br = bridge_new();
-    struct dp_port *a = port_new(br, "a", vlan_access(10));
-    struct dp_port *b = port_new(br, "b", vlan_access(10));
-    struct dp_port *c = port_new(br, "c", vlan_access(20));
-    struct dp_port *t = port_new(br, "t", vlan_trunk("10,20", 0));
+    struct dp_port *a = port_new(br, "a", unit_vlan_access(10));
+    struct dp_port *b = port_new(br, "b", unit_vlan_access(10));
+    struct dp_port *c = port_new(br, "c", unit_vlan_access(20));
+    struct dp_port *t = port_new(br, "t", unit_vlan_trunk("10,20", 0));
     struct dp_port *all[] = { a, b, c, t, NULL };
     const uint8_t mcast[ETH_ADDR_LEN] = { 0x01, 0x00, 0x5e, 0, 0, 1 };
     const uint8_t stp[ETH_ADDR_LEN] = { 0x01, 0x80, 0xc2, 0, 0, 0 };
@@ -984,8 +961,8 @@ static void
 test_memory_port_queue(void)
 {
     struct dp_bridge *br = bridge_new();
-    struct dp_port *a = port_new(br, "a", vlan_access(10));
-    struct dp_port *b = port_new(br, "b", vlan_access(10));
+    struct dp_port *a = port_new(br, "a", unit_vlan_access(10));
+    struct dp_port *b = port_new(br, "b", unit_vlan_access(10));
     struct dp_port *all[] = { a, b, NULL };
     struct netdev_memory_frame out;
     struct dp_port_stats s;
