@@ -234,6 +234,22 @@ policy_problem(const struct libvirt_domain *dom)
             : NULL);
 }
 
+/* True if one of the domain's NICs goes on the switch: a domain without
+ * one does not depend on the daemon (libvirt runs the hook for every
+ * domain of the host). */
+static bool
+has_switch_nics(const struct libvirt_domain *dom)
+{
+    for (guint i = 0; i < dom->nics->len; i++) {
+        const struct libvirt_nic *nic = g_ptr_array_index(dom->nics, i);
+
+        if (nic->bridge) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int
 validate(const struct libvirt_domain *dom, const struct switch_view *v)
 {
@@ -245,6 +261,9 @@ validate(const struct libvirt_domain *dom, const struct switch_view *v)
         say("%s", msg);
         g_free(msg);
         return 1;
+    }
+    if (!has_switch_nics(dom)) {
+        return 0;
     }
     if (v->error == -ENOTCONN) {
         say("domain %s: bridges not checked, %s; its start goes on "
@@ -358,6 +377,10 @@ attach(const struct libvirt_domain *dom, const struct switch_view *v)
         g_free(msg);
         g_free(owner);
         return 1;
+    }
+    if (!has_switch_nics(dom)) {
+        g_free(owner);
+        return 0;
     }
     if (v->error) {
         say("domain %s: NICs not attached: %s", dom->name, v->msg);

@@ -14,8 +14,9 @@
 # file; started again changes nothing; migrate/restore print nothing;
 # stopped and release remove exactly the domain's ports, twice over; a
 # failed start (prepare, stopped, release) works; with the daemon down,
-# reconnect exits 0, prepare goes on, started refuses.  The hook never
-# writes to stdout.
+# reconnect exits 0, prepare goes on, started refuses, and a domain with
+# no NIC on the switch starts and stops as if the hook were not there.
+# The hook never writes to stdout.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 vst_init
@@ -224,4 +225,15 @@ hook_ok "$XML" vm1 stopped end
 hook_ok "$XML" vm1 release end
 hook_ok "$(domain_xml vm1 "$UUID" 'bridge="br0" vlan="4095"')" \
     vm1 reconnect begin
+# A domain with no NIC on the switch (a libvirt network's NIC only) does
+# not depend on vswitchd: libvirt runs the hook for every domain.
+OTHER="<domain type='kvm'><name>vm9</name>
+<uuid>0f4d2c1e-3a5b-4c6d-8e7f-901a2b3c4d5e</uuid><devices>
+<interface type='network'><mac address='52:54:00:00:00:99'/>
+<source network='default'/><target dev='vnet99'/></interface>
+</devices></domain>"
+for op in "prepare begin" "started begin" "stopped end" "release end"; do
+    # shellcheck disable=SC2086 # OPERATION SUB-OPERATION
+    hook_ok "$OTHER" vm9 $op
+done
 log "PASS"
