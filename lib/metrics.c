@@ -239,9 +239,12 @@ add_sample(struct metrics *m, const char *name, const char *value_text,
         return error;
     }
 
-    /* A series is its label set, whatever the order of the labels. */
-    memcpy(sorted, labels, n * sizeof *labels);
-    qsort(sorted, n, sizeof *sorted, label_cmp);
+    /* A series is its label set, whatever the order of the labels.
+     * ('labels' may be NULL when 'n' is 0: memcpy() must not see it.) */
+    if (n) {
+        memcpy(sorted, labels, n * sizeof *labels);
+        qsort(sorted, n, sizeof *sorted, label_cmp);
+    }
     key = g_string_new(name);
     append_labels(key, sorted, n);
     if (g_hash_table_contains(m->series, key->str)) {
