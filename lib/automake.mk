@@ -19,6 +19,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/announce-queue.c lib/announce-queue.h \
 	lib/member-watch.c lib/member-watch.h \
 	lib/member-watch-carrier.c lib/member-watch-arp.c \
+	lib/member-watch-lacp.c \
 	lib/netdev-packet.c lib/netdev-packet.h \
 	lib/netdev-memory.c lib/netdev-memory.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
