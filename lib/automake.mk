@@ -16,6 +16,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/team-policy-hash.c lib/team-policy-active-backup.c \
 	lib/team-map.c lib/team-map.h \
 	lib/member-health.c lib/member-health.h \
+	lib/lacp.c lib/lacp.h \
 	lib/announce-queue.c lib/announce-queue.h \
 	lib/member-watch.c lib/member-watch.h \
 	lib/member-watch-carrier.c lib/member-watch-arp.c \
