@@ -21,8 +21,11 @@
 #include "team-private.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include "ctl-server.h"
+#include "ctl-util.h"
 #include "log.h"
 #include "util.h"
 
@@ -113,18 +116,22 @@ fallback_member(const struct team *t)
     return TEAM_NONE;
 }
 
-/* Logs what changed in member 'slot''s LACP state. */
+/* Logs what changed in member 'slot''s LACP state or verdict ('ok'). */
 static void
-log_member(struct team *t, int slot)
+log_member(struct team *t, int slot, bool ok)
 {
     struct member *m = &t->members[slot];
     struct lacp_member_view v;
 
     lacp_member_view(t->lacp, slot, &v);
-    if (v.status == m->lacp_status && v.why == m->lacp_why) {
+    if (v.status == m->lacp_status && v.why == m->lacp_why
+        && ok == m->lacp_ok) {
         return;
     }
-    if (v.why == LACP_WHY_NONE) {
+    if (ok && t->lacp_status == LACP_FALLBACK) {
+        team_log(t, "member %s: lacp %s, carries (active in fallback)",
+                 m->name, lacp_member_status_name(v.status));
+    } else if (ok) {
         team_log(t, "member %s: lacp %s, carries (partner "
                  ETH_ADDR_FMT " port %u)", m->name,
                  lacp_member_status_name(v.status),
@@ -134,7 +141,8 @@ log_member(struct team *t, int slot)
                  v.partner.port_number);
     } else {
         team_log(t, "member %s: lacp %s, out (%s)", m->name,
-                 lacp_member_status_name(v.status), lacp_why_name(v.why));
+                 lacp_member_status_name(v.status),
+                 v.why == LACP_WHY_NONE ? "standby" : lacp_why_name(v.why));
     }
     m->lacp_status = v.status;
     m->lacp_why = v.why;
@@ -147,6 +155,7 @@ lacp_step(struct team *t, uint64_t now)
     enum lacp_status status;
     bool republish = false;
     int active;
+    bool ok;
 
     lacp_run(t->lacp, now, lacp_send, t);
     status = lacp_status(t->lacp);
@@ -163,10 +172,6 @@ lacp_step(struct team *t, uint64_t now)
         t->lacp_status = status;
     }
     active = status == LACP_FALLBACK ? fallback_member(t) : TEAM_NONE;
-    if (active != t->lacp_active && active != TEAM_NONE) {
-        team_log(t, "member %s: active in lacp fallback",
-                 t->members[active].name);
-    }
     t->lacp_active = active;
     if (republish) {
         /* The receive rules follow the fallback (team-publish.c). */
@@ -181,9 +186,10 @@ lacp_step(struct team *t, uint64_t now)
         if (!m->name) {
             continue;
         }
-        log_member(t, slot);
-        m->lacp_ok = (status == LACP_FALLBACK ? slot == active
-                      : lacp_member_carries(t->lacp, slot));
+        ok = (status == LACP_FALLBACK ? slot == active
+              : lacp_member_carries(t->lacp, slot));
+        log_member(t, slot, ok);
+        m->lacp_ok = ok;
         member_lacp_recheck(t, slot, now);
     }
 }
