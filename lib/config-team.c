@@ -267,10 +267,12 @@ team_set_defaults(struct config_team *t)
     "auto for the first member's"
 
 static int
-parse_system_id(const char *value, uint8_t mac[ETH_ADDR_LEN], char **msg)
+parse_system_id(const char *value, uint8_t out[ETH_ADDR_LEN], char **msg)
 {
+    uint8_t mac[ETH_ADDR_LEN];
+
     if (!strcmp(value, "auto")) {
-        memset(mac, 0, ETH_ADDR_LEN);
+        memset(out, 0, ETH_ADDR_LEN);
         return 0;
     }
     if (!eth_addr_parse(value, mac)) {
@@ -283,6 +285,7 @@ parse_system_id(const char *value, uint8_t mac[ETH_ADDR_LEN], char **msg)
                                "(%s)", value, SYSTEM_ID_SYNTAX);
         return -EINVAL;
     }
+    memcpy(out, mac, ETH_ADDR_LEN);
     return 0;
 }
 

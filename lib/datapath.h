@@ -360,8 +360,8 @@ typedef void datapath_slow_func(struct dp_port *team, int slot,
                                 const void *frame, size_t len, void *aux);
 void datapath_set_slow_func(struct datapath *, datapath_slow_func *,
                             void *aux);
-/* Sends one frame (no offload) on a member: announcements, LACPDUs.  Returns 0 or a
- * negative errno. */
+/* Sends one frame (no offload) on a member: announcements, LACPDUs.
+ * Returns 0 or a negative errno. */
 int datapath_team_send(struct dp_port *team, int slot, const void *frame,
                        size_t len);
 

@@ -275,7 +275,7 @@ team_lacp_apply(struct team *t)
     return true;
 }
 
-/* ---- lacp/show ------------------------------------------------------------ */
+/* ---- lacp/show ---------------------------------------------------------- */
 
 static void
 format_mac(const uint8_t a[ETH_ADDR_LEN], char buf[18])
