@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# test-libvirt-migration: two hosts, one live migration (issue 10, item 4).
+#
+#   vm1 (198.18.0.1, VM namespace) --- tap on host A  or  tap on host B
+#   host A (PREFIX-ha): vswitchd, bridge br0, team bond0 = a1 + a2 --+
+#   host B (PREFIX-hb): vswitchd, bridge br0, team bond0 = b1 + b2 --+-- pbr
+#   rh1 (198.18.0.101, remote host) ----------------------------------+
+#
+# Both teams are access ports of VLAN 42 on the same physical bridge (in
+# PREFIX-phys); the domain's metadata puts its NIC in VLAN 42 with
+# mac-limit 4 and one extra allowed MAC.  The hook runs as libvirt runs it
+# during a migration, with the same domain XML on both hosts:
+#   - host A: prepare, start, started: the port is there with its policy;
+#     rh1 pings vm1 every 10 ms from then on;
+#   - host B (destination): migrate (exit 0, nothing on stdout), then the
+#     tap is made (managed='no': it exists before libvirt starts QEMU; the
+#     guest's end stays down), prepare, start, started: the port is there
+#     with the same policy, its owner is the domain;
+#   - the switchover: the guest's device on A goes, the one on B comes up
+#     (the guest's address and ARP cache travel with it); B announces the
+#     VM's MACs on its team with port/announce, which is what
+#     vswitch-libvirt-agent does when the domain resumes with detail
+#     "migrated" (no libvirtd here); then host A: stopped, release.
+# Checked: A's port is gone, B's port has the metadata's policy, a RARP
+# with the VM's MAC came from one of B's members into the physical bridge,
+# B's team counted it, and rh1's stream resumed within 3 s.  Printed: the
+# gap in ms (the longest run of unanswered requests, the time it lasted,
+# and the time from the switchover to the first reply through B).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=team-lib.sh
+. "$(dirname "$0")/team-lib.sh"
+vst_init
+
+HOOK=$VST_BUILD/utilities/vswitch-libvirt-hook
+[[ -x $HOOK ]] || fail "$HOOK not built (make)"
+UUID=3e0c9a4f-6b1d-4c2e-9f8a-7d5b1c0e2a41
+OWNER=libvirt:$UUID
+VLAN=42
+VM_IP=198.18.0.1
+VM_MAC=$(vm_mac vm1)
+EXTRA_MAC=52:54:00:00:00:99
+INTERVAL_MS=10          # rh1's stream: one echo request every 10 ms.
+MAX_GAP_MS=3000         # The bound the stream must resume within.
+TAPDEV=$(dev vm1)       # The domain's <target dev>, on either host.
+GUEST_A=$(dev gvm1)     # The guest's end of the tap on A...
+GUEST_B=$(dev hvm1)     # ... and on B.
+
+# ---------------------------------------------------------------------------
+# The world.
+
+phys_add
+rhost_add rh1 "$(rh_ip 1)/24"
+ip -n "$(ns rh1)" link set "$(dev_of rh1)" address "$(rh_mac 1)" \
+    || fail "cannot set the MAC of rh1"
+ns_add vm1
+
+# host_add H: namespace PREFIX-hH, a daemon with bridge br0 and team bond0
+# (VLAN 42) of members PREFIX+H1, PREFIX+H2 whose peers PREFIX+pH1... are
+# on the physical bridge.
+host_add()
+{
+    local h=$1 i m members=()
+    ns_add "h$h"
+    for i in 1 2; do
+        m=$(dev "$h$i")
+        veth_add "h$h" "$m" phys "$(phys_peer "$m")"
+        ip -n "$(ns phys)" link set "$(phys_peer "$m")" master "$(dev pbr)" \
+            up || fail "cannot plug $(phys_peer "$m")"
+        members+=("$m")
+    done
+    sw_use "h$h"
+    sw_start
+    ctl_ok add-br "$TEAM_BR"
+    ctl_ok add-team "$TEAM_BR" "$TEAM" "${members[@]}" vlan=$VLAN
+    for m in "${members[@]}"; do
+        wait_member "$m" up
+    done
+    sw_use sw
+}
+host_add a
+host_add b
+
+# guest_plug H GUEST-DEV: the domain's tap on host H (TAPDEV, in PREFIX-hH)
+# and the guest's end of it (GUEST-DEV in the VM's namespace, with the VM's
+# MAC, down: the guest is not running there yet).
+guest_plug()
+{
+    veth_add "h$1" "$TAPDEV" vm1 "$2"
+    ip -n "$(ns vm1)" link set "$2" address "$VM_MAC" \
+        || fail "cannot set the MAC of $2"
+}
+
+# guest_up GUEST-DEV: the guest runs on GUEST-DEV: its address, its ARP
+# cache entry for rh1 (permanent, as a migrated guest's cache is: only the
+# switches decide the gap), its link up.
+guest_up()
+{
+    local n
+    n=$(ns vm1)
+    if ! { ip -n "$n" addr add "$VM_IP/24" dev "$1" \
+            && ip -n "$n" link set "$1" up \
+            && ip -n "$n" neigh replace "$(rh_ip 1)" lladdr "$(rh_mac 1)" \
+                nud permanent dev "$1"; }; then
+        fail "cannot bring the guest up on $1"
+    fi
+}
+
+domain_xml()
+{
+    cat <<EOF
+<domain type='kvm'>
+  <name>vm1</name>
+  <uuid>$UUID</uuid>
+  <metadata>
+    <vsw:ports xmlns:vsw="urn:vswitchd:libvirt:1">
+      <vsw:port mac="$VM_MAC" bridge="$TEAM_BR" vlan="$VLAN" mac-limit="4">
+        <vsw:allowed-mac>$EXTRA_MAC</vsw:allowed-mac>
+      </vsw:port>
+    </vsw:ports>
+  </metadata>
+  <devices>
+    <interface type='ethernet'>
+      <mac address='$VM_MAC'/>
+      <target dev='$TAPDEV' managed='no'/>
+      <alias name='net0'/>
+    </interface>
+  </devices>
+</domain>
+EOF
+}
+XML=$(domain_xml)
+
+# hook_on H OPERATION SUB-OPERATION: runs the hook as libvirt on host H
+# runs it (its daemon's socket); it must exit 0 and print nothing.
+hook_on()
+{
+    local sock=$VST_TMP/vswitchd-h$1.sock out rc
+    out=$(printf '%s' "$XML" | VSWITCH_SOCKET=$sock timeout 20 "$HOOK" \
+          vm1 "$2" "$3" - 2>"$VST_TMP/hook.err")
+    rc=$?
+    [[ $rc == 0 ]] || fail "host $1: hook vm1 $2 $3: exit $rc: \
+$(cat "$VST_TMP/hook.err")"
+    [[ -z $out ]] || fail "host $1: hook vm1 $2 $3 wrote to stdout: $out"
+    log "ok: host $1: hook vm1 $2 $3: exit 0, nothing on stdout"
+}
+
+# port_json H EXPR: EXPR over host H's show --json entry of the domain's
+# port, bound to 'p', and its bridge's, bound to 'b' (both None if there
+# is no such port).
+port_json()
+{
+    sw_on "h$1" ctl --json show | json "(lambda b, p: $2)(*next(((b, p) \
+for b in d['bridges'] for p in b['ports'] if p['name'] == '$TAPDEV'), \
+(None, None)))"
+}
+
+# assert_policy H: host H's port has the metadata's policy and owner.
+assert_policy()
+{
+    assert_eq "$OWNER" "$(port_json "$1" "p and p['owner']")" \
+        "host $1: owner of $TAPDEV"
+    assert_eq "$TEAM_BR $VLAN" "$(port_json "$1" "p and '%s %s' % (b['name'], p['vlan'])")" \
+        "host $1: bridge and VLAN of $TAPDEV"
+    assert_eq 4 "$(port_json "$1" "p and p['policy']['mac-limit']")" \
+        "host $1: mac-limit of $TAPDEV"
+    assert_eq "$VM_MAC,$EXTRA_MAC" "$(port_json "$1" \
+        "p and ','.join(sorted(str(p['policy']['allowed-macs']).split(',')))")" \
+        "host $1: allowed MACs of $TAPDEV (its <mac> and the metadata's)"
+}
+
+# ---------------------------------------------------------------------------
+# The VM starts on host A.
+
+guest_plug a "$GUEST_A"
+hook_on a prepare begin
+hook_on a start begin
+hook_on a started begin
+assert_policy a
+guest_up "$GUEST_A"
+sw_on ha wait_port "$TAPDEV" up
+# rh1's cache entry for the VM is permanent: it keeps streaming to the
+# VM's MAC across the migration, as a peer with a warm cache does.
+ip -n "$(ns rh1)" neigh replace "$VM_IP" lladdr "$VM_MAC" nud permanent \
+    dev "$(dev_of rh1)" || fail "cannot set rh1's neighbour entry"
+wait_for 10 ping_reaches rh1 "$VM_IP" \
+    || fail "rh1 does not reach vm1 on host A"
+log "ok: rh1 reaches vm1 on host A"
+
+# The stream, and captures of what B's members send into the physical
+# network.
+STREAM=$VST_TMP/stream.ping
+bg_ns rh1 "$STREAM" timeout 60 ping -n -D -i "0.0$INTERVAL_MS" -W 1 "$VM_IP"
+STREAM_PID=$BG_PID
+CAPS=()
+for i in 1 2; do
+    tcap_start phys "$(phys_peer "$(dev "b$i")")" "ann$i" in "rarp"
+    CAPS+=("$CAP_PID")
+done
+ann0=$(sw_on hb team_json "t['announcements']")
+sleep 1
+
+# ---------------------------------------------------------------------------
+# The migration.
+
+hook_on b migrate begin
+guest_plug b "$GUEST_B"
+hook_on b prepare begin
+hook_on b start begin
+hook_on b started begin
+assert_policy b
+assert_eq "$OWNER" "$(port_json a "p and p['owner']")" \
+    "host A: owner of $TAPDEV, still (the guest still runs there)"
+
+# The switchover: the guest stops on A and resumes on B.
+T_SWITCH=$(date +%s.%N)
+ip -n "$(ns vm1)" link del "$GUEST_A" || fail "cannot delete $GUEST_A"
+guest_up "$GUEST_B"
+ANNOUNCE=$(sw_on hb ctl port/announce "$TAPDEV" 2>&1) \
+    || fail "host B: port/announce $TAPDEV: $ANNOUNCE"
+log "host B: port/announce $TAPDEV:"
+printf '%s\n' "$ANNOUNCE" | sed 's/^/    /'
+hook_on a stopped end
+hook_on a release end
+assert_eq None "$(port_json a "p")" "host A: port $TAPDEV after release"
+sw_on hb wait_port "$TAPDEV" up
+
+# stream_resumed: a reply came after the switchover.
+stream_resumed()
+{
+    awk -v t="$T_SWITCH" -F'[][]' '/bytes from/ && $2 > t { f = 1 }
+        END { exit !f }' "$STREAM"
+}
+wait_for $((MAX_GAP_MS / 1000 + 2)) stream_resumed \
+    || fail "rh1's stream to vm1 did not resume after the switchover: \
+$(tail -n 3 "$STREAM")"
+sleep 1
+ping_stop "$STREAM_PID" "$STREAM" >/dev/null
+for pid in "${CAPS[@]}"; do
+    capture_stop "$pid"
+done
+
+# ---------------------------------------------------------------------------
+# What it showed.
+
+# The highest sequence number answered: requests after it were cut off by
+# the end of the stream, not lost.
+last=$(sed -n 's/.*icmp_seq=\([0-9]*\).*/\1/p' "$STREAM" | sort -n | tail -n1)
+read -r sent got lost run outage_us maxgap_us < <(outage stream "$last")
+first_b=$(awk -v t="$T_SWITCH" -F'[][]' '/bytes from/ && $2 > t \
+    { print $2; exit }' "$STREAM")
+resume_us=$("$VST_PY" -c "print(int((float('$first_b') - \
+float('$T_SWITCH')) * 1e6))")
+log "the stream: $sent requests sent, $got of the first $last answered, \
+$lost lost, longest run $run ($((run * INTERVAL_MS)) ms at one per \
+$INTERVAL_MS ms), longest time between replies $(us_to_ms "$maxgap_us") ms"
+log "GAP: $(us_to_ms "$outage_us") ms from the last reply before the \
+switchover to the first after it; first reply through B \
+$(us_to_ms "$resume_us") ms after the switchover"
+assert_cmp "$((outage_us / 1000))" -le "$MAX_GAP_MS" "gap in ms"
+assert_cmp "$((resume_us / 1000))" -le "$MAX_GAP_MS" \
+    "ms from the switchover to the first reply through B"
+
+n_ann=0
+for i in 1 2; do
+    n=$(capture_count "ann$i" "rarp and ether src $VM_MAC")
+    log "RARPs with vm1's MAC from $(dev "b$i") into the physical bridge: $n"
+    n_ann=$((n_ann + n))
+done
+assert_cmp "$n_ann" -ge 1 "RARPs with vm1's MAC from host B's members"
+assert_cmp "$(sw_on hb team_json "t['announcements']")" -gt "$ann0" \
+    "host B's team announcements"
+log "PASS"
