@@ -212,9 +212,10 @@ assert_policy b
 assert_eq "$OWNER" "$(port_json a "p and p['owner']")" \
     "host A: owner of $TAPDEV, still (the guest still runs there)"
 
-# The switchover: the guest stops on A and resumes on B.
-T_SWITCH=$(date +%s.%N)
+# The switchover: the guest stops on A (its device there is gone when
+# T_SWITCH is taken) and resumes on B.
 ip -n "$(ns vm1)" link del "$GUEST_A" || fail "cannot delete $GUEST_A"
+T_SWITCH=$(date +%s.%N)
 guest_up "$GUEST_B"
 ANNOUNCE=$(sw_on hb ctl port/announce "$TAPDEV" 2>&1) \
     || fail "host B: port/announce $TAPDEV: $ANNOUNCE"
@@ -225,11 +226,22 @@ hook_on a release end
 assert_eq None "$(port_json a "p")" "host A: port $TAPDEV after release"
 sw_on hb wait_port "$TAPDEV" up
 
-# stream_resumed: a reply came after the switchover.
+# first_via_b: the time of the first reply to a request sent after the
+# switchover (its arrival minus its round trip): only B can have carried
+# it.
+first_via_b()
+{
+    awk -v t="$T_SWITCH" '/bytes from/ {
+            at = substr($1, 2, length($1) - 2)
+            rtt = $0; sub(/.*time=/, "", rtt); sub(/ .*/, "", rtt)
+            if (at - rtt / 1000 > t) { print at; f = 1; exit }
+        }
+        END { exit !f }' "$STREAM"
+}
+
 stream_resumed()
 {
-    awk -v t="$T_SWITCH" -F'[][]' '/bytes from/ && $2 > t { f = 1 }
-        END { exit !f }' "$STREAM"
+    first_via_b >/dev/null
 }
 wait_for $((MAX_GAP_MS / 1000 + 2)) stream_resumed \
     || fail "rh1's stream to vm1 did not resume after the switchover: \
@@ -247,8 +259,7 @@ done
 # the end of the stream, not lost.
 last=$(sed -n 's/.*icmp_seq=\([0-9]*\).*/\1/p' "$STREAM" | sort -n | tail -n1)
 read -r sent got lost run outage_us maxgap_us < <(outage stream "$last")
-first_b=$(awk -v t="$T_SWITCH" -F'[][]' '/bytes from/ && $2 > t \
-    { print $2; exit }' "$STREAM")
+first_b=$(first_via_b)
 resume_us=$("$VST_PY" -c "print(int((float('$first_b') - \
 float('$T_SWITCH')) * 1e6))")
 log "the stream: $sent requests sent, $got of the first $last answered, \
