@@ -22,14 +22,18 @@
 #     vswitch-libvirt-agent does when the domain resumes with detail
 #     "migrated" (no libvirtd here); then host A: stopped, release.
 # Checked: A's port is gone, B's port has the metadata's policy, a RARP
-# with the VM's MAC came from one of B's members into the physical bridge,
-# B's team counted it, and rh1's stream resumed within 3 s.  Printed: the
+# with the VM's MAC came from B's member carrying the port into the
+# physical bridge,
+# B's team counted it, rh1's stream resumed within 3 s, and on B frames
+# from the extra allowed MAC pass while forged ones are dropped.  Printed: the
 # gap in ms (the longest run of unanswered requests, the time it lasted,
 # and the time from the switchover to the first reply through B).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=team-lib.sh
 . "$(dirname "$0")/team-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=port-lib.sh
+. "$(dirname "$0")/port-lib.sh"
 vst_init
 
 HOOK=$VST_BUILD/utilities/vswitch-libvirt-hook
@@ -279,6 +283,25 @@ for i in 1 2; do
     n_ann=$((n_ann + n))
 done
 assert_cmp "$n_ann" -ge 1 "RARPs with vm1's MAC from host B's members"
+carrier=$(sw_on hb carrier_of "$TAPDEV")
+assert_cmp "$(capture_count "ann${carrier: -1}" "rarp and ether src $VM_MAC")" \
+    -ge 1 "RARPs with vm1's MAC from $carrier, the member carrying its port"
 assert_cmp "$(sw_on hb team_json "t['announcements']")" -gt "$ann0" \
     "host B's team announcements"
+
+# The port security of the metadata is in force on B: frames from the
+# extra allowed MAC pass, forged ones are dropped.
+drops_b()
+{
+    sw_on hb stat_of "$TAPDEV" "drops.$DROP_MAC_SECURITY"
+}
+d0=$(drops_b)
+for src in "$EXTRA_MAC" 02:00:00:00:00:66; do
+    in_ns vm1 "$VST_PY" "$VST_SYSDIR/send-frames.py" --iface "$GUEST_B" \
+        --pace 0.005 --src "$src" --dst ff:ff:ff:ff:ff:ff --count 10 \
+        >/dev/null || fail "send-frames.py in vm1 failed"
+done
+sleep 0.5
+assert_eq 10 "$(($(drops_b) - d0))" "host B: frames of $TAPDEV dropped as \
+$DROP_MAC_SECURITY (10 forged, 10 from the allowed $EXTRA_MAC)"
 log "PASS"
