@@ -22,12 +22,12 @@
 #     vswitch-libvirt-agent does when the domain resumes with detail
 #     "migrated" (no libvirtd here); then host A: stopped, release.
 # Checked: A's port is gone, B's port has the metadata's policy, a RARP
-# with the VM's MAC came from B's member carrying the port into the
-# physical bridge,
-# B's team counted it, rh1's stream resumed within 3 s, and on B frames
-# from the extra allowed MAC pass while forged ones are dropped.  Printed: the
-# gap in ms (the longest run of unanswered requests, the time it lasted,
-# and the time from the switchover to the first reply through B).
+# with the VM's MAC came into the physical bridge from B's member that
+# carries the port, B's team counted it, rh1's stream resumed within 3 s,
+# and on B frames from the extra allowed MAC pass while forged ones are
+# dropped.  Printed: the gap in ms (the longest run of unanswered
+# requests, the time it lasted, and the time from the switchover to the
+# first reply through B).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=team-lib.sh
