@@ -164,12 +164,13 @@ assert_policy()
 {
     assert_eq "$OWNER" "$(port_json "$1" "p and p['owner']")" \
         "host $1: owner of $TAPDEV"
-    assert_eq "$TEAM_BR $VLAN" "$(port_json "$1" "p and '%s %s' % (b['name'], p['vlan'])")" \
+    assert_eq "$TEAM_BR $VLAN" "$(port_json "$1" \
+        "p and '%s %s' % (b['name'], p['vlan'])")" \
         "host $1: bridge and VLAN of $TAPDEV"
     assert_eq 4 "$(port_json "$1" "p and p['policy']['mac-limit']")" \
         "host $1: mac-limit of $TAPDEV"
     assert_eq "$VM_MAC,$EXTRA_MAC" "$(port_json "$1" \
-        "p and ','.join(sorted(str(p['policy']['allowed-macs']).split(',')))")" \
+        "p and ','.join(sorted(p['policy']['allowed-macs'].split(',')))")" \
         "host $1: allowed MACs of $TAPDEV (its <mac> and the metadata's)"
 }
 
@@ -284,8 +285,9 @@ for i in 1 2; do
 done
 assert_cmp "$n_ann" -ge 1 "RARPs with vm1's MAC from host B's members"
 carrier=$(sw_on hb carrier_of "$TAPDEV")
-assert_cmp "$(capture_count "ann${carrier: -1}" "rarp and ether src $VM_MAC")" \
-    -ge 1 "RARPs with vm1's MAC from $carrier, the member carrying its port"
+n=$(capture_count "ann${carrier: -1}" "rarp and ether src $VM_MAC")
+assert_cmp "$n" -ge 1 \
+    "RARPs with vm1's MAC from $carrier, the member carrying its port"
 assert_cmp "$(sw_on hb team_json "t['announcements']")" -gt "$ann0" \
     "host B's team announcements"
 
