@@ -8,26 +8,30 @@
 #
 # Both teams are access ports of VLAN 42 on the same physical bridge (in
 # PREFIX-phys); the domain's metadata puts its NIC in VLAN 42 with
-# mac-limit 4 and one extra allowed MAC.  The hook runs as libvirt runs it
-# during a migration, with the same domain XML on both hosts:
-#   - host A: prepare, start, started: the port is there with its policy;
-#     rh1 pings vm1 every 10 ms from then on;
-#   - host B (destination): migrate (exit 0, nothing on stdout), then the
-#     tap is made (managed='no': it exists before libvirt starts QEMU; the
-#     guest's end stays down), prepare, start, started: the port is there
-#     with the same policy, its owner is the domain;
-#   - the switchover: the guest's device on A goes, the one on B comes up
-#     (the guest's address and ARP cache travel with it); B announces the
-#     VM's MACs on its team with port/announce, which is what
-#     vswitch-libvirt-agent does when the domain resumes with detail
-#     "migrated" (no libvirtd here); then host A: stopped, release.
-# Checked: A's port is gone, B's port has the metadata's policy, a RARP
-# with the VM's MAC came into the physical bridge from B's member that
-# carries the port, B's team counted it, rh1's stream resumed within 3 s,
-# and on B frames from the extra allowed MAC pass while forged ones are
-# dropped.  Printed: the gap in ms (the longest run of unanswered
-# requests, the time it lasted, and the time from the switchover to the
-# first reply through B).
+# mac-limit 4 and one extra allowed MAC.  The hook runs as libvirt runs it,
+# with the same domain XML on both hosts (the tap has the same name on
+# each).  The VM starts on host A (prepare, start, started), then migrates
+# to B and back to A, each time under a stream of echo requests from rh1
+# (one per 10 ms):
+#   - destination: migrate (exit 0, nothing on stdout); the tap is made
+#     (managed='no': it exists before libvirt starts QEMU; the guest's end
+#     stays down); prepare, start, started: the port is there with the
+#     metadata's policy, owned by the domain;
+#   - the switchover: the guest's device on the source goes, the one on
+#     the destination comes up (the guest's address and ARP cache travel
+#     with it) and the VM is announced: on the way to B by port/announce
+#     on B, which is what vswitch-libvirt-agent does when the domain
+#     resumes with detail "migrated" (no libvirtd here); on the way back by
+#     the guest's own RARP, as QEMU's announce-self sends it;
+#   - source: stopped, release: its port is gone.
+# Checked each time: the policy on the destination (show --json, and
+# forged frames dropped there while those of the extra allowed MAC pass),
+# the source's port gone, a RARP with the VM's MAC from the destination's
+# members into the physical bridge (with port/announce: from the member
+# carrying the port, and counted by the team), and that rh1's stream
+# resumed within 3 s.  Printed: the gap in ms (the longest run of
+# unanswered requests, the time it lasted, and the time from the
+# switchover to the first reply through the destination).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=team-lib.sh
@@ -192,118 +196,141 @@ wait_for 10 ping_reaches rh1 "$VM_IP" \
     || fail "rh1 does not reach vm1 on host A"
 log "ok: rh1 reaches vm1 on host A"
 
-# The stream, and captures of what B's members send into the physical
-# network.
-STREAM=$VST_TMP/stream.ping
-bg_ns rh1 "$STREAM" timeout 60 ping -n -D -i "0.0$INTERVAL_MS" -W 1 "$VM_IP"
-STREAM_PID=$BG_PID
-CAPS=()
-for i in 1 2; do
-    tcap_start phys "$(phys_peer "$(dev "b$i")")" "ann$i" in "rarp"
-    CAPS+=("$CAP_PID")
-done
-ann0=$(sw_on hb team_json "t['announcements']")
-sleep 1
-
-# ---------------------------------------------------------------------------
-# The migration.
-
-hook_on b migrate begin
-guest_plug b "$GUEST_B"
-hook_on b prepare begin
-hook_on b start begin
-hook_on b started begin
-assert_policy b
-assert_eq "$OWNER" "$(port_json a "p and p['owner']")" \
-    "host A: owner of $TAPDEV, still (the guest still runs there)"
-
-# The switchover: the guest stops on A (its device there is gone when
-# T_SWITCH is taken) and resumes on B.
-ip -n "$(ns vm1)" link del "$GUEST_A" || fail "cannot delete $GUEST_A"
-T_SWITCH=$(date +%s.%N)
-guest_up "$GUEST_B"
-ANNOUNCE=$(sw_on hb ctl port/announce "$TAPDEV" 2>&1) \
-    || fail "host B: port/announce $TAPDEV: $ANNOUNCE"
-log "host B: port/announce $TAPDEV:"
-printf '%s\n' "$ANNOUNCE" | sed 's/^/    /'
-hook_on a stopped end
-hook_on a release end
-assert_eq None "$(port_json a "p")" "host A: port $TAPDEV after release"
-sw_on hb wait_port "$TAPDEV" up
-
-# first_via_b: the time of the first reply to a request sent after the
-# switchover (its arrival minus its round trip): only B can have carried
-# it.
-first_via_b()
+# first_reply_after NAME T: the arrival time of the first reply of stream
+# NAME to a request sent after T (its arrival minus its round trip).
+first_reply_after()
 {
-    awk -v t="$T_SWITCH" '/bytes from/ {
+    awk -v t="$2" '/bytes from/ {
             at = substr($1, 2, length($1) - 2)
             rtt = $0; sub(/.*time=/, "", rtt); sub(/ .*/, "", rtt)
             if (at - rtt / 1000 > t) { print at; f = 1; exit }
         }
-        END { exit !f }' "$STREAM"
+        END { exit !f }' "$VST_TMP/$1.ping"
 }
 
-stream_resumed()
+# guest_announce DEV: what QEMU does once the guest runs on the
+# destination (announce-self): a broadcast RARP from the guest's MAC,
+# through its own NIC.
+guest_announce()
 {
-    first_via_b >/dev/null
-}
-wait_for $((MAX_GAP_MS / 1000 + 2)) stream_resumed \
-    || fail "rh1's stream to vm1 did not resume after the switchover: \
-$(tail -n 3 "$STREAM")"
-sleep 1
-ping_stop "$STREAM_PID" "$STREAM" >/dev/null
-for pid in "${CAPS[@]}"; do
-    capture_stop "$pid"
-done
-
-# ---------------------------------------------------------------------------
-# What it showed.
-
-# The highest sequence number answered: requests after it were cut off by
-# the end of the stream, not lost.
-last=$(sed -n 's/.*icmp_seq=\([0-9]*\).*/\1/p' "$STREAM" | sort -n | tail -n1)
-read -r sent got lost run outage_us maxgap_us < <(outage stream "$last")
-first_b=$(first_via_b)
-resume_us=$("$VST_PY" -c "print(int((float('$first_b') - \
-float('$T_SWITCH')) * 1e6))")
-log "the stream: $sent requests sent, $got of the first $last answered, \
-$lost lost, longest run $run ($((run * INTERVAL_MS)) ms at one per \
-$INTERVAL_MS ms), longest time between replies $(us_to_ms "$maxgap_us") ms"
-log "GAP: $(us_to_ms "$outage_us") ms from the last reply before the \
-switchover to the first after it; first reply through B \
-$(us_to_ms "$resume_us") ms after the switchover"
-assert_cmp "$((outage_us / 1000))" -le "$MAX_GAP_MS" "gap in ms"
-assert_cmp "$((resume_us / 1000))" -le "$MAX_GAP_MS" \
-    "ms from the switchover to the first reply through B"
-
-n_ann=0
-for i in 1 2; do
-    n=$(capture_count "ann$i" "rarp and ether src $VM_MAC")
-    log "RARPs with vm1's MAC from $(dev "b$i") into the physical bridge: $n"
-    n_ann=$((n_ann + n))
-done
-assert_cmp "$n_ann" -ge 1 "RARPs with vm1's MAC from host B's members"
-carrier=$(sw_on hb carrier_of "$TAPDEV")
-n=$(capture_count "ann${carrier: -1}" "rarp and ether src $VM_MAC")
-assert_cmp "$n" -ge 1 \
-    "RARPs with vm1's MAC from $carrier, the member carrying its port"
-assert_cmp "$(sw_on hb team_json "t['announcements']")" -gt "$ann0" \
-    "host B's team announcements"
-
-# The port security of the metadata is in force on B: frames from the
-# extra allowed MAC pass, forged ones are dropped.
-drops_b()
-{
-    sw_on hb stat_of "$TAPDEV" "drops.$DROP_MAC_SECURITY"
-}
-d0=$(drops_b)
-for src in "$EXTRA_MAC" 02:00:00:00:00:66; do
-    in_ns vm1 "$VST_PY" "$VST_SYSDIR/send-frames.py" --iface "$GUEST_B" \
-        --pace 0.005 --src "$src" --dst ff:ff:ff:ff:ff:ff --count 10 \
+    local hex=${VM_MAC//:/}
+    in_ns vm1 "$VST_PY" "$VST_SYSDIR/send-frames.py" --iface "$1" \
+        --src "$VM_MAC" --dst ff:ff:ff:ff:ff:ff --type 0x8035 \
+        --payload "0001080006040003${hex}00000000${hex}00000000" \
         >/dev/null || fail "send-frames.py in vm1 failed"
-done
-sleep 0.5
-assert_eq 10 "$(($(drops_b) - d0))" "host B: frames of $TAPDEV dropped as \
+}
+
+# migrate SRC DST OLD-DEV NEW-DEV HOW: the domain moves from host SRC to
+# host DST under rh1's stream, the guest's device OLD-DEV (on SRC's tap)
+# replaced by NEW-DEV (on DST's); HOW says who announces the VM on DST:
+# "agent" (port/announce, as vswitch-libvirt-agent on a migrated resume)
+# or "qemu" (the guest's own RARP, as QEMU's announce-self).
+migrate()
+{
+    local src=$1 dst=$2 old=$3 new=$4 how=$5 name=to-$2 caps=() pid i n
+    local t_switch out last sent got lost run outage_us maxgap_us first
+    local resume_us ann0 carrier n_ann=0 d0 S D
+    S=${src^^}
+    D=${dst^^}
+    log "--- migration from host $S to host $D, announced by $how"
+
+    bg_ns rh1 "$VST_TMP/$name.ping" timeout 60 ping -n -D \
+        -i "0.0$INTERVAL_MS" -W 1 "$VM_IP"
+    pid=$BG_PID
+    for i in 1 2; do
+        tcap_start phys "$(phys_peer "$(dev "$dst$i")")" "$name$i" in rarp
+        caps+=("$CAP_PID")
+    done
+    ann0=$(sw_on "h$dst" team_json "t['announcements']")
+    sleep 1
+
+    hook_on "$dst" migrate begin
+    guest_plug "$dst" "$new"
+    hook_on "$dst" prepare begin
+    hook_on "$dst" start begin
+    hook_on "$dst" started begin
+    assert_policy "$dst"
+    assert_eq "$OWNER" "$(port_json "$src" "p and p['owner']")" \
+        "host $S: owner of $TAPDEV, still (the guest still runs there)"
+
+    # The switchover: the guest stops on SRC (its device there is gone
+    # when t_switch is taken) and resumes on DST.
+    ip -n "$(ns vm1)" link del "$old" || fail "cannot delete $old"
+    t_switch=$(date +%s.%N)
+    guest_up "$new"
+    if [[ $how == agent ]]; then
+        out=$(sw_on "h$dst" ctl port/announce "$TAPDEV" 2>&1) \
+            || fail "host $D: port/announce $TAPDEV: $out"
+        log "host $D: port/announce $TAPDEV:"
+        printf '%s\n' "$out" | sed 's/^/    /'
+    else
+        guest_announce "$new"
+    fi
+    hook_on "$src" stopped end
+    hook_on "$src" release end
+    assert_eq None "$(port_json "$src" "p")" \
+        "host $S: port $TAPDEV after release"
+    sw_on "h$dst" wait_port "$TAPDEV" up
+
+    wait_for $((MAX_GAP_MS / 1000 + 2)) first_reply_after "$name" \
+        "$t_switch" || fail "rh1's stream to vm1 did not resume after the \
+switchover to host $D: $(tail -n 3 "$VST_TMP/$name.ping")"
+    sleep 1
+    ping_stop "$pid" "$VST_TMP/$name.ping" >/dev/null
+    for pid in "${caps[@]}"; do
+        capture_stop "$pid"
+    done
+
+    # The gap.  Requests after the highest sequence number answered were
+    # cut off by the end of the stream, not lost.
+    last=$(sed -n 's/.*icmp_seq=\([0-9]*\).*/\1/p' "$VST_TMP/$name.ping" \
+           | sort -n | tail -n1)
+    read -r sent got lost run outage_us maxgap_us < <(outage "$name" "$last")
+    first=$(first_reply_after "$name" "$t_switch")
+    resume_us=$("$VST_PY" -c "print(int((float('$first') - \
+float('$t_switch')) * 1e6))")
+    log "the stream: $sent requests sent, $got of the first $last \
+answered, $lost lost, longest run $run ($((run * INTERVAL_MS)) ms at one \
+per $INTERVAL_MS ms), longest time between replies \
+$(us_to_ms "$maxgap_us") ms"
+    log "GAP ($S to $D, $how): $(us_to_ms "$outage_us") ms from the last \
+reply before the switchover to the first after it; first reply through \
+$D $(us_to_ms "$resume_us") ms after the switchover"
+    assert_cmp "$((outage_us / 1000))" -le "$MAX_GAP_MS" "gap in ms"
+    assert_cmp "$((resume_us / 1000))" -le "$MAX_GAP_MS" \
+        "ms from the switchover to the first reply through $D"
+
+    # The announcement reached the physical network from DST.
+    for i in 1 2; do
+        n=$(capture_count "$name$i" "rarp and ether src $VM_MAC")
+        log "RARPs with vm1's MAC from $(dev "$dst$i") into the physical \
+bridge: $n"
+        n_ann=$((n_ann + n))
+    done
+    assert_cmp "$n_ann" -ge 1 "RARPs with vm1's MAC from host $D's members"
+    if [[ $how == agent ]]; then
+        carrier=$(sw_on "h$dst" carrier_of "$TAPDEV")
+        n=$(capture_count "$name${carrier: -1}" "rarp and ether src $VM_MAC")
+        assert_cmp "$n" -ge 1 \
+            "RARPs with vm1's MAC from $carrier, the member carrying its port"
+        assert_cmp "$(sw_on "h$dst" team_json "t['announcements']")" -gt \
+            "$ann0" "host $D's team announcements"
+    fi
+
+    # The port security of the metadata is in force on DST: frames from
+    # the extra allowed MAC pass, forged ones are dropped.
+    d0=$(sw_on "h$dst" stat_of "$TAPDEV" "drops.$DROP_MAC_SECURITY")
+    for i in "$EXTRA_MAC" 02:00:00:00:00:66; do
+        in_ns vm1 "$VST_PY" "$VST_SYSDIR/send-frames.py" --iface "$new" \
+            --pace 0.005 --src "$i" --dst ff:ff:ff:ff:ff:ff --count 10 \
+            >/dev/null || fail "send-frames.py in vm1 failed"
+    done
+    sleep 0.5
+    n=$(sw_on "h$dst" stat_of "$TAPDEV" "drops.$DROP_MAC_SECURITY")
+    assert_eq 10 "$((n - d0))" "host $D: frames of $TAPDEV dropped as \
 $DROP_MAC_SECURITY (10 forged, 10 from the allowed $EXTRA_MAC)"
+}
+
+migrate a b "$GUEST_A" "$GUEST_B" agent
+migrate b a "$GUEST_B" "$GUEST_A" qemu
 log "PASS"
