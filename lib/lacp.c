@@ -721,7 +721,9 @@ lacp_state_format(uint8_t state, char *buf, size_t size)
                              len ? "," : "", bits[i]);
 
             if (n < 0 || (size_t) n >= size - len) {
-                return;         /* Truncated, still terminated. */
+                buf[len] = '\0';   /* Cut before the name that does not
+                                     * fit. */
+                return;
             }
             len += n;
         }
