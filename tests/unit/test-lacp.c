@@ -396,37 +396,56 @@ test_timeout_slow(void)
     check_partner_timeout(false);
 }
 
-/* Instance 0 has members 0 and 1 cabled to instance 1 and member 2 cabled
- * to instance 2, another system: member 2 is kept out. */
+/* Three active, fast instances (systems 0, 1, 2) with 'n0', 'n1' and 'n2'
+ * members, no cables yet. */
 static void
-test_other_partner(void)
+net_three(struct net *net, int n0, int n1, int n2)
 {
-    struct lacp_settings s0 = settings(0, true, true);
-    struct lacp_settings s1 = settings(1, true, true);
-    struct lacp_settings s2 = settings(2, true, true);
+    const int n[3] = { n0, n1, n2 };
+
+    net_init(net);
+    for (int i = 0; i < 3; i++) {
+        struct lacp_settings s = settings(i, true, true);
+
+        net_add(net, i, &s, n[i]);
+    }
+}
+
+/* Instance 0 has three members: member 'odd' is cabled to instance 2,
+ * another system, the two others to instance 1.  Member 'odd' is kept out,
+ * whatever its port: the larger group wins. */
+static void
+check_other_partner(int odd)
+{
     struct lacp_member_view v;
     struct net net;
+    int k = 0;
 
-    net_init(&net);
-    net_add(&net, 0, &s0, 3);
-    net_add(&net, 1, &s1, 2);
-    net_add(&net, 2, &s2, 1);
-    net_wire(&net, 0, 0, 1, 0);
-    net_wire(&net, 0, 1, 1, 1);
-    net_wire(&net, 0, 2, 2, 0);
+    net_three(&net, 3, 2, 1);
+    for (int j = 0; j < 3; j++) {
+        if (j == odd) {
+            net_wire(&net, 0, j, 2, 0);
+        } else {
+            net_wire(&net, 0, j, 1, k++);
+        }
+    }
     net_run_for(&net, 3 * SEC);
 
-    assert_negotiated(&net, 0, 0, 1, 0);
-    assert_negotiated(&net, 0, 1, 1, 1);
-    assert_negotiated(&net, 1, 0, 0, 0);
-    assert_negotiated(&net, 1, 1, 0, 1);
-    v = view(&net, 0, 2);
-    CU_ASSERT(!carries(&net, 0, 2));
+    k = 0;
+    for (int j = 0; j < 3; j++) {
+        if (j != odd) {
+            assert_negotiated(&net, 0, j, 1, k);
+            assert_negotiated(&net, 1, k, 0, j);
+            k++;
+        }
+    }
+    v = view(&net, 0, odd);
+    CU_ASSERT(!carries(&net, 0, odd));
     CU_ASSERT(!v.selected);
     CU_ASSERT_EQUAL(v.status, LACP_CURRENT);
     CU_ASSERT_EQUAL(v.why, LACP_WHY_OTHER_PARTNER);
     CU_ASSERT_STRING_EQUAL(lacp_why_name(v.why), "other-partner");
-    CU_ASSERT(!memcmp(v.partner.sys_id, s2.sys_id, ETH_ADDR_LEN));
+    CU_ASSERT(!memcmp(v.partner.sys_id, net.s[2].sys_id, ETH_ADDR_LEN));
     CU_ASSERT(!(v.actor.state & LACP_STATE_SYNC));
     /* The third system selected its member, but we are not in sync. */
     v = view(&net, 2, 0);
@@ -438,39 +457,31 @@ test_other_partner(void)
     net_fini(&net);
 }
 
-/* The largest group of members with the same partner wins, even against
- * a better port; between groups of the same size, the better port
- * priority, then port number, wins. */
+/* Member 2 (port 3) on another system: kept out. */
 static void
-test_selection(void)
+test_other_partner(void)
 {
-    struct lacp_settings s0 = settings(0, true, true);
-    struct lacp_settings s1 = settings(1, true, true);
-    struct lacp_settings s2 = settings(2, true, true);
+    check_other_partner(2);
+}
+
+/* Member 0 (port 1, the best) on another system: still kept out, the
+ * largest group wins. */
+static void
+test_largest_group(void)
+{
+    check_other_partner(0);
+}
+
+/* Between groups of the same size, the better port priority, then port
+ * number, wins. */
+static void
+test_selection_tie(void)
+{
     struct lacp_member_settings ms;
     struct net net;
 
-    /* Member 0 (port 1, the best) to system 2, members 1 and 2 to
-     * system 1. */
-    net_init(&net);
-    net_add(&net, 0, &s0, 3);
-    net_add(&net, 1, &s1, 2);
-    net_add(&net, 2, &s2, 1);
-    net_wire(&net, 0, 0, 2, 0);
-    net_wire(&net, 0, 1, 1, 0);
-    net_wire(&net, 0, 2, 1, 1);
-    net_run_for(&net, 3 * SEC);
-    assert_negotiated(&net, 0, 1, 1, 0);
-    assert_negotiated(&net, 0, 2, 1, 1);
-    CU_ASSERT(!carries(&net, 0, 0));
-    CU_ASSERT_EQUAL(view(&net, 0, 0).why, LACP_WHY_OTHER_PARTNER);
-    net_fini(&net);
-
     /* One member each: port number 1 wins. */
-    net_init(&net);
-    net_add(&net, 0, &s0, 2);
-    net_add(&net, 1, &s1, 1);
-    net_add(&net, 2, &s2, 1);
+    net_three(&net, 2, 1, 1);
     net_wire(&net, 0, 0, 2, 0);
     net_wire(&net, 0, 1, 1, 0);
     net_run_for(&net, 3 * SEC);
@@ -492,6 +503,62 @@ test_selection(void)
     CU_ASSERT_EQUAL(view(&net, 0, 0).why, LACP_WHY_OTHER_PARTNER);
     CU_ASSERT(carries(&net, 1, 0));
     CU_ASSERT(!carries(&net, 2, 0));
+    net_fini(&net);
+}
+
+/* Two members of one team cabled to each other: a loop, not a partner. */
+static void
+test_loopback(void)
+{
+    struct lacp_settings s0 = settings(0, true, true);
+    struct net net;
+
+    s0.fallback = true;
+    net_init(&net);
+    net_add(&net, 0, &s0, 2);
+    net_wire(&net, 0, 0, 0, 1);
+    net_run_for(&net, 3 * SEC);
+    CU_ASSERT(net.sent[0][0] > 0);
+    for (int j = 0; j < 2; j++) {
+        struct lacp_member_view v = view(&net, 0, j);
+
+        CU_ASSERT_EQUAL(v.status, LACP_CURRENT);
+        CU_ASSERT(!v.selected);
+        CU_ASSERT(!carries(&net, 0, j));
+        CU_ASSERT_EQUAL(v.why, LACP_WHY_OTHER_PARTNER);
+    }
+    /* Nor a reason to fall back: something answers. */
+    CU_ASSERT_EQUAL(lacp_status(net.inst[0]), LACP_DOWN);
+    net_fini(&net);
+}
+
+/* A partner's port, then key, changes (slow rate, so nothing periodic
+ * helps within seconds): both sides are back together at once. */
+static void
+test_port_change(void)
+{
+    struct lacp_member_settings ms;
+    struct net net;
+
+    net_pair(&net, 1, true, true, false);
+    net_run_for(&net, 3 * SEC);
+    assert_negotiated(&net, 0, 0, 1, 0);
+    ms = member_settings(0, 0);
+    ms.port_number = 40;
+    lacp_member_set(net.inst[0], 0, &ms);
+    net_run_for(&net, 1 * SEC);
+    CU_ASSERT(carries(&net, 0, 0));
+    CU_ASSERT(carries(&net, 1, 0));
+    CU_ASSERT_EQUAL(view(&net, 1, 0).partner.port_number, 40);
+    CU_ASSERT_EQUAL(view(&net, 0, 0).actor.port_number, 40);
+
+    /* Instance 1's key changes: instance 0 says at once that it knows. */
+    net.s[1].key = 77;
+    lacp_configure(net.inst[1], &net.s[1]);
+    net_run_for(&net, 1 * SEC);
+    CU_ASSERT(carries(&net, 0, 0));
+    CU_ASSERT(carries(&net, 1, 0));
+    CU_ASSERT_EQUAL(view(&net, 0, 0).partner.key, 77);
     net_fini(&net);
 }
 
@@ -864,6 +931,19 @@ test_ntt_rate(void)
     net_fini(&net);
 }
 
+/* Runs for 'usec' and says how many LACPDUs member 0 of instances 0 and 1
+ * sent meanwhile, in '*a' and '*b'. */
+static void
+count_sent(struct net *net, uint64_t usec, unsigned int *a, unsigned int *b)
+{
+    unsigned int a0 = net->sent[0][0];
+    unsigned int b0 = net->sent[1][0];
+
+    net_run_for(net, usec);
+    *a = net->sent[0][0] - a0;
+    *b = net->sent[1][0] - b0;
+}
+
 /* Periodic transmission: every second for a partner that asks for the
  * short timeout, every 30 s for one that asks for the long one. */
 static void
@@ -871,16 +951,12 @@ test_periodic(void)
 {
     struct lacp_settings fast = settings(0, true, true);
     struct lacp_settings slow = settings(1, true, false);
-    unsigned int a, b;
+    unsigned int a, b, a2, b2;
     struct net net;
 
     net_pair2(&net, 1, &fast, &fast);
     net_run_for(&net, 5 * SEC);
-    a = net.sent[0][0];
-    b = net.sent[1][0];
-    net_run_for(&net, 10 * SEC);
-    a = net.sent[0][0] - a;
-    b = net.sent[1][0] - b;
+    count_sent(&net, 10 * SEC, &a, &b);
     printf("\n    fast: %u and %u LACPDUs in 10 s ", a, b);
     CU_ASSERT(a >= 9 && a <= 11);
     CU_ASSERT(b >= 9 && b <= 11);
@@ -890,13 +966,11 @@ test_periodic(void)
     net_pair2(&net, 1, &fast, &slow);
     net_run_for(&net, 5 * SEC);
     assert_negotiated(&net, 0, 0, 1, 0);
-    a = net.sent[0][0];
-    b = net.sent[1][0];
-    net_run_for(&net, 10 * SEC);
-    CU_ASSERT(net.sent[0][0] - a <= 1);
-    net_run_for(&net, 80 * SEC);
-    a = net.sent[0][0] - a;
-    b = net.sent[1][0] - b;
+    count_sent(&net, 10 * SEC, &a, &b);
+    CU_ASSERT(a <= 1);
+    count_sent(&net, 80 * SEC, &a2, &b2);
+    a += a2;
+    b += b2;
     printf("slow partner: %u in 90 s (its partner %u) ", a, b);
     CU_ASSERT(a >= 3 && a <= 4);
     CU_ASSERT(b >= 89 && b <= 91);
@@ -905,7 +979,8 @@ test_periodic(void)
     net_fini(&net);
 
     /* Both slow: still together after many long periods. */
-    net_pair2(&net, 1, &slow, &slow);
+    fast.fast = false;
+    net_pair2(&net, 1, &fast, &slow);
     net_run_for(&net, 300 * SEC);
     CU_ASSERT(net.sent[0][0] >= 10 && net.sent[0][0] <= 16);
     assert_negotiated(&net, 0, 0, 1, 0);
@@ -1131,7 +1206,10 @@ static const CU_TestInfo tests[] = {
     { "partner timeout, fast", test_timeout_fast },
     { "partner timeout, slow", test_timeout_slow },
     { "a member cabled to another system", test_other_partner },
-    { "selection: largest group, then port", test_selection },
+    { "the largest group wins", test_largest_group },
+    { "selection tie: port priority, then number", test_selection_tie },
+    { "loopback", test_loopback },
+    { "a port changes", test_port_change },
     { "passive and active", test_passive },
     { "fallback in and out", test_fallback },
     { "min-links", test_min_links },
