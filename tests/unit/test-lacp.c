@@ -252,13 +252,15 @@ assert_negotiated(const struct net *net, int i, int slot, int p, int pslot)
 }
 
 /* Two active instances with two members each reach collecting and
- * distributing on both members, each showing the other as partner. */
+ * distributing on both members, each showing the other as partner.  The
+ * clock starts at 0 (any origin works). */
 static void
 test_negotiate(void)
 {
     struct net net;
 
     net_pair(&net, 2, true, true, true);
+    net.now = 0;
     CU_ASSERT_EQUAL(lacp_status(net.inst[0]), LACP_DOWN);
     net_run_for(&net, 2 * SEC);
     for (int i = 0; i < 2; i++) {
@@ -864,6 +866,64 @@ test_malformed(void)
     net_fini(&net);
 }
 
+/* An active, aggregating actor of system UNIT_MAC(n), port 1, key 5. */
+static struct lacp_info
+stranger(uint32_t n)
+{
+    struct lacp_info info = {
+        .sys_priority = 1, .key = 5, .port_priority = 1, .port_number = 1,
+        .state = LACP_STATE_ACTIVITY | LACP_STATE_AGGREGATION,
+    };
+
+    unit_mac_set(info.sys_id, n);
+    return info;
+}
+
+/* Random damage to a good LACPDU, at random lengths: every frame is taken,
+ * counted bad or not LACP, and the counters add up; nothing reads past the
+ * end (unit_dup() for AddressSanitizer). */
+static void
+test_random_pdus(void)
+{
+    struct lacp_settings s = settings(0, true, true);
+    struct lacp_info actor = stranger(0x555);
+    struct lacp_info zero = { 0 };
+    uint8_t src[ETH_ADDR_LEN] = UNIT_MAC(0x555);
+    uint8_t good[LACP_PDU_LEN + 8];
+    unsigned int n_ok = 0, n_bad = 0, n_other = 0;
+    struct lacp_member_view v;
+    uint32_t seed = 11;
+    struct net net;
+
+    net_init(&net);
+    net_add(&net, 0, &s, 1);
+    memset(good, 0, sizeof good);
+    lacp_pdu_build(good, src, &actor, &zero);
+    for (int k = 0; k < 5000; k++) {
+        size_t len = unit_rand(&seed) % (sizeof good + 1);
+        uint8_t *copy = unit_dup(good, len);
+        int n_damage = unit_rand(&seed) % 3;
+        int rc;
+
+        for (int d = 0; d < n_damage && len; d++) {
+            copy[unit_rand(&seed) % len] = unit_rand(&seed);
+        }
+        rc = lacp_receive(net.inst[0], 0, copy, len, net.now);
+        free(copy);
+        CU_ASSERT(rc == 0 || rc == -EINVAL || rc == -EPROTONOSUPPORT);
+        n_ok += rc == 0;
+        n_bad += rc == -EINVAL;
+        n_other += rc == -EPROTONOSUPPORT;
+        net_tick(&net);
+    }
+    v = view(&net, 0, 0);
+    printf("\n    %u taken, %u bad, %u not LACP ", n_ok, n_bad, n_other);
+    CU_ASSERT_EQUAL(v.pdus_received, n_ok);
+    CU_ASSERT_EQUAL(v.pdus_bad, n_bad);
+    CU_ASSERT(n_ok > 0 && n_bad > 0 && n_other > 0);
+    net_fini(&net);
+}
+
 /* Asserts that no 4 frames of the log sent by member 'slot' of 'i' fall
  * within one second; returns how many it sent. */
 static unsigned int
@@ -890,10 +950,7 @@ static void
 test_ntt_rate(void)
 {
     struct lacp_settings s0 = settings(0, true, true);
-    struct lacp_info peer = {
-        .sys_priority = 1, .key = 5, .port_priority = 1, .port_number = 1,
-        .state = LACP_STATE_ACTIVITY | LACP_STATE_AGGREGATION,
-    };
+    struct lacp_info peer = stranger(0x777);
     struct lacp_info wrong = { 0 };
     uint8_t frame[LACP_PDU_LEN];
     uint8_t src[ETH_ADDR_LEN] = UNIT_MAC(0x777);
@@ -916,7 +973,6 @@ test_ntt_rate(void)
                     s0.sys_priority);
 
     net.n_log = 0;
-    unit_mac_set(peer.sys_id, 0x777);
     for (int k = 0; k < 500; k++) {
         wrong.port_number = k;
         lacp_pdu_build(frame, src, &peer, &wrong);
@@ -1214,6 +1270,7 @@ static const CU_TestInfo tests[] = {
     { "fallback in and out", test_fallback },
     { "min-links", test_min_links },
     { "malformed and truncated LACPDUs", test_malformed },
+    { "random damage", test_random_pdus },
     { "need-to-transmit rate", test_ntt_rate },
     { "periodic transmission", test_periodic },
     { "LACPDU format and parse", test_pdu_format },
