@@ -471,8 +471,9 @@ run_select(struct lacp *lacp)
         m->selected = (agg >= 0 && member_candidate(lacp, m)
                        && same_system(&m->partner,
                                       &lacp->members[agg].partner));
-        /* The actor's SYNC bit counts in partner_state()'s view check only
-         * through AGGREGATION, which does not change: fill it first. */
+        /* partner_state() compares the partner's view with our identity
+         * and AGGREGATION bit, which the mux does not change: the actor
+         * may be filled before the mux has run. */
         actor_fill(lacp, m, false, &m->actor);
         if (m->selected && (partner_state(m) & LACP_STATE_SYNC)) {
             in_sync[i] = true;
