@@ -39,6 +39,7 @@ VST_PIDS=()             # Other background processes (tcpdump, iperf3...).
 VST_TMP=
 VST_DAEMON_PID=         # The running daemon, if any.
 VST_CLEANED=false
+VST_FAIL_LOGS=()        # Other logs to show when the test fails (a peer's).
 
 # ---------------------------------------------------------------------------
 # Messages and outcomes.
@@ -115,10 +116,11 @@ vst_cleanup()
     set +e
 
     if ((rc != 0 && rc != 77)) && [[ -n $VST_TMP ]]; then
-        for f in "$VST_TMP"/vswitchd*.log "$VST_TMP"/vswitchd*.out; do
+        for f in "$VST_TMP"/vswitchd*.log "$VST_TMP"/vswitchd*.out \
+            "${VST_FAIL_LOGS[@]}"; do
             [[ -s $f ]] || continue
             printf '%s: --- last lines of %s ---\n' "$VST_NAME" \
-                "$(basename "$f")" >&2
+                "${f#"$VST_TMP"/}" >&2
             tail -n 40 "$f" >&2
         done
     fi
