@@ -167,7 +167,7 @@ ovs_lacp_show()
 # line ("member: DEV: current attached") is KEY "member".  "" if absent.
 ovs_lacp_field()
 {
-    local bond=$1 member= key
+    local bond=$1 member='' key
     if (($# == 3)); then
         member=$2
         key=$3
