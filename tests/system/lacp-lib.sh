@@ -86,7 +86,7 @@ lacp_report()
 # upstream Open vSwitch's, if it runs.
 lfail()
 {
-    lacp_report
+    lacp_report "$TEAM"
     if [[ -n $OVS_BOND ]]; then
         printf '%s: Open vSwitch lacp/show:\n%s\n' "$VST_NAME" \
             "$(ovs_lacp_show "$OVS_BOND" 2>&1)" >&2

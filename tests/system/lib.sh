@@ -554,6 +554,19 @@ sw_use()
     VST_DAEMON_PID=${VST_DAEMON_PID_OF[$name]:-}
 }
 
+# sw_on NAME CMD...: runs CMD (ctl, a function...) with daemon NAME (in
+# namespace PREFIX-NAME) as the current one (sw_use), then returns to the
+# daemon that was current before; CMD's status.
+sw_on()
+{
+    local prev=$VST_SW prev_ns=$VST_SW_NS rc
+    sw_use "$1"
+    "${@:2}"
+    rc=$?
+    sw_use "$prev" "$prev_ns"
+    return "$rc"
+}
+
 # sw_signal SIG: sends SIG to the daemon; for TERM, KILL and INT waits for
 # it to exit and sets SW_STATUS to its exit status.
 sw_signal()
