@@ -39,14 +39,7 @@ now_ms()
 # to a dict of its members by name.
 lacp_json()
 {
-    ctl --json lacp/show "${2:-$TEAM}" | "$VST_PY" -c '
-import json, sys
-d = json.load(sys.stdin)
-t = d["teams"][0]
-m = {x["name"]: x for x in t["members"]}
-v = eval(sys.argv[1], {"d": d, "t": t, "m": m})
-print(json.dumps(v, sort_keys=True) if isinstance(v, (list, dict)) else v)
-' "$1"
+    ctl --json lacp/show "${2:-$TEAM}" | teams_eval "$1"
 }
 
 # lacp_status [TEAM]: the team's LACP status (negotiated, fallback, down).
