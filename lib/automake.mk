@@ -16,9 +16,11 @@ lib_libvswitch_a_SOURCES = \
 	lib/team-policy-hash.c lib/team-policy-active-backup.c \
 	lib/team-map.c lib/team-map.h \
 	lib/member-health.c lib/member-health.h \
+	lib/lacp.c lib/lacp.h \
 	lib/announce-queue.c lib/announce-queue.h \
 	lib/member-watch.c lib/member-watch.h \
 	lib/member-watch-carrier.c lib/member-watch-arp.c \
+	lib/member-watch-lacp.c \
 	lib/netdev-packet.c lib/netdev-packet.h \
 	lib/netdev-memory.c lib/netdev-memory.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \

@@ -341,12 +341,15 @@ static int
 load_team(struct config *cfg, GKeyFile *kf, const char *group,
           const char *name, char **msg)
 {
-    /* The order in which they apply: "disabled" after "members". */
+    /* The order in which they apply: "disabled" and "lacp-port-priority"
+     * after "members". */
     static const char *const keys[] = {
         "bridge", "members", "policy", "hash-fields", "mode", "updelay",
         "downdelay", "failback", "announce", "announce-count",
         "announce-interval", "rebalance", "probe", "probe-interval",
-        "disabled", "vlan", "trunks", "native", NULL
+        "lacp", "lacp-rate", "lacp-fallback", "lacp-system-priority",
+        "lacp-system-id", "min-links", "disabled", "lacp-port-priority",
+        "vlan", "trunks", "native", NULL
     };
     enum { BRIDGE, MEMBERS, FIRST_SETTING };
     char *values[G_N_ELEMENTS(keys)] = { NULL };
@@ -360,11 +363,8 @@ load_team(struct config *cfg, GKeyFile *kf, const char *group,
         return -EINVAL;
     }
     if (check_team_policy_keys(kf, group, msg)
-        || check_keys(kf, group, keys, "bridge, members, policy, "
-                      "hash-fields, mode, updelay, downdelay, failback, "
-                      "announce, announce-count, announce-interval, "
-                      "rebalance, probe, probe-interval, disabled, vlan, "
-                      "trunks or native", msg)
+        || check_keys(kf, group, keys, "bridge, members, "
+                      CONFIG_TEAM_KEYS_TEXT, msg)
         || get_values(kf, group, keys, values, msg)
         || check_bridge_key(group, "team", values[BRIDGE], msg)) {
         goto out;

@@ -77,6 +77,12 @@ bool config_team_equal(const struct config_team *, const struct config_team *);
 char *config_team_get(const struct config_team *, const char *key);
 /* A team's own settings in file order, NULL-terminated. */
 extern const char *const config_team_settings[];
+/* Every key a [team] group or set-team takes, for messages. */
+#define CONFIG_TEAM_KEYS_TEXT "policy, hash-fields, mode, updelay, " \
+    "downdelay, failback, announce, announce-count, announce-interval, " \
+    "rebalance, probe, probe-interval, lacp, lacp-rate, lacp-fallback, " \
+    "lacp-system-priority, lacp-system-id, min-links, disabled, " \
+    "lacp-port-priority, vlan, trunks or native"
 /* Says that 'key', a port policy key (port-policy.h), is not a team key:
  * teams keep the default policy. */
 int config_team_policy_key_error(char **msg, const char *key);

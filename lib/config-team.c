@@ -17,6 +17,9 @@
 #define DEFAULT_TEAM_MODE CONFIG_TEAM_SWITCH_INDEPENDENT
 #define DEFAULT_TEAM_FAILBACK true
 #define DEFAULT_TEAM_ANNOUNCE true
+#define DEFAULT_LACP_ACTIVE true
+#define DEFAULT_LACP_FAST false
+#define DEFAULT_LACP_FALLBACK true
 
 /* Objects. */
 
@@ -63,7 +66,48 @@ hash_fields_names(const char *names[TEAM_N_HASH_FIELDS])
 static const char *const mode_names[] = {
     [CONFIG_TEAM_SWITCH_INDEPENDENT] = "switch-independent",
     [CONFIG_TEAM_STATIC] = "static",
+    [CONFIG_TEAM_LACP] = "lacp",
 };
+
+/* The two-valued LACP keys: their names for true and false. */
+struct team_flag {
+    const char *key;            /* Its key in the file. */
+    size_t offset;              /* Of its 'bool' in a team. */
+    const char *names[2];       /* [0]: false, [1]: true. */
+    bool def;                   /* Default. */
+};
+
+static const struct team_flag team_flags[] = {
+    { "lacp", offsetof(struct config_team, lacp_active),
+      { "passive", "active" }, DEFAULT_LACP_ACTIVE },
+    { "lacp-rate", offsetof(struct config_team, lacp_fast),
+      { "slow", "fast" }, DEFAULT_LACP_FAST },
+    { "lacp-fallback", offsetof(struct config_team, lacp_fallback),
+      { "none", "active-backup" }, DEFAULT_LACP_FALLBACK },
+};
+
+static const struct team_flag *
+team_flag_find(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(team_flags); i++) {
+        if (!strcmp(key, team_flags[i].key)) {
+            return &team_flags[i];
+        }
+    }
+    return NULL;
+}
+
+static bool *
+team_flag_field(struct config_team *t, const struct team_flag *f)
+{
+    return (bool *) (void *) ((char *) t + f->offset);
+}
+
+static bool
+team_flag_get(const struct config_team *t, const struct team_flag *f)
+{
+    return *(const bool *) (const void *) ((const char *) t + f->offset);
+}
 
 static const char *
 choice_name(const char *const *names, size_t n, unsigned int value)
@@ -170,6 +214,11 @@ static const struct team_number team_numbers[] = {
     { "probe-interval", offsetof(struct config_team, probe_interval),
       CONFIG_TEAM_PROBE_INTERVAL_MIN, CONFIG_TEAM_PROBE_INTERVAL_MAX, 1000,
       " ms" },
+    { "lacp-system-priority",
+      offsetof(struct config_team, lacp_system_priority),
+      1, 65535, CONFIG_LACP_SYSTEM_PRIORITY, " (lower wins)" },
+    { "min-links", offsetof(struct config_team, min_links),
+      0, CONFIG_TEAM_MEMBERS_MAX, 1, " members" },
 };
 
 static const struct team_number *
@@ -205,9 +254,102 @@ team_set_defaults(struct config_team *t)
     t->failback = DEFAULT_TEAM_FAILBACK;
     t->announce = DEFAULT_TEAM_ANNOUNCE;
     t->probe_ip = 0;
+    memset(t->lacp_system_id, 0, sizeof t->lacp_system_id);
     for (size_t i = 0; i < ARRAY_SIZE(team_numbers); i++) {
         *team_number_field(t, &team_numbers[i]) = team_numbers[i].def;
     }
+    for (size_t i = 0; i < ARRAY_SIZE(team_flags); i++) {
+        *team_flag_field(t, &team_flags[i]) = team_flags[i].def;
+    }
+}
+
+#define SYSTEM_ID_SYNTAX "write a unicast MAC such as 02:00:00:00:00:01, or " \
+    "auto for the first member's"
+
+static int
+parse_system_id(const char *value, uint8_t out[ETH_ADDR_LEN], char **msg)
+{
+    uint8_t mac[ETH_ADDR_LEN];
+
+    if (!strcmp(value, "auto")) {
+        memset(out, 0, ETH_ADDR_LEN);
+        return 0;
+    }
+    if (!eth_addr_parse(value, mac)) {
+        *msg = g_strdup_printf("lacp-system-id \"%s\" is not a MAC address "
+                               "(%s)", value, SYSTEM_ID_SYNTAX);
+        return -EINVAL;
+    }
+    if (eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)) {
+        *msg = g_strdup_printf("lacp-system-id %s is not a unicast address "
+                               "(%s)", value, SYSTEM_ID_SYNTAX);
+        return -EINVAL;
+    }
+    memcpy(out, mac, ETH_ADDR_LEN);
+    return 0;
+}
+
+#define PORT_PRIORITY_SYNTAX "write MEMBER:PRIORITY,..., e.g. " \
+    "eth1:100,eth2:200, with priorities 1-65535 (lower wins), or none"
+
+/* Sets the LACP port priority of exactly the members listed in 'value'
+ * ("MEMBER:N,..."); the others get the default. */
+static int
+team_set_port_priorities(struct config_team *t, const char *value,
+                         char **msg)
+{
+    unsigned int prio[CONFIG_TEAM_MEMBERS_MAX];
+    char **items = NULL;
+    int error = 0;
+
+    for (guint i = 0; i < t->members->len; i++) {
+        prio[i] = CONFIG_LACP_PORT_PRIORITY;
+    }
+    if (strcmp(value, "none")) {
+        items = g_strsplit(value, ",", 0);
+        for (size_t i = 0; items[i] && !error; i++) {
+            char *colon = strrchr(items[i], ':');
+            unsigned int n;
+
+            if (!colon || colon == items[i]) {
+                *msg = g_strdup_printf("lacp-port-priority \"%s\" is not "
+                                       "valid (%s)", items[i],
+                                       PORT_PRIORITY_SYNTAX);
+                error = -EINVAL;
+                break;
+            }
+            *colon = '\0';
+            if (config_parse_setting("lacp-port-priority", colon + 1, 1,
+                                     65535, " (lower wins)", &n, msg)) {
+                error = -EINVAL;
+                break;
+            }
+            error = -EINVAL;
+            for (guint j = 0; j < t->members->len; j++) {
+                const struct config_team_member *m = g_ptr_array_index(
+                    t->members, j);
+
+                if (!strcmp(m->name, items[i])) {
+                    prio[j] = n;
+                    error = 0;
+                }
+            }
+            if (error) {
+                *msg = g_strdup_printf("%s is not a member of team %s",
+                                       items[i], t->port.name);
+            }
+        }
+        g_strfreev(items);
+    }
+    if (error) {
+        return error;
+    }
+    for (guint i = 0; i < t->members->len; i++) {
+        struct config_team_member *m = g_ptr_array_index(t->members, i);
+
+        m->lacp_port_priority = prio[i];
+    }
+    return 0;
 }
 
 #define PROBE_SYNTAX "write arp:IPV4ADDR, e.g. arp:198.18.0.1, or none"
@@ -284,8 +426,36 @@ config_team_get(const struct config_team *t, const char *key)
 {
     const struct team_number *n = team_number_find(key);
 
+    const struct team_flag *f = team_flag_find(key);
+
     if (n) {
         return g_strdup_printf("%u", team_number_get(t, n));
+    } else if (f) {
+        return g_strdup(f->names[team_flag_get(t, f)]);
+    } else if (!strcmp(key, "lacp-system-id")) {
+        const uint8_t *a = t->lacp_system_id;
+
+        if (eth_addr_is_zero(a)) {
+            return g_strdup("auto");
+        }
+        return g_strdup_printf(ETH_ADDR_FMT, a[0], a[1], a[2], a[3], a[4],
+                               a[5]);
+    } else if (!strcmp(key, "lacp-port-priority")) {
+        GString *s = g_string_new(NULL);
+
+        for (guint i = 0; i < t->members->len; i++) {
+            const struct config_team_member *m = g_ptr_array_index(
+                t->members, i);
+
+            if (m->lacp_port_priority != CONFIG_LACP_PORT_PRIORITY) {
+                g_string_append_printf(s, "%s%s:%u", s->len ? "," : "",
+                                       m->name, m->lacp_port_priority);
+            }
+        }
+        if (!s->len) {
+            g_string_append(s, "none");
+        }
+        return g_string_free(s, FALSE);
     } else if (!strcmp(key, "members") || !strcmp(key, "disabled")) {
         bool members = !strcmp(key, "members");
         GString *s = g_string_new(NULL);
@@ -329,7 +499,9 @@ config_team_get(const struct config_team *t, const char *key)
 const char *const config_team_settings[] = {
     "policy", "hash-fields", "mode", "updelay", "downdelay", "failback",
     "announce", "announce-count", "announce-interval", "rebalance", "probe",
-    "probe-interval", "disabled", NULL
+    "probe-interval", "lacp", "lacp-rate", "lacp-fallback",
+    "lacp-system-priority", "lacp-system-id", "min-links", "disabled",
+    "lacp-port-priority", NULL
 };
 
 static bool
@@ -416,11 +588,22 @@ config_team_set(struct config_team *t, const char *key, const char *value,
                 char **msg)
 {
     const struct team_number *n = team_number_find(key);
+    const struct team_flag *f = team_flag_find(key);
     unsigned int choice;
 
     if (n) {
         return config_parse_setting(key, value, n->min, n->max, n->unit,
                                     team_number_field(t, n), msg);
+    } else if (f) {
+        if (parse_choice(key, value, f->names, 2, &choice, msg)) {
+            return -EINVAL;
+        }
+        *team_flag_field(t, f) = choice;
+        return 0;
+    } else if (!strcmp(key, "lacp-system-id")) {
+        return parse_system_id(value, t->lacp_system_id, msg);
+    } else if (!strcmp(key, "lacp-port-priority")) {
+        return team_set_port_priorities(t, value, msg);
     } else if (!strcmp(key, "policy")) {
         const char *names[TEAM_N_POLICIES];
 
@@ -471,11 +654,8 @@ config_team_set(struct config_team *t, const char *key, const char *value,
                                "other one)");
         return -EINVAL;
     }
-    *msg = g_strdup_printf("unknown team setting \"%s\" (expected policy, "
-                           "hash-fields, mode, updelay, downdelay, failback, "
-                           "announce, announce-count, announce-interval, "
-                           "rebalance, probe, probe-interval, disabled, vlan, "
-                           "trunks or native)", key);
+    *msg = g_strdup_printf("unknown team setting \"%s\" (expected %s)",
+                           key, CONFIG_TEAM_KEYS_TEXT);
     return -EINVAL;
 }
 
@@ -516,6 +696,17 @@ config_team_validate(const struct config_team *t, char **msg)
                 return -EINVAL;
             }
         }
+        if (m->lacp_port_priority < 1 || m->lacp_port_priority > 65535) {
+            *msg = g_strdup_printf("lacp-port-priority %u of %s is out of "
+                                   "range (1-65535)", m->lacp_port_priority,
+                                   m->name);
+            return -EINVAL;
+        }
+    }
+    if (eth_addr_is_multicast(t->lacp_system_id)) {
+        *msg = g_strdup("lacp-system-id is a group address (write a unicast "
+                        "MAC, or auto)");
+        return -EINVAL;
     }
     if ((unsigned int) t->policy >= TEAM_N_POLICIES
         || (unsigned int) t->hash_fields >= TEAM_N_HASH_FIELDS

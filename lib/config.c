@@ -144,6 +144,7 @@ config_team_member_new(const char *name)
     struct config_team_member *m = g_new0(struct config_team_member, 1);
 
     m->name = g_strdup(name);
+    m->lacp_port_priority = CONFIG_LACP_PORT_PRIORITY;
     return m;
 }
 
@@ -181,6 +182,7 @@ config_team_clone(const struct config_team *t)
         struct config_team_member *nm = config_team_member_new(m->name);
 
         nm->disabled = m->disabled;
+        nm->lacp_port_priority = m->lacp_port_priority;
         g_ptr_array_add(copy->members, nm);
     }
     return copy;

@@ -132,12 +132,22 @@ enum config_team_mode {
                                      * upstream sees separate links. */
     CONFIG_TEAM_STATIC,          /* "static": the upstream aggregates the
                                   * members (static link aggregation). */
+    CONFIG_TEAM_LACP,            /* "lacp": the upstream aggregates the
+                                  * members it agrees on by LACP
+                                  * (802.1AX); lib/lacp.h. */
 };
+
+/* LACP's defaults. */
+#define CONFIG_LACP_PORT_PRIORITY 32768
+#define CONFIG_LACP_SYSTEM_PRIORITY 65534
 
 struct config_team_member {
     char *name;                  /* Owned.  Device name. */
     bool disabled;               /* Taken out of service by the operator
                                   * (the "disabled" key). */
+    unsigned int lacp_port_priority; /* 1-65535, lower wins; default
+                                  * CONFIG_LACP_PORT_PRIORITY (the
+                                  * "lacp-port-priority" key). */
 };
 
 /* A team: one logical port of a bridge made of member devices.  Every
@@ -180,6 +190,19 @@ struct config_team {
                                   * 0 = no probing ("none", the default). */
     unsigned int probe_interval; /* ms between probes, 10-60000; default
                                   * 1000. */
+    /* LACP (used with mode=lacp, kept otherwise). */
+    bool lacp_active;            /* "lacp": active (default) or passive. */
+    bool lacp_fast;              /* "lacp-rate": fast (1 s, 3 s time-out)
+                                  * or slow (default; 30 s, 90 s). */
+    bool lacp_fallback;          /* "lacp-fallback": active-backup
+                                  * (default) or none. */
+    unsigned int lacp_system_priority; /* 1-65535; default
+                                  * CONFIG_LACP_SYSTEM_PRIORITY. */
+    uint8_t lacp_system_id[ETH_ADDR_LEN]; /* "lacp-system-id"; all zeros
+                                  * = "auto" (default): the MAC of the first
+                                  * member. */
+    unsigned int min_links;      /* Fewer members in the aggregator: the
+                                  * team is down; 0-16, default 1. */
 };
 
 struct config_fdb {
@@ -323,7 +346,7 @@ bool config_del_team(struct config *, const char *name);
 /* Sets one team key from text:
  *   policy             src-port, src-mac, hash or active-backup
  *   hash-fields        l2, l23 or l34
- *   mode               switch-independent or static
+ *   mode               switch-independent, static or lacp
  *   updelay, downdelay ms, 0-600000
  *   failback, announce yes or no
  *   announce-count     0-100
@@ -331,6 +354,14 @@ bool config_del_team(struct config *, const char *name);
  *   rebalance          seconds, 0-86400, 0 = off
  *   probe              arp:IPV4ADDR or none
  *   probe-interval     ms, 10-60000
+ *   lacp               active or passive
+ *   lacp-rate          slow or fast
+ *   lacp-fallback      active-backup or none
+ *   lacp-system-priority  1-65535
+ *   lacp-system-id     a unicast MAC, or auto
+ *   lacp-port-priority MEMBER:N,... (1-65535; members not listed get the
+ *                      default), or none
+ *   min-links          0-16
  *   disabled           the members to disable, comma-separated (all others
  *                      are enabled), or none
  *   vlan, trunks, native  as config_port_set()

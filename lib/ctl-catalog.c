@@ -70,6 +70,9 @@ const struct ctl_command_doc ctl_command_docs[] = {
     { "Teams", "team/events", "TEAM",
       "Recent history: member changes, migrations and "
       "how long they took, announcements.", 1, 1 },
+    { "Teams", "lacp/show", "[TEAM]",
+      "LACP of mode=lacp teams: actor and partner, each member's state "
+      "bits, what it carries, LACPDU counters.", 0, 1 },
 
     { "Status", "show", "",
       "Show every bridge and port with its VLAN mode, state and "

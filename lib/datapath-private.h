@@ -27,6 +27,8 @@
 #define DP_TX_MAX 512
 /* Learning requests a thread can queue before the control thread runs. */
 #define DP_LEARN_RING 1024
+/* LACPDUs a thread can queue before the control thread runs. */
+#define DP_SLOW_RING 64
 #define DP_RX_SLOT (NETDEV_VNET_HDR_LEN + NETDEV_MAX_FRAME)
 #define DP_AUX_SPACE CMSG_SPACE(sizeof(struct tpacket_auxdata))
 
@@ -124,6 +126,7 @@ struct dp_team_map {
     bool fast_down;                /* The link watcher takes a member that
                                     * loses its link out of use at once (no
                                     * down delay). */
+    bool lacp;                     /* Divert the members' LACPDUs. */
     uint64_t published_usec;       /* When the control thread published. */
     uint64_t first_use_usec;       /* When a datapath thread first used it;
                                     * written once, by any thread. */
@@ -247,6 +250,14 @@ struct dp_learn {
     uint8_t mac[ETH_ADDR_LEN];     /* Source address. */
 };
 
+/* A slow-protocol frame for the control thread. */
+struct dp_slow {
+    uint32_t port_no;              /* The team it arrived on. */
+    int slot;                      /* The member. */
+    uint16_t len;                  /* Bytes in 'frame'. */
+    uint8_t frame[DATAPATH_SLOW_LEN]; /* Its first bytes. */
+};
+
 /* A frame queued for output: points into the receive buffer. */
 struct dp_tx {
     const struct dp_view *out;     /* Output port view (snapshot). */
@@ -271,6 +282,10 @@ struct dp_thread {
     struct dp_learn ring[DP_LEARN_RING]; /* Requests. */
     uint32_t ring_head;            /* Next write; written by producer. */
     uint32_t ring_tail;            /* Next read; written by consumer. */
+    /* Slow-protocol ring: as the learning ring. */
+    struct dp_slow slow[DP_SLOW_RING]; /* LACPDUs. */
+    uint32_t slow_head;            /* Next write; written by producer. */
+    uint32_t slow_tail;            /* Next read; written by consumer. */
 
     /* Everything below is private to the thread. */
     uint64_t gen;                  /* Snapshot generation of 'pfds'. */
@@ -326,6 +341,8 @@ struct datapath {
     datapath_learn_filter *learn_filter; /* Consulted for moves onto a
                                     * team; control only. */
     void *learn_filter_aux;        /* For learn_filter. */
+    datapath_slow_func *slow_func; /* Takes the LACPDUs; control only. */
+    void *slow_func_aux;           /* For slow_func. */
     datapath_guard_func *guard_func; /* Told of BPDU guard trips; control
                                     * only. */
     void *guard_func_aux;          /* For guard_func. */

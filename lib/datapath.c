@@ -26,6 +26,8 @@ static const char *const drop_names[DP_N_DROPS] = {
     [DP_DROP_LOCAL] = "local",
     [DP_DROP_RX_OVERRUN] = "rx-overrun",
     [DP_DROP_LINK_LOCAL] = "link-local",
+    [DP_DROP_LACP] = "lacp",
+    [DP_DROP_LACP_QUEUE] = "lacp-queue",
     [DP_DROP_BAD_SRC] = "bad-src",
     [DP_DROP_SRC_CONFLICT] = "src-conflict",
     [DP_DROP_DISABLED] = "disabled",
@@ -631,6 +633,34 @@ run_learning_queue(struct datapath *dp, struct dp_thread *t, uint32_t now)
     return n;
 }
 
+/* Hands the LACPDUs 't' queued to the slow-protocol function. */
+static void
+run_slow_queue(struct datapath *dp, struct dp_thread *t)
+{
+    uint32_t head = CMM_LOAD_SHARED(t->slow_head);
+    uint32_t tail = t->slow_tail;
+
+    cmm_smp_rmb();
+    for (; tail != head; tail++) {
+        const struct dp_slow *s = &t->slow[tail % DP_SLOW_RING];
+        struct dp_port *p = datapath_find_port(dp, s->port_no);
+
+        if (p && p->team && dp->slow_func) {
+            dp->slow_func(p, s->slot, s->frame, s->len, dp->slow_func_aux);
+        }
+    }
+    cmm_smp_mb();
+    CMM_STORE_SHARED(t->slow_tail, tail);
+}
+
+void
+datapath_set_slow_func(struct datapath *dp, datapath_slow_func *func,
+                       void *aux)
+{
+    dp->slow_func = func;
+    dp->slow_func_aux = aux;
+}
+
 size_t
 datapath_run_learning(struct datapath *dp, uint32_t now)
 {
@@ -642,9 +672,11 @@ datapath_run_learning(struct datapath *dp, uint32_t now)
     }
     for (unsigned int i = 0; i < dp->n_threads; i++) {
         n += run_learning_queue(dp, dp->threads[i], now);
+        run_slow_queue(dp, dp->threads[i]);
     }
     if (dp->inject) {
         n += run_learning_queue(dp, dp->inject, now);
+        run_slow_queue(dp, dp->inject);
     }
     if (CMM_LOAD_SHARED(dp->guard_pending)) {
         report_guard_trips(dp);

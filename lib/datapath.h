@@ -107,6 +107,11 @@ enum dp_drop_reason {
                            * control thread, see datapath_collect_stats()). */
     DP_DROP_LINK_LOCAL,   /* To 01:80:C2:00:00:00-0F (STP, pause, LACP,
                            * 802.1X, LLDP): never forwarded. */
+    DP_DROP_LACP,         /* A LACPDU on a member of a mode=lacp team: not
+                           * forwarded, but handed to the control thread's
+                           * LACP (datapath_set_slow_func()). */
+    DP_DROP_LACP_QUEUE,   /* The same, lost: the queue to the control
+                           * thread was full. */
     DP_DROP_BAD_SRC,      /* Multicast or all-zero source address. */
     DP_DROP_SRC_CONFLICT, /* From a local port with the source address of
                            * a station alive behind a team (forged). */
@@ -295,6 +300,8 @@ struct dp_team_map_desc {
     bool fast_down;                /* A member that loses its link is out
                                     * of use at once (the link watcher's
                                     * doing): the team has no down delay. */
+    bool lacp;                     /* Hand the LACPDUs that members receive
+                                    * to the control thread. */
     size_t n_ports;                /* src-port assignments: */
     const uint32_t *port_nos;      /* ...ports, ascending... */
     const int *port_slots;         /* ...and their member slots. */
@@ -325,6 +332,9 @@ bool dp_team_member_is_attached(const struct dp_port *team, int slot);
 bool datapath_team_member_carrier(struct dp_port *team, int slot,
                                   bool *lost);
 int dp_team_member_ifindex(const struct dp_port *team, int slot);
+/* The MAC of member 'slot''s device as it was opened; false if none. */
+bool dp_team_member_mac(const struct dp_port *team, int slot,
+                        uint8_t mac[ETH_ADDR_LEN]);
 void dp_team_member_get_stats(const struct dp_port *team, int slot,
                               struct dp_port_stats *);
 /* Publishes a new map; the datapath uses it from its next frame on.
@@ -339,8 +349,19 @@ void dp_team_map_times(const struct dp_port *team, uint64_t *published,
 void dp_team_bucket_bytes(const struct dp_port *team,
                           uint64_t bytes[TEAM_BUCKETS]);
 uint64_t dp_port_team_tx_bytes(const struct dp_port *);
-/* Sends one frame (no offload) on a member: announcements.  Returns 0 or a
- * negative errno. */
+/* LACPDUs (slow protocols, 01:80:C2:00:00:02) that members of a team
+ * published with 'lacp' receive go to the control thread through a
+ * fixed-size queue per datapath thread (a full queue drops them, counted
+ * as "lacp-queue"); datapath_run_learning() hands each to 'func': the
+ * team's port, the member's slot and the frame (at most
+ * DATAPATH_SLOW_LEN bytes of it). */
+#define DATAPATH_SLOW_LEN 128
+typedef void datapath_slow_func(struct dp_port *team, int slot,
+                                const void *frame, size_t len, void *aux);
+void datapath_set_slow_func(struct datapath *, datapath_slow_func *,
+                            void *aux);
+/* Sends one frame (no offload) on a member: announcements, LACPDUs.
+ * Returns 0 or a negative errno. */
 int datapath_team_send(struct dp_port *team, int slot, const void *frame,
                        size_t len);
 

@@ -8,7 +8,8 @@
  *                     tag the kernel moved to the auxiliary data; runts, a
  *                     group or null source and link-local destinations are
  *                     dropped; a BPDU trips the port's BPDU guard
- *                     (dp_policy_link_local_rcu()).
+ *                     (dp_policy_link_local_rcu()); a LACPDU on a member
+ *                     of a LACP team is queued for the control thread.
  *   2. VLAN ingress   vlan.c, vlan_port_ingress(): the frame's VLAN, or a
  *                     drop.
  *   3. entries        dp-fdb.c, dp_fdb_lookup_rcu(): the source's and
@@ -88,9 +89,9 @@ struct dp_batch {
     uint64_t now_usec;             /* Time, in time_usec() units. */
     uint32_t tick;                 /* mac_tick(now_usec). */
     uint64_t rx_bytes;             /* Bytes received, as on the wire. */
-    bool learned;                  /* A learning request was queued, or a
-                                    * BPDU guard tripped: wake the control
-                                    * thread. */
+    bool learned;                  /* A learning request or a LACPDU was
+                                    * queued, or a BPDU guard tripped: wake
+                                    * the control thread. */
     int blocked;                   /* DP_PASS, or why everything from the
                                     * port is dropped (DP_DROP_DISABLED,
                                     * DP_DROP_BPDU_GUARD). */

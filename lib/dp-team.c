@@ -146,6 +146,19 @@ dp_team_member_ifindex(const struct dp_port *p, int slot)
     return m->dev ? m->dev->ifindex : 0;
 }
 
+bool
+dp_team_member_mac(const struct dp_port *p, int slot,
+                   uint8_t mac[ETH_ADDR_LEN])
+{
+    const struct dp_team_member *m = &p->team->members[slot];
+
+    if (!m->dev) {
+        return false;
+    }
+    memcpy(mac, m->dev->mac, ETH_ADDR_LEN);
+    return true;
+}
+
 void
 dp_team_member_get_stats(const struct dp_port *p, int slot,
                          struct dp_port_stats *s)
@@ -181,6 +194,7 @@ datapath_team_publish(struct datapath *dp, struct dp_port *p,
         map->order[i] = d->order[i];
     }
     map->fast_down = d->fast_down;
+    map->lacp = d->lacp;
     map->n_ports = d->n_ports;
     for (size_t i = 0; i < d->n_ports; i++) {
         map->ports[i].port_no = d->port_nos[i];

@@ -507,6 +507,42 @@ receive_frame_rcu(struct dp_batch *b, int i, struct dp_frame *f,
     return DP_PASS;
 }
 
+/* Stage 1's slow-protocol case: a LACPDU that arrived on member 'b->slot'
+ * of a LACP team goes to the control thread. */
+static int
+parse_slow_rcu(struct dp_batch *b, const struct dp_frame *f)
+{
+    static const uint8_t slow_dst[ETH_ADDR_LEN] = {
+        0x01, 0x80, 0xc2, 0x00, 0x00, 0x02
+    };
+    const struct dp_team_map *map = rcu_dereference(b->in->team->map);
+    struct dp_thread *t = b->t;
+    uint32_t head, tail;
+    struct dp_slow *s;
+
+    if (f->pi.eth_type != 0x8809 || !map->lacp
+        || memcmp(f->pi.eth_dst, slow_dst, ETH_ADDR_LEN)) {
+        return DP_DROP_LINK_LOCAL;
+    }
+    if (OVS_UNLIKELY(b->trace)) {
+        return DP_DROP_LACP;
+    }
+    head = t->slow_head;
+    tail = CMM_LOAD_SHARED(t->slow_tail);
+    if (head - tail >= DP_SLOW_RING) {
+        return DP_DROP_LACP_QUEUE;
+    }
+    s = &t->slow[head % DP_SLOW_RING];
+    s->port_no = b->in->port_no;
+    s->slot = b->slot;
+    s->len = MIN(f->len, DATAPATH_SLOW_LEN);
+    memcpy(s->frame, f->data, s->len);
+    cmm_smp_wmb();
+    CMM_STORE_SHARED(t->slow_head, head + 1);
+    b->learned = true;
+    return DP_DROP_LACP;
+}
+
 /* Stage 1, parse: frame 'f' (its bytes set), with the tag the kernel moved
  * to the auxiliary data 'aux' (or NULL) put back.  Frames no station may
  * send, and link-local control frames (they belong to the link they
@@ -533,6 +569,9 @@ parse_rcu(struct dp_batch *b, struct dp_frame *f,
         return DP_DROP_BAD_SRC;
     }
     if (eth_addr_is_link_local(f->pi.eth_dst)) {
+        if (b->slot >= 0) {
+            return parse_slow_rcu(b, f);
+        }
         return (OVS_UNLIKELY(b->in->policy.bpdu_guard)
                 ? dp_policy_link_local_rcu(b, f) : DP_DROP_LINK_LOCAL);
     }

@@ -22,19 +22,24 @@
  *     is selected, a tie going to the group of the member with the best
  *     (lowest) port priority, then port number.  A member of another group
  *     is kept out and shown as cabled to another partner;
- *   - mux (coupled control): a selected member is in synchronization; it
- *     collects and distributes once the partner says it is in
- *     synchronization and collecting too.  Only such a member carries
- *     traffic (lacp_member_carries()).
+ *   - mux (coupled control): a selected member is in synchronization (our
+ *     SYNC bit); it says it collects and distributes once the partner says
+ *     it is in synchronization (with us: its view of us in the LACPDU
+ *     names our system, key and port); it carries traffic
+ *     (lacp_member_carries()) once the partner says it is collecting too.
+ *     (Asking the partner's COLLECTING before saying ours would deadlock
+ *     two such instances.)
  *
- * min-links: while fewer than 'min_links' members carry, none does (the
- * team is down, LACP_DOWN).
+ * min-links: while fewer than 'min_links' selected members have a partner
+ * in synchronization, none says it collects nor carries (the team is down,
+ * LACP_DOWN, and the partner stops sending on them too).
  *
  * Fallback ('fallback'): while no member has a partner (every one is
- * DEFAULTED or has no link), the team is in LACP_FALLBACK: every member
- * with link "carries", and the caller runs the team as active-backup.  The
- * first LACPDU heard ends it.  Without fallback, a team with no partner is
- * LACP_DOWN.
+ * DEFAULTED or has no link) and one has link, the team is in
+ * LACP_FALLBACK: every member with link "carries", and the caller runs the
+ * team as active-backup (min-links does not apply).  The first LACPDU
+ * heard ends it.  Without fallback, or without a member with link, a team
+ * with no partner is LACP_DOWN.
  *
  * Pure logic, driven by the caller's clock (microseconds, any origin): no
  * timer, no socket.  The caller feeds it the LACPDUs its members receive
@@ -172,7 +177,12 @@ void lacp_member_set_link(struct lacp *, int slot, bool up,
  * LACPDU updates the partner; a marker or other slow protocol is ignored;
  * a truncated or malformed LACPDU is counted in pdus_bad and ignored.
  * Returns 0 for a LACPDU taken, -EINVAL for a bad one, -ENOENT for no
- * such member, -EPROTONOSUPPORT for another slow protocol. */
+ * such member, -EPROTONOSUPPORT for another slow protocol (or a frame not
+ * of LACP_ETH_TYPE), -ENETDOWN for a LACPDU on a member whose link is down
+ * (ignored, not counted: the member stays DEFAULTED until its link is up).
+ * Strict: 802.1AX TLV types and lengths must be right, the version
+ * non-zero; a version 1 LACPDU must have its terminator in place; bytes
+ * after the 124th (padding) are ignored. */
 int lacp_receive(struct lacp *, int slot, const void *frame, size_t len,
                  uint64_t now_usec);
 
@@ -188,7 +198,8 @@ enum lacp_status lacp_status(const struct lacp *);
 /* Fills '*v' for member 'slot'. */
 void lacp_member_view(const struct lacp *, int slot,
                       struct lacp_member_view *v);
-/* The actor as lacp/show prints it (port fields zero). */
+/* The actor as lacp/show prints it (port fields zero; state: the
+ * activity, timeout and aggregation bits the settings give). */
 void lacp_actor(const struct lacp *, struct lacp_info *);
 
 /* Names for show output. */
@@ -200,7 +211,9 @@ const char *lacp_why_name(enum lacp_why);           /* "", "link-down",
                                                      * "individual",
                                                      * "partner-not-ready",
                                                      * "min-links" */
-/* The state bits as "activity,timeout,aggregation,..." into 'buf'. */
+/* The state bits as "activity,timeout,aggregation,synchronization,
+ * collecting,distributing,defaulted,expired" (those set, in this order;
+ * "" for none) into 'buf', truncated to 'size' - 1 bytes at a name. */
 void lacp_state_format(uint8_t state, char *buf, size_t size);
 
 /* Builds a LACPDU into 'frame' (LACP_PDU_LEN bytes) from source 'src',

@@ -5,6 +5,7 @@ const struct member_watch_class *const
     member_watch_classes[MEMBER_N_WATCHES] = {
     &member_watch_carrier,
     &member_watch_arp,
+    &member_watch_lacp,
 };
 
 bool

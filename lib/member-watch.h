@@ -11,8 +11,11 @@
  *     it acts before this watcher hears of the loss.)
  *   - arp (member-watch-arp.c): ARP probes to an upstream address
  *     (lib/arp-probe.c), for failures beyond the first cable.
- *
- * A new kind (LACP) is one more file and one more entry in the array.
+ *   - lacp (member-watch-lacp.c): whether the team's LACP (lib/lacp.h,
+ *     run by the team) lets the member carry traffic: collecting and
+ *     distributing in the aggregator, or the active member of a team that
+ *     fell back to active-backup.  It also tells LACP the member's
+ *     carrier.
  *
  * How several watchers combine: a member has every watcher whose class
  * wants the team's settings (carrier always, arp when probe=arp:ADDR is
@@ -35,6 +38,7 @@
 #include <stdint.h>
 
 struct arp_probe;
+struct lacp;
 
 /* What a team's settings say of its members' watchers. */
 struct member_watch_settings {
@@ -42,6 +46,11 @@ struct member_watch_settings {
     uint32_t arp_target;         /* ARP probe target (network order), 0 =
                                   * no ARP watcher. */
     unsigned int arp_interval_ms; /* ms between probes. */
+    struct lacp *lacp;           /* The team's LACP, NULL = no LACP
+                                  * watcher. */
+    int slot;                    /* The member's slot in it. */
+    const bool *lacp_ok;         /* The team's verdict for the member,
+                                  * kept up to date by the team. */
 };
 
 /* Something a watcher hears. */
@@ -49,6 +58,8 @@ struct member_watch_event {
     bool readable;               /* Its fd() is readable. */
     bool has_carrier;            /* A carrier reading is in 'carrier'. */
     bool carrier;                /* The device's carrier. */
+    bool recheck;                /* What a watcher reads from its team
+                                  * changed (LACP): read it again. */
 };
 
 struct member_watch {
@@ -61,6 +72,11 @@ struct member_watch {
     uint32_t target;             /* Address asked, network order. */
     unsigned int interval_ms;    /* ms between probes. */
     uint64_t reply_usec;         /* When the last reply came. */
+
+    /* lacp: */
+    struct lacp *lacp;           /* Borrowed: the team's. */
+    int slot;                    /* The member's slot in it. */
+    const bool *lacp_ok;         /* Borrowed: the team's verdict. */
 };
 
 struct member_watch_class {
@@ -96,9 +112,11 @@ struct member_watch_class {
 
 extern const struct member_watch_class member_watch_carrier;
 extern const struct member_watch_class member_watch_arp;
+extern const struct member_watch_class member_watch_lacp;
 
 /* Every kind, in the order they are started. */
-#define MEMBER_N_WATCHES 2
+#define MEMBER_N_WATCHES 3
+#define MEMBER_WATCH_LACP 2       /* member_watch_lacp's index. */
 extern const struct member_watch_class *const
     member_watch_classes[MEMBER_N_WATCHES];
 

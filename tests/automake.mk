@@ -14,6 +14,7 @@ UNIT_TESTS = \
 	tests/unit/test-team-policy \
 	tests/unit/test-arp \
 	tests/unit/test-member-health \
+	tests/unit/test-lacp \
 	tests/unit/test-announce-queue \
 	tests/unit/test-member-watch \
 	tests/unit/test-arp-probe \
@@ -78,6 +79,9 @@ tests_unit_test_team_policy_LDADD = $(UNIT_LIBS)
 tests_unit_test_member_health_SOURCES = tests/unit/test-member-health.c
 tests_unit_test_member_health_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_member_health_LDADD = $(UNIT_LIBS)
+tests_unit_test_lacp_SOURCES = tests/unit/test-lacp.c
+tests_unit_test_lacp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lacp_LDADD = $(UNIT_LIBS)
 tests_unit_test_announce_queue_SOURCES = tests/unit/test-announce-queue.c
 tests_unit_test_announce_queue_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_announce_queue_LDADD = $(UNIT_LIBS)

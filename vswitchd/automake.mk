@@ -5,7 +5,7 @@ vswitchd_vswitchd_SOURCES = \
 	vswitchd/bridge-cmd.c vswitchd/bridge-policy.c \
 	vswitchd/team.c vswitchd/team.h vswitchd/team-private.h \
 	vswitchd/team-base.c vswitchd/team-publish.c \
-	vswitchd/team-member.c vswitchd/team-announce.c \
+	vswitchd/team-member.c vswitchd/team-lacp.c vswitchd/team-announce.c \
 	vswitchd/team-cmd.c vswitchd/team-show.c \
 	vswitchd/metrics-cmd.c vswitchd/metrics-cmd.h \
 	vswitchd/trace-cmd.c vswitchd/trace-cmd.h \

@@ -627,5 +627,6 @@ team_cmd_register(void)
     ctl_command_bind("team/migrate", cmd_migrate, NULL);
     ctl_command_bind("team/hash", cmd_hash, NULL);
     ctl_command_bind("team/events", cmd_team_events, NULL);
+    ctl_command_bind("lacp/show", cmd_lacp_show, NULL);
     ctl_command_bind("port/announce", cmd_port_announce, NULL);
 }

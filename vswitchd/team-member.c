@@ -175,12 +175,16 @@ member_read_carrier(struct team *t, int slot, uint64_t event_usec)
  * them say so. */
 
 static void
-watch_settings(const struct team *t, const struct member *m,
-               struct member_watch_settings *s)
+watch_settings(struct team *t, int slot, struct member_watch_settings *s)
 {
+    struct member *m = &t->members[slot];
+
     s->ifname = m->name;
     s->arp_target = t->s.probe_ip;
     s->arp_interval_ms = t->s.probe_interval;
+    s->lacp = t->lacp;
+    s->slot = slot;
+    s->lacp_ok = &m->lacp_ok;
 }
 
 static void
@@ -248,7 +252,7 @@ member_watch_start(struct team *t, int slot, bool all)
     struct member *m = &t->members[slot];
     struct member_watch_settings s;
 
-    watch_settings(t, m, &s);
+    watch_settings(t, slot, &s);
     for (int i = 0; i < MEMBER_N_WATCHES; i++) {
         const struct member_watch_class *cls = member_watch_classes[i];
         struct member_watch *w = &m->watch[i];
@@ -329,7 +333,7 @@ team_set_probing(struct team *t)
             member_watch_start(t, slot, false);
         }
     }
-    watch_settings(t, &t->members[0], &s);
+    watch_settings(t, 0, &s);
     for (int i = 0; i < MEMBER_N_WATCHES; i++) {
         unsigned int ms = member_watch_classes[i]->interval_ms(&s);
 
@@ -339,6 +343,16 @@ team_set_probing(struct team *t)
     }
     if (tick) {
         t->probe_timer = g_timeout_add(tick, watch_tick, t);
+    }
+}
+
+void
+member_lacp_recheck(struct team *t, int slot, uint64_t now_usec)
+{
+    struct member_watch_event ev = { .recheck = true };
+
+    if (member_watch_deliver(t, slot, &ev, MEMBER_WATCH_LACP)) {
+        member_update(t, slot, now_usec);
     }
 }
 

@@ -12,6 +12,9 @@
  *     active member across restarts.
  *   - team-member.c: member health: attaching devices, the carrier, the
  *     link watchers, and the up/down delays (lib/member-health).
+ *   - team-lacp.c: LACP (lib/lacp) for mode=lacp: its tick, the LACPDUs
+ *     the datapath hands over, the verdict per member that the lacp link
+ *     watcher reads, fallback to active-backup, and lacp/show.
  *   - team-show.c: what team/show, team/events, show, port/stats and
  *     metrics print of the teams.
  *   - team-cmd.c: the control commands (add-team ... team/events), and
@@ -28,6 +31,7 @@
 #include <stdint.h>
 #include "announce-queue.h"
 #include "datapath.h"
+#include "lacp.h"
 #include "member-health.h"
 #include "member-watch.h"
 #include "team-map.h"
@@ -48,6 +52,11 @@ struct member {
                                   * index in member_watch_classes[]; 'cls'
                                   * NULL when not running. */
     guint watch_source[MEMBER_N_WATCHES]; /* Their fds' sources, or 0. */
+    unsigned int lacp_port_priority; /* From the configuration. */
+    bool lacp_ok;                /* LACP lets it carry (the lacp watcher
+                                  * reads it); team-lacp.c writes it. */
+    enum lacp_member_status lacp_status; /* As last logged. */
+    enum lacp_why lacp_why;      /* As last logged. */
 };
 
 struct team_settings {
@@ -63,6 +72,10 @@ struct team_settings {
     unsigned int rebalance;      /* Seconds, 0 = off. */
     uint32_t probe_ip;           /* ARP probe target, 0 = none. */
     unsigned int probe_interval; /* ms between probes. */
+    bool lacp;                   /* mode=lacp. */
+    struct lacp_settings lacp_s; /* Its settings ('sys_id' all zeros:
+                                  * "auto"; 'key' filled in by
+                                  * team-lacp.c). */
 };
 
 struct team {
@@ -100,6 +113,13 @@ struct team {
 
     struct announce_queue *announce_queue; /* Owned: stations to announce
                                   * after a move. */
+
+    /* LACP (mode=lacp), team-lacp.c's. */
+    struct lacp *lacp;           /* Owned, or NULL. */
+    guint lacp_timer;            /* Its tick, or 0. */
+    enum lacp_status lacp_status; /* As last published. */
+    int lacp_active;             /* In fallback: the one member that
+                                  * carries, or TEAM_NONE. */
     char *saved_active;          /* Active member as last written to the
                                   * state file (owned), or NULL. */
 };
@@ -144,6 +164,20 @@ void member_stop(struct member *);
  * and the team's watcher tick. */
 void team_set_probing(struct team *);
 void team_stop_probing(struct team *);
+
+/* Re-reads the lacp watcher's verdict of member 'slot' and updates the
+ * member if it changed. */
+void member_lacp_recheck(struct team *, int slot, uint64_t now_usec);
+
+/* team-lacp.c */
+void team_lacp_init(void);
+/* Starts, reconfigures or stops 't''s LACP as 't->s' says; call after its
+ * members are set.  Returns true if LACP started or stopped (the link
+ * watchers must be restarted). */
+bool team_lacp_apply(struct team *);
+void team_lacp_stop(struct team *);
+void cmd_lacp_show(struct ctl_reply *, int n_args, char *args[], bool json,
+                   void *aux);
 
 /* team-announce.c */
 void team_announce_init(void);

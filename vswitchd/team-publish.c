@@ -184,7 +184,11 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
     memset(&d, 0, sizeof d);
     d.policy = t->s.policy;
     d.fields = t->s.fields;
-    d.switch_independent = t->s.switch_independent;
+    /* A LACP team that fell back to active-backup receives as a
+     * switch-independent one: upstream does not aggregate. */
+    d.switch_independent = t->s.switch_independent
+                           || (t->lacp && t->lacp_status == LACP_FALLBACK);
+    d.lacp = t->lacp != NULL;
     n_members = team_map_members(t->map, members);
     for (int i = 0; i < n_members; i++) {
         if (team_map_is_usable(t->map, members[i])) {

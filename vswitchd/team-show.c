@@ -256,14 +256,25 @@ team_show_bridge(const char *bridge, struct ctl_reply *reply,
             continue;
         }
         desc = config_port_vlan_describe(&ct->port);
-        ctl_reply_printf(reply, "    team %s: %s, policy %s, members", t->name,
+        ctl_reply_printf(reply, "    team %s: %s, policy %s,", t->name,
                          desc, team_policy_name(t->s.policy));
+        if (t->lacp) {
+            ctl_reply_printf(reply, " lacp %s,",
+                             lacp_status_name(t->lacp_status));
+        }
+        ctl_reply_printf(reply, " members");
         o = json_object_new();
         jm = json_array_new();
         json_object_set_string_member(o, "name", t->name);
         json_object_set_int_member(o, "port-no", dp_port_no(t->dp));
         json_object_set_string_member(o, "policy",
                                       team_policy_name(t->s.policy));
+        json_object_set_string_member(o, "mode",
+                                      config_team_mode_to_string(ct->mode));
+        if (t->lacp) {
+            json_object_set_string_member(o, "lacp",
+                                          lacp_status_name(t->lacp_status));
+        }
         json_object_set_string_member(o, "vlan-settings", desc);
         for (guint j = 0; j < ct->members->len; j++) {
             const struct config_team_member *cm

@@ -112,7 +112,7 @@ team_settings_from_config(const struct config_team *ct,
 {
     s->policy = ct->policy;
     s->fields = ct->hash_fields;
-    s->switch_independent = ct->mode != CONFIG_TEAM_STATIC;
+    s->switch_independent = ct->mode == CONFIG_TEAM_SWITCH_INDEPENDENT;
     s->updelay = ct->updelay;
     s->downdelay = ct->downdelay;
     s->failback = ct->failback;
@@ -122,6 +122,14 @@ team_settings_from_config(const struct config_team *ct,
     s->rebalance = ct->rebalance;
     s->probe_ip = ct->probe_ip;
     s->probe_interval = ct->probe_interval;
+    s->lacp = ct->mode == CONFIG_TEAM_LACP;
+    memset(&s->lacp_s, 0, sizeof s->lacp_s);
+    s->lacp_s.active = ct->lacp_active;
+    s->lacp_s.fast = ct->lacp_fast;
+    s->lacp_s.sys_priority = ct->lacp_system_priority;
+    memcpy(s->lacp_s.sys_id, ct->lacp_system_id, ETH_ADDR_LEN);
+    s->lacp_s.min_links = ct->min_links;
+    s->lacp_s.fallback = ct->lacp_fallback;
 }
 
 static void
@@ -135,6 +143,7 @@ team_destroy(struct team *t)
         member_stop(&t->members[i]);
         g_free(t->members[i].name);
     }
+    team_lacp_stop(t);
     datapath_port_remove(team_datapath, t->dp);
     team_map_destroy(t->map);
     announce_queue_destroy(t->announce_queue);
@@ -341,8 +350,12 @@ team_apply(const struct config *cfg, GHashTable *cfg_ports)
                 member_try_attach(t, slot);
             }
             t->members[slot].admin_disabled = cm->disabled;
+            t->members[slot].lacp_port_priority = cm->lacp_port_priority;
         }
 
+        if (team_lacp_apply(t)) {
+            probe_changed = true;
+        }
         if (probe_changed) {
             team_set_probing(t);
         }
@@ -435,6 +448,7 @@ team_init(struct datapath *dp_, const char *state_path_)
     team_state_open(state_path_);
     team_table = g_hash_table_new(g_str_hash, g_str_equal);
     team_announce_init();
+    team_lacp_init();
     team_cmd_register();
 }
 

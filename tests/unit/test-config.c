@@ -1368,7 +1368,14 @@ build_team_sample(void)
     team_set_ok(t, "rebalance", "0");
     team_set_ok(t, "probe", "arp:198.18.0.1");
     team_set_ok(t, "probe-interval", "10");
+    team_set_ok(t, "lacp", "passive");
+    team_set_ok(t, "lacp-rate", "fast");
+    team_set_ok(t, "lacp-fallback", "none");
+    team_set_ok(t, "lacp-system-priority", "100");
+    team_set_ok(t, "lacp-system-id", "02:00:00:00:00:07");
+    team_set_ok(t, "min-links", "2");
     team_set_ok(t, "disabled", "eth12");
+    team_set_ok(t, "lacp-port-priority", "eth12:7,eth10:65535");
     team_set_ok(t, "trunks", "10,20");
     team_set_ok(t, "native", "1");
     CU_ASSERT_PTR_NOT_NULL_FATAL(add_team_ok(cfg, "br1", "bond1",
@@ -1413,7 +1420,14 @@ static const char TEAM_TEXT[] =
     "rebalance=0\n"
     "probe=arp:198.18.0.1\n"
     "probe-interval=10\n"
+    "lacp=passive\n"
+    "lacp-rate=fast\n"
+    "lacp-fallback=none\n"
+    "lacp-system-priority=100\n"
+    "lacp-system-id=02:00:00:00:00:07\n"
+    "min-links=2\n"
     "disabled=eth12\n"
+    "lacp-port-priority=eth10:65535,eth12:7\n"
     "trunks=10,20\n"
     "native=1\n"
     "\n"
@@ -1487,7 +1501,10 @@ test_team_defaults(void)
             "policy=src-port\nhash-fields=l34\nmode=switch-independent\n"
             "updelay=0\ndowndelay=0\nfailback=yes\nannounce=yes\n"
             "announce-count=3\nannounce-interval=100\nrebalance=10\n"
-            "probe=none\nprobe-interval=1000\ndisabled=none\n"
+            "probe=none\nprobe-interval=1000\nlacp=active\n"
+            "lacp-rate=slow\nlacp-fallback=active-backup\n"
+            "lacp-system-priority=65534\nlacp-system-id=auto\n"
+            "min-links=1\ndisabled=none\nlacp-port-priority=none\n"
             "vlan=none\ntrunks=none\nnative=none\n", &msg);
 
         CU_ASSERT_PTR_NULL(msg);
@@ -1603,7 +1620,11 @@ test_team_clone_equal(void)
         { "downdelay", "0" }, { "failback", "yes" }, { "announce", "yes" },
         { "announce-count", "1" }, { "announce-interval", "59999" },
         { "rebalance", "1" }, { "probe", "arp:198.18.0.2" },
-        { "probe-interval", "11" }, { "disabled", "none" },
+        { "probe-interval", "11" }, { "lacp", "active" },
+        { "lacp-rate", "slow" }, { "lacp-fallback", "active-backup" },
+        { "lacp-system-priority", "99" }, { "lacp-system-id", "auto" },
+        { "min-links", "3" }, { "lacp-port-priority", "eth10:1" },
+        { "disabled", "none" },
         { "trunks", "10" }, { "native", "none" },
     };
     struct config *cfg = build_team_sample();
@@ -1716,7 +1737,11 @@ test_team_enum_names(void)
                            "static");
     CU_ASSERT_TRUE(config_team_mode_from_string("static", &mode));
     CU_ASSERT_EQUAL(mode, CONFIG_TEAM_STATIC);
-    CU_ASSERT_FALSE(config_team_mode_from_string("lacp", &mode));
+    CU_ASSERT_TRUE(config_team_mode_from_string("lacp", &mode));
+    CU_ASSERT_EQUAL(mode, CONFIG_TEAM_LACP);
+    CU_ASSERT_STRING_EQUAL(config_team_mode_to_string(CONFIG_TEAM_LACP),
+                           "lacp");
+    CU_ASSERT_FALSE(config_team_mode_from_string("802.3ad", &mode));
 }
 
 /* Each setting: limits accepted, one past refused with the range, and a
@@ -1737,8 +1762,8 @@ test_team_set(void)
                           "hash or active-backup)");
     expect_team_set_error(t, "hash-fields", "l3", "unknown hash-fields "
                           "\"l3\" (expected l2, l23 or l34)");
-    expect_team_set_error(t, "mode", "lacp", "unknown mode \"lacp\" "
-                          "(expected switch-independent or static)");
+    expect_team_set_error(t, "mode", "802.3ad", "unknown mode \"802.3ad\" "
+                          "(expected switch-independent, static or lacp)");
     CU_ASSERT_EQUAL(t->policy, TEAM_POLICY_SRC_PORT);
     CU_ASSERT_EQUAL(t->hash_fields, TEAM_HASH_L34);
     CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_SWITCH_INDEPENDENT);
@@ -1870,8 +1895,10 @@ test_team_set(void)
                           "\"uplink\" (expected policy, hash-fields, mode, "
                           "updelay, downdelay, failback, announce, "
                           "announce-count, announce-interval, rebalance, "
-                          "probe, probe-interval, disabled, vlan, trunks or "
-                          "native)");
+                          "probe, probe-interval, lacp, lacp-rate, "
+                          "lacp-fallback, lacp-system-priority, "
+                          "lacp-system-id, min-links, disabled, "
+                          "lacp-port-priority, vlan, trunks or native)");
     expect_team_set_error(t, "members", "eth1", "members is not a setting "
                           "(add and remove members one at a time)");
     expect_team_set_error(t, "bridge", "br1", "bridge is not a setting (a "
@@ -1884,6 +1911,121 @@ test_team_set(void)
 }
 
 /* Errors in a [team] group name the group and key. */
+/* The LACP keys: defaults, values, errors, and that a member's port
+ * priority follows the member. */
+static void
+test_team_lacp_keys(void)
+{
+    static char *members[] = { "eth1", "eth2", NULL };
+    static const uint8_t id[ETH_ADDR_LEN] = { 2, 0, 0, 0, 0, 9 };
+    struct config *cfg = config_new();
+    struct config_team *t;
+    struct config_team_member *m1, *m2;
+    char *msg = NULL;
+
+    config_add_bridge(cfg, "br0", NO_MSG);
+    t = add_team_ok(cfg, "br0", "bond0", members);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    m1 = config_team_find_member(t, "eth1");
+    m2 = config_team_find_member(t, "eth2");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m2);
+
+    /* Defaults. */
+    CU_ASSERT_TRUE(t->lacp_active);
+    CU_ASSERT_FALSE(t->lacp_fast);
+    CU_ASSERT_TRUE(t->lacp_fallback);
+    CU_ASSERT_EQUAL(t->lacp_system_priority, CONFIG_LACP_SYSTEM_PRIORITY);
+    CU_ASSERT_TRUE(eth_addr_is_zero(t->lacp_system_id));
+    CU_ASSERT_EQUAL(t->min_links, 1);
+    CU_ASSERT_EQUAL(m1->lacp_port_priority, CONFIG_LACP_PORT_PRIORITY);
+
+    team_set_ok(t, "mode", "lacp");
+    CU_ASSERT_EQUAL(t->mode, CONFIG_TEAM_LACP);
+    team_set_ok(t, "lacp", "passive");
+    CU_ASSERT_FALSE(t->lacp_active);
+    team_set_ok(t, "lacp-rate", "fast");
+    CU_ASSERT_TRUE(t->lacp_fast);
+    team_set_ok(t, "lacp-fallback", "none");
+    CU_ASSERT_FALSE(t->lacp_fallback);
+    team_set_ok(t, "lacp-system-priority", "1");
+    CU_ASSERT_EQUAL(t->lacp_system_priority, 1);
+    team_set_ok(t, "lacp-system-id", "02:00:00:00:00:09");
+    CU_ASSERT_EQUAL(memcmp(t->lacp_system_id, id, ETH_ADDR_LEN), 0);
+    team_set_ok(t, "min-links", "0");
+    CU_ASSERT_EQUAL(t->min_links, 0);
+    team_set_ok(t, "lacp-port-priority", "eth2:10");
+    CU_ASSERT_EQUAL(m1->lacp_port_priority, CONFIG_LACP_PORT_PRIORITY);
+    CU_ASSERT_EQUAL(m2->lacp_port_priority, 10);
+
+    expect_team_set_error(t, "lacp", "on", "unknown lacp \"on\" (expected "
+                          "passive or active)");
+    expect_team_set_error(t, "lacp-rate", "1", "unknown lacp-rate \"1\" "
+                          "(expected slow or fast)");
+    expect_team_set_error(t, "lacp-fallback", "yes", "unknown lacp-fallback "
+                          "\"yes\" (expected none or active-backup)");
+    expect_team_set_error(t, "lacp-system-priority", "0",
+                          "lacp-system-priority 0 is out of range (1-65535)");
+    expect_team_set_error(t, "lacp-system-id", "01:00:00:00:00:01",
+                          "lacp-system-id 01:00:00:00:00:01 is not a unicast "
+                          "address (write a unicast MAC such as "
+                          "02:00:00:00:00:01, or auto for the first "
+                          "member's)");
+    expect_team_set_error(t, "lacp-system-id", "x", "lacp-system-id \"x\" is "
+                          "not a MAC address (write a unicast MAC such as "
+                          "02:00:00:00:00:01, or auto for the first "
+                          "member's)");
+    expect_team_set_error(t, "min-links", "17", "min-links 17 is out of "
+                          "range (0-16)");
+    expect_team_set_error(t, "lacp-port-priority", "eth3:5", "eth3 is not a "
+                          "member of team bond0");
+    expect_team_set_error(t, "lacp-port-priority", "eth1", "lacp-port-priority "
+                          "\"eth1\" is not valid (write MEMBER:PRIORITY,..., "
+                          "e.g. eth1:100,eth2:200, with priorities 1-65535 "
+                          "(lower wins), or none)");
+    expect_team_set_error(t, "lacp-port-priority", "eth1:0",
+                          "lacp-port-priority 0 is out of range (1-65535)");
+    /* A refused list changes nothing. */
+    expect_team_set_error(t, "lacp-port-priority", "eth1:5,eth3:5", "eth3 is "
+                          "not a member of team bond0");
+    CU_ASSERT_EQUAL(m1->lacp_port_priority, CONFIG_LACP_PORT_PRIORITY);
+    CU_ASSERT_EQUAL(m2->lacp_port_priority, 10);
+    CU_ASSERT_FALSE(t->lacp_active);
+    CU_ASSERT_EQUAL(memcmp(t->lacp_system_id, id, ETH_ADDR_LEN), 0);
+
+    /* Written and read back; "none" and "auto" give the defaults back. */
+    {
+        char *text = config_to_data(cfg, NULL);
+        struct config *back = load_text(text, &msg);
+
+        CU_ASSERT_PTR_NULL(msg);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+        CU_ASSERT_TRUE(config_equal(cfg, back));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "lacp-port-priority=eth2:10\n"));
+        config_free(back);
+        g_free(text);
+    }
+    team_set_ok(t, "lacp-port-priority", "none");
+    CU_ASSERT_EQUAL(m2->lacp_port_priority, CONFIG_LACP_PORT_PRIORITY);
+    team_set_ok(t, "lacp-system-id", "auto");
+    CU_ASSERT_TRUE(eth_addr_is_zero(t->lacp_system_id));
+
+    /* A member removed and added again has the default priority. */
+    team_set_ok(t, "lacp-port-priority", "eth2:10");
+    CU_ASSERT_EQUAL(config_team_del_member(cfg, t, "eth2", &msg), 0);
+    CU_ASSERT_EQUAL(config_team_add_member(cfg, t, "eth2", &msg), 0);
+    CU_ASSERT_PTR_NULL(msg);
+    m2 = config_team_find_member(t, "eth2");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m2);
+    CU_ASSERT_EQUAL(m2->lacp_port_priority, CONFIG_LACP_PORT_PRIORITY);
+
+    expect_load_error("[bridge br0]\n[team bond0]\nbridge=br0\n"
+                      "members=eth1,eth2\nlacp-port-priority=eth9:1\n",
+                      SOURCE ": [team bond0] lacp-port-priority: eth9 is not "
+                      "a member of team bond0");
+    config_free(cfg);
+}
+
 static void
 test_team_load_errors(void)
 {
@@ -1896,9 +2038,9 @@ test_team_load_errors(void)
     expect_load_error(BR TEAM "hash-fields=l4\n",
                       SOURCE ": [team bond0] hash-fields: unknown "
                       "hash-fields \"l4\" (expected l2, l23 or l34)");
-    expect_load_error(BR TEAM "mode=lacp\n",
-                      SOURCE ": [team bond0] mode: unknown mode \"lacp\" "
-                      "(expected switch-independent or static)");
+    expect_load_error(BR TEAM "mode=802.3ad\n",
+                      SOURCE ": [team bond0] mode: unknown mode \"802.3ad\" "
+                      "(expected switch-independent, static or lacp)");
     expect_load_error(BR TEAM "updelay=600001\n",
                       SOURCE ": [team bond0] updelay: updelay 600001 is out "
                       "of range (0-600000)");
@@ -1950,7 +2092,10 @@ test_team_load_errors(void)
                       "(expected bridge, members, policy, hash-fields, "
                       "mode, updelay, downdelay, failback, announce, "
                       "announce-count, announce-interval, rebalance, probe, "
-                      "probe-interval, disabled, vlan, trunks or native)");
+                      "probe-interval, lacp, lacp-rate, lacp-fallback, "
+                      "lacp-system-priority, lacp-system-id, min-links, "
+                      "disabled, lacp-port-priority, vlan, trunks or "
+                      "native)");
     expect_load_error(BR TEAM "policy=hash\npolicy=src-mac\n",
                       SOURCE ": [team bond0] policy is given twice (each "
                       "group and each key in it may appear only once)");
@@ -2729,6 +2874,7 @@ static const CU_TestInfo tests[] = {
     { "team clone and equal", test_team_clone_equal },
     { "team enum names", test_team_enum_names },
     { "team set", test_team_set },
+    { "team lacp keys", test_team_lacp_keys },
     { "team load errors", test_team_load_errors },
     { "team references", test_team_references },
     { "team validate through the API", test_team_validate_api },

@@ -656,6 +656,29 @@ test_drop_link_local(void)
     world_free(&w);
 }
 
+/* A LACPDU on a member of a LACP team is LACP's; on a team without LACP
+ * it is link-local.  The trace queues nothing (a traced frame never fills
+ * the queue: "lacp-queue" cannot show in a trace). */
+static void
+test_drop_lacp(void)
+{
+    static const char *const pdu = "dl_dst=01:80:c2:00:00:02 dl_type=0x8809";
+    struct world w = world_new();
+    struct dp_port *t = team_new(&w, "t", false);
+    struct dp_team_map_desc d = {
+        .policy = TEAM_POLICY_ACTIVE_BACKUP, .usable = 3, .designated = 0,
+        .active = 0, .order = { 0, 1 }, .n_order = 2,
+    };
+
+    port_new(&w, "a", unit_vlan_access(1));
+    expect_drop(&w, t, 1, pdu, DP_DROP_LINK_LOCAL);
+    memset(d.bucket, TEAM_NONE, sizeof d.bucket);
+    d.lacp = true;
+    CU_ASSERT_EQUAL_FATAL(datapath_team_publish(dp, t, &d), 0);
+    expect_drop(&w, t, 1, pdu, DP_DROP_LACP);
+    world_free(&w);
+}
+
 static void
 test_drop_bad_src(void)
 {
@@ -952,6 +975,9 @@ test_every_reason(void)
         DP_DROP_DST_MAC, DP_DROP_MAC_LIMIT, DP_DROP_MAC_LIMIT_FLOOD,
         DP_DROP_ISOLATED, DP_DROP_DHCP_GUARD, DP_DROP_RA_GUARD,
         DP_DROP_RATE_OUT, DP_DROP_RATE_IN, DP_DROP_STORM, DP_DROP_MTU,
+        DP_DROP_LACP,
+        DP_DROP_LACP_QUEUE,     /* Impossible in a trace (test_drop_lacp),
+                                 * test-pipeline's. */
     };
 
     CU_ASSERT_EQUAL(ARRAY_SIZE(covered), DP_N_DROPS);
@@ -1027,6 +1053,7 @@ main(void)
         { "drop: team-down", test_drop_team_down },
         { "drop: local", test_drop_local },
         { "drop: link-local", test_drop_link_local },
+        { "drop: lacp", test_drop_lacp },
         { "drop: bad-src", test_drop_bad_src },
         { "drop: src-conflict", test_drop_src_conflict },
         { "drop: disabled", test_drop_disabled },

@@ -678,6 +678,102 @@ test_team_receive_rules(void)
     bridge_free(br, all);
 }
 
+/* What the slow-protocol function got. */
+static struct {
+    unsigned int n;               /* Frames handed over. */
+    struct dp_port *team;         /* The last one's team... */
+    int slot;                     /* ...member... */
+    size_t len;                   /* ...and length. */
+} slow_got;
+
+static void
+slow_func(struct dp_port *team, int slot, const void *frame, size_t len,
+          void *aux)
+{
+    slow_got.n++;
+    slow_got.team = team;
+    slow_got.slot = slot;
+    slow_got.len = len;
+}
+
+/* LACPDUs (slow protocols) that a LACP team's members receive go to the
+ * control thread and nowhere else; on a team without LACP, and from a VM,
+ * they are link-local frames like any other, never forwarded. */
+static void
+test_team_lacp_divert(void)
+{
+    static const uint8_t slow[ETH_ADDR_LEN] = {
+        0x01, 0x80, 0xc2, 0x00, 0x00, 0x02
+    };
+    struct dp_bridge *br = bridge_new();
+    struct dp_port *a = port_new(br, "a", vlan_all());
+    struct dp_port *t = team_new(br, "t", vlan_all(), 2);
+    struct dp_port *all[] = { a, t, NULL };
+    struct dp_team_map_desc d = team_desc(TEAM_POLICY_HASH, 2);
+    struct unit_frame f = udp_frame(50, slow);
+
+    f.eth_type = 0x8809;
+    f.ip_version = 0;
+    f.min_len = 124;
+    memset(&slow_got, 0, sizeof slow_got);
+    datapath_set_slow_func(dp, slow_func, NULL);
+
+    /* No LACP on the team: dropped as link-local. */
+    d.switch_independent = false;
+    datapath_team_publish(dp, t, &d);
+    push(t, 1, &f);
+    learn();
+    CU_ASSERT_EQUAL(slow_got.n, 0);
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_LINK_LOCAL), 1);
+
+    /* LACP: handed over with its member, counted as "lacp". */
+    d.lacp = true;
+    datapath_team_publish(dp, t, &d);
+    push(t, 1, &f);
+    push(t, 0, &f);
+    CU_ASSERT_EQUAL(slow_got.n, 0);     /* Not before the control thread
+                                         * runs. */
+    learn();
+    CU_ASSERT_EQUAL(slow_got.n, 2);
+    CU_ASSERT_PTR_EQUAL(slow_got.team, t);
+    CU_ASSERT_EQUAL(slow_got.slot, 0);
+    CU_ASSERT_EQUAL(slow_got.len, 124);
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_LACP), 2);
+    CU_ASSERT_EQUAL(sent(a, -1, NULL), NOTHING);
+
+    /* Other slow protocols and other link-local groups: not LACP's. */
+    f.eth_type = 0x88cc;
+    push(t, 0, &f);
+    f.eth_type = 0x8809;
+    f.eth_dst[5] = 0x0e;
+    push(t, 0, &f);
+    learn();
+    CU_ASSERT_EQUAL(slow_got.n, 2);
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_LINK_LOCAL), 3);
+
+    /* A VM's LACPDU goes nowhere, not even to the team's LACP. */
+    f.eth_dst[5] = 0x02;
+    push(a, -1, &f);
+    learn();
+    CU_ASSERT_EQUAL(slow_got.n, 2);
+    CU_ASSERT_EQUAL(drops(a, DP_DROP_LINK_LOCAL), 1);
+    CU_ASSERT_EQUAL(member_sent(t, 2), TEAM_NONE);
+
+    /* A queue the control thread does not drain fills: the rest are
+     * counted lost. */
+    for (int i = 0; i < 100; i++) {
+        push(t, 0, &f);
+    }
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_LACP) + drops(t, DP_DROP_LACP_QUEUE),
+                    102);
+    CU_ASSERT_TRUE(drops(t, DP_DROP_LACP_QUEUE) > 0);
+    learn();
+    CU_ASSERT_EQUAL(slow_got.n, drops(t, DP_DROP_LACP));
+
+    datapath_set_slow_func(dp, NULL, NULL);
+    bridge_free(br, all);
+}
+
 static void
 test_team_reflections(void)
 {
@@ -994,6 +1090,7 @@ static const CU_TestInfo tests[] = {
       test_learning_and_moves },
     { "flooding: the VLAN's ports but the input", test_flooding },
     { "team receive rules", test_team_receive_rules },
+    { "team LACPDUs to the control thread", test_team_lacp_divert },
     { "team reflections, conflicts and moves", test_team_reflections },
     { "team member selection per policy", test_team_select },
     { "failover moves only the failed member's items",
