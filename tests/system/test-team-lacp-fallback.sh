@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# vst-timeout: 180
 # test-team-lacp-fallback: team bond0 (mode=lacp, policy=hash, lacp-rate=
 # fast, the default lacp-fallback=active-backup) behind an upstream switch
 # that does not speak LACP: Open vSwitch's bond with lacp=off,
@@ -29,7 +28,8 @@ require_ovs
 
 FLOWS=64
 COUNT=5                 # Datagrams per flow.
-SEQ=0
+SEQ=0                   # Captures and port ranges of udp_delivered.
+DELIVERED=              # What the last udp_delivered counted.
 
 lacp_upstream_world lacp=off bond_mode=active-backup \
     other_config:bond-detect-mode=carrier -- policy=hash hash-fields=l34 \
@@ -38,15 +38,16 @@ U1=$(member u1)
 U2=$(member u2)
 
 # udp_delivered FROM DST-IP TO: FLOWS UDP flows of COUNT datagrams from
-# host FROM to DST-IP, host TO's address; prints how many TO received
-# (captured on its device).
+# host FROM to DST-IP, host TO's address; sets DELIVERED to how many TO
+# received (captured as they come in on its device).  (Not to be called
+# in a command substitution: the capture must be stopped by this shell.)
 udp_delivered()
 {
     local from=$1 dst=$2 to=$3 src sent
     SEQ=$((SEQ + 1))
     src=198.18.0.1
     [[ $from == rh1 ]] && src=$(rh_ip 1)
-    capture_start "$to" "$(dev_of "$to")" "udp$SEQ" \
+    tcap_start "$to" "$(dev_of "$to")" "udp$SEQ" in \
         "udp and src host $src and dst host $dst"
     sent=$(in_ns "$from" timeout 60 "$VST_PY" \
         "$VST_SYSDIR/team-udp-flows.py" --dst "$dst" --flows "$FLOWS" \
@@ -56,8 +57,9 @@ udp_delivered()
 $(cat "$VST_TMP/udp$SEQ.err")"
     [[ $sent == $((FLOWS * COUNT)) ]] \
         || fail "$from sent $sent datagrams, not $((FLOWS * COUNT))"
+    sleep 0.3
     capture_stop "$CAP_PID"
-    frame_count "udp$SEQ"
+    DELIVERED=$(frame_count "udp$SEQ")
 }
 
 # carriers: the members lacp/show says carry, on one line.
@@ -87,9 +89,11 @@ traffic_passes()
 {
     assert_ping vm1 "$(rh_ip 1)"
     assert_ping rh1 198.18.0.1
-    assert_eq "$((FLOWS * COUNT))" "$(udp_delivered vm1 "$(rh_ip 1)" rh1)" \
+    udp_delivered vm1 "$(rh_ip 1)" rh1
+    assert_eq "$((FLOWS * COUNT))" "$DELIVERED" \
         "UDP datagrams vm1 -> rh1 delivered"
-    assert_eq "$((FLOWS * COUNT))" "$(udp_delivered rh1 198.18.0.1 vm1)" \
+    udp_delivered rh1 198.18.0.1 vm1
+    assert_eq "$((FLOWS * COUNT))" "$DELIVERED" \
         "UDP datagrams rh1 -> vm1 delivered"
 }
 
@@ -136,10 +140,10 @@ log "lacp-fallback=none: status down after $(ms_to_s "$ms") s"
 assert_eq "" "$(carriers)" "members carrying with lacp-fallback=none"
 assert_no_ping vm1 "$(rh_ip 1)"
 assert_no_ping rh1 198.18.0.1
-assert_eq 0 "$(udp_delivered vm1 "$(rh_ip 1)" rh1)" \
-    "UDP datagrams vm1 -> rh1 delivered while down"
-assert_eq 0 "$(udp_delivered rh1 198.18.0.1 vm1)" \
-    "UDP datagrams rh1 -> vm1 delivered while down"
+udp_delivered vm1 "$(rh_ip 1)" rh1
+assert_eq 0 "$DELIVERED" "UDP datagrams vm1 -> rh1 delivered while down"
+udp_delivered rh1 198.18.0.1 vm1
+assert_eq 0 "$DELIVERED" "UDP datagrams rh1 -> vm1 delivered while down"
 ev2=$(ctl team/events "$TEAM" | grep -ci lacp)
 assert_cmp "$ev2" -gt "$ev1" "team/events lines on lacp (down)"
 

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# vst-timeout: 150
 # test-team-lacp-pair: two of our daemons as each other's LACP partner.
 #
 #   vm1 -- [A: PREFIX-sw]  u1 ====== v1  [B: PREFIX-swb] -- vm2
@@ -16,7 +15,9 @@
 #   - Miscabling: A's third member u3 is cabled to daemon C, another LACP
 #     system.  A shows C as u3's partner and keeps u3 out (why
 #     other-partner, not selected, not carrying) while u1 and u2 go on
-#     carrying, and vm1 still reaches vm2.
+#     carrying, and vm1 still reaches vm2.  Broadcasts sent into u3 from
+#     C's side do not reach vm1 (u3 does not collect); the same sent into
+#     u1 from B's side do.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=team-lib.sh
@@ -143,6 +144,26 @@ assert_eq 0 "$(buckets_of "$U3")" "buckets of $U3"
 assert_cmp "$(lacp_events_of "$U3")" -ge 1 "team/events lines on lacp and $U3"
 ctl team/events "$TEAM" | grep -i lacp | grep -- "$U3" | tail -n 3 \
     | sed 's/^/    /'
+
+# What comes in on u3 is not taken in either (out of the aggregator, a
+# member neither distributes nor collects): broadcasts sent into u3 from
+# C's side do not reach vm1, while the same sent into u1 from B's side do.
+# inject NS DEV SRC-MAC: 20 broadcasts of ethertype 0x88b5 from SRC-MAC
+# sent on DEV (raw, beside the daemon that owns it).
+inject()
+{
+    in_ns "$1" "$VST_PY" "$VST_SYSDIR/send-frames.py" --iface "$2" \
+        --dst ff:ff:ff:ff:ff:ff --src "$3" --type 0x88b5 --count 20 \
+        --pace 0.005 >/dev/null || fail "send-frames.py on $2 failed"
+}
+tcap_start vm1 "$(dev_of vm1)" inject in "ether proto 0x88b5"
+inject swb "$V1" 02:00:00:00:0b:01
+inject swc "$W1" 02:00:00:00:0c:01
+capture_stop "$CAP_PID"
+assert_eq 20 "$(frame_count inject "ether src 02:00:00:00:0b:01")" \
+    "broadcasts sent into $U1 (carrying) that reached vm1"
+assert_eq 0 "$(frame_count inject "ether src 02:00:00:00:0c:01")" \
+    "broadcasts sent into $U3 (out: other-partner) that reached vm1"
 assert_ping vm1 198.18.0.2
 assert_ping vm2 198.18.0.1
 exit 0
