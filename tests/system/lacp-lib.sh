@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # lacp-lib.sh: helpers for the LACP system tests (test-team-lacp-*.sh),
-# sourced after lib.sh, team-lib.sh and ovs-lib.sh.
+# sourced after lib.sh; brings team-lib.sh and ovs-lib.sh with it.
 #
 # The world of the tests against Open vSwitch (lacp_upstream_world):
 #
@@ -16,6 +16,11 @@
 #
 # vm1 and rh1 know each other's MAC (permanent neighbour entries): no ARP
 # disturbs counts or hides an outage.
+
+# shellcheck source-path=SCRIPTDIR source=team-lib.sh
+. "$VST_SYSDIR/team-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=ovs-lib.sh
+. "$VST_SYSDIR/ovs-lib.sh"
 
 # shellcheck disable=SC2034 # read by the tests
 OVS_BR=

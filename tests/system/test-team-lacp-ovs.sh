@@ -22,10 +22,6 @@
 #   - No LACPDU reaches vm1.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source-path=SCRIPTDIR source=team-lib.sh
-. "$(dirname "$0")/team-lib.sh"
-# shellcheck source-path=SCRIPTDIR source=ovs-lib.sh
-. "$(dirname "$0")/ovs-lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lacp-lib.sh
 . "$(dirname "$0")/lacp-lib.sh"
 vst_init
