@@ -41,11 +41,15 @@ const struct ctl_command_doc ctl_command_docs[] = {
     { "Teams", "add-team",
       "BR TEAM IFACE IFACE... [policy=src-port|src-mac|"
       "hash|active-backup] [hash-fields=l2|l23|l34] "
-      "[mode=switch-independent|static] [updelay=MS] "
+      "[mode=switch-independent|static|lacp] [updelay=MS] "
       "[downdelay=MS] [failback=yes|no] [announce=yes|no] "
       "[announce-count=N] [announce-interval=MS] "
       "[rebalance=SECS] [probe=arp:ADDR|none] "
       "[probe-interval=MS] [disabled=IFACE,...] "
+      "[lacp=active|passive] [lacp-rate=slow|fast] "
+      "[lacp-fallback=active-backup|none] [lacp-system-priority=N] "
+      "[lacp-system-id=MAC|auto] [min-links=N] "
+      "[lacp-port-priority=IFACE:N,...|none] "
       "[trunks=LIST] [native=N] [vlan=N]",
       "Create team TEAM on bridge BR from the member "
       "devices, in failover order.", 4, -1 },

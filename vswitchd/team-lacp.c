@@ -262,6 +262,9 @@ team_lacp_apply(struct team *t)
         return false;
     }
     t->lacp = lacp_create(&t->s.lacp_s);
+    if (!t->lacp) {
+        g_error("team %s: out of memory for LACP", t->name);
+    }
     t->lacp_status = LACP_DOWN;
     t->lacp_active = TEAM_NONE;
     for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
