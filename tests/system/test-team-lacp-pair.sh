@@ -18,6 +18,9 @@
 #     carrying, and vm1 still reaches vm2.  Broadcasts sent into u3 from
 #     C's side do not reach vm1 (u3 does not collect); the same sent into
 #     u1 from B's side do.
+#   - A restart of A (SIGTERM, start again from its configuration file)
+#     keeps mode=lacp and its keys: A negotiates again with B, keeps u3
+#     out, and vm1 reaches vm2.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lacp-lib.sh
@@ -162,4 +165,17 @@ assert_eq 0 "$(frame_count inject "ether src 02:00:00:00:0c:01")" \
     "broadcasts sent into $U3 (out: other-partner) that reached vm1"
 assert_ping vm1 198.18.0.2
 assert_ping vm2 198.18.0.1
+
+# The LACP settings are in A's configuration file: after a restart A
+# negotiates again, with the same rate, and keeps u3 out.
+sw_signal TERM
+sw_start
+wait_lacp_status negotiated 10
+wait_carries "$U1" yes 10
+wait_carries "$U2" yes 10
+wait_for 10 u3_other_partner \
+    || lfail "after a restart, $U3 is not shown out for another partner"
+assert_eq "fast active-backup" "$(lacp_json "t['rate'] + ' ' + t['fallback']")" \
+    "A's lacp-rate and lacp-fallback after a restart"
+assert_ping vm1 198.18.0.2
 exit 0
