@@ -25,6 +25,11 @@ PACKAGES=(
     procps man-db python3-matplotlib  # the demo's timeline picture
     dpkg-dev debhelper lintian fakeroot  # test-package: the Debian package
 )
+# Installed without starting their system service (see below): Open
+# vSwitch, the upstream switch of the LACP system tests, which start their
+# own private instance (tests/system/ovs-lib.sh) and never use the
+# machine's.
+NOSTART_PACKAGES=(openvswitch-switch)
 # `make fuzz` (tests/fuzz/fuzz.sh): clang's -fsanitize=fuzzer is in
 # libclang-rt-14-dev, which clang only recommends.  GCC's ASan, UBSan,
 # LSan and TSan runtimes come with build-essential.
@@ -34,6 +39,7 @@ if [[ ${1:-} == --fuzz ]]; then
     PACKAGES+=("${FUZZ_PACKAGES[@]}")
     shift
 fi
+PACKAGES+=("${NOSTART_PACKAGES[@]}")
 if (($#)); then
     printf 'usage: %s [--fuzz]\n' "$0" >&2
     exit 2
@@ -69,10 +75,29 @@ if ((${#missing[@]})); then
     fi
     step "installing ${missing[*]} (log: $LOG)"
     export DEBIAN_FRONTEND=noninteractive
+    # A package of NOSTART_PACKAGES would start its service on
+    # installation: a policy-rc.d that forbids service starts (an existing
+    # one is left alone) is in place for the install, and removed after.
+    policy=/usr/sbin/policy-rc.d
+    made_policy=false
+    for p in "${NOSTART_PACKAGES[@]}"; do
+        if [[ " ${missing[*]} " == *" $p "* && ! -e $policy ]]; then
+            printf '#!/bin/sh\nexit 101\n' >"$policy" \
+                || die "cannot write $policy"
+            chmod 755 "$policy"
+            made_policy=true
+            trap 'rm -f "$policy"' EXIT
+            break
+        fi
+    done
     apt-get update -q >>"$LOG" 2>&1 \
         || die "apt-get update failed (is a Debian mirror reachable?)"
     apt-get install -y -q --no-install-recommends "${missing[@]}" \
         >>"$LOG" 2>&1 || die "apt-get install ${missing[*]} failed"
+    if $made_policy; then
+        rm -f "$policy"
+        trap - EXIT
+    fi
 else
     step "all ${#PACKAGES[@]} packages present"
 fi
