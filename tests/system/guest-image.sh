@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# guest-image.sh KERNEL-DEB OUTDIR: builds a tiny guest for QEMU from
+# Debian's packages, without installing anything on this machine:
+#
+#   OUTDIR/vmlinuz        the kernel, taken out of KERNEL-DEB (a Debian
+#                         linux-image-*-amd64 package file);
+#   OUTDIR/initramfs.gz   busybox-static's /bin/busybox, the kernel's
+#                         virtio-net modules (from the same package) and an
+#                         init that loads them and configures every NIC
+#                         that appears, hot-plugged ones included.
+#
+# The guest's init reads "vswip=MAC,ADDR/LEN" words from the kernel
+# command line: the NIC with MAC gets ADDR/LEN, is brought up, and the
+# console (ttyS0) gets "guest: NIC MAC ADDR/LEN up".  It logs
+# "guest: init at UPTIME" when it starts and "guest: ready" once the
+# drivers are loaded; NICs without a vswip word are left down.  The kernel
+# answers pings on its own.
+#
+# Exits 0, or 1 with a line on stderr saying what is missing.
+set -euo pipefail
+
+if (($# != 2)); then
+    echo "usage: $0 KERNEL-DEB OUTDIR" >&2
+    exit 2
+fi
+DEB=$1
+OUT=$2
+BUSYBOX=/bin/busybox
+# virtio-net and what it needs, in dependency order (modinfo -F depends).
+MODULES=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
+         virtio_pci failover net_failover virtio_net)
+
+die()
+{
+    printf 'guest-image: %s\n' "$*" >&2
+    exit 1
+}
+
+[[ -f $DEB ]] || die "no kernel package $DEB"
+[[ -x $BUSYBOX ]] || die "no $BUSYBOX (apt-get install busybox-static)"
+# Debian's busybox package has a dynamically linked one: the guest has
+# no libraries.
+if ! elf=$(LC_ALL=C readelf -l "$BUSYBOX" 2>/dev/null); then
+    die "cannot read $BUSYBOX"
+fi
+[[ $elf == *"Requesting program interpreter"* ]] \
+    && die "$BUSYBOX is dynamically linked (apt-get install busybox-static)"
+command -v cpio >/dev/null || die "no cpio (apt-get install cpio)"
+
+mkdir -p "$OUT/deb" "$OUT/root"
+# Only the kernel and the modules we need: the package's data stream is
+# read once.
+dpkg-deb --fsys-tarfile "$DEB" \
+    | tar -x -C "$OUT/deb" --wildcards './boot/vmlinuz-*' \
+        './lib/modules/*/kernel/drivers/virtio/*' \
+        './lib/modules/*/kernel/drivers/net/virtio_net.ko*' \
+        './lib/modules/*/kernel/drivers/net/net_failover.ko*' \
+        './lib/modules/*/kernel/net/core/failover.ko*' \
+    || die "cannot extract the kernel from $DEB"
+vmlinuz=$(ls "$OUT"/deb/boot/vmlinuz-* 2>/dev/null | head -n 1 || true)
+[[ -n $vmlinuz ]] || die "no /boot/vmlinuz-* in $DEB"
+mv "$vmlinuz" "$OUT/vmlinuz"
+
+r=$OUT/root
+mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/lib/modules"
+cp "$BUSYBOX" "$r/bin/busybox"
+for m in "${MODULES[@]}"; do
+    f=$(find "$OUT/deb/lib/modules" -name "$m.ko*" | head -n 1)
+    [[ -n $f ]] || die "no module $m in $DEB"
+    case $f in
+    *.ko) cp "$f" "$r/lib/modules/$m.ko" ;;
+    *.ko.xz) xz -dc "$f" >"$r/lib/modules/$m.ko" ;;
+    *.ko.zst) zstd -qdc "$f" >"$r/lib/modules/$m.ko" ;;
+    *) die "module $f: unknown compression" ;;
+    esac
+done
+rm -rf "$OUT/deb"
+
+cat >"$r/init" <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+echo "guest: init at \$(cut -d' ' -f1 /proc/uptime)"
+for m in ${MODULES[*]}; do
+    insmod /lib/modules/\$m.ko || echo "guest: insmod \$m failed"
+done
+ip link set lo up
+echo "guest: ready"
+# Every NIC that appears (at boot or hot-plugged) gets the address the
+# command line gives its MAC.
+while true; do
+    for d in /sys/class/net/*; do
+        n=\${d##*/}
+        [ -e /tmp/up.\$n ] && continue
+        mac=\$(cat \$d/address)
+        for w in \$(cat /proc/cmdline); do
+            case \$w in
+            vswip=\$mac,*)
+                a=\${w#vswip=\$mac,}
+                ip addr add \$a dev \$n && ip link set \$n up \\
+                    && echo "guest: \$n \$mac \$a up"
+                touch /tmp/up.\$n
+                ;;
+            esac
+        done
+    done
+    sleep 0.2
+done
+EOF
+chmod 755 "$r/init"
+(cd "$r" && find . | cpio -o -H newc --quiet) | gzip -1 >"$OUT/initramfs.gz" \
+    || die "cannot make the initramfs"
+rm -rf "$r"
