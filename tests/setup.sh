@@ -24,6 +24,11 @@ PACKAGES=(
     iproute2 iputils-ping iperf3 python3 python3-scapy tcpdump ethtool
     procps man-db python3-matplotlib  # the demo's timeline picture
     dpkg-dev debhelper lintian fakeroot  # test-package: the Debian package
+    # test-libvirt-guest: libvirtd with its QEMU driver (not
+    # libvirt-daemon-system: no service, no default network), virsh, QEMU
+    # and the guest's busybox.
+    libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+    qemu-system-x86 busybox-static cpio
 )
 # `make fuzz` (tests/fuzz/fuzz.sh): clang's -fsanitize=fuzzer is in
 # libclang-rt-14-dev, which clang only recommends.  GCC's ASan, UBSan,
@@ -71,10 +76,35 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >>"$LOG" 2>&1 \
         || die "apt-get update failed (is a Debian mirror reachable?)"
+    # No package may start a service while we install (the tests start
+    # their own daemons): a policy-rc.d forbids it, unless one exists.
+    policy=/usr/sbin/policy-rc.d
+    made_policy=false
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" \
+            && made_policy=true
+    fi
     apt-get install -y -q --no-install-recommends "${missing[@]}" \
-        >>"$LOG" 2>&1 || die "apt-get install ${missing[*]} failed"
+        >>"$LOG" 2>&1 || { $made_policy && rm -f "$policy"
+                          die "apt-get install ${missing[*]} failed"; }
+    $made_policy && rm -f "$policy"
 else
     step "all ${#PACKAGES[@]} packages present"
+fi
+
+# test-libvirt-guest's guest kernel: Debian's, as a package file in apt's
+# own cache (/var/cache/apt/archives, emptied by apt-get clean), never
+# installed; the test unpacks it in its temp dir.
+if [[ $(id -u) -eq 0 ]] && ! ls /var/cache/apt/archives/linux-image-[0-9]*-amd64_*_amd64.deb \
+        >/dev/null 2>&1; then
+    kernel=$(apt-cache depends linux-image-amd64 2>/dev/null \
+             | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' \
+             | head -n 1)
+    if [[ -n $kernel ]]; then
+        step "fetching $kernel's package file for test-libvirt-guest"
+        (cd /var/cache/apt/archives && apt-get download -q "$kernel") \
+            >>"$LOG" 2>&1 || step "could not fetch $kernel (test-libvirt-guest will skip)"
+    fi
 fi
 
 # 2. Build system.
