@@ -12,7 +12,8 @@
 # The guest's init reads "vswip=MAC,ADDR/LEN" words from the kernel
 # command line: the NIC with MAC gets ADDR/LEN, is brought up, and the
 # console (ttyS0) gets "guest: NIC MAC ADDR/LEN up".  It logs
-# "guest: init at UPTIME" when it starts and "guest: ready" once the
+# "guest: init at UPTIME" when it starts (and powers off at once if the
+# command line has the word "vswprobe") and "guest: ready" once the
 # drivers are loaded; NICs without a vswip word are left down.  The kernel
 # answers pings on its own.
 #
@@ -57,9 +58,9 @@ dpkg-deb --fsys-tarfile "$DEB" \
         './lib/modules/*/kernel/drivers/net/net_failover.ko*' \
         './lib/modules/*/kernel/net/core/failover.ko*' \
     || die "cannot extract the kernel from $DEB"
-vmlinuz=$(ls "$OUT"/deb/boot/vmlinuz-* 2>/dev/null | head -n 1 || true)
-[[ -n $vmlinuz ]] || die "no /boot/vmlinuz-* in $DEB"
-mv "$vmlinuz" "$OUT/vmlinuz"
+vmlinuz=("$OUT"/deb/boot/vmlinuz-*)
+[[ -f ${vmlinuz[0]} ]] || die "no /boot/vmlinuz-* in $DEB"
+mv "${vmlinuz[0]}" "$OUT/vmlinuz"
 
 r=$OUT/root
 mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/lib/modules"
@@ -84,6 +85,10 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 echo "guest: init at \$(cut -d' ' -f1 /proc/uptime)"
+# A probe (is this accelerator usable?) only needs to get here.
+case " \$(cat /proc/cmdline) " in
+*" vswprobe "*) poweroff -f ;;
+esac
 for m in ${MODULES[*]}; do
     insmod /lib/modules/\$m.ko || echo "guest: insmod \$m failed"
 done

@@ -20,9 +20,9 @@
 # project's vswitch-libvirt-hook with this test's VSWITCH_SOCKET), its
 # socket and state, and the user libvirt-qemu it looks up.  Its taps and
 # QEMU live in the switch's namespace.  On the machine itself the test
-# only creates those four directories under /run and /var as empty mount
-# points if they are missing (and removes them at the end); libvirtd and
-# the agent are stopped by pid, QEMU with the namespace.
+# only creates those five libvirt directories as empty mount points if
+# they are missing (and removes them at the end); libvirtd and the agent
+# are stopped by pid, QEMU with the namespace (after a virsh destroy).
 #
 #   - virsh create: the hook's started attaches tap t0 to br0, VLAN 42,
 #     owned by the domain, with no add-port; the guest (198.18.0.2)
@@ -79,7 +79,14 @@ lv_cleanup()
         rmdir "$d" 2>/dev/null
     done
 }
-trap 'vst_rc=$?; lv_cleanup; (exit $vst_rc); vst_cleanup' EXIT
+lv_exit()
+{
+    local rc=$?
+    lv_cleanup
+    (exit "$rc")
+    vst_cleanup
+}
+trap lv_exit EXIT
 
 # lv_fail MSG: fails with the end of libvirtd's, QEMU's, the agent's and
 # the guest console's logs.
@@ -109,8 +116,9 @@ vsh()
 kernel_deb()
 {
     local deb name
-    deb=$(ls -t /var/cache/apt/archives/linux-image-[0-9]*-amd64_*_amd64.deb \
-          2>/dev/null | head -n 1)
+    deb=$(find /var/cache/apt/archives -maxdepth 1 \
+          -name 'linux-image-[0-9]*-amd64_*_amd64.deb' -printf '%T@ %p\n' \
+          2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)
     if [[ -z $deb ]]; then
         name=$(apt-cache depends linux-image-amd64 2>/dev/null \
                | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' \
@@ -120,7 +128,8 @@ kernel_deb()
         (cd "$VST_TMP" && timeout 120 apt-get download -q "$name") \
             >"$VST_TMP/apt-download.log" 2>&1 \
             || skip "cannot download $name: $(tail -n 1 "$VST_TMP/apt-download.log")"
-        deb=$(ls "$VST_TMP"/linux-image-*.deb 2>/dev/null | head -n 1)
+        deb=$(find "$VST_TMP" -maxdepth 1 -name 'linux-image-*.deb' \
+              | head -n 1)
     fi
     [[ -n $deb ]] || skip "no Debian kernel package found"
     printf '%s' "$deb"
@@ -141,24 +150,22 @@ ACCEL=tcg
 DOMTYPE=qemu
 CPU_XML=
 if [[ -r /dev/kvm && -w /dev/kvm ]]; then
-    "$QEMU" -accel kvm -cpu host -m 128 -nodefaults -display none \
-        -no-reboot -kernel "$GUEST/vmlinuz" -initrd "$GUEST/initramfs.gz" \
-        -append "console=ttyS0 quiet panic=-1" \
-        -serial "file:$VST_TMP/kvm-probe.log" >"$VST_TMP/kvm-probe.out" 2>&1 &
-    probe=$!
-    VST_PIDS+=("$probe")
-    for ((i = 0; i < 80; i++)); do
-        grep -qs 'guest: init' "$VST_TMP/kvm-probe.log" && break
-        kill -0 "$probe" 2>/dev/null || break
-        sleep 0.1
-    done
+    # In a subshell that outlives it: QEMU may abort, and bash would say
+    # so on stderr.
+    (timeout -k 1 8 "$QEMU" -accel kvm -cpu host -m 128 -nodefaults \
+        -display none -no-reboot -kernel "$GUEST/vmlinuz" \
+        -initrd "$GUEST/initramfs.gz" \
+        -append "console=ttyS0 quiet panic=-1 vswprobe" \
+        -serial "file:$VST_TMP/kvm-probe.log" >"$VST_TMP/kvm-probe.out" 2>&1
+        true) 2>/dev/null
     if grep -qs 'guest: init' "$VST_TMP/kvm-probe.log"; then
         ACCEL=kvm
         DOMTYPE=kvm
         CPU_XML="<cpu mode='host-passthrough'/>"
+    else
+        log "KVM: a probe guest did not reach its init (within 8 s): \
+TCG then ($(head -n 1 "$VST_TMP/kvm-probe.out"))"
     fi
-    stop_pid "$probe"
-    log "KVM probe: $ACCEL ($(head -n 1 "$VST_TMP/kvm-probe.out"))"
 fi
 log "accelerator: $ACCEL"
 
@@ -207,15 +214,19 @@ namespaces = [ ]
 stdio_handler = "file"
 EOF
 # The hook libvirt runs (it clears the environment): the project's hook,
-# pointed at this test's daemon; each call is logged for the report.
+# pointed at this test's daemon (and, on a sanitized build, given the
+# runner's sanitizer options); each call is logged for the report.
+# shellcheck disable=SC2016 # single quotes in the generated script
 cat >"$LV/etc/hooks/qemu.d/vswitch" <<EOF
 #!/bin/sh
 echo "\$*" >>"$VST_TMP/hook-calls.log"
+${ASAN_OPTIONS:+export ASAN_OPTIONS='$ASAN_OPTIONS'}
+${UBSAN_OPTIONS:+export UBSAN_OPTIONS='$UBSAN_OPTIONS'}
 VSWITCH_SOCKET='$VST_SOCK' exec '$HOOK' "\$@"
 EOF
 chmod 755 "$LV/etc/hooks/qemu.d/vswitch"
-cp /etc/passwd "$LV/passwd" && cp /etc/group "$LV/group" \
-    || fail "cannot copy /etc/passwd and /etc/group"
+cp /etc/passwd "$LV/passwd" || fail "cannot copy /etc/passwd"
+cp /etc/group "$LV/group" || fail "cannot copy /etc/group"
 # The QEMU driver looks up its user and group before it reads qemu.conf.
 grep -q '^libvirt-qemu:' "$LV/passwd" \
     || echo 'libvirt-qemu:x:64055:64055::/nonexistent:/usr/sbin/nologin' \
@@ -223,7 +234,8 @@ grep -q '^libvirt-qemu:' "$LV/passwd" \
 grep -q '^libvirt-qemu:' "$LV/group" || echo 'libvirt-qemu:x:64055:' >>"$LV/group"
 grep -q '^kvm:' "$LV/group" || echo 'kvm:x:64056:' >>"$LV/group"
 
-for d in /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
+for d in /etc/libvirt /run/libvirt /var/lib/libvirt /var/cache/libvirt \
+         /var/log/libvirt; do
     if [[ ! -d $d ]]; then
         mkdir "$d" || fail "cannot make the mount point $d"
         MADE_DIRS+=("$d")
@@ -325,8 +337,9 @@ wait_port "$TAP0" up
 t0=$SECONDS
 wait_for 120 console_has "guest: eth0 $MAC0 198.18.0.2/24 up" \
     || lv_fail "the guest did not bring eth0 up within 120 s"
-log "guest: $(grep -a 'guest: init' "$VST_TMP/console.log" | tr -d '\r'), \
-eth0 up $((SECONDS - t0)) s after virsh create returned"
+log "guest booted ($ACCEL): $(grep -a -m 1 -o 'init at [0-9.]*' \
+"$VST_TMP/console.log") s of its uptime, eth0 up $((SECONDS - t0)) s after \
+virsh create returned"
 wait_for 20 ping_reaches h1 198.18.0.2 \
     || lv_fail "h1 (VLAN 42) does not reach the guest's eth0 within 20 s"
 assert_ping h1 198.18.0.2
