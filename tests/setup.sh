@@ -95,16 +95,10 @@ fi
 # test-libvirt-guest's guest kernel: Debian's, as a package file in apt's
 # own cache (/var/cache/apt/archives, emptied by apt-get clean), never
 # installed; the test unpacks it in its temp dir.
-if [[ $(id -u) -eq 0 ]] && ! ls /var/cache/apt/archives/linux-image-[0-9]*-amd64_*_amd64.deb \
-        >/dev/null 2>&1; then
-    kernel=$(apt-cache depends linux-image-amd64 2>/dev/null \
-             | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' \
-             | head -n 1)
-    if [[ -n $kernel ]]; then
-        step "fetching $kernel's package file for test-libvirt-guest"
-        (cd /var/cache/apt/archives && apt-get download -q "$kernel") \
-            >>"$LOG" 2>&1 || step "could not fetch $kernel (test-libvirt-guest will skip)"
-    fi
+if [[ $(id -u) -eq 0 ]]; then
+    bash tests/system/guest-image.sh --kernel-deb /var/cache/apt/archives \
+        >>"$LOG" 2>&1 \
+        || step "no kernel package file for test-libvirt-guest (it will skip)"
 fi
 
 # 2. Build system.

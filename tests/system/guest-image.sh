@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# guest-image.sh KERNEL-DEB OUTDIR: builds a tiny guest for QEMU from
-# Debian's packages, without installing anything on this machine:
+# guest-image.sh: a tiny guest for QEMU from Debian's packages, built
+# without installing anything on this machine.
 #
-#   OUTDIR/vmlinuz        the kernel, taken out of KERNEL-DEB (a Debian
-#                         linux-image-*-amd64 package file);
+# guest-image.sh --kernel-deb DIR: prints the path of a Debian kernel
+# package file (linux-image-*-amd64, the one linux-image-amd64 depends
+# on): the newest in apt's cache (/var/cache/apt/archives), else one
+# downloaded now into DIR with apt-get download.  tests/setup.sh runs it
+# with DIR = apt's cache, test-libvirt-guest with its temp dir.
+#
+# guest-image.sh KERNEL-DEB OUTDIR: builds
+#
+#   OUTDIR/vmlinuz        the kernel, taken out of KERNEL-DEB;
 #   OUTDIR/initramfs.gz   busybox-static's /bin/busybox, the kernel's
 #                         virtio-net modules (from the same package) and an
 #                         init that loads them and configures every NIC
@@ -21,11 +28,9 @@
 set -euo pipefail
 
 if (($# != 2)); then
-    echo "usage: $0 KERNEL-DEB OUTDIR" >&2
+    echo "usage: $0 KERNEL-DEB OUTDIR | --kernel-deb DIR" >&2
     exit 2
 fi
-DEB=$1
-OUT=$2
 BUSYBOX=/bin/busybox
 # virtio-net and what it needs, in dependency order (modinfo -F depends).
 MODULES=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
@@ -37,6 +42,36 @@ die()
     exit 1
 }
 
+# kernel_deb DIR: see --kernel-deb above.
+kernel_deb()
+{
+    local dir=$1 deb name
+    deb=$(find /var/cache/apt/archives -maxdepth 1 \
+          -name 'linux-image-[0-9]*-amd64_*_amd64.deb' -printf '%T@ %p\n' \
+          2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)
+    if [[ -z $deb ]]; then
+        name=$(apt-cache depends linux-image-amd64 2>/dev/null \
+               | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' \
+               | head -n 1)
+        [[ -n $name ]] || die "no kernel package file in apt's cache, and \
+apt knows no linux-image-amd64 (apt-get update?)"
+        (cd "$dir" && timeout 300 apt-get download -q "$name") \
+            >"$dir/apt-download.log" 2>&1 \
+            || die "cannot download $name: \
+$(tail -n 1 "$dir/apt-download.log")"
+        rm -f "$dir/apt-download.log"
+        deb=$(find "$dir" -maxdepth 1 -name "${name}_*.deb" | head -n 1)
+    fi
+    [[ -n $deb ]] || die "no kernel package file"
+    printf '%s\n' "$deb"
+}
+
+if [[ $1 == --kernel-deb ]]; then
+    kernel_deb "$2"
+    exit 0
+fi
+DEB=$1
+OUT=$2
 [[ -f $DEB ]] || die "no kernel package $DEB"
 [[ -x $BUSYBOX ]] || die "no $BUSYBOX (apt-get install busybox-static)"
 # Debian's busybox package has a dynamically linked one: the guest has

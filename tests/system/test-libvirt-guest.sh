@@ -47,8 +47,10 @@ QEMU=/usr/bin/qemu-system-x86_64
 [[ -x $QEMU ]] || skip "no $QEMU (apt-get install qemu-system-x86)"
 LIBVIRTD=/usr/sbin/libvirtd
 [[ -x $LIBVIRTD ]] || skip "no $LIBVIRTD (apt-get install libvirt-daemon)"
-[[ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ]] \
-    || skip "no libvirt QEMU driver (apt-get install libvirt-daemon-driver-qemu)"
+LV_DRIVERS=/usr/lib/x86_64-linux-gnu/libvirt/connection-driver
+[[ -e $LV_DRIVERS/libvirt_driver_qemu.so ]] \
+    || skip "no libvirt QEMU driver \
+(apt-get install libvirt-daemon-driver-qemu)"
 require_cmd virsh unshare cpio dpkg-deb
 
 NSURI=urn:vswitchd:libvirt:1
@@ -97,7 +99,8 @@ lv_fail()
              "$VST_TMP"/agent.log "$VST_TMP"/hook-calls.log \
              "$VST_TMP"/console.log; do
         [[ -s $f ]] || continue
-        printf '%s: --- last lines of %s ---\n' "$VST_NAME" "${f#"$VST_TMP"/}" >&2
+        printf '%s: --- last lines of %s ---\n' "$VST_NAME" \
+            "${f#"$VST_TMP"/}" >&2
         tail -n 15 "$f" >&2
     done
     fail "$@"
@@ -111,31 +114,10 @@ vsh()
 # ---------------------------------------------------------------------------
 # The guest's kernel and initramfs.
 
-# The newest Debian kernel package file that apt has (tests/setup.sh
-# fetches one), else one downloaded now into the temp dir.
-kernel_deb()
-{
-    local deb name
-    deb=$(find /var/cache/apt/archives -maxdepth 1 \
-          -name 'linux-image-[0-9]*-amd64_*_amd64.deb' -printf '%T@ %p\n' \
-          2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)
-    if [[ -z $deb ]]; then
-        name=$(apt-cache depends linux-image-amd64 2>/dev/null \
-               | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' \
-               | head -n 1)
-        [[ -n $name ]] || skip "no Debian kernel package in \
-/var/cache/apt/archives and apt knows no linux-image-amd64 (run tests/setup.sh)"
-        (cd "$VST_TMP" && timeout 120 apt-get download -q "$name") \
-            >"$VST_TMP/apt-download.log" 2>&1 \
-            || skip "cannot download $name: $(tail -n 1 "$VST_TMP/apt-download.log")"
-        deb=$(find "$VST_TMP" -maxdepth 1 -name 'linux-image-*.deb' \
-              | head -n 1)
-    fi
-    [[ -n $deb ]] || skip "no Debian kernel package found"
-    printf '%s' "$deb"
-}
-
-DEB=$(kernel_deb)
+# A Debian kernel package file (tests/setup.sh leaves one in apt's
+# cache), its kernel and modules unpacked in the temp dir.
+DEB=$(bash "$VST_SYSDIR/guest-image.sh" --kernel-deb "$VST_TMP" 2>&1) \
+    || skip "no Debian kernel package for the guest: $DEB"
 GUEST=$VST_TMP/guest
 out=$(bash "$VST_SYSDIR/guest-image.sh" "$DEB" "$GUEST" 2>&1) \
     || skip "cannot build the guest from $(basename "$DEB"): $out"
@@ -194,7 +176,8 @@ wait_for 10 default_bridge_is br0 || fail "no default-bridge br0 after SIGHUP"
 # ---------------------------------------------------------------------------
 # libvirtd, private to the test.
 
-mkdir -p "$LV"/{etc/hooks/qemu.d,run,lib,cache,log/qemu} || fail "cannot make $LV"
+mkdir -p "$LV"/{etc/hooks/qemu.d,run,lib,cache,log/qemu} \
+    || fail "cannot make $LV"
 cat >"$LV/etc/libvirtd.conf" <<EOF
 unix_sock_dir = "/run/libvirt"
 auth_unix_ro = "none"
@@ -231,7 +214,8 @@ cp /etc/group "$LV/group" || fail "cannot copy /etc/group"
 grep -q '^libvirt-qemu:' "$LV/passwd" \
     || echo 'libvirt-qemu:x:64055:64055::/nonexistent:/usr/sbin/nologin' \
         >>"$LV/passwd"
-grep -q '^libvirt-qemu:' "$LV/group" || echo 'libvirt-qemu:x:64055:' >>"$LV/group"
+grep -q '^libvirt-qemu:' "$LV/group" \
+    || echo 'libvirt-qemu:x:64055:' >>"$LV/group"
 grep -q '^kvm:' "$LV/group" || echo 'kvm:x:64056:' >>"$LV/group"
 
 for d in /etc/libvirt /run/libvirt /var/lib/libvirt /var/cache/libvirt \
