@@ -37,6 +37,8 @@
 # not available (tests/setup.sh installs and fetches them).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=libvirt-lib.sh
+. "$(dirname "$0")/libvirt-lib.sh"
 vst_init
 
 HOOK=$VST_BUILD/utilities/vswitch-libvirt-hook
@@ -164,14 +166,7 @@ attach br0 h1 vlan=42
 attach br0 h2 vlan=43
 attach br0 h3 vlan=43
 # NICs without a <vsw:port> entry go to br0, untagged (read by the agent).
-printf '\n[libvirt]\ndefault-bridge=br0\n' >>"$VST_CONF"
-sw_signal HUP
-# shellcheck disable=SC2317 # called through wait_for
-default_bridge_is()
-{
-    [[ $(ctl --json show | json 'd["libvirt"]["default-bridge"]') == "$1" ]]
-}
-wait_for 10 default_bridge_is br0 || fail "no default-bridge br0 after SIGHUP"
+libvirt_default_bridge br0
 
 # ---------------------------------------------------------------------------
 # libvirtd, private to the test.
@@ -294,14 +289,6 @@ cat >"$VST_TMP/nic1.xml" <<EOF
 </interface>
 EOF
 
-# field PORT KEY: KEY of PORT in show --json ("" when there is no PORT).
-field()
-{
-    ctl --json show | json "next((str(p['$2']) for b in d['bridges'] \
-for p in b['ports'] if p['name'] == '$1'), '')"
-}
-has_port() { [[ -n $(field "$1" name) ]]; }
-no_port() { ! has_port "$1"; }
 console_has() { grep -qs -- "$1" "$VST_TMP/console.log"; }
 
 log "virsh create"
@@ -314,8 +301,8 @@ grep -q "^$DOM prepare begin" "$VST_TMP/hook-calls.log" \
 grep -q "^$DOM started begin" "$VST_TMP/hook-calls.log" \
     || lv_fail "libvirt did not run the hook's started"
 has_port "$TAP0" || lv_fail "no port $TAP0 after started: $(ctl show)"
-assert_eq "$OWNER" "$(field "$TAP0" owner)" "owner of $TAP0"
-assert_eq 42 "$(field "$TAP0" vlan)" "vlan of $TAP0"
+assert_eq "$OWNER" "$(port_field "$TAP0" owner)" "owner of $TAP0"
+assert_eq 42 "$(port_field "$TAP0" vlan)" "vlan of $TAP0"
 wait_port "$TAP0" up
 
 t0=$SECONDS
@@ -340,8 +327,8 @@ t0=$SECONDS
 wait_for 10 has_port "$TAP1" || lv_fail "no port $TAP1 10 s after the hot-plug"
 log "port $TAP1 added within $((SECONDS - t0)) s of the hot-plug"
 ctl show | grep -q "$TAP1" || fail "vswitch-ctl show does not list $TAP1"
-assert_eq "$OWNER" "$(field "$TAP1" owner)" "owner of $TAP1"
-assert_eq 0 "$(field "$TAP1" vlan)" "vlan of $TAP1 (no entry: untagged)"
+assert_eq "$OWNER" "$(port_field "$TAP1" owner)" "owner of $TAP1"
+assert_eq 0 "$(port_field "$TAP1" vlan)" "vlan of $TAP1 (no entry: untagged)"
 wait_for 60 console_has "guest: eth1 $MAC1 198.18.1.2/24 up" \
     || lv_fail "the guest did not bring eth1 up within 60 s"
 assert_no_ping h2 198.18.1.2
@@ -351,16 +338,14 @@ out=$(vsh metadata "$DOM" "$NSURI" --live --key vsw --set "<ports>\
 <port mac='$MAC0' bridge='br0' vlan='42' mac-limit='4'/>\
 <port mac='$MAC1' bridge='br0' vlan='43'/></ports>" 2>&1) \
     || lv_fail "virsh metadata --set failed: $out"
-# shellcheck disable=SC2317 # called through wait_for
-field_is() { [[ $(field "$1" "$2") == "$3" ]]; }
-wait_for 5 field_is "$TAP1" vlan 43 \
-    || lv_fail "$TAP1 on VLAN '$(field "$TAP1" vlan)' 5 s after the \
+wait_for 5 port_field_is "$TAP1" vlan 43 \
+    || lv_fail "$TAP1 on VLAN '$(port_field "$TAP1" vlan)' 5 s after the \
 metadata change, not 43"
 wait_for 20 ping_reaches h2 198.18.1.2 \
     || lv_fail "h2 (VLAN 43) does not reach the guest's eth1 within 20 s"
 assert_ping h2 198.18.1.2
 assert_ping h1 198.18.0.2
-assert_eq 42 "$(field "$TAP0" vlan)" "vlan of $TAP0"
+assert_eq 42 "$(port_field "$TAP0" vlan)" "vlan of $TAP0"
 
 log "virsh destroy: the ports go"
 out=$(vsh destroy "$DOM" 2>&1) || lv_fail "virsh destroy failed: $out"
@@ -370,5 +355,5 @@ wait_for 5 no_port "$TAP0" || lv_fail "port $TAP0 still there after destroy"
 wait_for 5 no_port "$TAP1" || lv_fail "port $TAP1 still there after destroy"
 assert_eq "" "$(ctl show | grep -E "$TAP0|$TAP1")" "the guest's ports in show"
 log "hook calls: $(tr '\n' ';' <"$VST_TMP/hook-calls.log")"
-assert_eq 42 "$(field "$(port_of h1)" vlan)" "h1's port after destroy"
+assert_eq 42 "$(port_field "$(port_of h1)" vlan)" "h1's port after destroy"
 log "PASS"
