@@ -21,8 +21,9 @@
 # console (ttyS0) gets "guest: NIC MAC ADDR/LEN up".  It logs
 # "guest: init at UPTIME" when it starts (and powers off at once if the
 # command line has the word "vswprobe") and "guest: ready" once the
-# drivers are loaded; NICs without a vswip word are left down.  The kernel
-# answers pings on its own.
+# drivers are loaded; NICs without a vswip word are left down.  Once eth0
+# is up, it pings each address of a "vswping=ADDR" word 3 times and logs
+# "guest: ping ADDR: N of 3 replies".  The kernel answers pings on its own.
 #
 # Exits 0, or 1 with a line on stderr saying what is missing.
 set -euo pipefail
@@ -147,6 +148,21 @@ while true; do
             esac
         done
     done
+    # Once eth0 is up, each "vswping=ADDR" word: 3 echo requests to ADDR,
+    # in the background, and "guest: ping ADDR: N of 3 replies".
+    if [ -e /tmp/up.eth0 ] && [ ! -e /tmp/pinged ]; then
+        touch /tmp/pinged
+        for w in \$(cat /proc/cmdline); do
+            case \$w in
+            vswping=*)
+                a=\${w#vswping=}
+                n=\$(ping -c 3 -W 2 \$a 2>/dev/null \\
+                    | sed -n 's/.* \\([0-9]*\\) packets received.*/\\1/p')
+                echo "guest: ping \$a: \${n:-0} of 3 replies"
+                ;;
+            esac
+        done &
+    fi
     sleep 0.2
 done
 EOF

@@ -26,7 +26,8 @@
 #
 #   - virsh create: the hook's started attaches tap t0 to br0, VLAN 42,
 #     owned by the domain, with no add-port; the guest (198.18.0.2)
-#     answers h1 on VLAN 42, not h3 (same subnet, VLAN 43);
+#     answers h1 on VLAN 42, not h3 (same subnet, VLAN 43), and its own
+#     pings (sent by its init) reach h1, not h3;
 #   - virsh attach-device --live: the event agent attaches tap t1 to the
 #     default bridge (no entry for its MAC yet), untagged: h2 does not
 #     reach the guest's eth1 (198.18.1.2);
@@ -126,7 +127,7 @@ out=$(bash "$VST_SYSDIR/guest-image.sh" "$DEB" "$GUEST" 2>&1) \
 log "guest: kernel from $(basename "$DEB"), initramfs \
 $(($(stat -c %s "$GUEST/initramfs.gz") / 1024)) KiB"
 CMDLINE="console=ttyS0 quiet panic=-1 vswip=$MAC0,198.18.0.2/24 \
-vswip=$MAC1,198.18.1.2/24"
+vswip=$MAC1,198.18.1.2/24 vswping=198.18.0.1 vswping=198.18.0.3"
 
 # KVM only if a guest really runs under it: on some machines /dev/kvm
 # opens but a guest never gets to its console.
@@ -315,6 +316,18 @@ wait_for 20 ping_reaches h1 198.18.0.2 \
     || lv_fail "h1 (VLAN 42) does not reach the guest's eth0 within 20 s"
 assert_ping h1 198.18.0.2
 assert_no_ping h3 198.18.0.2
+# The guest's own pings, sent once its eth0 was up.
+wait_for 30 console_has "guest: ping 198.18.0.3: " \
+    || lv_fail "the guest did not report its pings within 30 s"
+guest_ping()
+{
+    grep -a -o "guest: ping $1: [0-9]* of 3" "$VST_TMP/console.log" \
+        | tr -d '\r' | sed 's/.*: //'
+}
+assert_eq "3 of 3" "$(guest_ping 198.18.0.1)" "the guest's pings to h1 \
+(VLAN 42)"
+assert_eq "0 of 3" "$(guest_ping 198.18.0.3)" "the guest's pings to h3 \
+(VLAN 43)"
 
 log "hot-plug a second NIC: the agent attaches it"
 bg_ns sw "$VST_TMP/agent.log" "$AGENT" --connect="$URI" \
