@@ -25,7 +25,8 @@
 # is up, it pings each address of a "vswping=ADDR" word 3 times and logs
 # "guest: ping ADDR: N of 3 replies".  The kernel answers pings on its own.
 #
-# Exits 0, or 1 with a line on stderr saying what is missing.
+# Exits 0; 77 with a line on stderr if this machine lacks something
+# (busybox-static, cpio, a kernel package); 1 with a line on other errors.
 set -euo pipefail
 
 if (($# != 2)); then
@@ -43,6 +44,13 @@ die()
     exit 1
 }
 
+# missing WHAT: something this machine lacks (not an error of ours).
+missing()
+{
+    printf 'guest-image: %s\n' "$*" >&2
+    exit 77
+}
+
 # kernel_deb DIR: see --kernel-deb above.
 kernel_deb()
 {
@@ -54,16 +62,16 @@ kernel_deb()
         name=$(apt-cache depends linux-image-amd64 2>/dev/null \
                | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' \
                | head -n 1)
-        [[ -n $name ]] || die "no kernel package file in apt's cache, and \
+        [[ -n $name ]] || missing "no kernel package file in apt's cache, and \
 apt knows no linux-image-amd64 (apt-get update?)"
         (cd "$dir" && timeout 300 apt-get download -q "$name") \
             >"$dir/apt-download.log" 2>&1 \
-            || die "cannot download $name: \
+            || missing "cannot download $name: \
 $(tail -n 1 "$dir/apt-download.log")"
         rm -f "$dir/apt-download.log"
         deb=$(find "$dir" -maxdepth 1 -name "${name}_*.deb" | head -n 1)
     fi
-    [[ -n $deb ]] || die "no kernel package file"
+    [[ -n $deb ]] || missing "no kernel package file"
     printf '%s\n' "$deb"
 }
 
@@ -74,15 +82,16 @@ fi
 DEB=$1
 OUT=$2
 [[ -f $DEB ]] || die "no kernel package $DEB"
-[[ -x $BUSYBOX ]] || die "no $BUSYBOX (apt-get install busybox-static)"
+[[ -x $BUSYBOX ]] || missing "no $BUSYBOX (apt-get install busybox-static)"
 # Debian's busybox package has a dynamically linked one: the guest has
 # no libraries.
 if ! elf=$(LC_ALL=C readelf -l "$BUSYBOX" 2>/dev/null); then
     die "cannot read $BUSYBOX"
 fi
 [[ $elf == *"Requesting program interpreter"* ]] \
-    && die "$BUSYBOX is dynamically linked (apt-get install busybox-static)"
-command -v cpio >/dev/null || die "no cpio (apt-get install cpio)"
+    && missing "$BUSYBOX is dynamically linked \
+(apt-get install busybox-static)"
+command -v cpio >/dev/null || missing "no cpio (apt-get install cpio)"
 
 mkdir -p "$OUT/deb" "$OUT/root"
 # Only the kernel and the modules we need: the package's data stream is

@@ -119,11 +119,19 @@ vsh()
 
 # A Debian kernel package file (tests/setup.sh leaves one in apt's
 # cache), its kernel and modules unpacked in the temp dir.
-DEB=$(bash "$VST_SYSDIR/guest-image.sh" --kernel-deb "$VST_TMP" 2>&1) \
-    || skip "no Debian kernel package for the guest: $DEB"
+# guest_image ARGS...: guest-image.sh ARGS, its stdout (and stderr) in OUT;
+# skips if the machine lacks something, fails on any other error.
+guest_image()
+{
+    local rc=0
+    OUT=$(bash "$VST_SYSDIR/guest-image.sh" "$@" 2>&1) || rc=$?
+    ((rc != 77)) || skip "no guest: $OUT"
+    ((rc == 0)) || fail "guest-image.sh $*: $OUT"
+}
+guest_image --kernel-deb "$VST_TMP"
+DEB=$OUT
 GUEST=$VST_TMP/guest
-out=$(bash "$VST_SYSDIR/guest-image.sh" "$DEB" "$GUEST" 2>&1) \
-    || skip "cannot build the guest from $(basename "$DEB"): $out"
+guest_image "$DEB" "$GUEST"
 log "guest: kernel from $(basename "$DEB"), initramfs \
 $(($(stat -c %s "$GUEST/initramfs.gz") / 1024)) KiB"
 CMDLINE="console=ttyS0 quiet panic=-1 vswip=$MAC0,198.18.0.2/24 \
