@@ -297,6 +297,9 @@ struct dp_thread {
                                     * a port storming past its storm-limit
                                     * (see DP_STORM_QUIET_USEC). */
     size_t n_pfds;                 /* Port entries in pfds. */
+    uint64_t awake_until;          /* dp_now_usec() until which poll() does
+                                    * not sleep (the poll window after the
+                                    * last frame received). */
     uint8_t *rx_buf;               /* DP_BATCH slots of DP_RX_SLOT. */
     struct mmsghdr rx_msgs[DP_BATCH];
     struct iovec rx_iov[DP_BATCH];
@@ -330,6 +333,7 @@ struct datapath {
     bool exiting;                  /* Set once, read by threads. */
     unsigned int n_threads;        /* Number of threads. */
     bool busy_poll;                /* Threads spin instead of sleeping. */
+    uint64_t poll_window_usec;     /* Spin this long after a frame. */
     struct dp_thread *threads[DATAPATH_MAX_THREADS]; /* Owned. */
     struct dp_thread *inject;      /* Owned, or NULL: runs the pipeline on
                                     * the control thread for frames pushed

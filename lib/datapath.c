@@ -365,6 +365,7 @@ datapath_create(const struct datapath_options *o)
         return NULL;
     }
     dp->busy_poll = o->busy_poll;
+    dp->poll_window_usec = o->poll_window_usec;
     dp->link_watch.fd = dp->link_watch.stop_fd = -1;
     dp->next_port_no = 1;
     dp->next_bridge_id = 1;

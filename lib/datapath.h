@@ -96,7 +96,9 @@ enum dp_drop_reason {
     DP_DROP_TX_ERROR,     /* The output device refused the frame. */
     DP_DROP_TEAM_RX,      /* Team receive rule: a flood or a unicast on a
                            * member that must not deliver it (the copy
-                           * that arrives on the right member is kept). */
+                           * that arrives on the right member is kept);
+                           * with LACP, a frame on a member that is not
+                           * collecting. */
     DP_DROP_REFLECTION,   /* Team: a frame of a local station came back
                            * from upstream. */
     DP_DROP_TEAM_DOWN,    /* Team: no usable member to send on. */
@@ -163,6 +165,12 @@ struct datapath_options {
                                    * check their sockets in a loop, a whole
                                    * CPU each, saving the wake-up latency
                                    * (opt-in). */
+    unsigned int poll_window_usec; /* After a thread last received a
+                                   * frame, it keeps checking its sockets
+                                   * without sleeping for this long: the
+                                   * next frame of a conversation finds it
+                                   * awake; an idle thread sleeps.  0 =
+                                   * sleep at once. */
     const int *cpus;              /* If n_cpus > 0, thread i runs only on
                                    * CPU cpus[i % n_cpus]. */
     size_t n_cpus;                /* Entries in 'cpus'. */

@@ -256,6 +256,15 @@ team_receive_rules_rcu(const struct dp_batch *b, const struct dp_frame *f)
     int expected, verdict;
 
     if (!map->switch_independent) {
+        /* With LACP, a member out of the aggregator (or not collecting)
+         * delivers nothing (802.1AX): what the partner still sends there
+         * is not for us. */
+        if (map->lacp && !(map->usable & (1u << b->slot))) {
+            dp_trace_note(b, DP_TRACE_TEAM_RX, DP_DROP_TEAM_RX,
+                          DP_TRACE_TEAM_RX_NOT_COLLECTING, in->port_no,
+                          b->slot, 0, 0);
+            return DP_DROP_TEAM_RX;
+        }
         dp_trace_note(b, DP_TRACE_TEAM_RX, DP_PASS, DP_TRACE_TEAM_RX_STATIC,
                       in->port_no, b->slot, 0, 0);
         return DP_N_DROPS;
@@ -843,8 +852,15 @@ dp_thread_main(void *t_)
          * a grace period.  The sockets polled may be closed meanwhile: then
          * the generation has changed and the results are ignored. */
         int timeout = thread_poll_events(t);
+        bool received = false;
 
-        if (poll(t->pfds, t->n_pfds + 1, dp->busy_poll ? 0 : timeout) <= 0) {
+        if (dp->busy_poll
+            || (t->awake_until && dp_now_usec(dp) < t->awake_until)) {
+            timeout = 0;
+        } else {
+            t->awake_until = 0;
+        }
+        if (poll(t->pfds, t->n_pfds + 1, timeout) <= 0) {
             continue;
         }
         if (t->pfds[t->n_pfds].revents) {
@@ -877,6 +893,8 @@ dp_thread_main(void *t_)
             }
             if (t->pfds[i].revents & POLLIN) {
                 int n = thread_receive(t, t->pfds[i].fd);
+
+                received |= n > 0;
                 if (n > 0
                     && dp_thread_process_rcu(t, snap, t->pviews[i],
                                              t->pslots[i], n, now_usec)
@@ -886,6 +904,9 @@ dp_thread_main(void *t_)
             }
         }
         rcu_read_unlock();
+        if (received && dp->poll_window_usec) {
+            t->awake_until = now_usec + dp->poll_window_usec;
+        }
     }
 
     rcu_unregister_thread();

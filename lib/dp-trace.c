@@ -248,6 +248,11 @@ format_team_rx(struct trace_fmt *fmt, const struct dp_trace_rec *r,
     } else if (r->what == DP_TRACE_TEAM_RX_STATIC) {
         g_string_append_printf(fmt->text, "on %s: static mode, every "
                                "member delivers", arrived);
+    } else if (r->what == DP_TRACE_TEAM_RX_NOT_COLLECTING) {
+        g_string_append_printf(fmt->text, "on %s: ", arrived);
+        text_drop(fmt, r);
+        g_string_append(fmt->text, " (LACP: the member is not collecting, "
+                        "out of the aggregator)");
     } else {
         const char *expected = member_name(fmt->dp, r->port_no,
                                            (int32_t) r->a, buf2,

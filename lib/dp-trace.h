@@ -69,6 +69,8 @@ enum dp_trace_team_rx {
     DP_TRACE_TEAM_RX_RULES,        /* Receive rules applied. */
     DP_TRACE_TEAM_RX_STATIC,       /* Static mode: no receive rules. */
     DP_TRACE_TEAM_RX_LOCAL,        /* The switch's own link probe. */
+    DP_TRACE_TEAM_RX_NOT_COLLECTING, /* LACP: the member does not
+                                    * collect. */
 };
 
 /* DP_TRACE_LEARN's 'what'. */

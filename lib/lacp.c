@@ -368,12 +368,14 @@ port_better(const struct lacp_member *a, const struct lacp_member *b)
     return a->s.port_number < b->s.port_number;
 }
 
-/* May member 'm' join an aggregator? */
+/* May member 'm' join an aggregator?  Not if its partner is our own
+ * system: a loop between two members of the team. */
 static bool
-member_candidate(const struct lacp_member *m)
+member_candidate(const struct lacp *lacp, const struct lacp_member *m)
 {
     return (m->present && m->link && m->status == LACP_CURRENT
-            && (m->partner.state & LACP_STATE_AGGREGATION));
+            && (m->partner.state & LACP_STATE_AGGREGATION)
+            && memcmp(m->partner.sys_id, lacp->s.sys_id, ETH_ADDR_LEN));
 }
 
 /* Chooses the aggregator: returns the slot of the member whose partner is
@@ -389,13 +391,14 @@ select_aggregator(const struct lacp *lacp)
         int lead = i;
         int count = 0;
 
-        if (!member_candidate(m)) {
+        if (!member_candidate(lacp, m)) {
             continue;
         }
         for (int j = 0; j < LACP_MAX_MEMBERS; j++) {
             const struct lacp_member *o = &lacp->members[j];
 
-            if (member_candidate(o) && same_system(&o->partner, &m->partner)) {
+            if (member_candidate(lacp, o)
+                && same_system(&o->partner, &m->partner)) {
                 count++;
                 if (port_better(o, &lacp->members[lead])) {
                     lead = j;
@@ -465,11 +468,12 @@ run_select(struct lacp *lacp)
         }
         any_link |= m->link;
         any_partner |= m->link && m->status != LACP_DEFAULTED;
-        m->selected = (agg >= 0 && member_candidate(m)
+        m->selected = (agg >= 0 && member_candidate(lacp, m)
                        && same_system(&m->partner,
                                       &lacp->members[agg].partner));
-        /* The actor's SYNC bit counts in partner_state()'s view check only
-         * through AGGREGATION, which does not change: fill it first. */
+        /* partner_state() compares the partner's view with our identity
+         * and AGGREGATION bit, which the mux does not change: the actor
+         * may be filled before the mux has run. */
         actor_fill(lacp, m, false, &m->actor);
         if (m->selected && (partner_state(m) & LACP_STATE_SYNC)) {
             in_sync[i] = true;
@@ -541,8 +545,7 @@ run_transmit(struct lacp *lacp, int slot, uint64_t now, lacp_send_cb *send,
         m->ntt = false;         /* Passive meets passive: no word. */
         return;
     }
-    if (!m->sent_once
-        || !info_equal(&m->last_sent, &m->actor)) {
+    if (!m->sent_once || !info_equal(&m->last_sent, &m->actor)) {
         m->ntt = true;
     }
     interval = (partner & LACP_STATE_TIMEOUT ? FAST_PERIODIC_USEC
@@ -555,6 +558,8 @@ run_transmit(struct lacp *lacp, int slot, uint64_t now, lacp_send_cb *send,
         return;
     }
 
+    /* The partner as we see it: a partner whose view of us is stale reads
+     * here that we do not believe its synchronization, and answers. */
     pinfo = m->partner;
     pinfo.state = partner;
     lacp_pdu_build(frame, m->s.mac, &m->actor, &pinfo);
@@ -721,7 +726,9 @@ lacp_state_format(uint8_t state, char *buf, size_t size)
                              len ? "," : "", bits[i]);
 
             if (n < 0 || (size_t) n >= size - len) {
-                return;         /* Truncated, still terminated. */
+                buf[len] = '\0';   /* Cut before the name that does not
+                                     * fit. */
+                return;
             }
             len += n;
         }

@@ -7,21 +7,28 @@
  *
  *   - receive: the partner's information from the last LACPDU, and whether
  *     it is CURRENT (heard within the current_while time: 3 s with the
- *     short timeout, 90 s with the long one), EXPIRED (one timeout missed:
- *     the partner is asked to send fast, and its synchronization is no
- *     longer believed) or DEFAULTED (two timeouts missed, or never heard:
- *     no partner);
+ *     short timeout, 90 s with the long one, as the actor's own timeout
+ *     bit says), EXPIRED (one timeout missed: the partner is asked to send
+ *     fast, its synchronization is no longer believed, the member leaves
+ *     the aggregator) or DEFAULTED (3 s more in EXPIRED, link down, or
+ *     never heard: no partner);
  *   - periodic transmission: a LACPDU every second while the partner asks
  *     for the short timeout, every 30 s while it asks for the long one,
  *     when either side is active; and at once (need-to-transmit) when what
- *     the actor says changes or the partner's view of the actor is wrong,
- *     at most 3 LACPDUs in any second;
+ *     the actor says changes or the partner's view of the actor is wrong
+ *     (system, key, port, or the activity, timeout, aggregation and
+ *     synchronization bits, as 802.1AX's update_NTT), at most 3 LACPDUs in
+ *     any second.  A defaulted partner counts as passive and asking for
+ *     the long timeout;
  *   - selection: one aggregator per team.  The members that have a CURRENT
  *     partner which aggregates (its Aggregation bit) are grouped by partner
  *     (system priority, system MAC, key); the group with the most members
  *     is selected, a tie going to the group of the member with the best
- *     (lowest) port priority, then port number.  A member of another group
- *     is kept out and shown as cabled to another partner;
+ *     (lowest) port priority, then port number (ours, not the
+ *     partner's).  A member of another group is kept out and shown as
+ *     cabled to another partner, and so is a member whose partner has our
+ *     own system MAC (two members of the team cabled to each other).  A
+ *     member whose partner does not aggregate is kept out as individual;
  *   - mux (coupled control): a selected member is in synchronization (our
  *     SYNC bit); it says it collects and distributes once the partner says
  *     it is in synchronization (with us: its view of us in the LACPDU

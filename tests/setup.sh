@@ -24,12 +24,17 @@ PACKAGES=(
     iproute2 iputils-ping iperf3 python3 python3-scapy tcpdump ethtool
     procps man-db python3-matplotlib  # the demo's timeline picture
     dpkg-dev debhelper lintian fakeroot  # test-package: the Debian package
-    # test-libvirt-guest: libvirtd with its QEMU driver (not
-    # libvirt-daemon-system: no service, no default network), virsh, QEMU
-    # and the guest's busybox.
-    libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-    qemu-system-x86 busybox-static cpio
+    busybox-static cpio  # test-libvirt-guest: the guest's initramfs
 )
+# Installed without starting their system service (see below): Open
+# vSwitch, the upstream switch of the LACP system tests, which start their
+# own private instance (tests/system/ovs-lib.sh) and never use the
+# machine's.
+# test-libvirt-guest's libvirtd with its QEMU driver, virsh and QEMU: not
+# libvirt-daemon-system (a service, and a default network with virbr0);
+# the test starts its own private libvirtd.
+NOSTART_PACKAGES=(openvswitch-switch libvirt-daemon libvirt-daemon-driver-qemu
+                  libvirt-clients qemu-system-x86)
 # `make fuzz` (tests/fuzz/fuzz.sh): clang's -fsanitize=fuzzer is in
 # libclang-rt-14-dev, which clang only recommends.  GCC's ASan, UBSan,
 # LSan and TSan runtimes come with build-essential.
@@ -39,6 +44,7 @@ if [[ ${1:-} == --fuzz ]]; then
     PACKAGES+=("${FUZZ_PACKAGES[@]}")
     shift
 fi
+PACKAGES+=("${NOSTART_PACKAGES[@]}")
 if (($#)); then
     printf 'usage: %s [--fuzz]\n' "$0" >&2
     exit 2
@@ -74,20 +80,29 @@ if ((${#missing[@]})); then
     fi
     step "installing ${missing[*]} (log: $LOG)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >>"$LOG" 2>&1 \
-        || die "apt-get update failed (is a Debian mirror reachable?)"
-    # No package may start a service while we install (the tests start
-    # their own daemons): a policy-rc.d forbids it, unless one exists.
+    # A package of NOSTART_PACKAGES would start its service on
+    # installation: a policy-rc.d that forbids service starts (an existing
+    # one is left alone) is in place for the install, and removed after.
     policy=/usr/sbin/policy-rc.d
     made_policy=false
-    if [[ ! -e $policy ]]; then
-        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" \
-            && made_policy=true
-    fi
+    for p in "${NOSTART_PACKAGES[@]}"; do
+        if [[ " ${missing[*]} " == *" $p "* && ! -e $policy ]]; then
+            printf '#!/bin/sh\nexit 101\n' >"$policy" \
+                || die "cannot write $policy"
+            chmod 755 "$policy"
+            made_policy=true
+            trap 'rm -f "$policy"' EXIT
+            break
+        fi
+    done
+    apt-get update -q >>"$LOG" 2>&1 \
+        || die "apt-get update failed (is a Debian mirror reachable?)"
     apt-get install -y -q --no-install-recommends "${missing[@]}" \
-        >>"$LOG" 2>&1 || { $made_policy && rm -f "$policy"
-                          die "apt-get install ${missing[*]} failed"; }
-    $made_policy && rm -f "$policy"
+        >>"$LOG" 2>&1 || die "apt-get install ${missing[*]} failed"
+    if $made_policy; then
+        rm -f "$policy"
+        trap - EXIT
+    fi
 else
     step "all ${#PACKAGES[@]} packages present"
 fi

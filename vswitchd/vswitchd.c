@@ -43,6 +43,7 @@ struct options {
     bool detach;              /* Run in the background. */
     unsigned int n_threads;   /* Datapath threads. */
     bool busy_poll;           /* Datapath threads never sleep. */
+    unsigned int poll_window; /* --poll-window, µs. */
     int cpus[DATAPATH_MAX_THREADS]; /* CPUs for the datapath threads. */
     size_t n_cpus;            /* Entries in 'cpus', 0 = no pinning. */
 };
@@ -68,6 +69,9 @@ static struct lockfile pidfile_lock = { NULL, -1, 0, 0 };
 
 static void lockfile_release(struct lockfile *);
 
+/* --poll-window's default, in µs. */
+#define DEFAULT_POLL_WINDOW 0
+
 static void
 usage(void)
 {
@@ -86,6 +90,10 @@ usage(void)
            "  --busy-poll            switching threads spin instead of "
            "sleeping: lower\n"
            "                         latency, one busy CPU per thread\n"
+           "  --poll-window=USEC     after a frame, switching threads keep "
+           "polling this\n"
+           "                         long before they sleep, 0-1000000 "
+           "(default %u)\n"
            "  --datapath-cpus=LIST   pin switching thread i to the i-th CPU "
            "of LIST\n"
            "                         (e.g. 1 or 2,3; default: not pinned)\n"
@@ -98,7 +106,8 @@ usage(void)
            "re-reads the\nconfiguration file (kept as is if missing) and "
            "reopens the log file.\n"
            "Use vswitch-ctl(8) to configure it; see vswitchd(8).\n",
-           DEFAULT_CONFIG, DEFAULT_SOCKET, DATAPATH_MAX_THREADS);
+           DEFAULT_CONFIG, DEFAULT_SOCKET, DATAPATH_MAX_THREADS,
+           DEFAULT_POLL_WINDOW);
 }
 
 static void
@@ -162,6 +171,7 @@ parse_options(int argc, char *argv[], struct options *o)
 {
     enum { OPT_CONFIG = 256, OPT_SOCKET, OPT_PIDFILE, OPT_DETACH,
            OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_THREADS, OPT_BUSY_POLL,
+           OPT_POLL_WINDOW,
            OPT_CPUS };
     static const struct option long_options[] = {
         { "config", required_argument, NULL, OPT_CONFIG },
@@ -172,6 +182,7 @@ parse_options(int argc, char *argv[], struct options *o)
         { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
         { "datapath-threads", required_argument, NULL, OPT_THREADS },
         { "busy-poll", no_argument, NULL, OPT_BUSY_POLL },
+        { "poll-window", required_argument, NULL, OPT_POLL_WINDOW },
         { "datapath-cpus", required_argument, NULL, OPT_CPUS },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -183,6 +194,7 @@ parse_options(int argc, char *argv[], struct options *o)
     o->config = DEFAULT_CONFIG;
     o->socket = DEFAULT_SOCKET;
     o->n_threads = 1;
+    o->poll_window = DEFAULT_POLL_WINDOW;
     while ((c = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
         switch (c) {
         case OPT_CONFIG:
@@ -218,6 +230,13 @@ parse_options(int argc, char *argv[], struct options *o)
             break;
         case OPT_BUSY_POLL:
             o->busy_poll = true;
+            break;
+        case OPT_POLL_WINDOW:
+            if (!str_to_uint_range(optarg, 0, 1000000, &n)) {
+                die("--poll-window=%s is out of range (0-1000000 "
+                    "microseconds)", optarg);
+            }
+            o->poll_window = n;
             break;
         case OPT_CPUS:
             parse_cpus(optarg, o);
@@ -591,6 +610,7 @@ main(int argc, char *argv[])
     }
     dp = datapath_create(&(struct datapath_options) {
         .n_threads = o.n_threads, .busy_poll = o.busy_poll,
+        .poll_window_usec = o.poll_window,
         .cpus = o.cpus, .n_cpus = o.n_cpus,
     });
     if (!dp) {

@@ -39,6 +39,7 @@ VST_PIDS=()             # Other background processes (tcpdump, iperf3...).
 VST_TMP=
 VST_DAEMON_PID=         # The running daemon, if any.
 VST_CLEANED=false
+VST_FAIL_LOGS=()        # Other logs to show when the test fails (a peer's).
 
 # ---------------------------------------------------------------------------
 # Messages and outcomes.
@@ -115,10 +116,11 @@ vst_cleanup()
     set +e
 
     if ((rc != 0 && rc != 77)) && [[ -n $VST_TMP ]]; then
-        for f in "$VST_TMP"/vswitchd*.log "$VST_TMP"/vswitchd*.out; do
+        for f in "$VST_TMP"/vswitchd*.log "$VST_TMP"/vswitchd*.out \
+            "${VST_FAIL_LOGS[@]}"; do
             [[ -s $f ]] || continue
             printf '%s: --- last lines of %s ---\n' "$VST_NAME" \
-                "$(basename "$f")" >&2
+                "${f#"$VST_TMP"/}" >&2
             tail -n 40 "$f" >&2
         done
     fi
@@ -179,7 +181,8 @@ check_daemon_log()
 {
     local f bad=() line pat ok n_expected=0
     [[ -n $VST_TMP && -d $VST_TMP ]] || return 0
-    for f in "$VST_LOG" "$VST_TMP"/vswitchd.*.out; do
+    # (Every daemon's log: a test may run several, see sw_use.)
+    for f in "$VST_TMP"/vswitchd*.log "$VST_TMP"/vswitchd.*.out; do
         [[ -s $f ]] || continue
         while IFS= read -r line; do
             ok=false
@@ -480,6 +483,9 @@ VST_DAEMON_RUNS=0
 # environment (NOTIFY_SOCKET=..., say), and whether it logs to its stderr
 # (vswitchd.N.out, see sw_next_out) instead of $VST_LOG.
 VST_DAEMON_ENV=()
+VST_SW=sw               # The daemon the commands act on (sw_use).
+VST_SW_NS=sw            # Its namespace.
+declare -A VST_DAEMON_PID_OF=()  # Daemon name -> pid, for sw_use.
 VST_LOG_STDERR=false
 
 # sw_next_out: prints the file the next sw_start sends the daemon's stdout
@@ -505,7 +511,7 @@ sw_start()
     $VST_LOG_STDERR && log_arg=()
     # Only what the test gives: nothing of systemd's from the runner's own
     # environment.
-    ip netns exec "$(ns sw)" env -u NOTIFY_SOCKET -u WATCHDOG_USEC \
+    ip netns exec "$(ns "$VST_SW_NS")" env -u NOTIFY_SOCKET -u WATCHDOG_USEC \
         -u WATCHDOG_PID -u JOURNAL_STREAM "${VST_DAEMON_ENV[@]}" "$VSWITCHD" \
         --config="$VST_CONF" --socket="$VST_SOCK" --pidfile="$VST_PIDFILE" \
         "${log_arg[@]}" "$@" >"$out" 2>&1 &
@@ -525,6 +531,40 @@ sw_start()
         sleep 0.1
     done
     fail "vswitchd did not answer on $VST_SOCK within 10 s"
+}
+
+# sw_use NAME [NS]: for a test that runs several daemons: sw_start,
+# sw_signal, ctl and the other daemon commands act on daemon NAME from now
+# on, which runs in namespace PREFIX-NS (default PREFIX-NAME, made by the
+# test) with its own config, socket, pidfile and log (vswitchd-NAME.*)
+# under the temp directory.  "sw_use sw" returns to the first daemon (in
+# PREFIX-sw, the files vswitchd.*).
+sw_use()
+{
+    local name=$1 base
+    VST_DAEMON_PID_OF[$VST_SW]=$VST_DAEMON_PID
+    VST_SW=$name
+    VST_SW_NS=${2:-$name}
+    base=$VST_TMP/vswitchd-$name
+    [[ $name == sw ]] && base=$VST_TMP/vswitchd
+    VST_CONF=$base.conf
+    VST_SOCK=$base.sock
+    VST_PIDFILE=$base.pid
+    VST_LOG=$base.log
+    VST_DAEMON_PID=${VST_DAEMON_PID_OF[$name]:-}
+}
+
+# sw_on NAME CMD...: runs CMD (ctl, a function...) with daemon NAME (in
+# namespace PREFIX-NAME) as the current one (sw_use), then returns to the
+# daemon that was current before; CMD's status.
+sw_on()
+{
+    local prev=$VST_SW prev_ns=$VST_SW_NS rc
+    sw_use "$1"
+    "${@:2}"
+    rc=$?
+    sw_use "$prev" "$prev_ns"
+    return "$rc"
 }
 
 # sw_signal SIG: sends SIG to the daemon; for TERM, KILL and INT waits for

@@ -89,7 +89,14 @@ team_world()
 # by name.
 team_json()
 {
-    ctl --json team/show "$TEAM" | "$VST_PY" -c '
+    ctl --json team/show "$TEAM" | teams_eval "$1"
+}
+
+# teams_eval EXPR: evaluates EXPR over a {"teams": [TEAM]} document on
+# stdin (team/show --json, lacp/show --json), as team_json does.
+teams_eval()
+{
+    "$VST_PY" -c '
 import json, sys
 d = json.load(sys.stdin)
 t = d["teams"][0]

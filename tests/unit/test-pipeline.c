@@ -770,6 +770,25 @@ test_team_lacp_divert(void)
     learn();
     CU_ASSERT_EQUAL(slow_got.n, drops(t, DP_DROP_LACP));
 
+    /* A member out of the aggregator (not usable) delivers nothing; the
+     * one in it does. */
+    learn();
+    d.usable = 1u << 0;
+    datapath_team_publish(dp, t, &d);
+    f = udp_frame(60, bcast);
+    push(t, 1, &f);
+    CU_ASSERT_EQUAL(sent(a, -1, NULL), NOTHING);
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_TEAM_RX), 1);
+    push(t, 0, &f);
+    CU_ASSERT_EQUAL(sent(a, -1, NULL), UNTAGGED);
+    /* Without LACP (static), every member delivers. */
+    d.lacp = false;
+    datapath_team_publish(dp, t, &d);
+    push(t, 1, &f);
+    CU_ASSERT_EQUAL(sent(a, -1, NULL), UNTAGGED);
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_TEAM_RX), 1);
+
+    learn();
     datapath_set_slow_func(dp, NULL, NULL);
     bridge_free(br, all);
 }
