@@ -24,12 +24,17 @@ PACKAGES=(
     iproute2 iputils-ping iperf3 python3 python3-scapy tcpdump ethtool
     procps man-db python3-matplotlib  # the demo's timeline picture
     dpkg-dev debhelper lintian fakeroot  # test-package: the Debian package
+    busybox-static cpio  # test-libvirt-guest: the guest's initramfs
 )
 # Installed without starting their system service (see below): Open
 # vSwitch, the upstream switch of the LACP system tests, which start their
 # own private instance (tests/system/ovs-lib.sh) and never use the
 # machine's.
-NOSTART_PACKAGES=(openvswitch-switch)
+# test-libvirt-guest's libvirtd with its QEMU driver, virsh and QEMU: not
+# libvirt-daemon-system (a service, and a default network with virbr0);
+# the test starts its own private libvirtd.
+NOSTART_PACKAGES=(openvswitch-switch libvirt-daemon libvirt-daemon-driver-qemu
+                  libvirt-clients qemu-system-x86)
 # `make fuzz` (tests/fuzz/fuzz.sh): clang's -fsanitize=fuzzer is in
 # libclang-rt-14-dev, which clang only recommends.  GCC's ASan, UBSan,
 # LSan and TSan runtimes come with build-essential.
@@ -100,6 +105,15 @@ if ((${#missing[@]})); then
     fi
 else
     step "all ${#PACKAGES[@]} packages present"
+fi
+
+# test-libvirt-guest's guest kernel: Debian's, as a package file in apt's
+# own cache (/var/cache/apt/archives, emptied by apt-get clean), never
+# installed; the test unpacks it in its temp dir.
+if [[ $(id -u) -eq 0 ]]; then
+    bash tests/system/guest-image.sh --kernel-deb /var/cache/apt/archives \
+        >>"$LOG" 2>&1 \
+        || step "no kernel package file for test-libvirt-guest (it will skip)"
 fi
 
 # 2. Build system.

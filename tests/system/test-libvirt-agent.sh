@@ -25,6 +25,8 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=team-lib.sh
 . "$(dirname "$0")/team-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=libvirt-lib.sh
+. "$(dirname "$0")/libvirt-lib.sh"
 vst_init
 AGENT=$VST_BUILD/utilities/vswitch-libvirt-agent
 [[ -x $AGENT ]] || skip "$AGENT not built"
@@ -82,16 +84,6 @@ wait-file $VST_TMP/step3
 start vm1
 SCRIPT
 
-# field PORT KEY: KEY of PORT in show --json ("" when there is no PORT).
-field()
-{
-    ctl --json show | json "next((str(p['$2']) for b in d['bridges'] \
-for p in b['ports'] if p['name'] == '$1'), '')"
-}
-field_is() { [[ $(field "$1" "$2") == "$3" ]]; }
-has_port() { [[ -n $(field "$1" name) ]]; }
-no_port() { ! has_port "$1"; }
-
 AGENT_LOG=$VST_TMP/agent.log
 bg_ns sw "$AGENT_LOG" "$AGENT" --connect="test://$VST_TMP/node.xml" \
     --socket="$VST_SOCK" --test-script="$VST_TMP/script" --verbose
@@ -100,17 +92,17 @@ agent_says() { grep -q -- "$1" "$AGENT_LOG"; }
 agent_fail() { fail "$1; agent log: $(tail -n 15 "$AGENT_LOG")"; }
 
 log "resync at start"
-wait_for 10 field_is "$PORT1" vlan 42 \
+wait_for 10 port_field_is "$PORT1" vlan 42 \
     || agent_fail "vm1's port $PORT1 not on VLAN 42"
-assert_eq "libvirt:$UUID" "$(field "$PORT1" owner)" "owner of $PORT1"
-assert_eq access "$(field "$PORT1" mode)" "mode of $PORT1"
+assert_eq "libvirt:$UUID" "$(port_field "$PORT1" owner)" "owner of $PORT1"
+assert_eq access "$(port_field "$PORT1" mode)" "mode of $PORT1"
 wait_for 5 no_port "$PORT2" \
     || agent_fail "port $PORT2 of a domain that does not run still there"
 wait_port "$PORT1" up
 
 log "metadata change: VLAN 43"
 touch "$VST_TMP/step1"
-wait_for 5 field_is "$PORT1" vlan 43 \
+wait_for 5 port_field_is "$PORT1" vlan 43 \
     || agent_fail "metadata change did not reach $PORT1"
 
 log "destroy: the port goes"
@@ -122,15 +114,16 @@ touch "$VST_TMP/step3"
 wait_for 5 has_port "$PORT1" || agent_fail "$PORT1 not back after start"
 wait_for 5 agent_says "test script: done" || agent_fail "test script not done"
 # The live metadata went with the destroy: the persistent one is back.
-wait_for 5 field_is "$PORT1" vlan 42 \
-    || agent_fail "$PORT1 on VLAN $(field "$PORT1" vlan) after start, not 42"
+wait_for 5 port_field_is "$PORT1" vlan 42 \
+    || agent_fail "$PORT1 on VLAN $(port_field "$PORT1" vlan) after start, \
+not 42"
 
 log "daemon restarted: the owned port is added again"
 sw_signal TERM
 sw_start
 wait_for 10 has_port "$PORT1" \
     || agent_fail "$PORT1 not added again after the daemon restarted"
-assert_eq "libvirt:$UUID" "$(field "$PORT1" owner)" "owner after restart"
+assert_eq "libvirt:$UUID" "$(port_field "$PORT1" owner)" "owner after restart"
 
 log "SIGTERM: the agent exits 0, the port stays"
 kill -TERM "$AGENT_PID"

@@ -19,6 +19,8 @@
 # The hook never writes to stdout.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=libvirt-lib.sh
+. "$(dirname "$0")/libvirt-lib.sh"
 vst_init
 
 HOOK=$VST_BUILD/utilities/vswitch-libvirt-hook
@@ -38,16 +40,7 @@ attach br0 vm2 vlan=42
 attach br0 vm3 vlan=43
 # The default bridge, in the daemon's own file: written there, read on
 # SIGHUP, shown by show, kept when the daemon rewrites the file.
-printf '\n[libvirt]\ndefault-bridge=br0\n' >>"$VST_CONF"
-sw_signal HUP
-# shellcheck disable=SC2317 # called through wait_for
-default_bridge_is()
-{
-    [[ $(ctl --json show | json 'd["libvirt"]["default-bridge"]') == "$1" ]]
-}
-wait_for 10 default_bridge_is br0 \
-    || fail "show --json has no libvirt default-bridge br0 after SIGHUP: \
-$(ctl --json show)"
+libvirt_default_bridge br0
 ctl show | grep -qx 'libvirt: default-bridge=br0' \
     || fail "show does not say the default bridge: $(ctl show)"
 ctl_ok set-br br0 mac-aging=301
@@ -121,13 +114,6 @@ hook_refuses()
         || fail "hook $2 $3 $4: not one line on stderr: $ERR"
     [[ $ERR == *"$5"* ]] || fail "hook $2 $3 $4: '$5' not in: $ERR"
     log "ok: hook $2 $3 $4 refused: $ERR"
-}
-
-# owner_of PORT, vlan_of PORT: from show --json ("" if no such port).
-port_field()
-{
-    ctl --json show | json "next((str(p['$2']) for b in d['bridges'] \
-for p in b['ports'] if p['name'] == '$1'), '')"
 }
 
 # port_policy PORT KEY: one policy key of the port from show --json.
