@@ -42,7 +42,9 @@
 #   vm1 -> rh1 through the uplink; 64-byte UDP frames a second vm1 -> vm2,
 #   offered (vm1's device tx counter) and delivered (vm2's rx counter),
 #   sent by udp-flood (AF_PACKET, sendmmsg); ping RTT vm1 -> vm2, median
-#   and 99th percentile; the switch processes' CPU time (utime + stime)
+#   and 99th percentile, with pings 10 ms apart (rtt_*: PINGS of them)
+#   and 1 ms apart (rtt1ms_*: PINGS1, 1000 quick, 3000 full); the
+#   switch processes' CPU time (utime + stime)
 #   during the 1-stream east-west run per gigabit received (and as a share
 #   of one CPU over that run), and their CPU use over 5 s with no traffic
 #   (a kernel bridge has no process: n/a).  Clock ticks are 10 ms, so the
@@ -101,10 +103,12 @@ if [[ -n $QUICK ]]; then
     ROUNDS=${BENCH_ROUNDS:-2}
     DUR=${BENCH_SECONDS:-3}
     PINGS=300
+    PINGS1=1000
 else
     ROUNDS=${BENCH_ROUNDS:-4}
     DUR=${BENCH_SECONDS:-10}
     PINGS=500
+    PINGS1=3000
 fi
 IDLE_SECS=5
 SWITCHES=${BENCH_SWITCHES:-ours kbr ovs ovs-tso}
@@ -589,26 +593,38 @@ m_idle()
             'BEGIN {printf "%.3f", d / hz / s * 100}')"
 }
 
-# m_ping SW: RTT vm1 -> vm2, PINGS echo requests 10 ms apart.
-m_ping()
+# ping_stats FROM DST COUNT INTERVAL: COUNT echo requests INTERVAL seconds
+# apart; prints the median and 99th percentile (nearest rank) of the
+# replies' times in microseconds and how many replies there were, or
+# fails if none came.
+ping_stats()
 {
-    local sw=$1 out stats med p99 n
-    out=$(in_ns vm1 timeout $((PINGS / 100 + 20)) ping -n -i 0.01 \
-        -c "$PINGS" -W 1 "${IP[vm2]}" 2>&1)
-    # Median and 99th percentile (nearest rank) of the replies' times, in
-    # microseconds, and how many replies there were.
-    stats=$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' <<<"$out" | sort -g \
+    local from=$1 dst=$2 count=$3 ival=$4 out
+    out=$(in_ns "$from" timeout "$(awk -v c="$count" -v i="$ival" \
+        'BEGIN {printf "%d", c * i * 1.5 + 20}')" ping -n -i "$ival" \
+        -c "$count" -W 1 "$dst" 2>&1)
+    sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' <<<"$out" | sort -g \
         | awk '{t[NR] = $1 * 1000}
                END {
                    if (NR == 0) exit 1
                    m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
                    k = int(0.99 * NR); if (k < 0.99 * NR) k++
                    printf "%.1f %.1f %d\n", m, t[k], NR
-               }') || { note "$sw round $ROUND: ping vm1 -> vm2 got no reply"; return 1; }
+               }'
+}
+
+# m_ping SW FIGURE COUNT INTERVAL: RTT vm1 -> vm2, COUNT echo requests
+# INTERVAL seconds apart; records FIGURE_median_us and FIGURE_p99_us
+# (FIGURE rtt: 10 ms apart, the original row; rtt1ms: 1 ms apart).
+m_ping()
+{
+    local sw=$1 fig=$2 count=$3 ival=$4 stats med p99 n
+    stats=$(ping_stats vm1 "${IP[vm2]}" "$count" "$ival") \
+        || { note "$sw round $ROUND: ping vm1 -> vm2 (${ival} s apart) got no reply"; return 1; }
     read -r med p99 n <<<"$stats"
-    record "$sw" rtt_median_us "$med"
-    record "$sw" rtt_p99_us "$p99"
-    ((n == PINGS)) || note "$sw round $ROUND: ping: $n of $PINGS replies"
+    record "$sw" "${fig}_median_us" "$med"
+    record "$sw" "${fig}_p99_us" "$p99"
+    ((n == count)) || note "$sw round $ROUND: ping ${ival} s apart: $n of $count replies"
 }
 
 # m_tcp SW FIGURE CLIENT SERVER STREAMS [cpu]: iperf3 CLIENT -> SERVER;
@@ -973,7 +989,8 @@ measure()
         || note "$sw round $ROUND: vm1 cannot reach rh1 through the uplink"
     in_ns vm2 ping -n -q -c 3 -i 0.1 -W 1 "${IP[vm1]}" >/dev/null 2>&1
     m_idle "$sw"
-    m_ping "$sw"
+    m_ping "$sw" rtt "$PINGS" 0.01
+    m_ping "$sw" rtt1ms "$PINGS1" 0.001
     m_tcp "$sw" tcp_ew_1 vm1 vm2 1 cpu
     m_tcp "$sw" tcp_ew_4 vm1 vm2 4
     m_tcp "$sw" tcp_ns_1 vm1 rh1 1
@@ -1115,6 +1132,7 @@ json.dump({
     "rounds": $ROUNDS,
     "seconds_per_run": $DUR,
     "pings": $PINGS,
+    "pings_1ms": $PINGS1,
     "idle_seconds": $IDLE_SECS,
     "datapath_threads": $DP_THREADS,
     "switches": "$all".split(),
