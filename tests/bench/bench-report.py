@@ -42,6 +42,12 @@ FIGURES = [
      "lower"),
     ("rtt1ms_p99_us", "ping RTT VM->VM, 99th percentile (1 ms apart)",
      "us", 1, "lower"),
+    ("loaded_rtt_median_us", "ping RTT vm3->vm4 under load, median "
+     "(1 ms apart; vm1->vm2 TCP)", "us", 1, "lower"),
+    ("loaded_rtt_p99_us", "ping RTT vm3->vm4 under load, 99th percentile",
+     "us", 1, "lower"),
+    ("loaded_tcp_gbit", "the load: TCP vm1->vm2 during those pings",
+     "Gbit/s", 1, "higher"),
     ("tcp_cpu_per_gbit", "switch CPU per Gbit (TCP E-W 1 stream)",
      "CPU s/Gbit", 1, "lower"),
     ("tcp_cpu_pct", "switch CPU during TCP E-W 1 stream", "% of a CPU", 1,

@@ -43,8 +43,11 @@
 #   offered (vm1's device tx counter) and delivered (vm2's rx counter),
 #   sent by udp-flood (AF_PACKET, sendmmsg); ping RTT vm1 -> vm2, median
 #   and 99th percentile, with pings 10 ms apart (rtt_*: PINGS of them)
-#   and 1 ms apart (rtt1ms_*: PINGS1, 1000 quick, 3000 full); the
-#   switch processes' CPU time (utime + stime)
+#   and 1 ms apart (rtt1ms_*: PINGS1, 1000 quick, 3000 full); latency
+#   under load: ping RTT vm3 -> vm4, 1 ms apart, median and 99th
+#   percentile, while vm1 sends vm2 one TCP stream (iperf3) through the
+#   same switch (loaded_*, with the stream's rate); the switch
+#   processes' CPU time (utime + stime)
 #   during the 1-stream east-west run per gigabit received (and as a share
 #   of one CPU over that run), and their CPU use over 5 s with no traffic
 #   (a kernel bridge has no process: n/a).  Clock ticks are 10 ms, so the
@@ -673,6 +676,51 @@ m_tcp()
     fi
 }
 
+# m_loaded SW: latency under load: RTT vm3 -> vm4, pings 1 ms apart, while
+# vm1 sends vm2 one TCP stream (iperf3, as m_tcp) through the same switch.
+# The stream runs DUR + 1 s; the pings, (DUR - 1) x 1000 of them, start
+# 0.5 s in, so that they all fall inside it.  Records loaded_rtt_median_us,
+# loaded_rtt_p99_us and the stream's rate, loaded_tcp_gbit.
+m_loaded()
+{
+    local sw=$1 port spid cpid clog stats med p99 n count res
+    count=$(((DUR - 1) * 1000))
+    ((count > 0)) || count=500
+    SEQ=$((SEQ + 1))
+    port=$((5201 + SEQ % 500))
+    bg_ns vm2 "$VST_TMP/iperf3-s.$SEQ.log" timeout $((DUR + 25)) \
+        iperf3 -s -1 -B "${IP[vm2]}" -p "$port"
+    spid=$BG_PID
+    if ! wait_for 5 listening vm2 "$port"; then
+        note "$sw round $ROUND: loaded RTT: iperf3 server in vm2 did not start"
+        stop "$spid"
+        return 1
+    fi
+    clog=$VST_TMP/iperf3-c.$SEQ.json
+    bg_ns vm1 "$clog" timeout $((DUR + 15)) iperf3 -c "${IP[vm2]}" \
+        -p "$port" -t $((DUR + 1)) --connect-timeout 3000 -J
+    cpid=$BG_PID
+    sleep 0.5
+    stats=$(ping_stats vm3 "${IP[vm4]}" "$count" 0.001)
+    wait "$cpid" 2>/dev/null
+    forget "$cpid"
+    stop "$spid"
+    res=$(json '"%d" % d["end"]["sum_received"]["bytes"]' <"$clog" 2>/dev/null)
+    if [[ -z $res || $res == 0 ]]; then
+        note "$sw round $ROUND: loaded RTT: the TCP stream vm1 -> vm2 failed: $(json 'd.get("error", "")' <"$clog" 2>/dev/null || tail -n 2 "$clog")"
+        return 1
+    fi
+    record "$sw" loaded_tcp_gbit "$(json '"%.4f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9)' <"$clog")"
+    if [[ -z $stats ]]; then
+        note "$sw round $ROUND: loaded RTT: ping vm3 -> vm4 got no reply"
+        return 1
+    fi
+    read -r med p99 n <<<"$stats"
+    record "$sw" loaded_rtt_median_us "$med"
+    record "$sw" loaded_rtt_p99_us "$p99"
+    ((n == count)) || note "$sw round $ROUND: loaded RTT: $n of $count replies"
+}
+
 # m_udp SW: 64-byte frames vm1 -> vm2 for DUR seconds, as fast as
 # udp-flood sends them: offered = vm1's tx counter, delivered = vm2's rx
 # counter, per second of sending.
@@ -991,6 +1039,8 @@ measure()
     m_idle "$sw"
     m_ping "$sw" rtt "$PINGS" 0.01
     m_ping "$sw" rtt1ms "$PINGS1" 0.001
+    in_ns vm4 ping -n -q -c 3 -i 0.1 -W 1 "${IP[vm3]}" >/dev/null 2>&1
+    m_loaded "$sw"
     m_tcp "$sw" tcp_ew_1 vm1 vm2 1 cpu
     m_tcp "$sw" tcp_ew_4 vm1 vm2 4
     m_tcp "$sw" tcp_ns_1 vm1 rh1 1
