@@ -64,6 +64,39 @@ FIGURES = [
 ]
 
 
+# Shown only when measured (BENCH_SCALE): key, label, unit, scale, better.
+def scale_figures(meta):
+    sc = meta.get("scale") or {}
+    ports = sc.get("ports", 1000)
+    blk = max(1, ports // 10)
+    figs = []
+    for k in range(1, 11):
+        figs.append(("addport_ms_b%02d" % k,
+                     "add-port, mean per command, ports %d-%d added"
+                     % ((k - 1) * blk + 1, k * blk), "ms", 1, "lower"))
+    figs.append(("addport_ms_max", "add-port, slowest command of %d"
+                 % ports, "ms", 1, "lower"))
+    figs.append(("mem_port_kb", "memory per port (RSS growth / %d ports)"
+                 % ports, "KiB", 1, "lower"))
+    figs.append(("mem_mac_bytes", "memory per MAC entry (RSS growth / "
+                 "entries)", "bytes", 1, "lower"))
+    macs = sc.get("macs", 10000)
+    for n in sc.get("sizes", [4, 64, 256]):
+        figs.append(("scale%d_udp64_pps" % n, "%d ports, %d MACs: UDP 64 B "
+                     "delivered" % (n, macs), "kpps", 1e-3, "higher"))
+        figs.append(("scale%d_rtt_median_us" % n, "%d ports, %d MACs: RTT "
+                     "median (1 ms apart)" % (n, macs), "us", 1, "lower"))
+        figs.append(("scale%d_rtt_p99_us" % n, "%d ports, %d MACs: RTT "
+                     "99th percentile" % (n, macs), "us", 1, "lower"))
+    n = sc.get("failover_size", 256)
+    figs.append(("scale_fo_migration_us", "%d ports, %d MACs: failover, "
+                 "event to new map in use" % (n, macs), "us", 1, "lower"))
+    figs.append(("scale_fo_announce_ms", "%d ports, %d MACs: failover, "
+                 "cable pulled to last announcement" % (n, macs), "ms", 1,
+                 "lower"))
+    return figs
+
+
 def fmt(v):
     """A number in about 3 significant digits."""
     if v is None:
@@ -98,7 +131,11 @@ def load_samples(path):
 def summarize(samples, meta):
     switches = [s for s in SWITCHES if s in meta.get("switches", SWITCHES)]
     figures = []
-    for key, label, unit, scale, better in FIGURES:
+    optional = scale_figures(meta)
+    for key, label, unit, scale, better in FIGURES + optional:
+        if (key, label, unit, scale, better) in optional and \
+                not samples.get(key):
+            continue
         values = {}
         for sw in switches:
             got = samples.get(key, {}).get(sw)
@@ -181,6 +218,17 @@ def print_table(switches, figures, meta, notes):
                   fo.get("drain", {}).get("ours", "?"),
                   fo.get("drain", {}).get("ovs", "?"),
                   fo.get("drain", {}).get("ovs-ab", "?")))
+    sc = meta.get("scale") or {}
+    if sc.get("on"):
+        print("Scale figures (%s; one sample each): %d ports added one "
+              "command at a time (veth pairs made beforehand; ours "
+              "vswitch-ctl add-port, ovs ovs-vsctl add-port, kernel bridge "
+              "ip link set master); %d MACs learned from vm3's frames; "
+              "UDP and RTT vm1 -> vm2 at %s ports; memory from the switch "
+              "process's VmRSS (a kernel bridge has none)." % (
+                  " ".join(sc.get("switches", [])), sc.get("ports", 0),
+                  sc.get("macs", 0),
+                  ", ".join(str(x) for x in sc.get("sizes", []))))
     if meta.get("offloads"):
         print("Offloads: %s." % meta["offloads"])
     if notes:

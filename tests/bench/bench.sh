@@ -89,6 +89,14 @@
 #   BENCH_DP_THREADS  vswitchd --datapath-threads (default 1)
 #   BENCH_OVS_OFFLOADS  "off" (default): the hosts' offloads off for ovs;
 #                   "on" leaves them on (to see why they must be off)
+#   BENCH_SCALE     the scale figures (below): on by default in a full
+#                   run, off with QUICK=1 (they take 1-3 minutes a switch,
+#                   OVS's add-ports the most); BENCH_SCALE=1 turns them on
+#                   with QUICK too, BENCH_SCALE=0 off
+#   BENCH_SCALE_SWITCHES  default: BENCH_SWITCHES but ovs-ab, and ovs only
+#                   without ovs-tso
+#   BENCH_SCALE_PORTS (1000), BENCH_SCALE_MACS (10000), BENCH_SCALE_SIZES
+#                   ("4 64 256": ports on the bridge at the measured points)
 #
 # Exit: 0 done (a switch that failed to come up or a measurement that
 # failed is reported as such in the table and notes), 77 skipped (not
@@ -125,6 +133,32 @@ FO_RATE=10000           # Frames a second: one every 0.1 ms.
 FO_SECS=1.5             # Length of one stream, seconds.
 FO_AT=0.4               # When the event comes, seconds into the stream.
 RESULTS=${BENCH_RESULTS:-$VSWITCH_BUILD/results}
+# Cost as the host grows: on in a full run, off with QUICK unless
+# BENCH_SCALE=1 (it adds about 2 minutes a switch); BENCH_SCALE=0 turns it off.
+SCALE=${BENCH_SCALE:-}
+[[ -z $SCALE && -z $QUICK ]] && SCALE=1
+[[ $SCALE == 0 ]] && SCALE=
+SCALE_PORTS=${BENCH_SCALE_PORTS:-1000}
+SCALE_MACS=${BENCH_SCALE_MACS:-10000}
+SCALE_SIZES=${BENCH_SCALE_SIZES:-4 64 256}
+SCALE_FO_SIZE=256
+SCALE_ADD_LIMIT=300     # Seconds of add-port commands per switch, at most.
+# Which switches: BENCH_SCALE_SWITCHES, by default those of BENCH_SWITCHES
+# but ovs-ab, and ovs only when ovs-tso is not there (one OVS is enough).
+SCALE_SWITCHES=
+if [[ -n $SCALE ]]; then
+    if [[ -n ${BENCH_SCALE_SWITCHES:-} ]]; then
+        SCALE_SWITCHES=$BENCH_SCALE_SWITCHES
+    else
+        for sw in $SWITCHES; do
+            case $sw in
+            ovs-ab) ;;
+            ovs) [[ " $SWITCHES " == *" ovs-tso "* ]] || SCALE_SWITCHES+="$sw " ;;
+            *) SCALE_SWITCHES+="$sw " ;;
+            esac
+        done
+    fi
+fi
 DP_THREADS=${BENCH_DP_THREADS:-1}
 OVS_OFFLOADS=${BENCH_OVS_OFFLOADS:-off}
 # A soft limit: past it, no new round starts (each step has its own
@@ -1025,6 +1059,274 @@ fo_measure()
     fi
 }
 
+# ---------------------------------------------------------------------------
+# Cost as the host grows (BENCH_SCALE): ours, the kernel bridge and OVS
+# (SCALE_SWITCHES), each brought up once with its 4 VM ports, then:
+#   - MAC table: SCALE_MACS source addresses sent from vm3 to vm4 (frames
+#     of tests/system/mac-flood.py, ethertype 0x88b5, 1,000 at a time);
+#     ours' bridge has mac-table-size and vm3's port mac-limit raised for
+#     them, OVS's bridge other_config:mac-table-size; memory per MAC =
+#     the switch process's VmRSS growth / entries learned (mem_mac_bytes);
+#   - add-port: SCALE_PORTS more ports added one command at a time
+#     (vswitch-ctl add-port, ovs-vsctl add-port, ip link set master), each
+#     timed; the ports are veth pairs made beforehand in the switch
+#     namespace (both ends there, both up, nothing behind them: ports with
+#     carrier that never see a frame); addport_ms_bNN = mean milliseconds
+#     per command over the NNth tenth of them, addport_ms_max the slowest;
+#     memory per port = VmRSS growth over them / SCALE_PORTS (mem_port_kb);
+#   - at 4, 64 and 256 ports on the bridge (SCALE_SIZES, the VMs' 4 among
+#     them; uplinks not counted), with the MACs sent again just before:
+#     64-byte frames vm1 -> vm2 delivered (as m_udp: scaleN_udp64_pps) and
+#     ping RTT vm1 -> vm2 1 ms apart (scaleN_rtt_median_us, _p99_us);
+#   - ours, at 256 ports: failover of the member carrying vm3's port (and
+#     the SCALE_MACS stations behind it) while vm3 sends rh1 a stream:
+#     team/show's last-migration-usec, the event to the new map's first
+#     use (scale_fo_migration_us) and the time from the cable pulled to the
+#     last announcement (RARP) captured on the other member's peer
+#     (scale_fo_announce_ms).
+# One sample each (round 1).
+
+SCALE_POOL=0            # Veth pairs made for the scale figures.
+
+# scale_pool N: veth pairs PREFIX+sNNNN (the port) and PREFIX+tNNNN, both
+# in the switch namespace and up.
+scale_pool()
+{
+    local n=$1 i b=$VST_TMP/scale-pool.batch
+    ((SCALE_POOL >= n)) && return 0
+    : >"$b"
+    for ((i = SCALE_POOL + 1; i <= n; i++)); do
+        printf 'link add %s type veth peer name %s\nlink set %s up\nlink set %s up\n' \
+            "$(scale_dev s "$i")" "$(scale_dev t "$i")" \
+            "$(scale_dev s "$i")" "$(scale_dev t "$i")" >>"$b"
+    done
+    ip -n "$(ns sw)" -batch "$b" >/dev/null \
+        || { note "scale: cannot make $n veth pairs"; return 1; }
+    SCALE_POOL=$n
+}
+
+scale_dev()
+{
+    dev "$(printf '%s%04d' "$1" "$2")"
+}
+
+# scale_attach SW DEV: adds DEV to the switch SW's bridge.
+scale_attach()
+{
+    case $1 in
+    ours) ctl add-port br0 "$2" >/dev/null ;;
+    kbr) ip -n "$(ns sw)" link set "$2" master "$(dev kbr)" ;;
+    ovs*) ovs_ctl add-port "$(dev obr)" "$2" >/dev/null ;;
+    esac
+}
+
+# scale_rss_kb: VmRSS of the switch's datapath process (vswitchd,
+# ovs-vswitchd; nothing for the kernel bridge).
+scale_rss_kb()
+{
+    local n=${#SWITCH_PIDS[@]}
+    ((n)) || return 1
+    local pid=${SWITCH_PIDS[n - 1]}
+    awk '$1 == "VmRSS:" {print $2}' "/proc/$pid/status"
+}
+
+# scale_macs SW: the learned entries of the switch's MAC table.
+scale_macs()
+{
+    case $1 in
+    ours) ctl --json fdb/show br0 | json 'd["count"]' ;;
+    kbr) bridge -n "$(ns sw)" fdb show br "$(dev kbr)" | grep -vc permanent ;;
+    ovs*) ovs_appctl fdb/show "$(dev obr)" | tail -n +2 | wc -l ;;
+    esac
+}
+
+# scale_learn SW: SCALE_MACS sources from vm3 to vm4, 1000 at a time.
+scale_learn()
+{
+    local first dst
+    dst=$(vm_mac vm4)
+    for ((first = 1; first <= SCALE_MACS; first += 1000)); do
+        in_ns vm3 "$VST_PY" "$VST_SYSDIR/mac-flood.py" \
+            --iface "$(dev_of vm3)" --dst "$dst" --first "$first" \
+            --count "$(( SCALE_MACS - first + 1 < 1000 ? SCALE_MACS - first + 1 : 1000 ))" \
+            >/dev/null || { note "$1 scale: mac-flood.py failed"; return 1; }
+        sleep 0.05
+    done
+    sleep 0.3
+}
+
+# scale_point SW N: the figures at N ports.
+scale_point()
+{
+    local sw=$1 n=$2 stats med p99 d1 d2 tx0 rx0 tx1 rx1 spid out secs
+    scale_learn "$sw"
+    blog "  $sw scale: $n ports, $(scale_macs "$sw") MACs"
+    stats=$(ping_stats vm1 "${IP[vm2]}" "$PINGS1" 0.001) \
+        || note "$sw scale $n: ping vm1 -> vm2 got no reply"
+    if [[ -n $stats ]]; then
+        read -r med p99 _ <<<"$stats"
+        record "$sw" "scale${n}_rtt_median_us" "$med"
+        record "$sw" "scale${n}_rtt_p99_us" "$p99"
+    fi
+    d1=$(dev_of vm1)
+    d2=$(dev_of vm2)
+    bg_ns vm2 "$VST_TMP/sink.scale.$sw.$n.log" timeout $((DUR + 20)) \
+        "$FLOOD" sink --port 9 --seconds $((DUR + 5)) --no-read
+    spid=$BG_PID
+    sleep 0.3
+    tx0=$(dev_counter vm1 "$d1" tx_packets)
+    rx0=$(dev_counter vm2 "$d2" rx_packets)
+    out=$(in_ns vm1 timeout $((DUR + 20)) "$FLOOD" send --iface "$d1" \
+        --dst-mac "$(vm_mac vm2)" --src "${IP[vm1]}" --dst "${IP[vm2]}" \
+        --port 9 --seconds "$DUR" 2>&1)
+    sleep 0.5
+    tx1=$(dev_counter vm1 "$d1" tx_packets)
+    rx1=$(dev_counter vm2 "$d2" rx_packets)
+    stop "$spid"
+    secs=$(json 'd["seconds"]' <<<"$out" 2>/dev/null) \
+        || { note "$sw scale $n: udp-flood failed: $out"; return 1; }
+    record "$sw" "scale${n}_udp64_pps" \
+        "$(awk -v n=$((rx1 - rx0)) -v s="$secs" 'BEGIN {printf "%.0f", n / s}')"
+}
+
+# scale_failover: ours, the member carrying vm3's port (and the MACs
+# behind it) unplugged; the migration time and the last announcement.
+scale_failover()
+{
+    local up other n0 n1 mig t0 last cnt i a prev fpid
+    scale_learn ours
+    up=$(ours_team "next((x['name'] for x in t['members'] \
+if '$(port_of vm3)' in x['ports']), '')" 2>/dev/null)
+    up=$(uplink_of "$up")
+    case $up in
+    up1) other=up2 ;;
+    up2) other=up1 ;;
+    *) note "ours scale failover: vm3's port is on no member"; return 1 ;;
+    esac
+    # A stream vm3 -> rh1 (10,000 frames a second) for the datapath to
+    # use the new map with: team/show times the migration to its first
+    # use.
+    in_ns rh1 ping -n -q -c 2 -i 0.1 -W 1 "${IP[vm3]}" >/dev/null 2>&1
+    bg_ns vm3 "$VST_TMP/scale-fo-send.log" timeout 20 "$FLOOD" send \
+        --iface "$(dev_of vm3)" --dst-mac "$(mac_of rh1)" \
+        --src "${IP[vm3]}" --dst "${IP[rh1]}" --port 9 --seconds 3 \
+        --rate "$FO_RATE"
+    fpid=$BG_PID
+    capture_start phys "$(dev "p$other")" scale-fo rarp
+    sleep 0.3
+    n0=$(ours_team "t['failovers']")
+    t0=$EPOCHREALTIME
+    cable "$up" down
+    for ((i = 0; i < 50; i++)); do
+        n1=$(ours_team "t['failovers']")
+        ((n1 > n0)) && break
+        sleep 0.1
+    done
+    # Until the announcements counter stands still for 0.5 s (at most 10 s).
+    prev=-1
+    for ((i = 0; i < 20; i++)); do
+        sleep 0.5
+        a=$(ours_team "t['announcements']")
+        [[ $a == "$prev" ]] && break
+        prev=$a
+    done
+    capture_stop "$CAP_PID"
+    forget "$CAP_PID"
+    stop "$fpid"
+    mig=$(ours_team "t['last-migration-usec']")
+    if ((n1 > n0 && mig >= 0)); then
+        record ours scale_fo_migration_us "$mig"
+    else
+        note "ours scale failover: no new failover in team/show (failovers $n0 -> $n1, last-migration-usec '$mig')"
+    fi
+    last=$(tcpdump -r "$VST_TMP/scale-fo.pcap" -nn -tt 2>/dev/null \
+        | awk 'END {print $1}')
+    cnt=$(tcpdump -r "$VST_TMP/scale-fo.pcap" -nn 2>/dev/null | wc -l)
+    if ((cnt > 0)); then
+        record ours scale_fo_announce_ms \
+            "$(awk -v a="$last" -v b="$t0" 'BEGIN {printf "%.1f", (a - b) * 1000}')"
+        note "ours scale failover: $cnt announcements captured on $other ($SCALE_MACS stations behind vm3's port)"
+    else
+        note "ours scale failover: no announcement captured on $other"
+    fi
+    cable "$up" up
+    wait_for 5 ours_member_is "$(dev "$up")" up \
+        || note "ours scale failover: $up is not back up within 5 s"
+}
+
+# scale_measure SW: the scale figures of the switch that is up.
+scale_measure()
+{
+    local sw=$1 i n t0 t1 us blk=$((SCALE_PORTS / 10)) sum=0 max=0 \
+        r0 r1 r2 macs sizes="$SCALE_SIZES " failed=0 added=0 tstart
+    ROUND=1
+    if ! wait_for 15 ping_reaches vm1 "${IP[vm2]}"; then
+        note "$sw scale: vm1 cannot reach vm2; no scale figures"
+        return 1
+    fi
+    in_ns vm4 ping -n -q -c 3 -i 0.1 -W 1 "${IP[vm3]}" >/dev/null 2>&1
+    case $sw in
+    ours)
+        ctl set-br br0 mac-table-size=$((SCALE_MACS * 2)) >/dev/null \
+            && ctl set-port "$(port_of vm3)" mac-limit=unlimited >/dev/null \
+            || note "ours scale: cannot raise the MAC table's limits"
+        ;;
+    ovs*)
+        ovs_ctl set bridge "$(dev obr)" \
+            other_config:mac-table-size=$((SCALE_MACS * 2)) \
+            || note "$sw scale: cannot raise the MAC table size"
+        ;;
+    esac
+    r0=$(scale_rss_kb)
+    scale_learn "$sw"
+    r1=$(scale_rss_kb)
+    macs=$(scale_macs "$sw")
+    blog "  $sw scale: $macs MACs learned"
+    ((macs >= SCALE_MACS)) \
+        || note "$sw scale: $macs of $SCALE_MACS sources learned"
+    if [[ -n $r0 && $macs -gt 0 ]]; then
+        record "$sw" mem_mac_bytes \
+            "$(awk -v a="$r0" -v b="$r1" -v m="$macs" 'BEGIN {printf "%.1f", (b - a) * 1024 / m}')"
+    fi
+    [[ " $sizes" == *" ${#VMS[@]} "* ]] && scale_point "$sw" "${#VMS[@]}"
+    r1=$(scale_rss_kb)
+    tstart=$SECONDS
+    for ((i = 1; i <= SCALE_PORTS; i++)); do
+        if ((SECONDS - tstart > SCALE_ADD_LIMIT)); then
+            note "$sw scale: $SCALE_ADD_LIMIT s limit reached after $added of $SCALE_PORTS add-port commands; the rest left out"
+            break
+        fi
+        t0=${EPOCHREALTIME/./}
+        scale_attach "$sw" "$(scale_dev s "$i")" || failed=$((failed + 1))
+        t1=${EPOCHREALTIME/./}
+        added=$i
+        us=$((10#$t1 - 10#$t0))
+        sum=$((sum + us))
+        ((us > max)) && max=$us
+        if ((blk > 0 && i % blk == 0)); then
+            record "$sw" "$(printf 'addport_ms_b%02d' $((i / blk)))" \
+                "$(awk -v s="$sum" -v b="$blk" 'BEGIN {printf "%.3f", s / b / 1000}')"
+            sum=0
+        fi
+        n=$((i + ${#VMS[@]}))
+        if [[ " $sizes" == *" $n "* ]]; then
+            r2=$(scale_rss_kb)
+            scale_point "$sw" "$n"
+            [[ $sw == ours && $n == "$SCALE_FO_SIZE" ]] && scale_failover
+            # Memory of the ports only: what the point added is left out.
+            [[ -n $r1 ]] && r1=$((r1 + $(scale_rss_kb) - r2))
+        fi
+    done
+    ((added)) && record "$sw" addport_ms_max \
+        "$(awk -v m="$max" 'BEGIN {printf "%.3f", m / 1000}')"
+    ((failed == 0)) || note "$sw scale: $failed of $added add-port commands failed"
+    r2=$(scale_rss_kb)
+    if [[ -n $r1 ]] && ((added)); then
+        record "$sw" mem_port_kb \
+            "$(awk -v a="$r1" -v b="$r2" -v n="$added" 'BEGIN {printf "%.1f", (b - a) / n}')"
+    fi
+}
+
 # measure SW: every figure for the switch that is up.
 measure()
 {
@@ -1086,13 +1388,20 @@ main()
         esac
     done
     FO_SWITCHES=$fo
-    if [[ " $SWITCHES $FO_SWITCHES " == *" ovs"* ]] && ! { command -v ovs-vswitchd \
+    for sw in $SCALE_SWITCHES; do
+        case $sw in
+        ours|kbr|ovs|ovs-tso) ;;
+        *) fail "unknown switch '$sw' in BENCH_SCALE_SWITCHES (ours kbr ovs ovs-tso)" ;;
+        esac
+    done
+    if [[ " $SWITCHES $FO_SWITCHES $SCALE_SWITCHES " == *" ovs"* ]] && ! { command -v ovs-vswitchd \
         && command -v ovsdb-server && command -v ovs-vsctl \
         && command -v ovs-appctl \
         && command -v ovsdb-tool && [[ -r $OVS_SCHEMA ]]; } >/dev/null; then
         note "Open vSwitch is not installed (apt-get install openvswitch-switch): ovs, ovs-tso and ovs-ab left out"
         SWITCHES=$(tr ' ' '\n' <<<"$SWITCHES" | grep -v '^ovs' | tr '\n' ' ')
         FO_SWITCHES=$(tr ' ' '\n' <<<"$FO_SWITCHES" | grep -v '^ovs' | tr '\n' ' ')
+        SCALE_SWITCHES=$(tr ' ' '\n' <<<"$SCALE_SWITCHES" | grep -v '^ovs' | tr '\n' ' ')
     fi
     [[ -n ${SWITCHES// /}${FO_SWITCHES// /} ]] || skip "no switch to measure"
     [[ " $SWITCHES " == *" kbr "* ]] \
@@ -1150,10 +1459,24 @@ main()
         fi
         switch_down
     done
+    # Cost as the host grows: each switch up once more.
+    if [[ -n $SCALE ]]; then
+        for sw in $SCALE_SWITCHES; do
+            blog "scale: $sw ($((SECONDS - start)) s)"
+            scale_pool "$SCALE_PORTS" || break
+            if switch_up "$sw"; then
+                scale_measure "$sw"
+            else
+                note "$sw scale: the switch did not come up"
+            fi
+            switch_down
+        done
+    fi
     # Every switch measured, in the usual order.
     all=
     for sw in ours kbr ovs ovs-tso ovs-ab; do
-        [[ " $SWITCHES $FO_SWITCHES " == *" $sw "* ]] && all+="$sw "
+        [[ " $SWITCHES $FO_SWITCHES $SCALE_SWITCHES " == *" $sw "* ]] \
+            && all+="$sw "
     done
 
     mkdir -p "$RESULTS" || fail "cannot create $RESULTS"
@@ -1188,6 +1511,10 @@ json.dump({
     "switches": "$all".split(),
     "round_switches": "$SWITCHES".split(),
     "failover_switches": "$FO_SWITCHES".split(),
+    "scale": {"on": bool("$SCALE"), "switches": "$SCALE_SWITCHES".split(),
+              "ports": $SCALE_PORTS, "macs": $SCALE_MACS,
+              "sizes": [int(x) for x in "$SCALE_SIZES".split()],
+              "failover_size": $SCALE_FO_SIZE},
     "failover": {"repeats": $FO_REPEATS, "rate_pps": $FO_RATE,
                  "stream_seconds": $FO_SECS, "event_at_seconds": $FO_AT,
                  "drain": {"ours": "vswitch-ctl team/set-member TEAM IF disable",
