@@ -34,8 +34,20 @@ FIGURES = [
      "higher"),
     ("udp64_offered_pps", "UDP 64 B frames offered", "kpps", 1e-3,
      "higher"),
-    ("rtt_median_us", "ping RTT VM->VM, median", "us", 1, "lower"),
-    ("rtt_p99_us", "ping RTT VM->VM, 99th percentile", "us", 1, "lower"),
+    ("rtt_median_us", "ping RTT VM->VM, median (10 ms apart)", "us", 1,
+     "lower"),
+    ("rtt_p99_us", "ping RTT VM->VM, 99th percentile (10 ms apart)", "us",
+     1, "lower"),
+    ("rtt1ms_median_us", "ping RTT VM->VM, median (1 ms apart)", "us", 1,
+     "lower"),
+    ("rtt1ms_p99_us", "ping RTT VM->VM, 99th percentile (1 ms apart)",
+     "us", 1, "lower"),
+    ("loaded_rtt_median_us", "ping RTT vm3->vm4 under load, median "
+     "(1 ms apart; vm1->vm2 TCP)", "us", 1, "lower"),
+    ("loaded_rtt_p99_us", "ping RTT vm3->vm4 under load, 99th percentile",
+     "us", 1, "lower"),
+    ("loaded_tcp_gbit", "the load: TCP vm1->vm2 during those pings",
+     "Gbit/s", 1, "higher"),
     ("tcp_cpu_per_gbit", "switch CPU per Gbit (TCP E-W 1 stream)",
      "CPU s/Gbit", 1, "lower"),
     ("tcp_cpu_pct", "switch CPU during TCP E-W 1 stream", "% of a CPU", 1,
@@ -50,6 +62,39 @@ FIGURES = [
     ("fo_control_ms", "stream loss without event (control)", "ms", 1,
      "lower"),
 ]
+
+
+# Shown only when measured (BENCH_SCALE): key, label, unit, scale, better.
+def scale_figures(meta):
+    sc = meta.get("scale") or {}
+    ports = sc.get("ports", 1000)
+    blk = max(1, ports // 10)
+    figs = []
+    for k in range(1, 11):
+        figs.append(("addport_ms_b%02d" % k,
+                     "add-port, mean per command, ports %d-%d added"
+                     % ((k - 1) * blk + 1, k * blk), "ms", 1, "lower"))
+    figs.append(("addport_ms_max", "add-port, slowest command of %d"
+                 % ports, "ms", 1, "lower"))
+    figs.append(("mem_port_kb", "memory per port (RSS growth / %d ports)"
+                 % ports, "KiB", 1, "lower"))
+    figs.append(("mem_mac_bytes", "memory per MAC entry (RSS growth / "
+                 "entries)", "bytes", 1, "lower"))
+    macs = sc.get("macs", 10000)
+    for n in sc.get("sizes", [4, 64, 256]):
+        figs.append(("scale%d_udp64_pps" % n, "%d ports, %d MACs: UDP 64 B "
+                     "delivered" % (n, macs), "kpps", 1e-3, "higher"))
+        figs.append(("scale%d_rtt_median_us" % n, "%d ports, %d MACs: RTT "
+                     "median (1 ms apart)" % (n, macs), "us", 1, "lower"))
+        figs.append(("scale%d_rtt_p99_us" % n, "%d ports, %d MACs: RTT "
+                     "99th percentile" % (n, macs), "us", 1, "lower"))
+    n = sc.get("failover_size", 256)
+    figs.append(("scale_fo_migration_us", "%d ports, %d MACs: failover, "
+                 "event to new map in use" % (n, macs), "us", 1, "lower"))
+    figs.append(("scale_fo_announce_ms", "%d ports, %d MACs: failover, "
+                 "cable pulled to last announcement" % (n, macs), "ms", 1,
+                 "lower"))
+    return figs
 
 
 def fmt(v):
@@ -86,7 +131,11 @@ def load_samples(path):
 def summarize(samples, meta):
     switches = [s for s in SWITCHES if s in meta.get("switches", SWITCHES)]
     figures = []
-    for key, label, unit, scale, better in FIGURES:
+    optional = scale_figures(meta)
+    for key, label, unit, scale, better in FIGURES + optional:
+        if (key, label, unit, scale, better) in optional and \
+                not samples.get(key):
+            continue
         values = {}
         for sw in switches:
             got = samples.get(key, {}).get(sw)
@@ -169,6 +218,17 @@ def print_table(switches, figures, meta, notes):
                   fo.get("drain", {}).get("ours", "?"),
                   fo.get("drain", {}).get("ovs", "?"),
                   fo.get("drain", {}).get("ovs-ab", "?")))
+    sc = meta.get("scale") or {}
+    if sc.get("on"):
+        print("Scale figures (%s; one sample each): %d ports added one "
+              "command at a time (veth pairs made beforehand; ours "
+              "vswitch-ctl add-port, ovs ovs-vsctl add-port, kernel bridge "
+              "ip link set master); %d MACs learned from vm3's frames; "
+              "UDP and RTT vm1 -> vm2 at %s ports; memory from the switch "
+              "process's VmRSS (a kernel bridge has none)." % (
+                  " ".join(sc.get("switches", [])), sc.get("ports", 0),
+                  sc.get("macs", 0),
+                  ", ".join(str(x) for x in sc.get("sizes", []))))
     if meta.get("offloads"):
         print("Offloads: %s." % meta["offloads"])
     if notes:

@@ -5,8 +5,9 @@
 # python3-matplotlib.  Results: a table on stdout, results/bench-DATE.json
 # and results/bench-DATE.png in the build tree.
 #
-#   make bench              full run (4 rounds of 10 s runs, about 15 min)
-#   make bench QUICK=1      short run (2 rounds of 3 s runs, under 5 min)
+#   make bench              full run (4 rounds of 10 s runs and the scale
+#                           figures, about 25 min)
+#   make bench QUICK=1      short run (2 rounds of 3 s runs, about 6 min)
 #
 # See the head of tests/bench/bench.sh for the other settings.
 EXTRA_DIST += tests/bench/bench.mk tests/bench/bench.sh tests/bench/bench-deps.sh \

@@ -42,7 +42,12 @@
 #   vm1 -> rh1 through the uplink; 64-byte UDP frames a second vm1 -> vm2,
 #   offered (vm1's device tx counter) and delivered (vm2's rx counter),
 #   sent by udp-flood (AF_PACKET, sendmmsg); ping RTT vm1 -> vm2, median
-#   and 99th percentile; the switch processes' CPU time (utime + stime)
+#   and 99th percentile, with pings 10 ms apart (rtt_*: PINGS of them)
+#   and 1 ms apart (rtt1ms_*: PINGS1, 1000 quick, 3000 full); latency
+#   under load: ping RTT vm3 -> vm4, 1 ms apart, median and 99th
+#   percentile, while vm1 sends vm2 one TCP stream (iperf3) through the
+#   same switch (loaded_*, with the stream's rate); the switch
+#   processes' CPU time (utime + stime)
 #   during the 1-stream east-west run per gigabit received (and as a share
 #   of one CPU over that run), and their CPU use over 5 s with no traffic
 #   (a kernel bridge has no process: n/a).  Clock ticks are 10 ms, so the
@@ -74,7 +79,8 @@
 #
 # Settings (environment):
 #   BUILD           build tree with vswitchd/vswitchd (default: this tree)
-#   QUICK=1         short run: 3 s per traffic run, 2 rounds (< 5 minutes)
+#   QUICK=1         short run: 3 s per traffic run, 2 rounds (about 6
+#                   minutes with the four switches; no scale figures)
 #   BENCH_ROUNDS    rounds (default 2 quick, 4 full)
 #   BENCH_SECONDS   seconds per traffic run (default 3 quick, 10 full)
 #   BENCH_SWITCHES  which switches, default "ours kbr ovs ovs-tso"
@@ -84,6 +90,14 @@
 #   BENCH_DP_THREADS  vswitchd --datapath-threads (default 1)
 #   BENCH_OVS_OFFLOADS  "off" (default): the hosts' offloads off for ovs;
 #                   "on" leaves them on (to see why they must be off)
+#   BENCH_SCALE     the scale figures (below): on by default in a full
+#                   run, off with QUICK=1 (they take 1-3 minutes a switch,
+#                   OVS's add-ports the most); BENCH_SCALE=1 turns them on
+#                   with QUICK too, BENCH_SCALE=0 off
+#   BENCH_SCALE_SWITCHES  default: BENCH_SWITCHES but ovs-ab, and ovs only
+#                   without ovs-tso
+#   BENCH_SCALE_PORTS (1000), BENCH_SCALE_MACS (10000), BENCH_SCALE_SIZES
+#                   ("4 64 256": ports on the bridge at the measured points)
 #
 # Exit: 0 done (a switch that failed to come up or a measurement that
 # failed is reported as such in the table and notes), 77 skipped (not
@@ -101,10 +115,12 @@ if [[ -n $QUICK ]]; then
     ROUNDS=${BENCH_ROUNDS:-2}
     DUR=${BENCH_SECONDS:-3}
     PINGS=300
+    PINGS1=1000
 else
     ROUNDS=${BENCH_ROUNDS:-4}
     DUR=${BENCH_SECONDS:-10}
     PINGS=500
+    PINGS1=3000
 fi
 IDLE_SECS=5
 SWITCHES=${BENCH_SWITCHES:-ours kbr ovs ovs-tso}
@@ -118,6 +134,32 @@ FO_RATE=10000           # Frames a second: one every 0.1 ms.
 FO_SECS=1.5             # Length of one stream, seconds.
 FO_AT=0.4               # When the event comes, seconds into the stream.
 RESULTS=${BENCH_RESULTS:-$VSWITCH_BUILD/results}
+# Cost as the host grows: on in a full run, off with QUICK unless
+# BENCH_SCALE=1 (it adds about 2 minutes a switch); BENCH_SCALE=0 turns it off.
+SCALE=${BENCH_SCALE:-}
+[[ -z $SCALE && -z $QUICK ]] && SCALE=1
+[[ $SCALE == 0 ]] && SCALE=
+SCALE_PORTS=${BENCH_SCALE_PORTS:-1000}
+SCALE_MACS=${BENCH_SCALE_MACS:-10000}
+SCALE_SIZES=${BENCH_SCALE_SIZES:-4 64 256}
+SCALE_FO_SIZE=256
+SCALE_ADD_LIMIT=300     # Seconds of add-port commands per switch, at most.
+# Which switches: BENCH_SCALE_SWITCHES, by default those of BENCH_SWITCHES
+# but ovs-ab, and ovs only when ovs-tso is not there (one OVS is enough).
+SCALE_SWITCHES=
+if [[ -n $SCALE ]]; then
+    if [[ -n ${BENCH_SCALE_SWITCHES:-} ]]; then
+        SCALE_SWITCHES=$BENCH_SCALE_SWITCHES
+    else
+        for sw in $SWITCHES; do
+            case $sw in
+            ovs-ab) ;;
+            ovs) [[ " $SWITCHES " == *" ovs-tso "* ]] || SCALE_SWITCHES+="$sw " ;;
+            *) SCALE_SWITCHES+="$sw " ;;
+            esac
+        done
+    fi
+fi
 DP_THREADS=${BENCH_DP_THREADS:-1}
 OVS_OFFLOADS=${BENCH_OVS_OFFLOADS:-off}
 # A soft limit: past it, no new round starts (each step has its own
@@ -125,10 +167,12 @@ OVS_OFFLOADS=${BENCH_OVS_OFFLOADS:-off}
 # The rounds stop at LIMIT_SECS, the failover figures at FO_LIMIT_SECS.
 if [[ -n $QUICK ]]; then
     LIMIT_SECS=170
-    FO_LIMIT_SECS=275
+    # The 1 ms pings and the latency under load take about 7 s a switch
+    # and round.
+    FO_LIMIT_SECS=330
 else
     LIMIT_SECS=1200
-    FO_LIMIT_SECS=1440
+    FO_LIMIT_SECS=1500
 fi
 
 VMS=(vm1 vm2 vm3 vm4)
@@ -589,26 +633,38 @@ m_idle()
             'BEGIN {printf "%.3f", d / hz / s * 100}')"
 }
 
-# m_ping SW: RTT vm1 -> vm2, PINGS echo requests 10 ms apart.
-m_ping()
+# ping_stats FROM DST COUNT INTERVAL: COUNT echo requests INTERVAL seconds
+# apart; prints the median and 99th percentile (nearest rank) of the
+# replies' times in microseconds and how many replies there were, or
+# fails if none came.
+ping_stats()
 {
-    local sw=$1 out stats med p99 n
-    out=$(in_ns vm1 timeout $((PINGS / 100 + 20)) ping -n -i 0.01 \
-        -c "$PINGS" -W 1 "${IP[vm2]}" 2>&1)
-    # Median and 99th percentile (nearest rank) of the replies' times, in
-    # microseconds, and how many replies there were.
-    stats=$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' <<<"$out" | sort -g \
+    local from=$1 dst=$2 count=$3 ival=$4 out
+    out=$(in_ns "$from" timeout "$(awk -v c="$count" -v i="$ival" \
+        'BEGIN {printf "%d", c * i * 1.5 + 20}')" ping -n -i "$ival" \
+        -c "$count" -W 1 "$dst" 2>&1)
+    sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' <<<"$out" | sort -g \
         | awk '{t[NR] = $1 * 1000}
                END {
                    if (NR == 0) exit 1
                    m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
                    k = int(0.99 * NR); if (k < 0.99 * NR) k++
                    printf "%.1f %.1f %d\n", m, t[k], NR
-               }') || { note "$sw round $ROUND: ping vm1 -> vm2 got no reply"; return 1; }
+               }'
+}
+
+# m_ping SW FIGURE COUNT INTERVAL: RTT vm1 -> vm2, COUNT echo requests
+# INTERVAL seconds apart; records FIGURE_median_us and FIGURE_p99_us
+# (FIGURE rtt: 10 ms apart, the original row; rtt1ms: 1 ms apart).
+m_ping()
+{
+    local sw=$1 fig=$2 count=$3 ival=$4 stats med p99 n
+    stats=$(ping_stats vm1 "${IP[vm2]}" "$count" "$ival") \
+        || { note "$sw round $ROUND: ping vm1 -> vm2 (${ival} s apart) got no reply"; return 1; }
     read -r med p99 n <<<"$stats"
-    record "$sw" rtt_median_us "$med"
-    record "$sw" rtt_p99_us "$p99"
-    ((n == PINGS)) || note "$sw round $ROUND: ping: $n of $PINGS replies"
+    record "$sw" "${fig}_median_us" "$med"
+    record "$sw" "${fig}_p99_us" "$p99"
+    ((n == count)) || note "$sw round $ROUND: ping ${ival} s apart: $n of $count replies"
 }
 
 # m_tcp SW FIGURE CLIENT SERVER STREAMS [cpu]: iperf3 CLIENT -> SERVER;
@@ -657,16 +713,64 @@ m_tcp()
     fi
 }
 
-# m_udp SW: 64-byte frames vm1 -> vm2 for DUR seconds, as fast as
-# udp-flood sends them: offered = vm1's tx counter, delivered = vm2's rx
-# counter, per second of sending.
-m_udp()
+# m_loaded SW: latency under load: RTT vm3 -> vm4, pings 1 ms apart, while
+# vm1 sends vm2 one TCP stream (iperf3, as m_tcp) through the same switch.
+# The stream runs DUR + 1 s; the pings, (DUR - 1) x 1000 of them, start
+# 0.5 s in, so that they all fall inside it.  Records loaded_rtt_median_us,
+# loaded_rtt_p99_us and the stream's rate, loaded_tcp_gbit.
+m_loaded()
 {
-    local sw=$1 d1 d2 spid tx0 tx1 rx0 rx1 out secs
+    local sw=$1 port spid cpid clog stats med p99 n count res
+    count=$(((DUR - 1) * 1000))
+    ((count > 0)) || count=500
+    SEQ=$((SEQ + 1))
+    port=$((5201 + SEQ % 500))
+    bg_ns vm2 "$VST_TMP/iperf3-s.$SEQ.log" timeout $((DUR + 25)) \
+        iperf3 -s -1 -B "${IP[vm2]}" -p "$port"
+    spid=$BG_PID
+    if ! wait_for 5 listening vm2 "$port"; then
+        note "$sw round $ROUND: loaded RTT: iperf3 server in vm2 did not start"
+        stop "$spid"
+        return 1
+    fi
+    clog=$VST_TMP/iperf3-c.$SEQ.json
+    bg_ns vm1 "$clog" timeout $((DUR + 15)) iperf3 -c "${IP[vm2]}" \
+        -p "$port" -t $((DUR + 1)) --connect-timeout 3000 -J
+    cpid=$BG_PID
+    sleep 0.5
+    stats=$(ping_stats vm3 "${IP[vm4]}" "$count" 0.001)
+    wait "$cpid" 2>/dev/null
+    forget "$cpid"
+    stop "$spid"
+    res=$(json '"%d" % d["end"]["sum_received"]["bytes"]' <"$clog" 2>/dev/null)
+    if [[ -z $res || $res == 0 ]]; then
+        note "$sw round $ROUND: loaded RTT: the TCP stream vm1 -> vm2 failed: $(json 'd.get("error", "")' <"$clog" 2>/dev/null || tail -n 2 "$clog")"
+        return 1
+    fi
+    record "$sw" loaded_tcp_gbit "$(json '"%.4f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9)' <"$clog")"
+    if [[ -z $stats ]]; then
+        note "$sw round $ROUND: loaded RTT: ping vm3 -> vm4 got no reply"
+        return 1
+    fi
+    read -r med p99 n <<<"$stats"
+    record "$sw" loaded_rtt_median_us "$med"
+    record "$sw" loaded_rtt_p99_us "$p99"
+    ((n == count)) || note "$sw round $ROUND: loaded RTT: $n of $count replies"
+}
+
+# udp_run SW TAG: 64-byte frames vm1 -> vm2 for DUR seconds, as fast as
+# udp-flood sends them; sets UDP_OFFERED (vm1's tx counter) and
+# UDP_DELIVERED (vm2's rx counter), frames per second of sending.  TAG
+# names the sink's log and the note if it fails.
+UDP_OFFERED=
+UDP_DELIVERED=
+udp_run()
+{
+    local sw=$1 tag=$2 d1 d2 spid tx0 tx1 rx0 rx1 out secs
     d1=$(dev_of vm1)
     d2=$(dev_of vm2)
     # Holds the port so vm2 answers no "port unreachable"; reads nothing.
-    bg_ns vm2 "$VST_TMP/sink.$ROUND.$sw.log" timeout $((DUR + 20)) \
+    bg_ns vm2 "$VST_TMP/sink.$tag.$sw.log" timeout $((DUR + 20)) \
         "$FLOOD" sink --port 9 --seconds $((DUR + 5)) --no-read
     spid=$BG_PID
     sleep 0.3
@@ -680,11 +784,19 @@ m_udp()
     rx1=$(dev_counter vm2 "$d2" rx_packets)
     stop "$spid"
     secs=$(json 'd["seconds"]' <<<"$out" 2>/dev/null) \
-        || { note "$sw round $ROUND: udp-flood failed: $out"; return 1; }
-    record "$sw" udp64_offered_pps \
-        "$(awk -v n=$((tx1 - tx0)) -v s="$secs" 'BEGIN {printf "%.0f", n / s}')"
-    record "$sw" udp64_delivered_pps \
-        "$(awk -v n=$((rx1 - rx0)) -v s="$secs" 'BEGIN {printf "%.0f", n / s}')"
+        || { note "$sw $tag: udp-flood failed: $out"; return 1; }
+    UDP_OFFERED=$(awk -v n=$((tx1 - tx0)) -v s="$secs" \
+        'BEGIN {printf "%.0f", n / s}')
+    UDP_DELIVERED=$(awk -v n=$((rx1 - rx0)) -v s="$secs" \
+        'BEGIN {printf "%.0f", n / s}')
+}
+
+# m_udp SW: the 64-byte frames' offered and delivered rates (udp_run).
+m_udp()
+{
+    udp_run "$1" "round$ROUND" || return 1
+    record "$1" udp64_offered_pps "$UDP_OFFERED"
+    record "$1" udp64_delivered_pps "$UDP_DELIVERED"
 }
 
 # ---------------------------------------------------------------------------
@@ -961,6 +1073,262 @@ fo_measure()
     fi
 }
 
+# ---------------------------------------------------------------------------
+# Cost as the host grows (BENCH_SCALE): ours, the kernel bridge and OVS
+# (SCALE_SWITCHES), each brought up once with its 4 VM ports, then:
+#   - MAC table: SCALE_MACS source addresses sent from vm3 to vm4 (frames
+#     of tests/system/mac-flood.py, ethertype 0x88b5, 1,000 at a time);
+#     ours' bridge has mac-table-size and vm3's port mac-limit raised for
+#     them, OVS's bridge other_config:mac-table-size; memory per MAC =
+#     the switch process's VmRSS growth / entries learned (mem_mac_bytes);
+#   - add-port: SCALE_PORTS more ports added one command at a time
+#     (vswitch-ctl add-port, ovs-vsctl add-port, ip link set master), each
+#     timed; the ports are veth pairs made beforehand in the switch
+#     namespace (both ends there, both up, nothing behind them: ports with
+#     carrier that never see a frame); addport_ms_bNN = mean milliseconds
+#     per command over the NNth tenth of them, addport_ms_max the slowest;
+#     memory per port = VmRSS growth over them / SCALE_PORTS (mem_port_kb);
+#   - at 4, 64 and 256 ports on the bridge (SCALE_SIZES, the VMs' 4 among
+#     them; uplinks not counted), with the MACs sent again just before:
+#     64-byte frames vm1 -> vm2 delivered (as m_udp: scaleN_udp64_pps) and
+#     ping RTT vm1 -> vm2 1 ms apart (scaleN_rtt_median_us, _p99_us);
+#   - ours, at 256 ports: failover of the member carrying vm3's port (and
+#     the SCALE_MACS stations behind it) while vm3 sends rh1 a stream:
+#     team/show's last-migration-usec, the event to the new map's first
+#     use (scale_fo_migration_us) and the time from the cable pulled to the
+#     last announcement (RARP) captured on the other member's peer
+#     (scale_fo_announce_ms).
+# One sample each (round 1).
+
+SCALE_POOL=0            # Veth pairs made for the scale figures.
+
+# scale_pool N: veth pairs PREFIX+sNNNN (the port) and PREFIX+tNNNN, both
+# in the switch namespace and up.
+scale_pool()
+{
+    local n=$1 i b=$VST_TMP/scale-pool.batch
+    ((SCALE_POOL >= n)) && return 0
+    : >"$b"
+    for ((i = SCALE_POOL + 1; i <= n; i++)); do
+        printf 'link add %s type veth peer name %s\nlink set %s up\nlink set %s up\n' \
+            "$(scale_dev s "$i")" "$(scale_dev t "$i")" \
+            "$(scale_dev s "$i")" "$(scale_dev t "$i")" >>"$b"
+    done
+    ip -n "$(ns sw)" -batch "$b" >/dev/null \
+        || { note "scale: cannot make $n veth pairs"; return 1; }
+    SCALE_POOL=$n
+}
+
+scale_dev()
+{
+    dev "$(printf '%s%04d' "$1" "$2")"
+}
+
+# scale_attach SW DEV: adds DEV to the switch SW's bridge.
+scale_attach()
+{
+    case $1 in
+    ours) ctl add-port br0 "$2" >/dev/null ;;
+    kbr) ip -n "$(ns sw)" link set "$2" master "$(dev kbr)" ;;
+    ovs*) ovs_ctl add-port "$(dev obr)" "$2" >/dev/null ;;
+    esac
+}
+
+# scale_rss_kb: VmRSS of the switch's datapath process (vswitchd,
+# ovs-vswitchd; nothing for the kernel bridge).
+scale_rss_kb()
+{
+    local n=${#SWITCH_PIDS[@]}
+    ((n)) || return 1
+    local pid=${SWITCH_PIDS[n - 1]}
+    awk '$1 == "VmRSS:" {print $2}' "/proc/$pid/status"
+}
+
+# scale_macs SW: the learned entries of the switch's MAC table.
+scale_macs()
+{
+    case $1 in
+    ours) ctl --json fdb/show br0 | json 'd["count"]' ;;
+    kbr) bridge -n "$(ns sw)" fdb show br "$(dev kbr)" | grep -vc permanent ;;
+    ovs*) ovs_appctl fdb/show "$(dev obr)" | tail -n +2 | wc -l ;;
+    esac
+}
+
+# scale_learn SW: SCALE_MACS sources from vm3 to vm4, 1000 at a time.
+scale_learn()
+{
+    local first dst
+    dst=$(vm_mac vm4)
+    for ((first = 1; first <= SCALE_MACS; first += 1000)); do
+        in_ns vm3 "$VST_PY" "$VST_SYSDIR/mac-flood.py" \
+            --iface "$(dev_of vm3)" --dst "$dst" --first "$first" \
+            --count "$(( SCALE_MACS - first + 1 < 1000 ? SCALE_MACS - first + 1 : 1000 ))" \
+            >/dev/null || { note "$1 scale: mac-flood.py failed"; return 1; }
+        sleep 0.05
+    done
+    sleep 0.3
+}
+
+# scale_point SW N: the figures at N ports.
+scale_point()
+{
+    local sw=$1 n=$2 stats med p99
+    scale_learn "$sw"
+    blog "  $sw scale: $n ports, $(scale_macs "$sw") MACs"
+    stats=$(ping_stats vm1 "${IP[vm2]}" "$PINGS1" 0.001) \
+        || note "$sw scale $n: ping vm1 -> vm2 got no reply"
+    if [[ -n $stats ]]; then
+        read -r med p99 _ <<<"$stats"
+        record "$sw" "scale${n}_rtt_median_us" "$med"
+        record "$sw" "scale${n}_rtt_p99_us" "$p99"
+    fi
+    udp_run "$sw" "scale-$n" || return 1
+    record "$sw" "scale${n}_udp64_pps" "$UDP_DELIVERED"
+}
+
+# scale_failover: ours, the member carrying vm3's port (and the MACs
+# behind it) unplugged; the migration time and the last announcement.
+scale_failover()
+{
+    local up other n0 n1 mig t0 last cnt i a prev fpid
+    scale_learn ours
+    up=$(ours_team "next((x['name'] for x in t['members'] \
+if '$(port_of vm3)' in x['ports']), '')" 2>/dev/null)
+    up=$(uplink_of "$up")
+    case $up in
+    up1) other=up2 ;;
+    up2) other=up1 ;;
+    *) note "ours scale failover: vm3's port is on no member"; return 1 ;;
+    esac
+    # A stream vm3 -> rh1 (10,000 frames a second) for the datapath to
+    # use the new map with: team/show times the migration to its first
+    # use.
+    in_ns rh1 ping -n -q -c 2 -i 0.1 -W 1 "${IP[vm3]}" >/dev/null 2>&1
+    bg_ns vm3 "$VST_TMP/scale-fo-send.log" timeout 20 "$FLOOD" send \
+        --iface "$(dev_of vm3)" --dst-mac "$(mac_of rh1)" \
+        --src "${IP[vm3]}" --dst "${IP[rh1]}" --port 9 --seconds 3 \
+        --rate "$FO_RATE"
+    fpid=$BG_PID
+    capture_start phys "$(dev "p$other")" scale-fo rarp
+    sleep 0.3
+    n0=$(ours_team "t['failovers']")
+    t0=$EPOCHREALTIME
+    cable "$up" down
+    for ((i = 0; i < 50; i++)); do
+        n1=$(ours_team "t['failovers']")
+        ((n1 > n0)) && break
+        sleep 0.1
+    done
+    # Until the announcements counter stands still for 0.5 s (at most 10 s).
+    prev=-1
+    for ((i = 0; i < 20; i++)); do
+        sleep 0.5
+        a=$(ours_team "t['announcements']")
+        [[ $a == "$prev" ]] && break
+        prev=$a
+    done
+    capture_stop "$CAP_PID"
+    forget "$CAP_PID"
+    stop "$fpid"
+    mig=$(ours_team "t['last-migration-usec']")
+    if ((n1 > n0 && mig >= 0)); then
+        record ours scale_fo_migration_us "$mig"
+    else
+        note "ours scale failover: no new failover in team/show (failovers $n0 -> $n1, last-migration-usec '$mig')"
+    fi
+    last=$(tcpdump -r "$VST_TMP/scale-fo.pcap" -nn -tt 2>/dev/null \
+        | awk 'END {print $1}')
+    cnt=$(tcpdump -r "$VST_TMP/scale-fo.pcap" -nn 2>/dev/null | wc -l)
+    if ((cnt > 0)); then
+        record ours scale_fo_announce_ms \
+            "$(awk -v a="$last" -v b="$t0" 'BEGIN {printf "%.1f", (a - b) * 1000}')"
+        note "ours scale failover: $cnt announcements captured on $other ($SCALE_MACS stations behind vm3's port)"
+    else
+        note "ours scale failover: no announcement captured on $other"
+    fi
+    cable "$up" up
+    wait_for 5 ours_member_is "$(dev "$up")" up \
+        || note "ours scale failover: $up is not back up within 5 s"
+}
+
+# scale_measure SW: the scale figures of the switch that is up.
+scale_measure()
+{
+    local sw=$1 i n t0 t1 us blk=$((SCALE_PORTS / 10)) sum=0 max=0 \
+        r0 r1 r2 macs sizes="$SCALE_SIZES " failed=0 added=0 tstart
+    ROUND=1
+    if ! wait_for 15 ping_reaches vm1 "${IP[vm2]}"; then
+        note "$sw scale: vm1 cannot reach vm2; no scale figures"
+        return 1
+    fi
+    in_ns vm4 ping -n -q -c 3 -i 0.1 -W 1 "${IP[vm3]}" >/dev/null 2>&1
+    case $sw in
+    ours)
+        ctl set-br br0 mac-table-size=$((SCALE_MACS * 2)) >/dev/null \
+            && ctl set-port "$(port_of vm3)" mac-limit=unlimited >/dev/null \
+            || note "ours scale: cannot raise the MAC table's limits"
+        ;;
+    ovs*)
+        ovs_ctl set bridge "$(dev obr)" \
+            other_config:mac-table-size=$((SCALE_MACS * 2)) \
+            || note "$sw scale: cannot raise the MAC table size"
+        ;;
+    esac
+    r0=$(scale_rss_kb)
+    # Up to 3 passes: OVS learns only part of a fast flood (each new
+    # source is an upcall).
+    for ((i = 0; i < 3; i++)); do
+        scale_learn "$sw"
+        macs=$(scale_macs "$sw")
+        ((macs >= SCALE_MACS)) && break
+    done
+    r1=$(scale_rss_kb)
+    blog "  $sw scale: $macs MACs learned"
+    ((macs >= SCALE_MACS)) \
+        || note "$sw scale: $macs of $SCALE_MACS sources learned"
+    if [[ -n $r0 && $macs -gt 0 ]]; then
+        record "$sw" mem_mac_bytes \
+            "$(awk -v a="$r0" -v b="$r1" -v m="$macs" 'BEGIN {printf "%.1f", (b - a) * 1024 / m}')"
+    fi
+    [[ " $sizes" == *" ${#VMS[@]} "* ]] && scale_point "$sw" "${#VMS[@]}"
+    r1=$(scale_rss_kb)
+    tstart=$SECONDS
+    for ((i = 1; i <= SCALE_PORTS; i++)); do
+        if ((SECONDS - tstart > SCALE_ADD_LIMIT)); then
+            note "$sw scale: $SCALE_ADD_LIMIT s limit reached after $added of $SCALE_PORTS add-port commands; the rest left out"
+            break
+        fi
+        t0=${EPOCHREALTIME/./}
+        scale_attach "$sw" "$(scale_dev s "$i")" || failed=$((failed + 1))
+        t1=${EPOCHREALTIME/./}
+        added=$i
+        us=$((10#$t1 - 10#$t0))
+        sum=$((sum + us))
+        ((us > max)) && max=$us
+        if ((blk > 0 && i % blk == 0)); then
+            record "$sw" "$(printf 'addport_ms_b%02d' $((i / blk)))" \
+                "$(awk -v s="$sum" -v b="$blk" 'BEGIN {printf "%.3f", s / b / 1000}')"
+            sum=0
+        fi
+        n=$((i + ${#VMS[@]}))
+        if [[ " $sizes" == *" $n "* ]]; then
+            r2=$(scale_rss_kb)
+            scale_point "$sw" "$n"
+            [[ $sw == ours && $n == "$SCALE_FO_SIZE" ]] && scale_failover
+            # Memory of the ports only: what the point added is left out.
+            [[ -n $r1 ]] && r1=$((r1 + $(scale_rss_kb) - r2))
+        fi
+    done
+    ((added)) && record "$sw" addport_ms_max \
+        "$(awk -v m="$max" 'BEGIN {printf "%.3f", m / 1000}')"
+    ((failed == 0)) || note "$sw scale: $failed of $added add-port commands failed"
+    r2=$(scale_rss_kb)
+    if [[ -n $r1 ]] && ((added)); then
+        record "$sw" mem_port_kb \
+            "$(awk -v a="$r1" -v b="$r2" -v n="$added" 'BEGIN {printf "%.1f", (b - a) / n}')"
+    fi
+}
+
 # measure SW: every figure for the switch that is up.
 measure()
 {
@@ -973,7 +1341,10 @@ measure()
         || note "$sw round $ROUND: vm1 cannot reach rh1 through the uplink"
     in_ns vm2 ping -n -q -c 3 -i 0.1 -W 1 "${IP[vm1]}" >/dev/null 2>&1
     m_idle "$sw"
-    m_ping "$sw"
+    m_ping "$sw" rtt "$PINGS" 0.01
+    m_ping "$sw" rtt1ms "$PINGS1" 0.001
+    in_ns vm4 ping -n -q -c 3 -i 0.1 -W 1 "${IP[vm3]}" >/dev/null 2>&1
+    m_loaded "$sw"
     m_tcp "$sw" tcp_ew_1 vm1 vm2 1 cpu
     m_tcp "$sw" tcp_ew_4 vm1 vm2 4
     m_tcp "$sw" tcp_ns_1 vm1 rh1 1
@@ -1019,13 +1390,20 @@ main()
         esac
     done
     FO_SWITCHES=$fo
-    if [[ " $SWITCHES $FO_SWITCHES " == *" ovs"* ]] && ! { command -v ovs-vswitchd \
+    for sw in $SCALE_SWITCHES; do
+        case $sw in
+        ours|kbr|ovs|ovs-tso) ;;
+        *) fail "unknown switch '$sw' in BENCH_SCALE_SWITCHES (ours kbr ovs ovs-tso)" ;;
+        esac
+    done
+    if [[ " $SWITCHES $FO_SWITCHES $SCALE_SWITCHES " == *" ovs"* ]] && ! { command -v ovs-vswitchd \
         && command -v ovsdb-server && command -v ovs-vsctl \
         && command -v ovs-appctl \
         && command -v ovsdb-tool && [[ -r $OVS_SCHEMA ]]; } >/dev/null; then
         note "Open vSwitch is not installed (apt-get install openvswitch-switch): ovs, ovs-tso and ovs-ab left out"
         SWITCHES=$(tr ' ' '\n' <<<"$SWITCHES" | grep -v '^ovs' | tr '\n' ' ')
         FO_SWITCHES=$(tr ' ' '\n' <<<"$FO_SWITCHES" | grep -v '^ovs' | tr '\n' ' ')
+        SCALE_SWITCHES=$(tr ' ' '\n' <<<"$SCALE_SWITCHES" | grep -v '^ovs' | tr '\n' ' ')
     fi
     [[ -n ${SWITCHES// /}${FO_SWITCHES// /} ]] || skip "no switch to measure"
     [[ " $SWITCHES " == *" kbr "* ]] \
@@ -1083,10 +1461,26 @@ main()
         fi
         switch_down
     done
+    # Cost as the host grows: each switch up once more.
+    if [[ -n $SCALE ]]; then
+        for sw in $SCALE_SWITCHES; do
+            blog "scale: $sw ($((SECONDS - start)) s)"
+            scale_pool "$SCALE_PORTS" || break
+            # Its own name for the switch's files (OVS's directory).
+            ROUND=scale
+            if switch_up "$sw"; then
+                scale_measure "$sw"
+            else
+                note "$sw scale: the switch did not come up"
+            fi
+            switch_down
+        done
+    fi
     # Every switch measured, in the usual order.
     all=
     for sw in ours kbr ovs ovs-tso ovs-ab; do
-        [[ " $SWITCHES $FO_SWITCHES " == *" $sw "* ]] && all+="$sw "
+        [[ " $SWITCHES $FO_SWITCHES $SCALE_SWITCHES " == *" $sw "* ]] \
+            && all+="$sw "
     done
 
     mkdir -p "$RESULTS" || fail "cannot create $RESULTS"
@@ -1115,11 +1509,16 @@ json.dump({
     "rounds": $ROUNDS,
     "seconds_per_run": $DUR,
     "pings": $PINGS,
+    "pings_1ms": $PINGS1,
     "idle_seconds": $IDLE_SECS,
     "datapath_threads": $DP_THREADS,
     "switches": "$all".split(),
     "round_switches": "$SWITCHES".split(),
     "failover_switches": "$FO_SWITCHES".split(),
+    "scale": {"on": bool("$SCALE"), "switches": "$SCALE_SWITCHES".split(),
+              "ports": $SCALE_PORTS, "macs": $SCALE_MACS,
+              "sizes": [int(x) for x in "$SCALE_SIZES".split()],
+              "failover_size": $SCALE_FO_SIZE},
     "failover": {"repeats": $FO_REPEATS, "rate_pps": $FO_RATE,
                  "stream_seconds": $FO_SECS, "event_at_seconds": $FO_AT,
                  "drain": {"ours": "vswitch-ctl team/set-member TEAM IF disable",
