@@ -70,7 +70,7 @@ static struct lockfile pidfile_lock = { NULL, -1, 0, 0 };
 static void lockfile_release(struct lockfile *);
 
 /* --poll-window's default, in µs. */
-#define DEFAULT_POLL_WINDOW 0
+#define DEFAULT_POLL_WINDOW 5000
 
 static void
 usage(void)
