@@ -127,6 +127,8 @@ struct dp_team_map {
                                     * loses its link out of use at once (no
                                     * down delay). */
     bool lacp;                     /* Divert the members' LACPDUs. */
+    uint32_t collecting;           /* With 'lacp': bit per member slot whose
+                                    * frames are taken in. */
     uint64_t published_usec;       /* When the control thread published. */
     uint64_t first_use_usec;       /* When a datapath thread first used it;
                                     * written once, by any thread. */

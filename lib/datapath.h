@@ -309,7 +309,15 @@ struct dp_team_map_desc {
                                     * of use at once (the link watcher's
                                     * doing): the team has no down delay. */
     bool lacp;                     /* Hand the LACPDUs that members receive
-                                    * to the control thread. */
+                                    * to the control thread, and take in
+                                    * only what 'collecting' members
+                                    * receive (without the receive rules of
+                                    * 'switch_independent'). */
+    uint32_t collecting;           /* With 'lacp': bit per member slot that
+                                    * LACP has collecting.  A member may
+                                    * collect without carrying (disabled by
+                                    * the operator, in its up delay): what
+                                    * the partner sends there is taken. */
     size_t n_ports;                /* src-port assignments: */
     const uint32_t *port_nos;      /* ...ports, ascending... */
     const int *port_slots;         /* ...and their member slots. */

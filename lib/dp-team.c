@@ -195,6 +195,7 @@ datapath_team_publish(struct datapath *dp, struct dp_port *p,
     }
     map->fast_down = d->fast_down;
     map->lacp = d->lacp;
+    map->collecting = d->collecting;
     map->n_ports = d->n_ports;
     for (size_t i = 0; i < d->n_ports; i++) {
         map->ports[i].port_no = d->port_nos[i];

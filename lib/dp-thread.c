@@ -256,10 +256,10 @@ team_receive_rules_rcu(const struct dp_batch *b, const struct dp_frame *f)
     int expected, verdict;
 
     if (!map->switch_independent) {
-        /* With LACP, a member out of the aggregator (or not collecting)
+        /* With LACP, a member out of the aggregator (not collecting)
          * delivers nothing (802.1AX): what the partner still sends there
          * is not for us. */
-        if (map->lacp && !(map->usable & (1u << b->slot))) {
+        if (map->lacp && !(map->collecting & (1u << b->slot))) {
             dp_trace_note(b, DP_TRACE_TEAM_RX, DP_DROP_TEAM_RX,
                           DP_TRACE_TEAM_RX_NOT_COLLECTING, in->port_no,
                           b->slot, 0, 0);

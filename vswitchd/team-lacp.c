@@ -154,6 +154,7 @@ lacp_step(struct team *t, uint64_t now)
 {
     enum lacp_status status;
     bool republish = false;
+    uint32_t ok_changed = 0;
     int active;
     bool ok;
 
@@ -173,13 +174,6 @@ lacp_step(struct team *t, uint64_t now)
     }
     active = status == LACP_FALLBACK ? fallback_member(t) : TEAM_NONE;
     t->lacp_active = active;
-    if (republish) {
-        /* The receive rules follow the fallback (team-publish.c). */
-        GArray *moves = g_array_new(FALSE, FALSE, sizeof(struct team_move));
-
-        team_publish(t, moves, 0, "lacp");
-        g_array_free(moves, TRUE);
-    }
     for (int slot = 0; slot < TEAM_MAX_MEMBERS; slot++) {
         struct member *m = &t->members[slot];
 
@@ -189,8 +183,21 @@ lacp_step(struct team *t, uint64_t now)
         ok = (status == LACP_FALLBACK ? slot == active
               : lacp_member_carries(t->lacp, slot));
         log_member(t, slot, ok);
+        if (ok != m->lacp_ok) {
+            ok_changed |= 1u << slot;
+        }
         m->lacp_ok = ok;
         member_lacp_recheck(t, slot, now);
+    }
+    if (republish || ok_changed) {
+        /* The receive rules follow the fallback, and what is taken in
+         * follows the members LACP has collecting, also those that do not
+         * carry (team-publish.c); member_lacp_recheck() published only the
+         * members whose use changed. */
+        GArray *moves = g_array_new(FALSE, FALSE, sizeof(struct team_move));
+
+        team_publish(t, moves, 0, "lacp");
+        g_array_free(moves, TRUE);
     }
 }
 

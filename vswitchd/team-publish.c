@@ -189,6 +189,11 @@ team_publish(struct team *t, GArray *moves, uint64_t event_usec,
     d.switch_independent = t->s.switch_independent
                            || (t->lacp && t->lacp_status == LACP_FALLBACK);
     d.lacp = t->lacp != NULL;
+    for (int i = 0; i < TEAM_MAX_MEMBERS; i++) {
+        if (t->members[i].name && t->members[i].lacp_ok) {
+            d.collecting |= 1u << i;
+        }
+    }
     n_members = team_map_members(t->map, members);
     for (int i = 0; i < n_members; i++) {
         if (team_map_is_usable(t->map, members[i])) {

@@ -18,6 +18,8 @@
 #     carrying, and vm1 still reaches vm2.  Broadcasts sent into u3 from
 #     C's side do not reach vm1 (u3 does not collect); the same sent into
 #     u1 from B's side do.
+#   - u1 disabled by the operator on A: what B still sends into u1 reaches
+#     vm1 (a drained member sends nothing but still collects).
 #   - A restart of A (SIGTERM, start again from its configuration file)
 #     keeps mode=lacp and its keys: A negotiates again with B, keeps u3
 #     out, and vm1 reaches vm2.
@@ -165,6 +167,18 @@ assert_eq 0 "$(frame_count inject "ether src 02:00:00:00:0c:01")" \
     "broadcasts sent into $U3 (out: other-partner) that reached vm1"
 assert_ping vm1 198.18.0.2
 assert_ping vm2 198.18.0.1
+
+# The operator drains u1 on A (team/set-member disable): A sends nothing
+# on it, but its LACP still has the link collecting, and B may go on
+# sending there: what arrives on u1 must still reach vm1, not be lost.
+ctl_ok team/set-member "$TEAM" "$U1" disable
+tcap_start vm1 "$(dev_of vm1)" drain in "ether proto 0x88b5"
+inject swb "$V1" 02:00:00:00:0b:02
+capture_stop "$CAP_PID"
+assert_eq 20 "$(frame_count drain "ether src 02:00:00:00:0b:02")" \
+    "broadcasts sent into $U1 (disabled by the operator) that reached vm1"
+ctl_ok team/set-member "$TEAM" "$U1" enable
+wait_carries "$U1" yes 10
 
 # The LACP settings are in A's configuration file: after a restart A
 # negotiates again, with the same rate, and keeps u3 out.

@@ -728,6 +728,7 @@ test_team_lacp_divert(void)
 
     /* LACP: handed over with its member, counted as "lacp". */
     d.lacp = true;
+    d.collecting = 3;
     datapath_team_publish(dp, t, &d);
     push(t, 1, &f);
     push(t, 0, &f);
@@ -770,10 +771,10 @@ test_team_lacp_divert(void)
     learn();
     CU_ASSERT_EQUAL(slow_got.n, drops(t, DP_DROP_LACP));
 
-    /* A member out of the aggregator (not usable) delivers nothing; the
-     * one in it does. */
+    /* A member LACP does not have collecting (out of the aggregator)
+     * delivers nothing; the one in it does. */
     learn();
-    d.usable = 1u << 0;
+    d.collecting = 1u << 0;
     datapath_team_publish(dp, t, &d);
     f = udp_frame(60, bcast);
     push(t, 1, &f);
@@ -781,8 +782,18 @@ test_team_lacp_divert(void)
     CU_ASSERT_EQUAL(drops(t, DP_DROP_TEAM_RX), 1);
     push(t, 0, &f);
     CU_ASSERT_EQUAL(sent(a, -1, NULL), UNTAGGED);
+    /* A member that collects but carries nothing (disabled by the
+     * operator, in its up delay) still delivers what the partner sends
+     * it: nothing is lost on the way in. */
+    d.collecting = 3;
+    d.usable = 1u << 0;
+    datapath_team_publish(dp, t, &d);
+    push(t, 1, &f);
+    CU_ASSERT_EQUAL(sent(a, -1, NULL), UNTAGGED);
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_TEAM_RX), 1);
     /* Without LACP (static), every member delivers. */
     d.lacp = false;
+    d.collecting = 0;
     datapath_team_publish(dp, t, &d);
     push(t, 1, &f);
     CU_ASSERT_EQUAL(sent(a, -1, NULL), UNTAGGED);
