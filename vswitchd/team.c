@@ -344,6 +344,11 @@ team_apply(const struct config *cfg, GHashTable *cfg_ports)
                 }
                 t->members[slot].name = g_strdup(name);
                 member_health_init(&t->members[slot].health);
+                /* The slot may be a removed member's: nothing of its LACP
+                 * verdict carries over (team-lacp.c sets it). */
+                t->members[slot].lacp_ok = false;
+                t->members[slot].lacp_status = LACP_DEFAULTED;
+                t->members[slot].lacp_why = LACP_WHY_LINK_DOWN;
                 t->members[slot].since = g_get_real_time();
                 datapath_team_member_set(team_datapath, t->dp, slot, name);
                 team_log(t, "member %s added", name);
