@@ -23,6 +23,8 @@
 #   - A restart of A (SIGTERM, start again from its configuration file)
 #     keeps mode=lacp and its keys: A negotiates again with B, keeps u3
 #     out, and vm1 reaches vm2.
+#   - u2 removed and u4 (cabled to no LACP system) added in its slot: u4
+#     never comes into use.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=lacp-lib.sh
@@ -191,5 +193,18 @@ wait_for 10 u3_other_partner \
     || lfail "after a restart, $U3 is not shown out for another partner"
 assert_eq "fast active-backup" "$(lacp_json "t['rate'] + ' ' + t['fallback']")" \
     "A's lacp-rate and lacp-fallback after a restart"
+assert_ping vm1 198.18.0.2
+
+# A member added in a removed member's slot starts without that member's
+# LACP verdict: u4, cabled to no LACP system, never comes into use, not
+# even for a moment (u2's slot said "carries").
+U4=$(dev u4)
+veth_add sw "$U4" swb "$(dev v4)"
+ctl_ok del-team-member "$TEAM" "$U2"
+ctl_ok add-team-member "$TEAM" "$U4"
+sleep 1
+assert_eq no "$(lacp_carries "$U4")" "$U4 (no partner) carries"
+assert_eq 0 "$(ctl team/events "$TEAM" | grep -c "member $U4: .*-> up")" \
+    "team/events lines of $U4 coming into use"
 assert_ping vm1 198.18.0.2
 exit 0
