@@ -262,6 +262,14 @@ decode_args(JsonNode *node, struct ctl_request *req, char **msg)
                                    i + 1);
             return -EINVAL;
         }
+        if (!g_utf8_validate(json_node_get_string(elem), -1, NULL)) {
+            /* json-glib passes a lone surrogate (\ud800) through as bytes
+             * that are not UTF-8: echoed in a reply, they would make the
+             * reply undecodable. */
+            *msg = g_strdup_printf("request argument %u is not valid UTF-8",
+                                   i + 1);
+            return -EINVAL;
+        }
         req->args[i] = g_strdup(json_node_get_string(elem));
     }
     return 0;
@@ -297,6 +305,10 @@ ctl_request_decode(const char *line, struct ctl_request *req, char **msg)
     if (!node_is_string(node) || !json_node_get_string(node)[0]) {
         *msg = g_strdup_printf("request \"command\" must be a non-empty "
                                "string");
+        goto error;
+    }
+    if (!g_utf8_validate(json_node_get_string(node), -1, NULL)) {
+        *msg = g_strdup("request \"command\" is not valid UTF-8");
         goto error;
     }
     req->command = g_strdup(json_node_get_string(node));

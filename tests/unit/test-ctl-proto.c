@@ -173,6 +173,14 @@ test_request_malformed(void)
     check_request_rejected("{\"command\": 5}", "\"command\" must be");
     check_request_rejected("{\"command\": null}", "\"command\" must be");
     check_request_rejected("{\"command\": \"\"}", "\"command\" must be");
+    /* A lone surrogate escape decodes to bytes that are not UTF-8: echoed
+     * in a reply ("unknown command ..."), they made the reply undecodable
+     * (found by the ctl fuzzer). */
+    check_request_rejected("{\"command\": \"sh\\ud800ow\"}",
+                           "\"command\" is not valid UTF-8");
+    check_request_rejected("{\"command\": \"add-br\", \"args\": "
+                           "[\"br0\", \"b\\udc00r\"]}",
+                           "argument 2 is not valid UTF-8");
     check_request_rejected("{\"command\": [\"x\"]}", "\"command\" must be");
     check_request_rejected("{\"command\": \"x\", \"args\": [1]}",
                            "argument 1 is not a string");
