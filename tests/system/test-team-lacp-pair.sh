@@ -200,9 +200,12 @@ assert_ping vm1 198.18.0.2
 # even for a moment (u2's slot said "carries").
 U4=$(dev u4)
 veth_add sw "$U4" swb "$(dev v4)"
+ip -n "$(ns swb)" link set "$(dev v4)" up   # u4 has carrier
 ctl_ok del-team-member "$TEAM" "$U2"
 ctl_ok add-team-member "$TEAM" "$U4"
 sleep 1
+assert_eq no-partner "$(lacp_json "m['$U4']['why']")" \
+    "why $U4 does not carry (its link is up: LACP alone keeps it out)"
 assert_eq no "$(lacp_carries "$U4")" "$U4 (no partner) carries"
 assert_eq 0 "$(ctl team/events "$TEAM" | grep -c "member $U4: .*-> up")" \
     "team/events lines of $U4 coming into use"
