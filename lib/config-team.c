@@ -438,8 +438,7 @@ config_team_get(const struct config_team *t, const char *key)
         if (eth_addr_is_zero(a)) {
             return g_strdup("auto");
         }
-        return g_strdup_printf(ETH_ADDR_FMT, a[0], a[1], a[2], a[3], a[4],
-                               a[5]);
+        return g_strdup_printf(ETH_ADDR_FMT, ETH_ADDR_ARGS(a));
     } else if (!strcmp(key, "lacp-port-priority")) {
         GString *s = g_string_new(NULL);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "dp-pipeline.h"
+#include "lacp.h"
 
 static void
 stats_add(uint64_t *stats, int idx, uint64_t n)
@@ -517,20 +518,19 @@ receive_frame_rcu(struct dp_batch *b, int i, struct dp_frame *f,
 }
 
 /* Stage 1's slow-protocol case: a LACPDU that arrived on member 'b->slot'
- * of a LACP team goes to the control thread. */
+ * of a LACP team goes to the control thread.  (The map is read directly,
+ * not with team_map_rcu(): a LACPDU is no use of a new map, whose first
+ * use times a migration.) */
 static int
 parse_slow_rcu(struct dp_batch *b, const struct dp_frame *f)
 {
-    static const uint8_t slow_dst[ETH_ADDR_LEN] = {
-        0x01, 0x80, 0xc2, 0x00, 0x00, 0x02
-    };
     const struct dp_team_map *map = rcu_dereference(b->in->team->map);
     struct dp_thread *t = b->t;
     uint32_t head, tail;
     struct dp_slow *s;
 
-    if (f->pi.eth_type != 0x8809 || !map->lacp
-        || memcmp(f->pi.eth_dst, slow_dst, ETH_ADDR_LEN)) {
+    if (f->pi.eth_type != LACP_ETH_TYPE || !map->lacp
+        || memcmp(f->pi.eth_dst, lacp_dst_mac, ETH_ADDR_LEN)) {
         return DP_DROP_LINK_LOCAL;
     }
     if (OVS_UNLIKELY(b->trace)) {

@@ -116,6 +116,15 @@ fallback_member(const struct team *t)
     return TEAM_NONE;
 }
 
+/* Why a member LACP reports as 'v' does not carry: LACP's reason, or
+ * "standby" for a member LACP would let carry that the team does not use
+ * (fallback's other members). */
+static const char *
+member_why(const struct lacp_member_view *v)
+{
+    return v->why == LACP_WHY_NONE ? "standby" : lacp_why_name(v->why);
+}
+
 /* Logs what changed in member 'slot''s LACP state or verdict ('ok'). */
 static void
 log_member(struct team *t, int slot, bool ok)
@@ -135,14 +144,12 @@ log_member(struct team *t, int slot, bool ok)
         team_log(t, "member %s: lacp %s, carries (partner "
                  ETH_ADDR_FMT " port %u)", m->name,
                  lacp_member_status_name(v.status),
-                 v.partner.sys_id[0], v.partner.sys_id[1],
-                 v.partner.sys_id[2], v.partner.sys_id[3],
-                 v.partner.sys_id[4], v.partner.sys_id[5],
+                 ETH_ADDR_ARGS(v.partner.sys_id),
                  v.partner.port_number);
     } else {
         team_log(t, "member %s: lacp %s, out (%s)", m->name,
                  lacp_member_status_name(v.status),
-                 v.why == LACP_WHY_NONE ? "standby" : lacp_why_name(v.why));
+                 member_why(&v));
     }
     m->lacp_status = v.status;
     m->lacp_why = v.why;
@@ -288,9 +295,9 @@ team_lacp_apply(struct team *t)
 /* ---- lacp/show ---------------------------------------------------------- */
 
 static void
-format_mac(const uint8_t a[ETH_ADDR_LEN], char buf[18])
+format_mac(const uint8_t a[ETH_ADDR_LEN], char buf[ETH_ADDR_STRLEN])
 {
-    snprintf(buf, 18, ETH_ADDR_FMT, a[0], a[1], a[2], a[3], a[4], a[5]);
+    snprintf(buf, ETH_ADDR_STRLEN, ETH_ADDR_FMT, ETH_ADDR_ARGS(a));
 }
 
 /* One system's or port's identity, as JSON and as a line of text. */
@@ -298,7 +305,7 @@ static JsonObject *
 info_json(const struct lacp_info *in, bool system, bool port)
 {
     JsonObject *o = json_object_new();
-    char mac[18], state[128];
+    char mac[ETH_ADDR_STRLEN], state[128];
 
     if (system) {
         format_mac(in->sys_id, mac);
@@ -335,7 +342,7 @@ show_team(const struct team *t, struct ctl_reply *reply)
     struct lacp_info actor;
     int members[TEAM_MAX_MEMBERS];
     int n = team_map_members(t->map, members);
-    char mac[18];
+    char mac[ETH_ADDR_STRLEN];
 
     lacp_actor(t->lacp, &actor);
     format_mac(actor.sys_id, mac);
@@ -361,13 +368,12 @@ show_team(const struct team *t, struct ctl_reply *reply)
         const struct member *m = &t->members[members[i]];
         struct lacp_member_view v;
         JsonObject *jo = json_object_new();
-        char as[128], ps[128], pmac[18];
+        char as[128], ps[128], pmac[ETH_ADDR_STRLEN];
         unsigned int buckets = member_buckets(t, members[i]);
         const char *why;
 
         lacp_member_view(t->lacp, members[i], &v);
-        why = (m->lacp_ok ? "" : v.why == LACP_WHY_NONE ? "standby"
-               : lacp_why_name(v.why));
+        why = m->lacp_ok ? "" : member_why(&v);
         lacp_state_format(v.actor.state, as, sizeof as);
         lacp_state_format(v.partner.state, ps, sizeof ps);
         format_mac(v.partner.sys_id, pmac);
