@@ -919,6 +919,31 @@ test_rate_in(void)
     push(c, &f);
     CU_ASSERT_EQUAL(n_sent(b), 2);
     CU_ASSERT_EQUAL(drops(b, DP_DROP_RATE_IN), 4);
+
+    /* A GSO frame sent to the port is charged its whole size: 1900 bytes
+     * take 1.9 ms to pay.  With a bucket of 1500, the full bucket lets it
+     * through... */
+    struct virtio_net_hdr gso = {
+        .gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .gso_size = 1000,
+    };
+    pp.rate_in.burst = 1500;
+    policy_set(b, &pp);
+    advance_usec(100000);
+    f = sized(1, bcast, 1900);
+    push_raw(a, &f, 0, 0, &gso);
+    CU_ASSERT_EQUAL(n_sent(b), 1);
+    /* ...and 1 ms later a 1000-byte frame does not fit yet (it would if
+     * the GSO frame had cost no more than the bucket's 1500)... */
+    advance_usec(1000);
+    f = sized(1, bcast, 1000);
+    push(a, &f);
+    CU_ASSERT_EQUAL(n_sent(b), 0);
+    CU_ASSERT_EQUAL(drops(b, DP_DROP_RATE_IN), 5);
+    /* ...but 1.4 ms after the GSO frame it does. */
+    advance_usec(400);
+    push(a, &f);
+    CU_ASSERT_EQUAL(n_sent(b), 1);
+    CU_ASSERT_EQUAL(drops(a, DP_DROP_RATE_IN), 0);
     drain(&w);
     world_free(&w);
 }
@@ -1031,7 +1056,8 @@ static const CU_TestInfo tests[] = {
     { "RA guard: RA and redirect, tags, fragments", test_ra_guard },
     { "rate-out: token bucket at the test clock, GSO charged whole",
       test_rate_out },
-    { "rate-in: charged per output port, counted on it", test_rate_in },
+    { "rate-in: charged per output port, counted on it, GSO charged whole",
+      test_rate_in },
     { "storm limit: broadcast, multicast, unknown unicast", test_storm },
     { "MTU: both directions, a tag on top, GSO excepted", test_mtu },
     CU_TEST_INFO_NULL,
