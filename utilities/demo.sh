@@ -10,11 +10,13 @@
 #     vm1 (VLAN 10) --+                team bond0           physical network
 #     vm2 (VLAN 10) --+-- vswitchd --- uplink u1 ---+--- (a kernel bridge)
 #     vm3 (VLAN 20) --+                uplink u2 ---+     host10 (VLAN 10)
-#                                                         host20 (VLAN 20)
+#     mgmt (VLAN 10) -+                                   host20 (VLAN 20)
+#     (the hypervisor's own port, type=internal)
 #
-# It shows which VM rides which uplink (team/show), then streams pings from
-# vm1 to host10 (and from a VM on the other uplink), pulls the cable of
-# vm1's uplink, and prints the measured outage, what moved (team/events)
+# It gives the hypervisor an address of its own on an internal port
+# (VLAN 10) and pings host10 from it; it shows which VM rides which uplink
+# (team/show), then streams pings from vm1 to host10 (and from a VM on the
+# other uplink), pulls the cable of vm1's uplink, and prints the measured outage, what moved (team/events)
 # and the announcements the physical network heard; then it puts the cable
 # back and shows the failback.  It draws each uplink's traffic through all
 # of it as a PNG timeline (and as text in the terminal) and says where the
@@ -186,6 +188,7 @@ names()
     for x in u1 u2 vm1 vm2 vm3; do
         s+=(-e "s/\\b$(dev "$x")\\b/& ($x)/g")
     done
+    s+=(-e "s/\\b$(dev mgmt)\\b/& (the hypervisor's port)/g")
     for x in u1 u2; do
         s+=(-e "s/\\b$(dev "p$x")\\b/& (far end of $x)/g")
     done
@@ -320,6 +323,20 @@ expect_ping vm1 198.18.0.10 "vm1 -> host10 (VLAN 10)" yes
 expect_ping vm2 198.18.0.10 "vm2 -> host10 (VLAN 10)" yes
 expect_ping vm3 198.18.0.20 "vm3 -> host20 (VLAN 20)" yes
 expect_ping vm3 198.18.0.10 "vm3 -> host10 (VLAN 10, not vm3's)" no
+
+say "The hypervisor's own port: its address rides the team too"
+explain "The host needs addresses of its own (management, migration," \
+    "storage) on the same uplinks, with the same failover.  A port of type" \
+    "internal is a device the switch creates for the host, kept in its" \
+    "configuration and re-created when it starts; here in VLAN 10, where" \
+    "the hypervisor takes 198.18.0.100."
+HOSTP=$(dev mgmt)
+run add-port br0 "$HOSTP" type=internal vlan=10
+wait_port "$HOSTP" up
+ip -n "$(ns sw)" addr add 198.18.0.100/24 dev "$HOSTP" \
+    || fail "cannot put 198.18.0.100 on $HOSTP"
+ctl show | grep "port $HOSTP:" | names | indent
+expect_ping sw 198.18.0.10 "hypervisor (198.18.0.100) -> host10 (VLAN 10)" yes
 
 say "Which VM rides which uplink: vswitch-ctl team/show $TEAM"
 ctl team/show "$TEAM" | names | indent

@@ -79,6 +79,10 @@ OUTAGE+='longest silence [0-9]+\.[0-9] ms \([0-9]+ replies\)$'
 assert_cmp "$(grep -cE "$OUTAGE" "$OUT")" -eq 2 \
     "lines with vm1's measured outage (the pull, the failback)"
 assert_output "$OUT" "$OUTAGE" "vm1's outage at the pull"
+assert_output "$OUT" '^ +OK +hypervisor \(198\.18\.0\.100\) -> host10 \(VLAN 10\): [1-5] of 5 pings answered$' \
+    "the hypervisor's internal port reaches host10"
+assert_output "$OUT" "port [^ ]+ \\(the hypervisor's port\\): internal, access vlan=10, up" \
+    "show's line of the hypervisor's internal port"
 # What moved, and the microseconds from the event to the new map.
 MOVED='port [^ ]+ \(vm1\) moved [^ ]+ \(u[12]\) -> [^ ]+ \(u[12]\)'
 MAP='[0-9]+ item\(s\) moved; new map in use [0-9]+ us after the event'

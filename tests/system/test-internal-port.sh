@@ -19,6 +19,9 @@
 #   - the daemon is stopped (SIGTERM) and started again: the device and its
 #     address are still there (the daemon's exit leaves them) and the ping
 #     works again through the re-attached port;
+#   - the device is deleted while the daemon is stopped: the daemon's start
+#     re-creates the pair from its configuration file, and the host, its
+#     address put back, reaches rh1 through it;
 #   - del-port removes both ends of the pair, and so does del-br.
 # The namespaces' deletion by the cleanup removes the pair on failure.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -29,7 +32,7 @@ vst_init
 require_scapy
 
 COUNT=3000
-MAX_OUTAGE_MS=${MAX_OUTAGE_MS:-200}
+MAX_OUTAGE_MS=${MAX_OUTAGE_MS:-10}
 HOST_IP=198.18.100.1
 RH_IP=198.18.100.101
 
@@ -116,6 +119,23 @@ in_ns sw ip -o addr show dev "$HP" | grep -q "inet $HOST_IP/" \
     || fail "$HP lost its address at the daemon's start"
 wait_for 10 ping_reaches sw "$RH_IP" \
     || fail "the host does not reach rh1 after the restart"
+assert_ping sw "$RH_IP"
+
+# Deleted while the daemon is stopped: its start re-creates the pair from
+# the configuration file (the host's address went with the device).
+sw_signal TERM
+ip -n "$(ns sw)" link del "$HP" || fail "cannot delete $HP"
+in_ns sw ip link show "$PEER" >/dev/null 2>&1 \
+    && fail "$PEER outlived its peer $HP"
+sw_start
+wait_port "$HP" up
+in_ns sw ip link show "$PEER" >/dev/null 2>&1 \
+    || fail "the daemon's start did not re-create $PEER: $(in_ns sw ip -o link show)"
+log "ok: the daemon's start re-created $HP and $PEER"
+ip -n "$(ns sw)" addr add "$HOST_IP/24" dev "$HP" \
+    || fail "cannot put $HOST_IP on the re-created $HP"
+wait_for 10 ping_reaches sw "$RH_IP" \
+    || fail "the host does not reach rh1 through the re-created $HP"
 assert_ping sw "$RH_IP"
 
 # del-port removes both ends.

@@ -3,7 +3,8 @@
 # vswitch-ctl add-port and set-port: shown by show and show --json, written
 # to the configuration file and read back by a restarted daemon, refused
 # with a message naming the key and the range (all or nothing), mtu=N
-# setting the device's MTU (also again when the port attaches at start),
+# setting the device's MTU (also again when the port attaches at start)
+# and dropping (counting) larger frames sent to the port,
 # enabled=no blocking a port and enabled=yes restoring it, and a port
 # blocked by its BPDU guard re-enabled by set-port enabled=yes.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -201,6 +202,20 @@ sw_signal HUP
 wait_for 5 mtu_is "$P3" 2000 \
     || fail "vm3's device MTU is $(sw_mtu "$P3") after mtu=2000 and SIGHUP"
 assert_eq 2000 "$(policy_of "$P3" mtu)" "vm3's mtu key after SIGHUP"
+
+# Frames larger than a port's mtu are not sent to it, and counted on it:
+# vm1's port at 1400, pings from vm2 of 1400 bytes of IP pass, of 1500
+# (don't fragment) do not.  (From the VM's side, the kernel's veth itself
+# drops what exceeds the port device's MTU before the switch sees it.)
+ctl_ok set-port "$P1" mtu=1400
+assert_eq 1400 "$(sw_mtu "$P1")" "vm1's device MTU after mtu=1400"
+d0=$(stat_of "$P1" drops.mtu)
+assert_ping vm2 198.18.0.1 -s 1372 -M do
+assert_no_ping vm2 198.18.0.1 -s 1472 -M do
+d1=$(stat_of "$P1" drops.mtu)
+assert_eq 5 "$((d1 - d0))" "vm1's drops.mtu after 5 pings of 1500 bytes"
+ctl_ok set-port "$P1" mtu=1500
+assert_ping vm2 198.18.0.1 -s 1472 -M do
 
 # A disabled port stays disabled across a restart.
 ctl_ok set-port "$P2" enabled=no
