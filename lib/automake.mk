@@ -24,7 +24,8 @@ lib_libvswitch_a_SOURCES = \
 	lib/netdev-packet.c lib/netdev-packet.h \
 	lib/netdev-memory.c lib/netdev-memory.h \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
-	lib/dp-pipeline.h lib/dp-thread.c lib/dp-fdb.c lib/dp-policy.c \
+	lib/dp-pipeline.h lib/dp-thread.c lib/dp-sockets.c lib/dp-fdb.c \
+	lib/dp-policy.c \
 	lib/dp-memory.c lib/dp-team.c lib/dp-trace.c lib/dp-trace.h \
 	lib/trace-frame.c lib/trace-frame.h \
 	lib/link-watch.c lib/link-watch.h \
@@ -48,7 +49,8 @@ lib_libvswitch_a_SOURCES = \
 # allocation, lock, GLib call or logging sneaks onto the per-frame path.
 DATAPATH_OBJS = lib/libvswitch_a-packet.o lib/libvswitch_a-vlan.o \
 	lib/libvswitch_a-arp.o \
-	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-dp-fdb.o \
+	lib/libvswitch_a-dp-thread.o lib/libvswitch_a-dp-sockets.o \
+	lib/libvswitch_a-dp-fdb.o \
 	lib/libvswitch_a-dp-policy.o \
 	lib/libvswitch_a-team-hash.o \
 	lib/libvswitch_a-link-watch.o lib/libvswitch_a-team-policy.o \

@@ -9,6 +9,7 @@
 
 #include <linux/if_packet.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include "datapath.h"
@@ -21,6 +22,9 @@
 #include "team-map.h"
 #include "util.h"
 
+/* Slots of a thread's serial -> pfds index table: a power of 2, at least
+ * twice DATAPATH_MAX_PORTS. */
+#define DP_SERIAL_SLOTS 2048
 /* Frames taken from one socket per system call. */
 #define DP_BATCH 32
 /* Output frames queued before a flush (a batch flooded to many ports). */
@@ -173,6 +177,8 @@ struct dp_view {
                                     * memory (always -1 for a team). */
     struct dp_team *team;          /* The port's team, or NULL. */
     int member_fd[TEAM_MAX_MEMBERS]; /* Team members' sockets, or -1. */
+    uint64_t fd_serial;            /* netdev_packet serial of 'fd'. */
+    uint64_t member_serial[TEAM_MAX_MEMBERS]; /* Of 'member_fd'. */
     int member_ifindex[TEAM_MAX_MEMBERS]; /* Their devices, or 0. */
     uint8_t member_mac[TEAM_MAX_MEMBERS][ETH_ADDR_LEN]; /* Their MACs. */
     bool can_send;                 /* Has a device, or is a team with at
@@ -291,7 +297,29 @@ struct dp_thread {
 
     /* Everything below is private to the thread. */
     uint64_t gen;                  /* Snapshot generation of 'pfds'. */
-    struct pollfd pfds[DATAPATH_MAX_PORTS + 1]; /* Ports, then kick_fd. */
+    /* The sockets the thread serves are registered with 'epfd', each under
+     * its netdev_packet serial (the kick_fd under 0), so that a wake-up
+     * costs what is ready, not what is there (poll() over 256 sockets cost
+     * more than the frames).  pfds[i].fd and pserial[i] are what is
+     * registered; 'pidx' maps a serial to its index i. */
+    int epfd;                      /* epoll instance, or -1. */
+    struct epoll_event evs[DATAPATH_MAX_PORTS + 1]; /* epoll_wait()'s. */
+    struct pollfd pfds[DATAPATH_MAX_PORTS]; /* Ports' sockets. */
+    uint64_t pserial[DATAPATH_MAX_PORTS]; /* pfds' serials. */
+    bool pmuted[DATAPATH_MAX_PORTS]; /* Registered with no events (quiet). */
+    size_t n_quiet;                /* Entries of pquiet that are not 0. */
+    struct dp_pfd_old {            /* Scratch of a rebuild: what was. */
+        int fd;
+        bool muted;
+        uint64_t serial;
+        uint64_t quiet;
+    } pold[DATAPATH_MAX_PORTS];
+    struct dp_serial_index *pidx;  /* Serial -> index, for pfds. */
+    struct dp_serial_index *pidx_old; /* The other one (for a rebuild). */
+    struct dp_serial_index {
+        uint64_t serial[DP_SERIAL_SLOTS]; /* 0 = free. */
+        uint16_t index[DP_SERIAL_SLOTS];
+    } pidx_mem[2];
     const struct dp_view *pviews[DATAPATH_MAX_PORTS]; /* pfds' views. */
     int pslots[DATAPATH_MAX_PORTS];   /* Team member slot of pfds, or -1. */
     uint64_t pquiet[DATAPATH_MAX_PORTS]; /* pfds entry not polled before
@@ -299,9 +327,9 @@ struct dp_thread {
                                     * a port storming past its storm-limit
                                     * (see DP_STORM_QUIET_USEC). */
     size_t n_pfds;                 /* Port entries in pfds. */
-    uint64_t awake_until;          /* dp_now_usec() until which poll() does
-                                    * not sleep (the poll window after the
-                                    * last frame received). */
+    uint64_t awake_until;          /* dp_now_usec() until which epoll_wait()
+                                    * does not sleep (the poll window after
+                                    * the last frame received). */
     uint8_t *rx_buf;               /* DP_BATCH slots of DP_RX_SLOT. */
     struct mmsghdr rx_msgs[DP_BATCH];
     struct iovec rx_iov[DP_BATCH];
@@ -413,5 +441,13 @@ int dp_thread_trace_rcu(const struct dp_snapshot *snap,
                         struct dp_trace *trace);
 /* The link watcher's callback (dp-thread.c): 'aux' is the datapath. */
 void dp_link_changed(int ifindex, bool carrier, bool removed, void *aux);
+
+/* The set of sockets a datapath thread serves (dp-sockets.c). */
+int dp_sockets_init(struct dp_thread *);
+void dp_sockets_fini(struct dp_thread *);
+void dp_sockets_rebuild(struct dp_thread *, const struct dp_snapshot *);
+int dp_sockets_index(const struct dp_thread *, uint64_t serial);
+int dp_sockets_mute(struct dp_thread *);
+void dp_sockets_quiet(struct dp_thread *, int i, uint64_t now);
 
 #endif /* datapath-private.h */

@@ -78,6 +78,7 @@ view_init(struct dp_view *v, struct dp_port *port)
     v->port = port;
     v->bridge = port->bridge;
     v->fd = port->dev ? port->dev->fd : -1;
+    v->fd_serial = port->dev ? port->dev->serial : 0;
     v->mem = port->dev ? port->dev->mem : NULL;
     v->can_send = v->fd >= 0 || v->mem;
     v->team = port->team;
@@ -85,6 +86,7 @@ view_init(struct dp_view *v, struct dp_port *port)
         const struct dp_team_member *m = port->team ? &port->team->members[i]
                                                     : NULL;
         v->member_fd[i] = m && m->dev ? m->dev->fd : -1;
+        v->member_serial[i] = m && m->dev ? m->dev->serial : 0;
         v->member_mem[i] = m && m->dev ? m->dev->mem : NULL;
         v->member_ifindex[i] = m && m->dev ? m->dev->ifindex : 0;
         if (m && m->dev) {
@@ -385,11 +387,13 @@ datapath_create(const struct datapath_options *o)
         }
         t->dp = dp;
         t->id = dp->n_threads;
+        t->epfd = -1;
         t->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         t->rx_buf = malloc((size_t) DP_BATCH * DP_RX_SLOT);
         dp->threads[dp->n_threads] = t;
-        if (t->kick_fd < 0 || !t->rx_buf) {
-            error = t->kick_fd < 0 ? errno : ENOMEM;
+        error = t->kick_fd < 0 ? errno : !t->rx_buf ? ENOMEM
+                : dp_sockets_init(t);
+        if (error) {
             dp->n_threads++;
             goto error;
         }
@@ -475,6 +479,7 @@ datapath_destroy(struct datapath *dp)
         if (dp->threads[i]->kick_fd >= 0) {
             close(dp->threads[i]->kick_fd);
         }
+        dp_sockets_fini(dp->threads[i]);
         free(dp->threads[i]->rx_buf);
         free(dp->threads[i]);
     }

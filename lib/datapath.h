@@ -5,12 +5,15 @@
  * thread creates and changes bridges and ports through this interface; each
  * change builds a new immutable snapshot of the port view (every port's
  * bridge, VLAN mode and device) and publishes it with RCU, then wakes the
- * threads so they poll the new set of sockets.  Threads never wait for the
+ * threads so they watch the new set of sockets.  Threads never wait for the
  * control thread.
  *
  * Each datapath thread owns the receive side of a share of the ports (port
- * number modulo thread count).  Its loop: poll() the sockets, take a batch of
- * frames from each ready one (recvmmsg), and run the batch through the
+ * number modulo thread count), its sockets registered with an epoll
+ * instance of its own (a new snapshot registers and unregisters only what
+ * changed, so a wake-up costs the sockets that are ready, not all of them).
+ * Its loop: epoll_wait(), take a batch of frames from each ready socket
+ * (recvmmsg), and run the batch through the
  * pipeline, one stage per function in the module that owns it (dp-pipeline.h
  * lists them): parse, VLAN ingress (vlan.c), the MAC entries (dp-fdb.c),
  * ingress policy (dp-policy.c), learn (dp-fdb.c), lookup, and per output
@@ -161,10 +164,10 @@ struct dp_port;
 struct datapath_options {
     unsigned int n_threads;       /* Datapath threads, 1 to
                                    * DATAPATH_MAX_THREADS. */
-    bool busy_poll;               /* Threads never sleep in poll(): they
-                                   * check their sockets in a loop, a whole
-                                   * CPU each, saving the wake-up latency
-                                   * (opt-in). */
+    bool busy_poll;               /* Threads never sleep in epoll_wait():
+                                   * they check their sockets in a loop, a
+                                   * whole CPU each, saving the wake-up
+                                   * latency (opt-in). */
     unsigned int poll_window_usec; /* After a thread last received a
                                    * frame, it keeps checking its sockets
                                    * without sleeping for this long: the

@@ -35,6 +35,7 @@ inject_thread_create(struct datapath *dp)
     t->dp = dp;
     t->id = dp->n_threads;
     t->kick_fd = -1;
+    t->epfd = -1;
     dp->inject = t;
     return 0;
 }

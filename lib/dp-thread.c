@@ -21,39 +21,6 @@ stats_add(uint64_t *stats, int idx, uint64_t n)
     }
 }
 
-static void
-thread_rebuild_pollfds(struct dp_thread *t, const struct dp_snapshot *snap)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < snap->n; i++) {
-        const struct dp_view *v = &snap->views[i];
-
-        if (v->port_no % t->dp->n_threads != t->id) {
-            continue;
-        }
-        if (v->fd >= 0 && n < DATAPATH_MAX_PORTS) {
-            t->pfds[n] = (struct pollfd) { .fd = v->fd, .events = POLLIN };
-            t->pviews[n] = v;
-            t->pslots[n] = -1;
-            n++;
-        }
-        for (int m = 0; m < TEAM_MAX_MEMBERS; m++) {
-            if (v->member_fd[m] >= 0 && v->team && n < DATAPATH_MAX_PORTS) {
-                t->pfds[n] = (struct pollfd) { .fd = v->member_fd[m],
-                                               .events = POLLIN };
-                t->pviews[n] = v;
-                t->pslots[n] = m;
-                n++;
-            }
-        }
-    }
-    t->pfds[n] = (struct pollfd) { .fd = t->kick_fd, .events = POLLIN };
-    memset(t->pquiet, 0, n * sizeof t->pquiet[0]);
-    t->n_pfds = n;
-    t->gen = snap->gen;
-}
-
 /* The member slot a VM port is assigned to (src-port), or TEAM_NONE. */
 static int
 team_port_slot(const struct dp_team_map *map, uint32_t port_no)
@@ -780,40 +747,6 @@ dp_thread_process_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
     return b.drops[DP_DROP_STORM];
 }
 
-/* A port whose batch of DP_BATCH frames had at least half dropped by its
- * storm limit is storming: its socket is left unread for this long, so
- * that the kernel drops the excess when the socket's buffer fills (counted
- * as rx-overrun), at no cost to this thread and the other ports it
- * serves, instead of this thread reading every frame of the storm to drop
- * it.  The port's other frames wait as long (or are dropped with the
- * storm when the buffer is full): only while it storms. */
-#define DP_STORM_QUIET_USEC 1000
-
-/* Sets which sockets poll() watches: not those of storming ports, until
- * their quiet time is over.  Returns poll()'s timeout: the time to the
- * first quiet time's end (ms, rounded up), or -1 for none. */
-static int
-thread_poll_events(struct dp_thread *t)
-{
-    uint64_t now = 0, next = 0;
-
-    for (size_t i = 0; i < t->n_pfds; i++) {
-        if (OVS_LIKELY(!t->pquiet[i])) {
-            continue;
-        }
-        if (!now) {
-            now = dp_now_usec(t->dp);
-        }
-        if (t->pquiet[i] > now) {
-            t->pfds[i].events = 0;
-            next = next && next < t->pquiet[i] ? next : t->pquiet[i];
-        } else {
-            t->pquiet[i] = 0;
-            t->pfds[i].events = POLLIN;
-        }
-    }
-    return next ? (int) ((next - now + 999) / 1000) : -1;
-}
 
 static int
 thread_receive(struct dp_thread *t, int fd)
@@ -841,7 +774,7 @@ dp_thread_main(void *t_)
 
     rcu_register_thread();
     rcu_read_lock();
-    thread_rebuild_pollfds(t, rcu_dereference(dp->snap));
+    dp_sockets_rebuild(t, rcu_dereference(dp->snap));
     rcu_read_unlock();
 
     while (!CMM_LOAD_SHARED(dp->exiting)) {
@@ -851,7 +784,7 @@ dp_thread_main(void *t_)
         /* Poll outside any read section, so an idle thread never holds up
          * a grace period.  The sockets polled may be closed meanwhile: then
          * the generation has changed and the results are ignored. */
-        int timeout = thread_poll_events(t);
+        int timeout = dp_sockets_mute(t);
         bool received = false;
 
         if (dp->busy_poll
@@ -860,29 +793,39 @@ dp_thread_main(void *t_)
         } else {
             t->awake_until = 0;
         }
-        if (poll(t->pfds, t->n_pfds + 1, timeout) <= 0) {
+        int n_ev = epoll_wait(t->epfd, t->evs, (int) t->n_pfds + 1,
+                              timeout);
+        if (n_ev <= 0) {
             continue;
         }
-        if (t->pfds[t->n_pfds].revents) {
-            uint64_t v;
-            if (read(t->kick_fd, &v, sizeof v) < 0) {
-                /* Nothing pending after all. */
+        for (int k = 0; k < n_ev; k++) {
+            if (!t->evs[k].data.u64) {
+                uint64_t v;
+                if (read(t->kick_fd, &v, sizeof v) < 0) {
+                    /* Nothing pending after all. */
+                }
             }
         }
 
         rcu_read_lock();
         snap = rcu_dereference(dp->snap);
         if (snap->gen != t->gen) {
-            thread_rebuild_pollfds(t, snap);
+            dp_sockets_rebuild(t, snap);
             rcu_read_unlock();
             continue;
         }
         now_usec = dp_now_usec(dp);
-        for (size_t i = 0; i < t->n_pfds; i++) {
-            if (OVS_UNLIKELY(t->pfds[i].revents & POLLERR)) {
+        for (int k = 0; k < n_ev; k++) {
+            uint32_t events = t->evs[k].events;
+            int i = dp_sockets_index(t, t->evs[k].data.u64);
+
+            if (i < 0) {
+                continue;
+            }
+            if (OVS_UNLIKELY(events & EPOLLERR)) {
                 /* A pending socket error (ENETDOWN when the device was set
-                 * down) keeps poll() returning at once until it is read:
-                 * read it, or the thread spins. */
+                 * down) keeps epoll_wait() returning at once until it is
+                 * read: read it, or the thread spins. */
                 int err;
                 socklen_t len = sizeof err;
 
@@ -891,7 +834,7 @@ dp_thread_main(void *t_)
                     /* Closed meanwhile: the next snapshot drops it. */
                 }
             }
-            if (t->pfds[i].revents & POLLIN) {
+            if (events & EPOLLIN) {
                 int n = thread_receive(t, t->pfds[i].fd);
 
                 received |= n > 0;
@@ -899,7 +842,7 @@ dp_thread_main(void *t_)
                     && dp_thread_process_rcu(t, snap, t->pviews[i],
                                              t->pslots[i], n, now_usec)
                        >= DP_BATCH / 2) {
-                    t->pquiet[i] = now_usec + DP_STORM_QUIET_USEC;
+                    dp_sockets_quiet(t, i, now_usec);
                 }
             }
         }

@@ -132,7 +132,9 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
         snprintf(err, err_size, "out of memory");
         goto close_fd;
     }
+    static uint64_t next_serial;
     dev->fd = fd;
+    dev->serial = __atomic_add_fetch(&next_serial, 1, __ATOMIC_RELAXED);
     dev->ifindex = ifindex;
     {
         struct ifreq ifr;

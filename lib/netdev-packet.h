@@ -36,6 +36,11 @@ struct netdev_memory;
 struct netdev_packet {
     int fd;                       /* AF_PACKET socket, owned; -1 for an
                                    * in-memory device. */
+    uint64_t serial;              /* Unique to this socket for the
+                                   * process's lifetime (1, 2, ...; 0 for
+                                   * an in-memory device): tells it from a
+                                   * later socket that gets the same 'fd'
+                                   * number once this one is closed. */
     struct netdev_memory *mem;    /* Owned: an in-memory device's queue
                                    * (netdev-memory.h, tests), or NULL. */
     int ifindex;                  /* Device index when opened. */
