@@ -841,6 +841,38 @@ sized(uint32_t src, const uint8_t dst[ETH_ADDR_LEN], size_t len)
     return f;
 }
 
+/* With a policer of 8 Mbit/s (a byte a microsecond) and a bucket of 1500
+ * bytes on 'policed' (the sender's rate-out, or the receiver's rate-in),
+ * counting 'reason' there: a GSO frame from 'a' to 'b' is charged its whole
+ * size, 1900 bytes, which take 1.9 ms to pay. */
+static void
+gso_charged_whole(struct dp_port *a, struct dp_port *b,
+                  struct dp_port *policed, enum dp_drop_reason reason)
+{
+    struct virtio_net_hdr gso = {
+        .gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .gso_size = 1000,
+    };
+    uint64_t dropped = drops(policed, reason);
+    struct unit_frame f = sized(1, bcast, 1900);
+
+    /* The full bucket lets it through... */
+    advance_usec(100000);
+    n_sent(b);
+    push_raw(a, &f, 0, 0, &gso);
+    CU_ASSERT_EQUAL(n_sent(b), 1);
+    /* ...and 1 ms later a 1000-byte frame does not fit yet (it would if
+     * the GSO frame had cost no more than the bucket's 1500)... */
+    advance_usec(1000);
+    f = sized(1, bcast, 1000);
+    push(a, &f);
+    CU_ASSERT_EQUAL(n_sent(b), 0);
+    CU_ASSERT_EQUAL(drops(policed, reason), dropped + 1);
+    /* ...but 1.4 ms after the GSO frame it does. */
+    advance_usec(400);
+    push(a, &f);
+    CU_ASSERT_EQUAL(n_sent(b), 1);
+}
+
 /* rate-out: 8 Mbit/s is a byte a microsecond; a bucket of 10,000 bytes. */
 static void
 test_rate_out(void)
@@ -848,9 +880,6 @@ test_rate_out(void)
     struct world w = world_new(2, 64, false, false);
     struct dp_port *a = w.ports[0], *b = w.ports[1];
     struct port_policy pp = policy_of(a);
-    struct virtio_net_hdr gso = {
-        .gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .gso_size = 1000,
-    };
     struct unit_frame f = sized(1, bcast, 1000);
 
     pp.rate_out = (struct port_rate) { .bps = 8000000, .burst = 10000 };
@@ -869,25 +898,9 @@ test_rate_out(void)
     CU_ASSERT_EQUAL(n_sent(b), 1);
     CU_ASSERT_EQUAL(drops(a, DP_DROP_RATE_OUT), 2);
 
-    /* A GSO frame is charged its whole size: 1900 bytes take 1.9 ms to
-     * pay.  With a bucket of 1500, the full bucket lets it through... */
     pp.rate_out.burst = 1500;
     policy_set(a, &pp);
-    advance_usec(100000);
-    f = sized(1, bcast, 1900);
-    push_raw(a, &f, 0, 0, &gso);
-    CU_ASSERT_EQUAL(n_sent(b), 1);
-    /* ...and 1 ms later a 1000-byte frame does not fit yet (it would if
-     * the GSO frame had cost no more than the bucket's 1500)... */
-    advance_usec(1000);
-    f = sized(1, bcast, 1000);
-    push(a, &f);
-    CU_ASSERT_EQUAL(n_sent(b), 0);
-    CU_ASSERT_EQUAL(drops(a, DP_DROP_RATE_OUT), 3);
-    /* ...but 1.4 ms after the GSO frame it does. */
-    advance_usec(400);
-    push(a, &f);
-    CU_ASSERT_EQUAL(n_sent(b), 1);
+    gso_charged_whole(a, b, a, DP_DROP_RATE_OUT);
     world_free(&w);
 }
 
@@ -920,29 +933,9 @@ test_rate_in(void)
     CU_ASSERT_EQUAL(n_sent(b), 2);
     CU_ASSERT_EQUAL(drops(b, DP_DROP_RATE_IN), 4);
 
-    /* A GSO frame sent to the port is charged its whole size: 1900 bytes
-     * take 1.9 ms to pay.  With a bucket of 1500, the full bucket lets it
-     * through... */
-    struct virtio_net_hdr gso = {
-        .gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .gso_size = 1000,
-    };
     pp.rate_in.burst = 1500;
     policy_set(b, &pp);
-    advance_usec(100000);
-    f = sized(1, bcast, 1900);
-    push_raw(a, &f, 0, 0, &gso);
-    CU_ASSERT_EQUAL(n_sent(b), 1);
-    /* ...and 1 ms later a 1000-byte frame does not fit yet (it would if
-     * the GSO frame had cost no more than the bucket's 1500)... */
-    advance_usec(1000);
-    f = sized(1, bcast, 1000);
-    push(a, &f);
-    CU_ASSERT_EQUAL(n_sent(b), 0);
-    CU_ASSERT_EQUAL(drops(b, DP_DROP_RATE_IN), 5);
-    /* ...but 1.4 ms after the GSO frame it does. */
-    advance_usec(400);
-    push(a, &f);
-    CU_ASSERT_EQUAL(n_sent(b), 1);
+    gso_charged_whole(a, b, b, DP_DROP_RATE_IN);
     CU_ASSERT_EQUAL(drops(a, DP_DROP_RATE_IN), 0);
     drain(&w);
     world_free(&w);
