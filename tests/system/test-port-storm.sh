@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vst-timeout: 240
 # test-port-storm: a broadcast storm from one VM, with storm-limit=1000 on
 # its port: about 1000 storm frames a second get through, the rest is
 # dropped and counted, and another pair's TCP throughput during the storm
@@ -20,13 +21,15 @@
 # 2. vm1's port, with storm-limit=1000.
 # vm3's received bytes are sampled every 50 ms, and each phase's TCP rate
 # taken over the phase (without its start: SKIP_STORM, SKIP_REF).  The
-# two kinds of phase take turns within one TCP connection, PAIRS (12)
+# two kinds of phase take turns within one TCP connection, PAIRS (20)
 # times: this machine's TCP rate drifts by more than 10 % from one
 # connection to the next, which made separate runs too noisy to judge
-# 90 % by, and even one pair of phases ranges 75-125 %.  The mean TCP rate
+# 90 % by, and even one pair of phases ranges 66-130 %.  The mean TCP rate
 # over the storm phases must be >= 90 % (the issue's figure) of the mean
 # over the reference phases; the per-pair ratios and their median go to
-# the log.  vm1's drops.storm counts the excess, and vm4's port sent about
+# the log.  (With 12 pairs, 12 runs here gave 91-101 %, 95 % typical: the
+# storm costs the switch a few per cent; 20 pairs narrow the spread.)  Not
+# judged on an ASan build (see the end).  vm1's drops.storm counts the excess, and vm4's port sent about
 # 1000 storm frames a second.
 # 3. (for the log only) one more pair with storm-limit=none.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -38,7 +41,7 @@ require_cmd iperf3 ss
 
 LIMIT=1000
 STORM_PPS=${STORM_PPS:-0}
-PAIRS=${STORM_PAIRS:-12}
+PAIRS=${STORM_PAIRS:-20}
 PHASE_SECS=${STORM_PHASE_SECS:-2.5}
 
 # With two CPUs or more, the storm's sender runs on the last CPU and what
@@ -187,8 +190,16 @@ PASS_MAX=$(awk -v p="$PHASE_SECS" -v n="$PAIRS" -v l="$LIMIT" \
     'BEGIN { print int(n * (l * (p + 1) + l / 10 + 50)) }')
 assert_cmp "$REF2" -gt 0 "1: reference rate (Mbit/s)"
 assert_cmp "$S2" -ge $((LIMIT * STORM_SECS * 10)) "2: storm frames sent"
-assert_cmp "$RATIO2" -ge 90 \
-    "2: mean TCP rate of the storm phases in % of the reference phases'"
+# An ASan build reads and drops each storm frame two to three times as
+# slowly, so what the storm costs the switch there says nothing of the
+# switch users run: the ratio is logged, not judged (as assert_rss_growth
+# does for memory); everything else is checked on both builds.
+if sw_is_asan; then
+    log "ASan build: TCP during the storm $RATIO2 % of the reference, not judged"
+else
+    assert_cmp "$RATIO2" -ge 90 \
+        "2: mean TCP rate of the storm phases in % of the reference phases'"
+fi
 assert_cmp "$T2" -le "$PASS_MAX" "2: storm frames vm4's port sent"
 assert_cmp "$T2" -ge $((LIMIT * STORM_SECS - LIMIT * PAIRS / 2)) \
     "2: storm frames vm4's port sent"
