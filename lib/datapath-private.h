@@ -8,7 +8,6 @@
 #define VSWITCH_DATAPATH_PRIVATE_H 1
 
 #include <linux/if_packet.h>
-#include <poll.h>
 #include <sys/epoll.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -300,11 +299,11 @@ struct dp_thread {
     /* The sockets the thread serves are registered with 'epfd', each under
      * its netdev_packet serial (the kick_fd under 0), so that a wake-up
      * costs what is ready, not what is there (poll() over 256 sockets cost
-     * more than the frames).  pfds[i].fd and pserial[i] are what is
+     * more than the frames).  pfds[i] and pserial[i] are what is
      * registered; 'pidx' maps a serial to its index i. */
     int epfd;                      /* epoll instance, or -1. */
     struct epoll_event evs[DATAPATH_MAX_PORTS + 1]; /* epoll_wait()'s. */
-    struct pollfd pfds[DATAPATH_MAX_PORTS]; /* Ports' sockets. */
+    int pfds[DATAPATH_MAX_PORTS];  /* Ports' sockets. */
     uint64_t pserial[DATAPATH_MAX_PORTS]; /* pfds' serials. */
     bool pmuted[DATAPATH_MAX_PORTS]; /* Registered with no events (quiet). */
     size_t n_quiet;                /* Entries of pquiet that are not 0. */

@@ -56,7 +56,7 @@ thread_add_pfd(struct dp_thread *t, struct dp_serial_index *idx, size_t n,
 {
     size_t s = serial_slot(idx, serial);
 
-    t->pfds[n] = (struct pollfd) { .fd = fd, .events = POLLIN };
+    t->pfds[n] = fd;
     t->pserial[n] = serial;
     t->pviews[n] = v;
     t->pslots[n] = slot;
@@ -77,7 +77,7 @@ dp_sockets_rebuild(struct dp_thread *t, const struct dp_snapshot *snap)
 
     for (size_t j = 0; j < old_n; j++) {
         t->pold[j] = (struct dp_pfd_old) {
-            .fd = t->pfds[j].fd, .muted = t->pmuted[j],
+            .fd = t->pfds[j], .muted = t->pmuted[j],
             .serial = t->pserial[j], .quiet = t->pquiet[j],
         };
     }
@@ -110,7 +110,7 @@ dp_sockets_rebuild(struct dp_thread *t, const struct dp_snapshot *snap)
         int j = serial_index(old_idx, t->pserial[k]);
 
         if (j < 0) {
-            thread_epoll(t, EPOLL_CTL_ADD, t->pfds[k].fd, t->pserial[k],
+            thread_epoll(t, EPOLL_CTL_ADD, t->pfds[k], t->pserial[k],
                          EPOLLIN);
         } else {
             t->pquiet[k] = t->pold[j].quiet;
@@ -159,7 +159,7 @@ dp_sockets_mute(struct dp_thread *t)
         }
         if (t->pquiet[i] > now) {
             if (!t->pmuted[i]) {
-                thread_epoll(t, EPOLL_CTL_MOD, t->pfds[i].fd, t->pserial[i],
+                thread_epoll(t, EPOLL_CTL_MOD, t->pfds[i], t->pserial[i],
                              0);
                 t->pmuted[i] = true;
             }
@@ -168,7 +168,7 @@ dp_sockets_mute(struct dp_thread *t)
             t->pquiet[i] = 0;
             t->n_quiet--;
             if (t->pmuted[i]) {
-                thread_epoll(t, EPOLL_CTL_MOD, t->pfds[i].fd, t->pserial[i],
+                thread_epoll(t, EPOLL_CTL_MOD, t->pfds[i], t->pserial[i],
                              EPOLLIN);
                 t->pmuted[i] = false;
             }

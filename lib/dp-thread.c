@@ -747,7 +747,6 @@ dp_thread_process_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
     return b.drops[DP_DROP_STORM];
 }
 
-
 static int
 thread_receive(struct dp_thread *t, int fd)
 {
@@ -829,13 +828,13 @@ dp_thread_main(void *t_)
                 int err;
                 socklen_t len = sizeof err;
 
-                if (getsockopt(t->pfds[i].fd, SOL_SOCKET, SO_ERROR, &err,
+                if (getsockopt(t->pfds[i], SOL_SOCKET, SO_ERROR, &err,
                                &len) < 0) {
                     /* Closed meanwhile: the next snapshot drops it. */
                 }
             }
             if (events & EPOLLIN) {
-                int n = thread_receive(t, t->pfds[i].fd);
+                int n = thread_receive(t, t->pfds[i]);
 
                 received |= n > 0;
                 if (n > 0
