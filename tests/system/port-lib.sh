@@ -57,6 +57,22 @@ guard_world()
     attach br0 vm6 vlan=10
 }
 
+# settled TRIES SECS CMD...: CMD's output once two reads SECS apart agree
+# (what the switch still works through after a test's traffic: learning,
+# a socket's queue), or the last read after TRIES reads.
+settled()
+{
+    local tries=$1 secs=$2 a b='' i
+    shift 2
+    for ((i = 0; i < tries; i++)); do
+        a=$("$@")
+        [[ $a == "$b" ]] && break
+        b=$a
+        sleep "$secs"
+    done
+    printf '%s\n' "$a"
+}
+
 # drops PORT REASON: the port's drops.REASON counter.
 drops()
 {

@@ -41,18 +41,6 @@ learned_others()
         [[ $(mac_port "$(vm_mac "$vm")") == "$(port_of "$vm")" ]] || return 1
     done
 }
-# Learning is asynchronous: wait until the count stops moving.
-settled_count()
-{
-    local a b=-1 i
-    for ((i = 0; i < 25; i++)); do
-        a=$(on_port "$1")
-        [[ $a == "$b" ]] && break
-        b=$a
-        sleep 0.4
-    done
-    printf '%s\n' "$a"
-}
 
 # Static neighbours: no ARP during the flood (vm2 <-> vm3).
 vm_neigh vm2 198.18.0.3 "$(vm_mac vm3)"
@@ -74,7 +62,8 @@ flood_phase()
 --first "$first" --count $N)"
     # Keep vm2 and vm3 alive and known while and after the flood.
     assert_ping vm2 198.18.0.3
-    cnt=$(settled_count "$(port_of vm1)")
+    # Learning is asynchronous: wait until the count stops moving.
+    cnt=$(settled 25 0.4 on_port "$(port_of vm1)")
     ev1=$(fdb_json br0 "d['stats']['evicted']")
     rx1=$(stat_of "$(port_of vm1)" rx-packets)
     tx1=$(stat_of "$(port_of vm4)" tx-packets)

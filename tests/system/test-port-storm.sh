@@ -89,7 +89,7 @@ SKIP_STORM=0.3
 SKIP_REF=0.8
 storm_pairs()
 {
-    local d0 d1 d o0 o1 t0 t1 pid secs out
+    local d0 d1 o0 o1 t0 t1 pid secs out
     secs=$(awk -v p="$PHASE_SECS" -v n="$2" 'BEGIN { print 2 * n * p }')
     d0=$(drops "$P1" "$DROP_STORM")
     o0=$(drops "$P1" rx-overrun)
@@ -108,13 +108,7 @@ storm_pairs()
     wait "$pid" || fail "$1: the sampler failed: $(cat "$VST_TMP/rx-$1.log")"
     # What the kernel queued for the switch before the sender stopped is
     # still read (and dropped) after it: wait until the count stands.
-    d1=$(drops "$P1" "$DROP_STORM")
-    for _ in $(seq 50); do
-        sleep 0.1
-        d=$(drops "$P1" "$DROP_STORM")
-        [[ $d != "$d1" ]] || break
-        d1=$d
-    done
+    d1=$(settled 50 0.1 drops "$P1" "$DROP_STORM")
     o1=$(drops "$P1" rx-overrun)
     t1=$(stat_of "$P4" tx-packets)
     DROPS=$((d1 - d0))
