@@ -10,11 +10,13 @@
 #     type=internal on a device the daemon did not create (a veth with
 #     another peer), which is left alone;
 #   - the cable of the member carrying the port is pulled while the host
-#     pings rh1 every millisecond: the outage stays below MAX_OUTAGE_MS
-#     (printed: "outage: ..."; the longest time between two replies
-#     printed there includes the pauses of the scapy responder, which
-#     answers every 2-3 ms and sometimes stalls for tens of ms, pull or
-#     not), the port moves to the other member, which
+#     pings rh1 every millisecond: at most MAX_LOSS_MS of loss, that is
+#     at most that many echo requests in a row unanswered (the outage
+#     printed, from the reply before the loss to the reply after it, and
+#     the longest time between two replies are logged, not asserted: they
+#     include the pauses of the scapy responder, which answers every 2-3
+#     ms and sometimes stalls for tens of ms, pull or not, longer on an
+#     ASan build), the port moves to the other member, which
 #     announces the host's MAC tagged with VLAN 100;
 #   - the daemon is stopped (SIGTERM) and started again: the device and its
 #     address are still there (the daemon's exit leaves them) and the ping
@@ -32,7 +34,7 @@ vst_init
 require_scapy
 
 COUNT=3000
-MAX_OUTAGE_MS=${MAX_OUTAGE_MS:-10}
+MAX_LOSS_MS=${MAX_LOSS_MS:-10}
 HOST_IP=198.18.100.1
 RH_IP=198.18.100.101
 
@@ -100,7 +102,8 @@ log "outage: $(us_to_ms "$outage_us") ms ($lost of $sent echo requests" \
     "$(us_to_ms "$gap_us") ms)"
 ((lost)) && log "unanswered icmp_seq: $(unanswered fo "$COUNT")"
 assert_eq "$COUNT" "$sent" "echo requests sent"
-assert_cmp "$outage_us" -lt "$((MAX_OUTAGE_MS * 1000))" "outage in us"
+assert_cmp "$run" -le "$MAX_LOSS_MS" \
+    "echo requests (1 ms apart) unanswered in a row"
 assert_cmp "$got" -gt 0 "echo replies"
 wait_carrier "$HP" "$NEW" 5
 assert_cmp "$(capture_count ann "vlan 100 and rarp and ether src $HP_MAC")" \
