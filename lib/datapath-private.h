@@ -135,10 +135,20 @@ struct dp_team_map {
     uint64_t published_usec;       /* When the control thread published. */
     uint64_t first_use_usec;       /* When a datapath thread first used it;
                                     * written once, by any thread. */
+    /* Where each item was before it last moved, while a frame from
+     * upstream may still arrive there (DP_TEAM_MOVE_GRACE_USEC after the
+     * move): the receive rules accept unicast to a station on its item's
+     * previous member too.  TEAM_NONE, or an 'until' in the past: none. */
+    int prev_active;               /* 'active' before. */
+    uint64_t prev_active_until;    /* dp_now_usec() the grace ends. */
+    int8_t prev_bucket[TEAM_BUCKETS]; /* 'bucket' before. */
+    uint64_t prev_bucket_until[TEAM_BUCKETS];
     size_t n_ports;                /* Entries in 'ports'. */
     struct dp_team_port {
         uint32_t port_no;          /* A VM port of the bridge. */
         int slot;                  /* Its member (src-port). */
+        int prev_slot;             /* Its member before. */
+        uint64_t prev_until;       /* When that grace ends. */
     } ports[];                     /* Sorted by port_no. */
 };
 

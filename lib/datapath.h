@@ -297,6 +297,13 @@ void datapath_set_learn_filter(struct datapath *, datapath_learn_filter *,
  * team's published map, and come in on any member subject to the receive
  * rules of switch-independent teaming. */
 
+/* After a map moves an item (a VM port, a bucket, the active member) to
+ * another member, upstream may still deliver the item's unicast on the
+ * previous member: frames already in flight, and those sent before the
+ * upstream switch hears the station's announcement on the new one.  For
+ * this long after the move, the receive rules accept them there too. */
+#define DP_TEAM_MOVE_GRACE_USEC 1000000
+
 /* What the control thread publishes for a team. */
 struct dp_team_map_desc {
     enum team_policy policy;       /* Distribution policy. */

@@ -29,7 +29,9 @@ datapath_team_add(struct datapath *dp, struct dp_bridge *b, const char *name,
     map->cls = team_policy_class(TEAM_POLICY_SRC_PORT);
     map->designated = TEAM_NONE;
     map->active = TEAM_NONE;
+    map->prev_active = TEAM_NONE;
     memset(map->bucket, TEAM_NONE, sizeof map->bucket);
+    memset(map->prev_bucket, TEAM_NONE, sizeof map->prev_bucket);
     team->map = map;
 
     p = calloc(1, sizeof *p);
@@ -172,6 +174,61 @@ team_map_free_cb(struct rcu_head *head)
     free(CONTAINER_OF(head, struct dp_team_map, rcu_head));
 }
 
+/* The previous member of an item now on 'slot', which was on 'old_slot'
+ * with previous member 'old_prev' until 'old_until': the one it left if it
+ * moved now, else the one it left in the grace still running.  Sets
+ * '*until'. */
+static int
+prev_member(int slot, int old_slot, int old_prev, uint64_t old_until,
+            uint64_t now, uint64_t *until)
+{
+    if (old_slot != slot && old_slot != TEAM_NONE) {
+        *until = now + DP_TEAM_MOVE_GRACE_USEC;
+        return old_slot;
+    }
+    if (old_prev != TEAM_NONE && old_prev != slot && old_until > now) {
+        *until = old_until;
+        return old_prev;
+    }
+    *until = 0;
+    return TEAM_NONE;
+}
+
+/* Fills the previous members of 'map''s items from 'old', the map it
+ * replaces (dp_team_map's 'prev_*'). */
+static void
+note_moves(struct dp_team_map *map, const struct dp_team_map *old,
+           uint64_t now)
+{
+    size_t j = 0;
+
+    map->prev_active = prev_member(map->active, old->active,
+                                   old->prev_active, old->prev_active_until,
+                                   now, &map->prev_active_until);
+    for (int b = 0; b < TEAM_BUCKETS; b++) {
+        map->prev_bucket[b] = prev_member(map->bucket[b], old->bucket[b],
+                                          old->prev_bucket[b],
+                                          old->prev_bucket_until[b], now,
+                                          &map->prev_bucket_until[b]);
+    }
+    /* Both port lists are sorted by port number. */
+    for (size_t i = 0; i < map->n_ports; i++) {
+        struct dp_team_port *tp = &map->ports[i];
+
+        while (j < old->n_ports && old->ports[j].port_no < tp->port_no) {
+            j++;
+        }
+        if (j < old->n_ports && old->ports[j].port_no == tp->port_no) {
+            tp->prev_slot = prev_member(tp->slot, old->ports[j].slot,
+                                        old->ports[j].prev_slot,
+                                        old->ports[j].prev_until, now,
+                                        &tp->prev_until);
+        } else {
+            tp->prev_slot = TEAM_NONE;
+        }
+    }
+}
+
 int
 datapath_team_publish(struct datapath *dp, struct dp_port *p,
                       const struct dp_team_map_desc *d)
@@ -204,6 +261,7 @@ datapath_team_publish(struct datapath *dp, struct dp_port *p,
     map->published_usec = dp_now_usec(dp);
 
     old = p->team->map;
+    note_moves(map, old, map->published_usec);
     rcu_assign_pointer(p->team->map, map);
     call_rcu(&old->rcu_head, team_map_free_cb);
     return 0;

@@ -21,23 +21,53 @@ stats_add(uint64_t *stats, int idx, uint64_t n)
     }
 }
 
-/* The member slot a VM port is assigned to (src-port), or TEAM_NONE. */
-static int
-team_port_slot(const struct dp_team_map *map, uint32_t port_no)
+/* The src-port assignment of a VM port, or NULL. */
+static const struct dp_team_port *
+team_port_find(const struct dp_team_map *map, uint32_t port_no)
 {
     size_t lo = 0, hi = map->n_ports;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (map->ports[mid].port_no == port_no) {
-            return map->ports[mid].slot;
+            return &map->ports[mid];
         } else if (map->ports[mid].port_no < port_no) {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
-    return TEAM_NONE;
+    return NULL;
+}
+
+/* The member slot a VM port is assigned to (src-port), or TEAM_NONE. */
+static int
+team_port_slot(const struct dp_team_map *map, uint32_t port_no)
+{
+    const struct dp_team_port *tp = team_port_find(map, port_no);
+
+    return tp ? tp->slot : TEAM_NONE;
+}
+
+/* True if item 'id' of kind 'kind' left member 'slot' less than
+ * DP_TEAM_MOVE_GRACE_USEC before 'now_usec' (dp_team_map's 'prev_*'). */
+static bool
+team_item_left_rcu(const struct dp_team_map *map, enum team_item_kind kind,
+                   uint32_t id, int slot, uint64_t now_usec)
+{
+    const struct dp_team_port *tp;
+
+    switch (kind) {
+    case TEAM_ITEM_PORT:
+        tp = team_port_find(map, id);
+        return tp && tp->prev_slot == slot && now_usec < tp->prev_until;
+    case TEAM_ITEM_BUCKET:
+        return (id < TEAM_BUCKETS && map->prev_bucket[id] == slot
+                && now_usec < map->prev_bucket_until[id]);
+    case TEAM_ITEM_ACTIVE:
+    default:
+        return map->prev_active == slot && now_usec < map->prev_active_until;
+    }
 }
 
 /* Team 'v''s map, as batch 'b' uses it (noting its first use, unless 'b'
@@ -222,6 +252,7 @@ team_receive_rules_rcu(const struct dp_batch *b, const struct dp_frame *f)
     struct team_frame tf;
     bool flooded;
     int expected, verdict;
+    uint32_t id;
 
     if (!map->switch_independent) {
         /* With LACP, a member out of the aggregator (not collecting)
@@ -248,6 +279,14 @@ team_receive_rules_rcu(const struct dp_batch *b, const struct dp_frame *f)
                                 &dp_team_ops, &sel);
     verdict = (expected == TEAM_ANY || b->slot == expected ? DP_PASS
                                                            : DP_DROP_TEAM_RX);
+    if (verdict != DP_PASS && !flooded
+        && map->cls->rx_item(&tf, map->fields, &id)
+        && team_item_left_rcu(map, map->cls->item, id, b->slot,
+                              b->now_usec)) {
+        /* Sent by upstream before it learned of the move (rule 2's
+         * grace). */
+        verdict = DP_PASS;
+    }
     dp_trace_note(b, DP_TRACE_TEAM_RX, verdict, DP_TRACE_TEAM_RX_RULES,
                   in->port_no, b->slot, expected, 0);
     return verdict;

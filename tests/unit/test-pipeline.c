@@ -678,6 +678,109 @@ test_team_receive_rules(void)
     bridge_free(br, all);
 }
 
+/* Pushes unicast from upstream station 50 to local station 1 on member
+ * 'slot' of 't': true if it reached 'a', false if the receive rules
+ * dropped it (and counted it). */
+static bool
+upstream_unicast_kept(struct dp_port *t, int slot, struct dp_port *a)
+{
+    struct unit_frame f = udp_frame_to(50, 1);
+    uint64_t before = drops(t, DP_DROP_TEAM_RX);
+    int got;
+
+    push(t, slot, &f);
+    got = sent(a, -1, NULL);
+    CU_ASSERT(got == UNTAGGED || got == NOTHING);
+    CU_ASSERT_EQUAL(drops(t, DP_DROP_TEAM_RX), before + (got == NOTHING));
+    return got == UNTAGGED;
+}
+
+/* After a move, upstream still delivers the station's unicast on the
+ * previous member until it learns of the move: rule 2 accepts it there for
+ * DP_TEAM_MOVE_GRACE_USEC (a later map that does not move the item keeps
+ * the grace), then drops it again.  For each kind of item. */
+static void
+test_team_move_grace(void)
+{
+    const uint64_t grace_ms = DP_TEAM_MOVE_GRACE_USEC / 1000;
+    struct dp_bridge *br = bridge_new();
+    struct dp_port *a = port_new(br, "a", vlan_all());
+    struct dp_port *b = port_new(br, "b", vlan_all());
+    struct dp_port *t = team_new(br, "t", vlan_all(), 2);
+    struct dp_port *all[] = { a, b, t, NULL };
+    uint32_t port_nos[2] = { dp_port_no(a), dp_port_no(b) };
+    int port_slots[2] = { 0, 1 };
+    struct unit_frame f = udp_frame(1, bcast);
+    struct dp_team_map_desc d = team_desc(TEAM_POLICY_SRC_PORT, 2);
+    const uint8_t mac1[ETH_ADDR_LEN] = UNIT_MAC(1);
+    uint8_t bucket = team_hash_src_mac(mac1, 0);
+
+    d.n_ports = 2;
+    d.port_nos = port_nos;
+    d.port_slots = port_slots;
+    datapath_team_publish(dp, t, &d);
+    push(a, -1, &f);
+    drain(all);
+    learn();
+
+    /* src-port: station 1's port moves from member 0 to member 1. */
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, 0, a));
+    CU_ASSERT_FALSE(upstream_unicast_kept(t, 1, a));
+    port_slots[0] = 1;
+    datapath_team_publish(dp, t, &d);
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, 1, a));
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, 0, a));
+    clock_advance_ms(grace_ms / 2);
+    datapath_team_publish(dp, t, &d);         /* Nothing moves. */
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, 0, a));
+    clock_advance_ms(grace_ms / 2);
+    CU_ASSERT_FALSE(upstream_unicast_kept(t, 0, a));
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, 1, a));
+    /* A port the previous map did not have has no previous member, even
+     * if an older map had it elsewhere. */
+    port_slots[0] = 0;
+    d.n_ports = 0;
+    datapath_team_publish(dp, t, &d);
+    d.n_ports = 2;
+    datapath_team_publish(dp, t, &d);
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, 0, a));
+    CU_ASSERT_FALSE(upstream_unicast_kept(t, 1, a));
+
+    /* src-mac: station 1's bucket moves. */
+    d = team_desc(TEAM_POLICY_SRC_MAC, 2);
+    datapath_team_publish(dp, t, &d);
+    clock_advance_ms(grace_ms);
+    CU_ASSERT_FALSE(upstream_unicast_kept(t, !(bucket % 2), a));
+    d.bucket[bucket] = !(bucket % 2);
+    datapath_team_publish(dp, t, &d);
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, bucket % 2, a));
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, !(bucket % 2), a));
+    clock_advance_ms(grace_ms);
+    CU_ASSERT_FALSE(upstream_unicast_kept(t, bucket % 2, a));
+
+    /* active-backup: the active member changes. */
+    d = team_desc(TEAM_POLICY_ACTIVE_BACKUP, 2);
+    datapath_team_publish(dp, t, &d);
+    clock_advance_ms(grace_ms);
+    CU_ASSERT_FALSE(upstream_unicast_kept(t, 1, a));
+    d.active = 1;
+    datapath_team_publish(dp, t, &d);
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, 0, a));
+    CU_ASSERT_TRUE(upstream_unicast_kept(t, 1, a));
+    clock_advance_ms(grace_ms);
+    CU_ASSERT_FALSE(upstream_unicast_kept(t, 0, a));
+
+    /* Floods keep only the designated member's copy, moves or not. */
+    d.designated = 1;
+    datapath_team_publish(dp, t, &d);
+    f = udp_frame(50, bcast);
+    push(t, 0, &f);
+    CU_ASSERT_EQUAL(sent(a, -1, NULL), NOTHING);
+
+    learn();
+    bridge_free(br, all);
+}
+
 /* What the slow-protocol function got. */
 static struct {
     unsigned int n;               /* Frames handed over. */
@@ -1120,6 +1223,8 @@ static const CU_TestInfo tests[] = {
       test_learning_and_moves },
     { "flooding: the VLAN's ports but the input", test_flooding },
     { "team receive rules", test_team_receive_rules },
+    { "team receive rules: a moved item's previous member, for a while",
+      test_team_move_grace },
     { "team LACPDUs to the control thread", test_team_lacp_divert },
     { "team reflections, conflicts and moves", test_team_reflections },
     { "team member selection per policy", test_team_select },
