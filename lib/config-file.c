@@ -724,10 +724,15 @@ append_team(GString *s, const struct config_team *t,
     append_vlan_keys(s, &t->port);
 }
 
+/* "KEY=VALUE\n" (appends, not printf: a file of a thousand ports is
+ * written on each command). */
 static void
 append_key(const char *key, const char *value, void *s)
 {
-    g_string_append_printf(s, "%s=%s\n", key, value);
+    g_string_append(s, key);
+    g_string_append_c(s, '=');
+    g_string_append(s, value);
+    g_string_append_c(s, '\n');
 }
 
 /* Writes only what differs from the defaults and from what the port's mode
@@ -757,14 +762,16 @@ config_to_data(const struct config *cfg, size_t *len)
         if (p->owner) {
             continue;           /* Its owner adds it again (config.h). */
         }
-        g_string_append_printf(s, "\n[port %s]\nbridge=%s\n",
-                               p->name, p->bridge);
+        g_string_append(s, "\n[port ");
+        g_string_append(s, p->name);
+        g_string_append(s, "]\n");
+        append_key("bridge", p->bridge, s);
         if (p->type == CONFIG_PORT_INTERNAL) {
             g_string_append(s, "type=internal\n");
         }
         append_vlan_keys(s, p);
         if (p->uplink) {
-            g_string_append_printf(s, "uplink=%s\n", p->uplink);
+            append_key("uplink", p->uplink, s);
         }
         port_policy_format(&p->policy, false, false, append_key, s);
     }
@@ -801,17 +808,23 @@ config_to_data(const struct config *cfg, size_t *len)
 int
 config_save(const struct config *cfg, const char *path, char **msg)
 {
+    *msg = NULL;
+    if (config_validate(cfg, msg)) {
+        config_prefix_msg(msg, "not saving %s: ", path);
+        return -EINVAL;
+    }
+    return config_write(cfg, path, msg);
+}
+
+int
+config_write(const struct config *cfg, const char *path, char **msg)
+{
     GError *file_error = NULL;
     char *dir, *data;
     size_t len;
     bool ok;
 
     *msg = NULL;
-    if (config_validate(cfg, msg)) {
-        config_prefix_msg(msg, "not saving %s: ", path);
-        return -EINVAL;
-    }
-
     dir = g_path_get_dirname(path);
     if (g_mkdir_with_parents(dir, 0755)) {
         int err = errno;

@@ -60,7 +60,8 @@ config_txn_commit(const struct config_store *store, struct config *cfg,
     if (retval) {
         goto free_cfg;
     }
-    if (config_save(cfg, store->path, &save_msg)) {
+    /* check() validated it: config_save() would again. */
+    if (config_write(cfg, store->path, &save_msg)) {
         *msg = g_strdup_printf("cannot save configuration: %s", save_msg);
         g_free(save_msg);
         retval = -EIO;

@@ -247,6 +247,10 @@ int config_load_data(const char *data, size_t len, const char *source,
  * -EINVAL for a configuration that would not load again, or -EIO ('*msg'
  * is NULL on success). */
 int config_save(const struct config *, const char *path, char **msg);
+/* config_save() of a configuration the caller has just validated with
+ * config_validate() (a transaction's commit): does not validate it again.
+ * Returns 0 or -EIO. */
+int config_write(const struct config *, const char *path, char **msg);
 /* The key-file text config_save() writes.  Caller frees with g_free(). */
 char *config_to_data(const struct config *, size_t *len);
 

@@ -354,7 +354,9 @@ struct datapath {
     struct dp_snapshot *snap;      /* RCU-protected.  Control writes. */
     uint64_t gen;                  /* Last published generation. */
     struct dp_bridge *bridges;     /* Control only. */
-    struct dp_port *ports;         /* Control only. */
+    struct dp_port *ports;         /* Control only.  In the snapshot's
+                                    * order: by bridge id, then port_no. */
+    struct dp_port *ports_tail;    /* Its last port (control only). */
     struct dp_port **port_hash;    /* By port_no: chains through
                                     * 'hash_next'; control only. */
     size_t port_hash_mask;         /* Buckets minus one (power of 2). */

@@ -103,17 +103,6 @@ view_init(struct dp_view *v, struct dp_port *port)
                         port_rate_burst(&port->policy.rate_out));
 }
 
-static int
-view_cmp(const void *a_, const void *b_)
-{
-    const struct dp_view *a = a_, *b = b_;
-
-    if (a->bridge->id != b->bridge->id) {
-        return a->bridge->id < b->bridge->id ? -1 : 1;
-    }
-    return a->port_no < b->port_no ? -1 : a->port_no > b->port_no;
-}
-
 static void
 port_free_cb(struct rcu_head *head);
 
@@ -154,6 +143,7 @@ publish_now(struct datapath *dp)
     }
     snap->gen = ++dp->gen;
     snap->watch = (struct dp_watch *) (void *) &snap->views[n];
+    /* In order (port_link()): sorting 1 KiB views cost 2 µs a port. */
     for (struct dp_port *p = dp->ports; p; p = p->next) {
         view_init(&snap->views[snap->n++], p);
         for (int i = 0; p->team && i < TEAM_MAX_MEMBERS; i++) {
@@ -166,7 +156,6 @@ publish_now(struct datapath *dp)
             }
         }
     }
-    qsort(snap->views, snap->n, sizeof snap->views[0], view_cmp);
     for (size_t i = 0; i < snap->n;) {
         size_t j = i;
         while (j < snap->n && snap->views[j].bridge == snap->views[i].bridge) {
@@ -276,19 +265,30 @@ port_hash_resize(struct datapath *dp, size_t n_buckets)
     return 0;
 }
 
-/* Puts new port 'p' in the datapath's list and hash, numbered. */
+/* Puts new port 'p' in the datapath's list (in the views' order: after
+ * the last port of its bridge or an earlier one) and hash, numbered. */
 static void
 port_link(struct datapath *dp, struct dp_port *p)
 {
+    struct dp_port *after = dp->ports_tail;
     size_t b;
 
     p->port_no = dp->next_port_no++;
-    p->prev = NULL;
-    p->next = dp->ports;
-    if (dp->ports) {
-        dp->ports->prev = p;
+    while (after && after->bridge->id > p->bridge->id) {
+        after = after->prev;
     }
-    dp->ports = p;
+    p->prev = after;
+    p->next = after ? after->next : dp->ports;
+    if (p->next) {
+        p->next->prev = p;
+    } else {
+        dp->ports_tail = p;
+    }
+    if (after) {
+        after->next = p;
+    } else {
+        dp->ports = p;
+    }
     if (++dp->n_ports <= dp->port_hash_mask + 1
         || port_hash_resize(dp, 2 * (dp->port_hash_mask + 1))) {
         b = port_bucket(dp, p->port_no);
@@ -316,6 +316,8 @@ port_unhash(struct datapath *dp, struct dp_port *p)
     }
     if (p->next) {
         p->next->prev = p->prev;
+    } else {
+        dp->ports_tail = p->prev;
     }
     dp->n_ports--;
 }

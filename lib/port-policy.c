@@ -501,6 +501,38 @@ key_format(const struct key *k, const struct port_policy *pp, char *buf,
     snprintf(buf, size, "?");
 }
 
+/* True if 'k' has the same value in 'a' and 'b' (then key_format() writes
+ * the same text for both): saving a thousand ports compares their keys
+ * with the defaults' without formatting either. */
+static bool
+key_equal(const struct key *k, const struct port_policy *a,
+          const struct port_policy *b)
+{
+    const struct port_rate *ra, *rb;
+
+    switch (k->type) {
+    case KEY_BOOL:
+        return (*(const bool *) key_field_const(a, k)
+                == *(const bool *) key_field_const(b, k));
+    case KEY_UINT:
+        return (*(const unsigned int *) key_field_const(a, k)
+                == *(const unsigned int *) key_field_const(b, k));
+    case KEY_RATE:
+        ra = key_field_const(a, k);
+        rb = key_field_const(b, k);
+        return ra->bps == rb->bps && (!ra->bps || ra->burst == rb->burst);
+    case KEY_MACS:
+        return (a->n_allowed_macs == b->n_allowed_macs
+                && !memcmp(a->allowed_macs, b->allowed_macs,
+                           a->n_allowed_macs * ETH_ADDR_LEN));
+    case KEY_MAC_SECURITY:
+        return a->mac_security == b->mac_security;
+    case KEY_MAC_LIMIT_ACTION:
+    default:
+        return a->mac_limit_action == b->mac_limit_action;
+    }
+}
+
 void
 port_policy_format(const struct port_policy *pp, bool is_team, bool all,
                    void (*cb)(const char *key, const char *value, void *aux),
@@ -510,11 +542,10 @@ port_policy_format(const struct port_policy *pp, bool is_team, bool all,
 
     port_policy_init(&def, is_team);
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        char value[VALUE_MAX], def_value[VALUE_MAX];
+        char value[VALUE_MAX];
 
-        key_format(&keys[i], pp, value, sizeof value);
-        key_format(&keys[i], &def, def_value, sizeof def_value);
-        if (all || strcmp(value, def_value)) {
+        if (all || !key_equal(&keys[i], pp, &def)) {
+            key_format(&keys[i], pp, value, sizeof value);
             cb(keys[i].name, value, aux);
         }
     }
