@@ -1084,8 +1084,8 @@ fo_measure()
 #   - add-port: SCALE_PORTS more ports added one command at a time
 #     (vswitch-ctl add-port, ovs-vsctl add-port, ip link set master), each
 #     timed; the ports are veth pairs made beforehand in the switch
-#     namespace (both ends there, both up, nothing behind them: ports with
-#     carrier that never see a frame); addport_ms_bNN = mean milliseconds
+#     namespace (both ends there, both up, IPv6 off, nothing behind them:
+#     ports with carrier that never see a frame); addport_ms_bNN = mean milliseconds
 #     per command over the NNth tenth of them, addport_ms_max the slowest;
 #     memory per port = VmRSS growth over them / SCALE_PORTS (mem_port_kb);
 #   - at 4, 64 and 256 ports on the bridge (SCALE_SIZES, the VMs' 4 among
@@ -1103,11 +1103,18 @@ fo_measure()
 SCALE_POOL=0            # Veth pairs made for the scale figures.
 
 # scale_pool N: veth pairs PREFIX+sNNNN (the port) and PREFIX+tNNNN, both
-# in the switch namespace and up.
+# in the switch namespace and up, without IPv6: with it each end sends
+# router solicitations, MLD reports and DAD probes for seconds after it
+# comes up, which every switch floods to the ports already added (each
+# copy, in a namespace of thousands of devices, costs its receiver a route
+# lookup over all of them), and add-port would time that flood rather
+# than the command.
 scale_pool()
 {
     local n=$1 i b=$VST_TMP/scale-pool.batch
     ((SCALE_POOL >= n)) && return 0
+    in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=1 \
+        || note "scale: cannot turn IPv6 off for the veth pairs"
     : >"$b"
     for ((i = SCALE_POOL + 1; i <= n; i++)); do
         printf 'link add %s type veth peer name %s\nlink set %s up\nlink set %s up\n' \
@@ -1116,6 +1123,7 @@ scale_pool()
     done
     ip -n "$(ns sw)" -batch "$b" >/dev/null \
         || { note "scale: cannot make $n veth pairs"; return 1; }
+    in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=0
     SCALE_POOL=$n
 }
 
