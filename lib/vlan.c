@@ -60,13 +60,15 @@ vlan_bitmap_clear_all(struct vlan_bitmap *b)
     memset(b, 0, sizeof *b);
 }
 
+/* A word at a time: the team checks, at each configuration change, each
+ * port's VLANs against its own, and a port in no VLAN mode is all of them
+ * (bit by bit that was half of an add-port's time at 1,000 ports). */
 void
 vlan_bitmap_set_all(struct vlan_bitmap *b)
 {
-    vlan_bitmap_clear_all(b);
-    for (uint16_t vid = VLAN_MIN; vid <= VLAN_MAX; vid++) {
-        vlan_bitmap_set(b, vid);
-    }
+    memset(b, 0xff, sizeof *b);
+    b->bits[0] &= ~UINT64_C(1);                           /* VLAN 0. */
+    b->bits[ARRAY_SIZE(b->bits) - 1] &= ~(UINT64_C(1) << 63); /* 4095. */
 }
 
 bool
