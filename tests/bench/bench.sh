@@ -1121,8 +1121,11 @@ scale_pool()
             "$(scale_dev s "$i")" "$(scale_dev t "$i")" \
             "$(scale_dev s "$i")" "$(scale_dev t "$i")" >>"$b"
     done
-    ip -n "$(ns sw)" -batch "$b" >/dev/null \
-        || { note "scale: cannot make $n veth pairs"; return 1; }
+    if ! ip -n "$(ns sw)" -batch "$b" >/dev/null; then
+        note "scale: cannot make $n veth pairs"
+        in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+        return 1
+    fi
     in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=0
     SCALE_POOL=$n
 }

@@ -758,24 +758,26 @@ test_team_move_grace(void)
     clock_advance_ms(grace_ms);
     CU_ASSERT_FALSE(upstream_unicast_kept(t, bucket % 2, a));
 
-    /* active-backup: the active member changes. */
+    /* active-backup: the active member (and the designated one, as a
+     * failover moves both) changes. */
     d = team_desc(TEAM_POLICY_ACTIVE_BACKUP, 2);
     datapath_team_publish(dp, t, &d);
     clock_advance_ms(grace_ms);
     CU_ASSERT_FALSE(upstream_unicast_kept(t, 1, a));
     d.active = 1;
+    d.designated = 1;
     datapath_team_publish(dp, t, &d);
     CU_ASSERT_TRUE(upstream_unicast_kept(t, 0, a));
     CU_ASSERT_TRUE(upstream_unicast_kept(t, 1, a));
-    clock_advance_ms(grace_ms);
-    CU_ASSERT_FALSE(upstream_unicast_kept(t, 0, a));
-
-    /* Floods keep only the designated member's copy, moves or not. */
-    d.designated = 1;
-    datapath_team_publish(dp, t, &d);
+    /* Floods keep only the designated member's copy, in the grace too. */
     f = udp_frame(50, bcast);
     push(t, 0, &f);
     CU_ASSERT_EQUAL(sent(a, -1, NULL), NOTHING);
+    push(t, 1, &f);
+    CU_ASSERT_EQUAL(sent(a, -1, NULL), UNTAGGED);
+    drain(all);
+    clock_advance_ms(grace_ms);
+    CU_ASSERT_FALSE(upstream_unicast_kept(t, 0, a));
 
     learn();
     bridge_free(br, all);
