@@ -186,6 +186,8 @@ struct dp_view {
                                     * memory (always -1 for a team). */
     struct dp_team *team;          /* The port's team, or NULL. */
     int member_fd[TEAM_MAX_MEMBERS]; /* Team members' sockets, or -1. */
+    int tx_fd;                     /* Socket to send on, or -1 (as fd). */
+    int member_tx_fd[TEAM_MAX_MEMBERS]; /* Members' sockets to send on. */
     uint64_t fd_serial;            /* netdev_packet serial of 'fd'. */
     uint64_t member_serial[TEAM_MAX_MEMBERS]; /* Of 'member_fd'. */
     int member_ifindex[TEAM_MAX_MEMBERS]; /* Their devices, or 0. */

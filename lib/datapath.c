@@ -78,6 +78,7 @@ view_init(struct dp_view *v, struct dp_port *port)
     v->port = port;
     v->bridge = port->bridge;
     v->fd = port->dev ? port->dev->fd : -1;
+    v->tx_fd = port->dev ? port->dev->tx_fd : -1;
     v->fd_serial = port->dev ? port->dev->serial : 0;
     v->mem = port->dev ? port->dev->mem : NULL;
     v->can_send = v->fd >= 0 || v->mem;
@@ -86,15 +87,14 @@ view_init(struct dp_view *v, struct dp_port *port)
         const struct dp_team_member *m = port->team ? &port->team->members[i]
                                                     : NULL;
         v->member_fd[i] = m && m->dev ? m->dev->fd : -1;
+        v->member_tx_fd[i] = m && m->dev ? m->dev->tx_fd : -1;
         v->member_serial[i] = m && m->dev ? m->dev->serial : 0;
         v->member_mem[i] = m && m->dev ? m->dev->mem : NULL;
         v->member_ifindex[i] = m && m->dev ? m->dev->ifindex : 0;
         if (m && m->dev) {
             memcpy(v->member_mac[i], m->dev->mac, ETH_ADDR_LEN);
         }
-        if (dp_view_member_attached(v, i)) {
-            v->can_send = true;
-        }
+        v->can_send |= dp_view_member_attached(v, i);
     }
     v->port_no = port->port_no;
     v->vlan = port->vlan;

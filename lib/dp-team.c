@@ -309,7 +309,7 @@ datapath_team_send(struct dp_port *p, int slot, const void *frame,
     memset(&mh, 0, sizeof mh);
     mh.msg_iov = iov;
     mh.msg_iovlen = 2;
-    if (sendmsg(m->dev->fd, &mh, MSG_DONTWAIT) < 0) {
+    if (sendmsg(m->dev->tx_fd, &mh, MSG_DONTWAIT) < 0) {
         return -errno;
     }
     uatomic_add(&m->stats[ST_TX_PKTS], 1);

@@ -340,11 +340,11 @@ output_rcu(struct dp_thread *t, const struct dp_view *out, int slot,
     tx = &t->tx[t->n_tx++];
     tx->out = out;
     if (slot >= 0) {
-        tx->fd = out->member_fd[slot];
+        tx->fd = out->member_tx_fd[slot];
         tx->mem = OVS_UNLIKELY(tx->fd < 0) ? out->member_mem[slot] : NULL;
         tx->member_stats = out->team->members[slot].stats;
     } else {
-        tx->fd = out->fd;
+        tx->fd = out->tx_fd;
         tx->mem = OVS_UNLIKELY(tx->fd < 0) ? out->mem : NULL;
         tx->member_stats = NULL;
     }

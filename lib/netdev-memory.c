@@ -23,6 +23,7 @@ netdev_memory_open(const char *name, int ifindex, const uint8_t mac[6],
     }
     mem->carrier = true;
     dev->fd = -1;
+    dev->tx_fd = -1;
     dev->ifindex = ifindex;
     memcpy(dev->mac, mac, sizeof dev->mac);
     snprintf(dev->name, sizeof dev->name, "%s", name);

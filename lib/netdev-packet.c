@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,10 +17,72 @@
  * does not overflow while the datapath thread is busy on another port. */
 #define NETDEV_SOCKBUF (4 * 1024 * 1024)
 
+/* Descriptors a port may not take: kept for the control socket's clients
+ * and everything else that is not a port, so that when ports have used
+ * the process's limit an operator can still connect and remove some. */
+#define NETDEV_FD_RESERVE 32
+#define FD_LIMIT_HINT "; each port takes two sockets: raise vswitchd's " \
+    "open files limit (LimitNOFILE=)"
+
 static int
 set_int_opt(int fd, int level, int opt, int value)
 {
     return setsockopt(fd, level, opt, &value, sizeof value) ? -errno : 0;
+}
+
+/* A packet socket for device 'name' with what sending needs: virtio-net
+ * headers, no qdisc, a large send buffer.  Protocol 0: it receives nothing
+ * (until bound with another protocol).  Returns it, or a negative errno
+ * with a reason in 'err'. */
+static int
+packet_socket(const char *name, char *err, size_t err_size)
+{
+    int fd, error;
+
+    fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = -errno;
+        snprintf(err, err_size, "%s: cannot open packet socket (%s)%s",
+                 name, strerror(-error),
+                 error == -EPERM || error == -EACCES
+                 ? "; vswitchd needs CAP_NET_RAW"
+                 : error == -EMFILE ? FD_LIMIT_HINT : "");
+        return error;
+    }
+    if ((error = set_int_opt(fd, SOL_PACKET, PACKET_VNET_HDR, 1))
+        || (error = set_int_opt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1))) {
+        snprintf(err, err_size, "%s: packet socket option refused (%s)",
+                 name, strerror(-error));
+        close(fd);
+        return error;
+    }
+    if (set_int_opt(fd, SOL_SOCKET, SO_SNDBUFFORCE, NETDEV_SOCKBUF)) {
+        set_int_opt(fd, SOL_SOCKET, SO_SNDBUF, NETDEV_SOCKBUF);
+    }
+    return fd;
+}
+
+/* Binds packet socket 'fd' to device 'ifindex' for 'protocol' (network
+ * order; 0: sending only).  Returns 0 or a negative errno with a reason in
+ * 'err'. */
+static int
+packet_bind(int fd, const char *name, unsigned int ifindex,
+            uint16_t protocol, char *err, size_t err_size)
+{
+    struct sockaddr_ll sll;
+
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = protocol;
+    sll.sll_ifindex = ifindex;
+    if (bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
+        int error = -errno;
+
+        snprintf(err, err_size, "%s: cannot bind packet socket (%s)",
+                 name, strerror(-error));
+        return error;
+    }
+    return 0;
 }
 
 /* Brings the device administratively up: a port is useless down, and
@@ -48,42 +111,40 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
                    char *err, size_t err_size)
 {
     struct packet_mreq mreq;
-    struct sockaddr_ll sll;
     struct netdev_packet *dev;
+    struct rlimit rl;
     unsigned int ifindex;
-    int fd, error;
+    int fd, tx_fd, error;
 
     *devp = NULL;
     ifindex = if_nametoindex(name);
+    if (!ifindex && errno != ENODEV) {
+        /* It opens a socket to ask: EMFILE, say. */
+        error = -errno;
+        snprintf(err, err_size, "%s: cannot look the device up (%s)", name,
+                 strerror(-error));
+        return error;
+    }
     if (!ifindex) {
         snprintf(err, err_size, "no network device named \"%s\"", name);
         return -ENODEV;
     }
 
     /* Protocol 0: receive nothing until the options are set and bound. */
-    fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+    fd = packet_socket(name, err, err_size);
     if (fd < 0) {
-        error = -errno;
-        snprintf(err, err_size, "%s: cannot open packet socket (%s); "
-                 "vswitchd needs CAP_NET_RAW", name, strerror(-error));
-        return error;
+        return fd;
     }
-
-    if ((error = set_int_opt(fd, SOL_PACKET, PACKET_VNET_HDR, 1))
-        || (error = set_int_opt(fd, SOL_PACKET, PACKET_AUXDATA, 1))
-        || (error = set_int_opt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1))
-        || (error = set_int_opt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1))) {
+    if ((error = set_int_opt(fd, SOL_PACKET, PACKET_AUXDATA, 1))
+        || (error = set_int_opt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1))) {
         snprintf(err, err_size, "%s: packet socket option refused (%s)",
                  name, strerror(-error));
         goto close_fd;
     }
-    /* Larger buffers need CAP_NET_ADMIN (the FORCE variants); fall back to
+    /* Larger buffers need CAP_NET_ADMIN (the FORCE variant); fall back to
      * what the system allows. */
     if (set_int_opt(fd, SOL_SOCKET, SO_RCVBUFFORCE, NETDEV_SOCKBUF)) {
         set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, NETDEV_SOCKBUF);
-    }
-    if (set_int_opt(fd, SOL_SOCKET, SO_SNDBUFFORCE, NETDEV_SOCKBUF)) {
-        set_int_opt(fd, SOL_SOCKET, SO_SNDBUF, NETDEV_SOCKBUF);
     }
 
     /* Up before bind: a packet socket bound to a device that is down is
@@ -95,14 +156,8 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
         goto close_fd;
     }
 
-    memset(&sll, 0, sizeof sll);
-    sll.sll_family = AF_PACKET;
-    sll.sll_protocol = htons(ETH_P_ALL);
-    sll.sll_ifindex = ifindex;
-    if (bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
-        error = -errno;
-        snprintf(err, err_size, "%s: cannot bind packet socket (%s)",
-                 name, strerror(-error));
+    error = packet_bind(fd, name, ifindex, htons(ETH_P_ALL), err, err_size);
+    if (error) {
         goto close_fd;
     }
 
@@ -126,14 +181,38 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
     }
 
+    /* The frames the switch sends go out on a socket of their own, one
+     * nobody waits on: each frame sent, once freed, wakes the waiters of
+     * the socket that sent it (sock_def_write_space()), and the receiving
+     * socket has the datapath thread's epoll instance as one. */
+    tx_fd = packet_socket(name, err, err_size);
+    if (tx_fd < 0) {
+        error = tx_fd;
+        goto close_fd;
+    }
+    error = packet_bind(tx_fd, name, ifindex, 0, err, err_size);
+    if (error) {
+        goto close_tx_fd;
+    }
+    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY
+        && (rlim_t) tx_fd + NETDEV_FD_RESERVE >= rl.rlim_cur) {
+        error = -EMFILE;
+        snprintf(err, err_size, "%s: the open files limit (%llu) is nearly "
+                 "reached and %d are kept for the control socket%s", name,
+                 (unsigned long long) rl.rlim_cur, NETDEV_FD_RESERVE,
+                 FD_LIMIT_HINT);
+        goto close_tx_fd;
+    }
+
     dev = calloc(1, sizeof *dev);
     if (!dev) {
         error = -ENOMEM;
         snprintf(err, err_size, "out of memory");
-        goto close_fd;
+        goto close_tx_fd;
     }
     static uint64_t next_serial;
     dev->fd = fd;
+    dev->tx_fd = tx_fd;
     dev->serial = __atomic_add_fetch(&next_serial, 1, __ATOMIC_RELAXED);
     dev->ifindex = ifindex;
     {
@@ -148,6 +227,8 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
     *devp = dev;
     return 0;
 
+close_tx_fd:
+    close(tx_fd);
 close_fd:
     close(fd);
     return error;
@@ -159,6 +240,9 @@ netdev_packet_close(struct netdev_packet *dev)
     if (dev) {
         if (dev->fd >= 0) {
             close(dev->fd);
+        }
+        if (dev->tx_fd >= 0) {
+            close(dev->tx_fd);
         }
         free(dev->mem);
         free(dev);

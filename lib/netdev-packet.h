@@ -1,7 +1,7 @@
 /* netdev-packet: a network device opened as a switch port with AF_PACKET.
  *
- * Owns one AF_PACKET socket bound to one device, set up the way a switch
- * port needs it:
+ * Owns two AF_PACKET sockets bound to one device: one receives, set up the
+ * way a switch port needs it, the other only sends (see tx_fd):
  *   - PACKET_VNET_HDR: every frame is read and written with a virtio-net
  *     header, so large GSO segments and frames whose checksum the kernel has
  *     not filled in yet pass through whole and the output device completes
@@ -15,8 +15,9 @@
  * poll() in the datapath thread.
  *
  * Thread-safety: open/close and netdev_packet_set_up() are control-thread
- * only.  The fd may be read by one datapath thread and written by several at
- * once (the kernel serialises), as long as close waits for a grace period. */
+ * only.  'fd' may be read by one datapath thread and 'tx_fd' written by
+ * several at once (the kernel serialises), as long as close waits for a
+ * grace period. */
 #ifndef VSWITCH_NETDEV_PACKET_H
 #define VSWITCH_NETDEV_PACKET_H 1
 
@@ -34,8 +35,17 @@
 struct netdev_memory;
 
 struct netdev_packet {
-    int fd;                       /* AF_PACKET socket, owned; -1 for an
-                                   * in-memory device. */
+    int fd;                       /* AF_PACKET socket that receives,
+                                   * owned; -1 for an in-memory device. */
+    int tx_fd;                    /* AF_PACKET socket to send on, owned;
+                                   * -1 for an in-memory device.  Bound
+                                   * to protocol 0, so it receives
+                                   * nothing, and nobody polls it: a
+                                   * frame sent and freed wakes the
+                                   * socket's waiters, and a socket that
+                                   * had the datapath thread's epoll as
+                                   * one paid a locked wake-up call per
+                                   * frame sent. */
     uint64_t serial;              /* Unique to this socket for the
                                    * process's lifetime (1, 2, ...; 0 for
                                    * an in-memory device): tells it from a

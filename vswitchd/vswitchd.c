@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "bridge.h"
@@ -571,6 +572,37 @@ notify_timers_start(void)
               usec / 1000, interval_ms);
 }
 
+/* Each port holds two sockets (netdev-packet.h), so a full switch needs
+ * more files than the usual soft limit of 1,024 (systemd's default for
+ * services, whose hard limit is 524,288): takes the hard limit, and says
+ * so if even that is too low for DATAPATH_MAX_PORTS ports. */
+static void
+raise_file_limit(void)
+{
+    const rlim_t want = 2 * DATAPATH_MAX_PORTS + 256;
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl)) {
+        return;
+    }
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t soft = rl.rlim_cur;
+
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl)) {
+            rl.rlim_cur = soft;
+        }
+    }
+    if (rl.rlim_cur < want) {
+        VLOG_WARN("open files are limited to %llu (RLIMIT_NOFILE): each "
+                  "port takes two, so fewer than %llu ports can attach; "
+                  "raise the limit to %llu for %d (LimitNOFILE= in the "
+                  "systemd unit)", (unsigned long long) rl.rlim_cur,
+                  (unsigned long long) rl.rlim_cur / 2,
+                  (unsigned long long) want, DATAPATH_MAX_PORTS);
+    }
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -588,6 +620,7 @@ main(int argc, char *argv[])
     /* Run by systemd with stderr to the journal: priorities, no time. */
     journal = sd_notify_is_journal(STDERR_FILENO);
     log_set_journal(journal && !o.log_file);
+    raise_file_limit();
     if (o.detach) {
         ready_fd = detach_start();
     }

@@ -483,6 +483,9 @@ VST_DAEMON_RUNS=0
 # environment (NOTIFY_SOCKET=..., say), and whether it logs to its stderr
 # (vswitchd.N.out, see sw_next_out) instead of $VST_LOG.
 VST_DAEMON_ENV=()
+# For the next sw_start: a command that runs the daemon's (and execs it, so
+# the daemon keeps its pid), e.g. (prlimit --nofile=128 --).
+VST_DAEMON_WRAP=()
 VST_SW=sw               # The daemon the commands act on (sw_use).
 VST_SW_NS=sw            # Its namespace.
 declare -A VST_DAEMON_PID_OF=()  # Daemon name -> pid, for sw_use.
@@ -512,7 +515,8 @@ sw_start()
     # Only what the test gives: nothing of systemd's from the runner's own
     # environment.
     ip netns exec "$(ns "$VST_SW_NS")" env -u NOTIFY_SOCKET -u WATCHDOG_USEC \
-        -u WATCHDOG_PID -u JOURNAL_STREAM "${VST_DAEMON_ENV[@]}" "$VSWITCHD" \
+        -u WATCHDOG_PID -u JOURNAL_STREAM "${VST_DAEMON_ENV[@]}" \
+        "${VST_DAEMON_WRAP[@]}" "$VSWITCHD" \
         --config="$VST_CONF" --socket="$VST_SOCK" --pidfile="$VST_PIDFILE" \
         "${log_arg[@]}" "$@" >"$out" 2>&1 &
     VST_DAEMON_PID=$!
