@@ -423,6 +423,13 @@ int datapath_team_member_attach_memory(struct datapath *,
 int datapath_memory_receive(struct datapath *, struct dp_port *p, int slot,
                             const struct virtio_net_hdr *vnet,
                             const void *frame, size_t len);
+/* The same, with the batch's clock read at 'now_usec' instead of now: a
+ * datapath thread reads its clock once for all the sockets it finds ready,
+ * so a batch may run on a time from before what it sees published. */
+int datapath_memory_receive_at(struct datapath *, struct dp_port *p,
+                               int slot, const struct virtio_net_hdr *vnet,
+                               const void *frame, size_t len,
+                               uint64_t now_usec);
 /* Takes the oldest frame the datapath sent on the in-memory device of 'p'
  * (member 'slot', or -1).  Returns 0, -EAGAIN if none, -ENODEV. */
 int datapath_memory_take(const struct dp_port *p, int slot,

@@ -102,6 +102,15 @@ datapath_memory_receive(struct datapath *dp, struct dp_port *p, int slot,
                         const struct virtio_net_hdr *vnet,
                         const void *frame, size_t len)
 {
+    return datapath_memory_receive_at(dp, p, slot, vnet, frame, len,
+                                      dp_now_usec(dp));
+}
+
+int
+datapath_memory_receive_at(struct datapath *dp, struct dp_port *p, int slot,
+                           const struct virtio_net_hdr *vnet,
+                           const void *frame, size_t len, uint64_t now_usec)
+{
     struct dp_thread *t = dp->inject;
     const struct dp_snapshot *snap;
     const struct dp_view *in;
@@ -127,7 +136,7 @@ datapath_memory_receive(struct datapath *dp, struct dp_port *p, int slot,
     snap = rcu_dereference(dp->snap);
     in = dp_snapshot_view_of(snap, p);
     if (in) {
-        dp_thread_process_rcu(t, snap, in, slot, 1, dp_now_usec(dp));
+        dp_thread_process_rcu(t, snap, in, slot, 1, now_usec);
     }
     rcu_read_unlock();
     return in ? 0 : -ENOENT;

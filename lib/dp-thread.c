@@ -71,15 +71,16 @@ team_item_left_rcu(const struct dp_team_map *map, enum team_item_kind kind,
 }
 
 /* Team 'v''s map, as batch 'b' uses it (noting its first use, unless 'b'
- * is a trace). */
+ * is a trace).  The first use reads the clock: the batch's time was read
+ * before the thread handled the sockets it found ready, maybe before the
+ * map was published. */
 static const struct dp_team_map *
 team_map_rcu(const struct dp_batch *b, const struct dp_view *v)
 {
     struct dp_team_map *map = rcu_dereference(v->team->map);
-    uint64_t now_usec = b->now_usec;
 
     if (OVS_UNLIKELY(!CMM_LOAD_SHARED(map->first_use_usec)) && !b->trace) {
-        CMM_STORE_SHARED(map->first_use_usec, now_usec);
+        CMM_STORE_SHARED(map->first_use_usec, dp_now_usec(b->t->dp));
     }
     return map;
 }

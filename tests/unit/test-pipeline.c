@@ -783,6 +783,39 @@ test_team_move_grace(void)
     bridge_free(br, all);
 }
 
+/* A team map's first use is stamped when a batch uses it, even if the
+ * batch's clock was read before the map was published (a thread reads it
+ * once for all the sockets it found ready): failover times are measured
+ * from it, and a stamp from before the event read as "not used yet". */
+static void
+test_team_first_use_stamp(void)
+{
+    struct dp_bridge *br = bridge_new();
+    struct dp_port *a = port_new(br, "a", vlan_all());
+    struct dp_port *t = team_new(br, "t", vlan_all(), 2);
+    struct dp_port *all[] = { a, t, NULL };
+    struct dp_team_map_desc d = team_desc(TEAM_POLICY_SRC_MAC, 2);
+    struct unit_frame f = udp_frame(1, bcast);
+    uint64_t batch_clock = now_usec, published, first_use;
+    uint8_t buf[512];
+    size_t len = unit_frame_build(buf, sizeof buf, &f);
+
+    clock_advance_ms(1);
+    datapath_team_publish(dp, t, &d);
+    clock_advance_ms(1);
+    dp_team_map_times(t, &published, &first_use);
+    CU_ASSERT_EQUAL(first_use, 0);
+    /* A broadcast from 'a' reaches the team through its map. */
+    CU_ASSERT_EQUAL(datapath_memory_receive_at(dp, a, -1, NULL, buf, len,
+                                               batch_clock), 0);
+    dp_team_map_times(t, &published, &first_use);
+    CU_ASSERT(first_use >= published);
+    CU_ASSERT_EQUAL(first_use, now_usec);
+    drain(all);
+    learn();
+    bridge_free(br, all);
+}
+
 /* What the slow-protocol function got. */
 static struct {
     unsigned int n;               /* Frames handed over. */
@@ -1232,6 +1265,7 @@ static const CU_TestInfo tests[] = {
     { "team member selection per policy", test_team_select },
     { "failover moves only the failed member's items",
       test_team_failover },
+    { "team map: first use stamped when used", test_team_first_use_stamp },
     { "an in-memory port's queue", test_memory_port_queue },
     CU_TEST_INFO_NULL,
 };
