@@ -17,10 +17,6 @@
  * does not overflow while the datapath thread is busy on another port. */
 #define NETDEV_SOCKBUF (4 * 1024 * 1024)
 
-/* Descriptors a port may not take: kept for the control socket's clients
- * and everything else that is not a port, so that when ports have used
- * the process's limit an operator can still connect and remove some. */
-#define NETDEV_FD_RESERVE 32
 #define FD_LIMIT_HINT "; each port takes two sockets: raise vswitchd's " \
     "open files limit (LimitNOFILE=)"
 
@@ -130,16 +126,41 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
         return -ENODEV;
     }
 
-    /* Protocol 0: receive nothing until the options are set and bound. */
+    /* Both sockets first, and the limit checked, before the device is
+     * touched: bringing it up or making it promiscuous makes link events,
+     * and a port that failed after that would be retried on its own
+     * events, again and again.  Protocol 0: neither receives anything
+     * until it is set up and bound.
+     *
+     * The frames the switch sends go out on a socket of their own, one
+     * nobody waits on: each frame sent, once freed, wakes the waiters of
+     * the socket that sent it (sock_def_write_space()), and the receiving
+     * socket has the datapath thread's epoll instance as one. */
     fd = packet_socket(name, err, err_size);
     if (fd < 0) {
         return fd;
+    }
+    tx_fd = packet_socket(name, err, err_size);
+    if (tx_fd < 0) {
+        error = tx_fd;
+        goto close_fd;
+    }
+    /* (A descriptor's number, not a count: descriptors are allocated
+     * lowest first, so it tells how near the limit the process is.) */
+    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY
+        && (rlim_t) tx_fd + NETDEV_FD_RESERVE >= rl.rlim_cur) {
+        error = -EMFILE;
+        snprintf(err, err_size, "%s: the open files limit (%llu) is nearly "
+                 "reached and %d are kept for the control socket%s", name,
+                 (unsigned long long) rl.rlim_cur, NETDEV_FD_RESERVE,
+                 FD_LIMIT_HINT);
+        goto close_tx_fd;
     }
     if ((error = set_int_opt(fd, SOL_PACKET, PACKET_AUXDATA, 1))
         || (error = set_int_opt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1))) {
         snprintf(err, err_size, "%s: packet socket option refused (%s)",
                  name, strerror(-error));
-        goto close_fd;
+        goto close_tx_fd;
     }
     /* Larger buffers need CAP_NET_ADMIN (the FORCE variant); fall back to
      * what the system allows. */
@@ -148,17 +169,20 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
     }
 
     /* Up before bind: a packet socket bound to a device that is down is
-     * marked ENETDOWN, and its first send would fail. */
+     * marked ENETDOWN, and reports it when polled. */
     error = device_set_up(fd, name);
     if (error) {
         snprintf(err, err_size, "%s: cannot bring the device up (%s)",
                  name, strerror(-error));
-        goto close_fd;
+        goto close_tx_fd;
     }
 
     error = packet_bind(fd, name, ifindex, htons(ETH_P_ALL), err, err_size);
+    if (!error) {
+        error = packet_bind(tx_fd, name, ifindex, 0, err, err_size);
+    }
     if (error) {
-        goto close_fd;
+        goto close_tx_fd;
     }
 
     memset(&mreq, 0, sizeof mreq);
@@ -169,39 +193,16 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
         error = -errno;
         snprintf(err, err_size, "%s: cannot enable promiscuous mode (%s)",
                  name, strerror(-error));
-        goto close_fd;
+        goto close_tx_fd;
     }
 
     /* The device may still have gone down between the two (its peer, a
      * race with the operator): clear any error the bind left pending, so
-     * it is not reported by the first send. */
+     * that the datapath thread does not find it at its first poll. */
     {
         int so_error;
         socklen_t len = sizeof so_error;
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
-    }
-
-    /* The frames the switch sends go out on a socket of their own, one
-     * nobody waits on: each frame sent, once freed, wakes the waiters of
-     * the socket that sent it (sock_def_write_space()), and the receiving
-     * socket has the datapath thread's epoll instance as one. */
-    tx_fd = packet_socket(name, err, err_size);
-    if (tx_fd < 0) {
-        error = tx_fd;
-        goto close_fd;
-    }
-    error = packet_bind(tx_fd, name, ifindex, 0, err, err_size);
-    if (error) {
-        goto close_tx_fd;
-    }
-    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY
-        && (rlim_t) tx_fd + NETDEV_FD_RESERVE >= rl.rlim_cur) {
-        error = -EMFILE;
-        snprintf(err, err_size, "%s: the open files limit (%llu) is nearly "
-                 "reached and %d are kept for the control socket%s", name,
-                 (unsigned long long) rl.rlim_cur, NETDEV_FD_RESERVE,
-                 FD_LIMIT_HINT);
-        goto close_tx_fd;
     }
 
     dev = calloc(1, sizeof *dev);

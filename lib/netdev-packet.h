@@ -34,6 +34,12 @@
 
 struct netdev_memory;
 
+/* Descriptors a port may not take: kept for the control socket's clients
+ * and everything else that is not a port (the teams' ARP probes' sockets
+ * included), so that when ports have used the process's limit an operator
+ * can still connect and remove some. */
+#define NETDEV_FD_RESERVE 32
+
 struct netdev_packet {
     int fd;                       /* AF_PACKET socket that receives,
                                    * owned; -1 for an in-memory device. */

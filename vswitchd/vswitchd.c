@@ -25,6 +25,7 @@
 #include "datapath.h"
 #include "log.h"
 #include "metrics-cmd.h"
+#include "netdev-packet.h"
 #include "rcu.h"
 #include "sd-notify.h"
 #include "trace-cmd.h"
@@ -595,10 +596,13 @@ raise_file_limit(void)
     }
     if (rl.rlim_cur < want) {
         VLOG_WARN("open files are limited to %llu (RLIMIT_NOFILE): each "
-                  "port takes two, so fewer than %llu ports can attach; "
-                  "raise the limit to %llu for %d (LimitNOFILE= in the "
-                  "systemd unit)", (unsigned long long) rl.rlim_cur,
-                  (unsigned long long) rl.rlim_cur / 2,
+                  "port takes two and %d are kept for the rest, so fewer "
+                  "than %llu ports can attach; raise the limit to %llu for "
+                  "%d (LimitNOFILE= in the systemd unit)",
+                  (unsigned long long) rl.rlim_cur, NETDEV_FD_RESERVE,
+                  (unsigned long long) (rl.rlim_cur > NETDEV_FD_RESERVE
+                                        ? (rl.rlim_cur - NETDEV_FD_RESERVE)
+                                          / 2 : 0),
                   (unsigned long long) want, DATAPATH_MAX_PORTS);
     }
 }
