@@ -204,11 +204,12 @@ garp_frame(uint32_t src)
     return f;
 }
 
-/* Writes 'f' and pushes it into 'p' (member 'slot', or -1).  An untagged
- * ARP frame gets its target protocol address equal to its sender's: a
- * gratuitous ARP. */
+/* Writes 'f' and pushes it into 'p' (member 'slot', or -1), in a batch
+ * whose clock reads 'batch_usec'.  An untagged ARP frame gets its target
+ * protocol address equal to its sender's: a gratuitous ARP. */
 static void
-push(struct dp_port *p, int slot, const struct unit_frame *f)
+push_at(struct dp_port *p, int slot, const struct unit_frame *f,
+        uint64_t batch_usec)
 {
     uint8_t buf[512];
     size_t len = unit_frame_build(buf, sizeof buf, f);
@@ -217,7 +218,15 @@ push(struct dp_port *p, int slot, const struct unit_frame *f)
     if (f->eth_type == ETH_TYPE_ARP && !f->n_tags) {
         memcpy(buf + ETH_HEADER_LEN + 24, buf + ETH_HEADER_LEN + 14, 4);
     }
-    CU_ASSERT_EQUAL(datapath_memory_receive(dp, p, slot, NULL, buf, len), 0);
+    CU_ASSERT_EQUAL(datapath_memory_receive_at(dp, p, slot, NULL, buf, len,
+                                               batch_usec), 0);
+}
+
+/* push_at() at the test clock. */
+static void
+push(struct dp_port *p, int slot, const struct unit_frame *f)
+{
+    push_at(p, slot, f, now_usec);
 }
 
 /* What 'p' (member 'slot', or -1) sent: NOTHING, UNTAGGED or the TCI of
@@ -797,8 +806,6 @@ test_team_first_use_stamp(void)
     struct dp_team_map_desc d = team_desc(TEAM_POLICY_SRC_MAC, 2);
     struct unit_frame f = udp_frame(1, bcast);
     uint64_t batch_clock = now_usec, published, first_use;
-    uint8_t buf[512];
-    size_t len = unit_frame_build(buf, sizeof buf, &f);
 
     clock_advance_ms(1);
     datapath_team_publish(dp, t, &d);
@@ -806,8 +813,7 @@ test_team_first_use_stamp(void)
     dp_team_map_times(t, &published, &first_use);
     CU_ASSERT_EQUAL(first_use, 0);
     /* A broadcast from 'a' reaches the team through its map. */
-    CU_ASSERT_EQUAL(datapath_memory_receive_at(dp, a, -1, NULL, buf, len,
-                                               batch_clock), 0);
+    push_at(a, -1, &f, batch_clock);
     dp_team_map_times(t, &published, &first_use);
     CU_ASSERT(first_use >= published);
     CU_ASSERT_EQUAL(first_use, now_usec);
