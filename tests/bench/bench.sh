@@ -1111,7 +1111,7 @@ SCALE_POOL=0            # Veth pairs made for the scale figures.
 # than the command.
 scale_pool()
 {
-    local n=$1 i b=$VST_TMP/scale-pool.batch
+    local n=$1 i ok b=$VST_TMP/scale-pool.batch
     ((SCALE_POOL >= n)) && return 0
     in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=1 \
         || note "scale: cannot turn IPv6 off for the veth pairs"
@@ -1121,12 +1121,14 @@ scale_pool()
             "$(scale_dev s "$i")" "$(scale_dev t "$i")" \
             "$(scale_dev s "$i")" "$(scale_dev t "$i")" >>"$b"
     done
-    if ! ip -n "$(ns sw)" -batch "$b" >/dev/null; then
+    ip -n "$(ns sw)" -batch "$b" >/dev/null
+    ok=$?
+    # Restored whether the pairs were made or not.
+    in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+    if ((ok != 0)); then
         note "scale: cannot make $n veth pairs"
-        in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=0
         return 1
     fi
-    in_ns sw sysctl -qw net.ipv6.conf.default.disable_ipv6=0
     SCALE_POOL=$n
 }
 
