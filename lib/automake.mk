@@ -26,7 +26,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/datapath.c lib/datapath.h lib/datapath-private.h \
 	lib/dp-pipeline.h lib/dp-thread.c lib/dp-sockets.c lib/dp-fdb.c \
 	lib/dp-policy.c \
-	lib/dp-memory.c lib/dp-team.c lib/dp-trace.c lib/dp-trace.h \
+	lib/dp-devices.c lib/dp-grave.c lib/dp-memory.c lib/dp-team.c lib/dp-trace.c lib/dp-trace.h \
 	lib/trace-frame.c lib/trace-frame.h \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \

@@ -375,6 +375,11 @@ struct datapath {
     int learn_fd;                  /* eventfd: learning requests queued. */
     bool exiting;                  /* Set once, read by threads. */
     unsigned int n_threads;        /* Number of threads. */
+    unsigned int thread_sockets[DATAPATH_MAX_THREADS]; /* Sockets of the
+                                    * devices published for the ports each
+                                    * thread serves (dp_thread_of()), at
+                                    * most DATAPATH_MAX_PORTS; control
+                                    * only. */
     bool busy_poll;                /* Threads spin instead of sleeping. */
     uint64_t poll_window_usec;     /* Spin this long after a frame. */
     struct dp_thread *threads[DATAPATH_MAX_THREADS]; /* Owned. */
@@ -401,6 +406,26 @@ struct datapath {
                                     * dp_link_changed()). */
 };
 
+/* The datapath thread that serves the sockets of port 'port_no' and of its
+ * team members. */
+static inline unsigned int
+dp_thread_of(const struct datapath *dp, uint32_t port_no)
+{
+    return port_no % dp->n_threads;
+}
+
+/* Counts 'dev' (just published, or 'delta' -1: leaving the snapshots), of
+ * port 'p' or one of its members, in the sockets of the thread that serves
+ * 'p' (dp->thread_sockets).  In-memory devices have no socket. */
+static inline void
+dp_count_socket(struct datapath *dp, const struct dp_port *p,
+                const struct netdev_packet *dev, int delta)
+{
+    if (dev && dev->fd >= 0) {
+        dp->thread_sockets[dp_thread_of(dp, p->port_no)] += delta;
+    }
+}
+
 /* The datapath's clock: time_usec(), or the test clock when a test set one
  * (datapath_set_clock()). */
 static inline uint64_t
@@ -423,14 +448,25 @@ void dp_port_set_settings(struct dp_port *p, const struct dp_port_settings *);
 /* Links new port 'p' and publishes it.  Returns 0, or -ENOMEM: then 'p' is
  * taken out again and freed, and the datapath is as it was. */
 int dp_port_link_publish(struct datapath *, struct dp_port *p);
-/* Publishes '*devp', just opened.  Returns 0, or -ENOMEM with a reason in
- * 'err': then the device is closed again. */
-int dp_publish_dev(struct datapath *, struct netdev_packet **devp,
-                   char *err, size_t err_size);
-/* Takes '*devp' out of the datapath (closed after a grace period), adding
- * its last kernel counts to 'stats' and 'team_stats' (may be NULL). */
-void dp_retire_dev(struct datapath *, struct netdev_packet **devp,
-                   uint64_t *stats, uint64_t *team_stats);
+/* For dp-team.c and datapath.c (dp-devices.c): */
+/* Opens device 'name' as '*devp' (unless open already), the port's or one
+ * of its team members', and publishes it.  Returns 0 or a negative errno
+ * with a reason in 'err': -ENOSPC if the thread that serves 'p' serves
+ * DATAPATH_MAX_PORTS sockets already, -ENOMEM if it could not be published
+ * (then it is closed again), netdev_packet_open()'s errors. */
+int dp_open_dev(struct datapath *, const struct dp_port *p, const char *name,
+                struct netdev_packet **devp, char *err, size_t err_size);
+/* Takes '*devp', of 'p' or one of its members, out of the datapath (closed
+ * after a grace period), adding its last kernel counts to 'stats' and
+ * 'team_stats' (may be NULL). */
+void dp_retire_dev(struct datapath *, const struct dp_port *p,
+                   struct netdev_packet **devp, uint64_t *stats,
+                   uint64_t *team_stats);
+/* For datapath.c (dp-grave.c): */
+/* Hands what the snapshot just replaced still referred to (removed ports,
+ * retired devices) to call_rcu, to be closed and freed after a grace
+ * period. */
+void dp_bury(struct datapath *);
 /* Reads the counters 'stats' into 's'. */
 void dp_stats_read(const uint64_t *stats, struct dp_port_stats *s);
 

@@ -103,15 +103,6 @@ view_init(struct dp_view *v, struct dp_port *port)
                         port_rate_burst(&port->policy.rate_out));
 }
 
-static void
-port_free_cb(struct rcu_head *head);
-
-static void
-dev_free_cb(struct rcu_head *head)
-{
-    netdev_packet_close(CONTAINER_OF(head, struct netdev_packet, rcu_head));
-}
-
 /* Builds and publishes a new snapshot from the control thread's lists,
  * then hands what the old one still refers to (removed ports, retired
  * devices) to call_rcu.  Returns 0, or -ENOMEM when the snapshot cannot be
@@ -175,18 +166,7 @@ publish_now(struct datapath *dp)
     if (old) {
         call_rcu(&old->rcu_head, snapshot_free_cb);
     }
-    while (dp->removed_ports) {
-        struct dp_port *p = dp->removed_ports;
-
-        dp->removed_ports = p->next;
-        call_rcu(&p->rcu_head, port_free_cb);
-    }
-    while (dp->retired_devs) {
-        struct netdev_packet *dev = dp->retired_devs;
-
-        dp->retired_devs = dev->retired_next;
-        call_rcu(&dev->rcu_head, dev_free_cb);
-    }
+    dp_bury(dp);
     return 0;
 }
 
@@ -434,22 +414,6 @@ error:
     datapath_destroy(dp);
     errno = error;
     return NULL;
-}
-
-static void
-port_free_cb(struct rcu_head *head)
-{
-    struct dp_port *port = CONTAINER_OF(head, struct dp_port, rcu_head);
-
-    netdev_packet_close(port->dev);
-    if (port->team) {
-        for (int i = 0; i < TEAM_MAX_MEMBERS; i++) {
-            netdev_packet_close(port->team->members[i].dev);
-        }
-        free(port->team->map);
-        free(port->team);
-    }
-    free(port);
 }
 
 void
@@ -782,6 +746,12 @@ datapath_port_remove(struct datapath *dp, struct dp_port *p)
     uint32_t port_no = p->port_no;
     struct mac_table *macs = p->bridge->macs;
 
+    /* Its devices no longer take room in its thread (they are closed
+     * when it is freed). */
+    dp_count_socket(dp, p, p->dev, -1);
+    for (int i = 0; p->team && i < TEAM_MAX_MEMBERS; i++) {
+        dp_count_socket(dp, p, p->team->members[i].dev, -1);
+    }
     port_unlink(dp, p);
     datapath_publish(dp);
     /* 'p' is freed after the snapshot without it is out (maybe already,
@@ -851,104 +821,6 @@ const struct port_policy *
 dp_port_policy(const struct dp_port *p)
 {
     return &p->policy;
-}
-
-/* Publishes '*devp', just opened.  Returns 0, or -ENOMEM with a reason in
- * 'err': then the device is closed again (no snapshot showed it). */
-int
-dp_publish_dev(struct datapath *dp, struct netdev_packet **devp,
-               char *err, size_t err_size)
-{
-    int error = datapath_publish(dp);
-
-    if (error) {
-        snprintf(err, err_size, "%s: out of memory publishing the device "
-                 "to the datapath threads: not attached (try again, or "
-                 "free memory)", (*devp)->name);
-        netdev_packet_close(*devp);
-        *devp = NULL;
-    }
-    return error;
-}
-
-int
-datapath_port_attach(struct datapath *dp, struct dp_port *p,
-                     char *err, size_t err_size)
-{
-    return datapath_port_attach_device(dp, p, p->name, err, err_size);
-}
-
-int
-datapath_port_attach_device(struct datapath *dp, struct dp_port *p,
-                            const char *device, char *err, size_t err_size)
-{
-    int error;
-
-    if (p->dev) {
-        return 0;
-    }
-    error = netdev_packet_open(device, &p->dev, err, err_size);
-    return error ? error : dp_publish_dev(dp, &p->dev, err, err_size);
-}
-
-/* Adds what the kernel dropped on 'dev''s full socket to 'stats' and, for
- * a team member, to its team's 'team_stats' too. */
-static void
-count_rx_overrun(struct netdev_packet *dev, uint64_t *stats,
-                 uint64_t *team_stats)
-{
-    uint64_t n = netdev_packet_take_rx_drops(dev);
-
-    if (n) {
-        uatomic_add(&stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
-        if (team_stats) {
-            uatomic_add(&team_stats[ST_DROPS + DP_DROP_RX_OVERRUN], n);
-        }
-    }
-}
-
-/* Takes '*devp' out of the datapath: its last counts are taken, a new
- * snapshot without it is published, and it is closed after a grace
- * period.  Allocates nothing of its own, so it cannot fail: if the
- * snapshot cannot be allocated, the device stays open (the threads may
- * still use it) until a later publication succeeds. */
-void
-dp_retire_dev(struct datapath *dp, struct netdev_packet **devp,
-              uint64_t *stats, uint64_t *team_stats)
-{
-    struct netdev_packet *dev = *devp;
-
-    count_rx_overrun(dev, stats, team_stats);
-    *devp = NULL;
-    dev->retired_next = dp->retired_devs;
-    dp->retired_devs = dev;
-    datapath_publish(dp);
-}
-
-void
-datapath_port_detach(struct datapath *dp, struct dp_port *p)
-{
-    if (!p->dev) {
-        return;
-    }
-    dp_retire_dev(dp, &p->dev, p->stats, NULL);
-    mac_table_flush(p->bridge->macs, MAC_VLAN_ANY, p->port_no, false);
-}
-
-void
-datapath_collect_stats(struct datapath *dp)
-{
-    for (struct dp_port *p = dp->ports; p; p = p->next) {
-        if (p->dev) {
-            count_rx_overrun(p->dev, p->stats, NULL);
-        }
-        for (int i = 0; p->team && i < TEAM_MAX_MEMBERS; i++) {
-            struct dp_team_member *m = &p->team->members[i];
-            if (m->dev) {
-                count_rx_overrun(m->dev, m->stats, p->stats);
-            }
-        }
-    }
 }
 
 uint32_t

@@ -82,10 +82,12 @@ dp_sockets_rebuild(struct dp_thread *t, const struct dp_snapshot *snap)
         };
     }
     memset(idx->serial, 0, sizeof idx->serial);
+    /* (dp_open_dev() refuses a socket past DATAPATH_MAX_PORTS: the bounds
+     * below only keep the arrays safe.) */
     for (size_t i = 0; i < snap->n; i++) {
         const struct dp_view *v = &snap->views[i];
 
-        if (v->port_no % t->dp->n_threads != t->id) {
+        if (dp_thread_of(t->dp, v->port_no) != t->id) {
             continue;
         }
         if (v->fd >= 0 && n < DATAPATH_MAX_PORTS) {

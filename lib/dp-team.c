@@ -80,13 +80,8 @@ datapath_team_member_attach(struct datapath *dp, struct dp_port *p, int slot,
                             char *err, size_t err_size)
 {
     struct dp_team_member *m = &p->team->members[slot];
-    int error;
 
-    if (m->dev) {
-        return 0;
-    }
-    error = netdev_packet_open(m->name, &m->dev, err, err_size);
-    return error ? error : dp_publish_dev(dp, &m->dev, err, err_size);
+    return dp_open_dev(dp, p, m->name, &m->dev, err, err_size);
 }
 
 void
@@ -95,7 +90,7 @@ datapath_team_member_detach(struct datapath *dp, struct dp_port *p, int slot)
     struct dp_team_member *m = &p->team->members[slot];
 
     if (m->dev) {
-        dp_retire_dev(dp, &m->dev, m->stats, p->stats);
+        dp_retire_dev(dp, p, &m->dev, m->stats, p->stats);
     }
 }
 

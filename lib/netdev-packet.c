@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "util.h"
 
 /* Sockets buffers: enough for a few batches of 64 KB segments, so a burst
  * does not overflow while the datapath thread is busy on another port. */
@@ -103,6 +105,26 @@ device_set_up(int fd, const char *name)
 }
 
 int
+netdev_packet_lookup(const char *name, char *err, size_t err_size)
+{
+    unsigned int ifindex = if_nametoindex(name);
+
+    if (!ifindex && errno != ENODEV) {
+        /* It opens a socket to ask: EMFILE, say. */
+        int error = -errno;
+
+        snprintf(err, err_size, "%s: cannot look the device up (%s)", name,
+                 strerror(-error));
+        return error;
+    }
+    if (!ifindex) {
+        snprintf(err, err_size, "no network device named \"%s\"", name);
+        return -ENODEV;
+    }
+    return (int) ifindex;
+}
+
+int
 netdev_packet_open(const char *name, struct netdev_packet **devp,
                    char *err, size_t err_size)
 {
@@ -113,18 +135,11 @@ netdev_packet_open(const char *name, struct netdev_packet **devp,
     int fd, tx_fd, error;
 
     *devp = NULL;
-    ifindex = if_nametoindex(name);
-    if (!ifindex && errno != ENODEV) {
-        /* It opens a socket to ask: EMFILE, say. */
-        error = -errno;
-        snprintf(err, err_size, "%s: cannot look the device up (%s)", name,
-                 strerror(-error));
+    error = netdev_packet_lookup(name, err, err_size);
+    if (error < 0) {
         return error;
     }
-    if (!ifindex) {
-        snprintf(err, err_size, "no network device named \"%s\"", name);
-        return -ENODEV;
-    }
+    ifindex = error;
 
     /* Both sockets first, and the limit checked, before the device is
      * touched: bringing it up or making it promiscuous makes link events,
@@ -247,6 +262,66 @@ netdev_packet_close(struct netdev_packet *dev)
         }
         free(dev->mem);
         free(dev);
+    }
+}
+
+/* A share of netdev_packet_close_sockets()' work: every 'stride'th device
+ * from 'first'. */
+struct close_share {
+    pthread_t thread;
+    struct netdev_packet **devs;
+    size_t n, first, stride;
+};
+
+static void *
+close_share(void *share_)
+{
+    struct close_share *s = share_;
+
+    for (size_t i = s->first; i < s->n; i += s->stride) {
+        struct netdev_packet *dev = s->devs[i];
+
+        if (dev && dev->fd >= 0) {
+            close(dev->fd);
+            dev->fd = -1;
+        }
+        if (dev && dev->tx_fd >= 0) {
+            close(dev->tx_fd);
+            dev->tx_fd = -1;
+        }
+    }
+    return NULL;
+}
+
+void
+netdev_packet_close_sockets(struct netdev_packet **devs, size_t n)
+{
+    /* Enough threads that a grace period is shared by many closes; a
+     * thread that cannot be made leaves its share to this one. */
+    enum { MAX_THREADS = 32, PER_THREAD = 16 };
+    struct close_share shares[MAX_THREADS];
+    size_t n_shares = MIN(MAX_THREADS, (n + PER_THREAD - 1) / PER_THREAD);
+    size_t started = 0;
+
+    for (size_t k = 0; k < n_shares; k++) {
+        shares[k] = (struct close_share) {
+            .devs = devs, .n = n, .first = k, .stride = MAX(n_shares, 1),
+        };
+    }
+    for (; started + 1 < n_shares; started++) {
+        if (pthread_create(&shares[started + 1].thread, NULL, close_share,
+                           &shares[started + 1])) {
+            break;
+        }
+    }
+    for (size_t k = started + 1; k < n_shares; k++) {
+        close_share(&shares[k]);
+    }
+    if (n_shares) {
+        close_share(&shares[0]);
+    }
+    for (size_t k = 1; k <= started; k++) {
+        pthread_join(shares[k].thread, NULL);
     }
 }
 

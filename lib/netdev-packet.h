@@ -68,6 +68,10 @@ struct netdev_packet {
                                    * devices to close. */
 };
 
+/* Looks device 'name' up, touching nothing.  Returns its ifindex, or a
+ * negative errno (-ENODEV when there is no such device) and writes a
+ * reason for the operator into 'err'. */
+int netdev_packet_lookup(const char *name, char *err, size_t err_size);
 /* Opens device 'name' as a port.  Returns 0 and sets '*devp', or a negative
  * errno (-ENODEV when there is no such device) and writes a reason for the
  * operator into 'err'. */
@@ -76,6 +80,13 @@ int netdev_packet_open(const char *name, struct netdev_packet **devp,
 /* Closes the socket (or frees an in-memory device's queue) and frees.
  * Accepts NULL. */
 void netdev_packet_close(struct netdev_packet *);
+/* Closes the sockets of the 'n' devices 'devs' (NULL entries allowed), all
+ * at once: each close waits for a grace period of the kernel's RCU
+ * (packet_release() calls synchronize_net(), about 12 ms here), so a
+ * thousand ports closed one after another took 24 s, and closed from
+ * several threads they share their grace periods.  The devices stay,
+ * without sockets: close them with netdev_packet_close(). */
+void netdev_packet_close_sockets(struct netdev_packet **devs, size_t n);
 
 /* Frames the kernel dropped because the socket's receive buffer was full,
  * since the last call (the kernel resets its counter when read); 0 for an

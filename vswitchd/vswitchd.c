@@ -88,7 +88,9 @@ usage(void)
            "  --detach               run in the background once ready\n"
            "  --log-file=FILE        log to FILE instead of stderr\n"
            "  --log-level=LEVEL      err, warn, info (default) or dbg\n"
-           "  --datapath-threads=N   switching threads, 1-%d (default 1)\n"
+           "  --datapath-threads=N   switching threads, 1-%d (default 1), "
+           "each serving\n"
+           "                         up to %d ports and team members\n"
            "  --busy-poll            switching threads spin instead of "
            "sleeping: lower\n"
            "                         latency, one busy CPU per thread\n"
@@ -109,6 +111,7 @@ usage(void)
            "reopens the log file.\n"
            "Use vswitch-ctl(8) to configure it; see vswitchd(8).\n",
            DEFAULT_CONFIG, DEFAULT_SOCKET, DATAPATH_MAX_THREADS,
+           DATAPATH_MAX_PORTS,
            DEFAULT_POLL_WINDOW);
 }
 
@@ -576,11 +579,12 @@ notify_timers_start(void)
 /* Each port holds two sockets (netdev-packet.h), so a full switch needs
  * more files than the usual soft limit of 1,024 (systemd's default for
  * services, whose hard limit is 524,288): takes the hard limit, and says
- * so if even that is too low for DATAPATH_MAX_PORTS ports. */
+ * so if even that is too low for the DATAPATH_MAX_PORTS ports each of the
+ * 'n_threads' datapath threads serves. */
 static void
-raise_file_limit(void)
+raise_file_limit(unsigned int n_threads)
 {
-    const rlim_t want = 2 * DATAPATH_MAX_PORTS + 256;
+    const rlim_t want = 2 * (rlim_t) DATAPATH_MAX_PORTS * n_threads + 256;
     struct rlimit rl;
 
     if (getrlimit(RLIMIT_NOFILE, &rl)) {
@@ -598,12 +602,12 @@ raise_file_limit(void)
         VLOG_WARN("open files are limited to %llu (RLIMIT_NOFILE): each "
                   "port takes two and %d are kept for the rest, so fewer "
                   "than %llu ports can attach; raise the limit to %llu for "
-                  "%d (LimitNOFILE= in the systemd unit)",
+                  "%u (LimitNOFILE= in the systemd unit)",
                   (unsigned long long) rl.rlim_cur, NETDEV_FD_RESERVE,
                   (unsigned long long) (rl.rlim_cur > NETDEV_FD_RESERVE
                                         ? (rl.rlim_cur - NETDEV_FD_RESERVE)
                                           / 2 : 0),
-                  (unsigned long long) want, DATAPATH_MAX_PORTS);
+                  (unsigned long long) want, DATAPATH_MAX_PORTS * n_threads);
     }
 }
 
@@ -624,7 +628,7 @@ main(int argc, char *argv[])
     /* Run by systemd with stderr to the journal: priorities, no time. */
     journal = sd_notify_is_journal(STDERR_FILENO);
     log_set_journal(journal && !o.log_file);
-    raise_file_limit();
+    raise_file_limit(o.n_threads);
     if (o.detach) {
         ready_fd = detach_start();
     }

@@ -336,6 +336,19 @@ veth_add()
 }
 
 # sw_ns: makes the switch's namespace.
+# idle_veths_add NAME N: N veth pairs in the switch namespace, NAME1..NAMEN
+# (devices $(dev NAMEi)) and their peers, which stay down: ports that never
+# see a frame.  One netlink batch: thousands take seconds.
+idle_veths_add()
+{
+    local name=$1 n=$2 i batch=$VST_TMP/veths-$1
+    for ((i = 1; i <= n; i++)); do
+        printf 'link add %s type veth peer name %s\n' "$(dev "$name$i")" \
+            "$(dev "$name${i}p")"
+    done >"$batch"
+    ip -n "$(ns sw)" -batch "$batch" || fail "cannot create $n veth pairs"
+}
+
 sw_ns()
 {
     ns_add sw

@@ -22,14 +22,7 @@ require_cmd prlimit
 sw_ns
 vm_add vm1 198.18.0.1/24
 vm_add vm2 198.18.0.2/24
-# N veth pairs in the switch namespace (IPv6 off there): ports that never
-# see a frame.
-batch=$VST_TMP/veths
-for ((i = 1; i <= N; i++)); do
-    printf 'link add %s type veth peer name %s\n' "$(dev "p$i")" \
-        "$(dev "q$i")"
-done >"$batch"
-ip -n "$(ns sw)" -batch "$batch" || fail "cannot create $N veth pairs"
+idle_veths_add p "$N"
 
 # attached: how many ports of br0 are attached (not absent).
 attached()
