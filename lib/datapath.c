@@ -385,11 +385,16 @@ datapath_create(const struct datapath_options *o)
         goto error;
     }
     for (unsigned int i = 0; i < n_threads; i++) {
+        char name[16];
+
         error = pthread_create(&dp->threads[i]->thread, NULL,
                                dp_thread_main, dp->threads[i]);
         if (error) {
             goto error;
         }
+        /* As top -H, ps -L and perf show it. */
+        snprintf(name, sizeof name, "datapath%u", i);
+        pthread_setname_np(dp->threads[i]->thread, name);
         if (o->n_cpus) {
             cpu_set_t set;
 

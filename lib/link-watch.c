@@ -174,6 +174,7 @@ link_watch_start(struct link_watch *lw, link_watch_cb *cb, void *aux)
     if (error) {
         goto fail;
     }
+    pthread_setname_np(lw->thread, "link-watch");
     lw->running = true;
     return 0;
 
