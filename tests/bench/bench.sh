@@ -1246,6 +1246,10 @@ if '$(port_of vm3)' in x['ports']), '')" 2>/dev/null)
     mig=$(ours_team "t['last-migration-usec']")
     if ((n1 > n0 && mig >= 0)); then
         record ours scale_fo_migration_us "$mig"
+        # Its parts (the publication, then the first use), as team/events
+        # gives them.
+        note "ours scale failover: $(ctl team/events "$TEAM" \
+            | grep -F 'new map' | tail -n 1)"
     else
         note "ours scale failover: no new failover in team/show (failovers $n0 -> $n1, last-migration-usec '$mig')"
     fi
