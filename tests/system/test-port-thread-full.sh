@@ -23,7 +23,7 @@ vm_add vm2 198.18.0.2/24
 vm_add vm3 198.18.0.3/24
 idle_veths_add d "$N"
 
-expect_log "port ${P}(vm3|d1|late): .*datapath thread 0 already serves $CAP sockets"
+expect_log "(port|team) ${P}(vm3|d1|late|team): .*datapath thread 0 already serves $CAP sockets"
 sw_start
 ctl_ok add-br br0
 attach br0 vm1
@@ -64,6 +64,14 @@ ip -n "$(ns sw)" link add "$late" type veth peer name "$(dev late2)" \
 wait_for 10 grep -q "port $late: .*datapath thread 0 already serves" \
     "$VST_LOG" || fail "no refusal logged for $late, whose device appeared"
 assert_eq absent "$(port_state "$late")" "$late, past the cap"
+# A team member takes a socket of its team's thread too.
+idle_veths_add u 2
+ctl_ok add-team br0 "$(dev team)" "$(dev u1)" "$(dev u2)"
+wait_for 10 grep -q "team $(dev team): $(dev u1): datapath thread 0 already \
+serves" "$VST_LOG" || fail "no refusal logged for the team member"
+assert_eq "absent absent" "$(ctl --json team/show "$(dev team)" \
+    | json "' '.join(m['state'] for m in d['teams'][0]['members'])")" \
+    "the team members' states"
 # Closing a packet socket waits for a grace period of the kernel's (about
 # 12 ms): the daemon closes its 2,048 sockets together, not one after
 # another (24 s, past sw_signal's 10 s).
