@@ -202,6 +202,9 @@ int datapath_txn_commit(struct datapath *);
 uint64_t datapath_snapshot_gen(const struct datapath *);
 /* The datapath threads running. */
 unsigned int datapath_n_threads(const struct datapath *);
+/* The sockets datapath thread 'i' reads: one per attached port and team
+ * member, at most DATAPATH_MAX_PORTS. */
+unsigned int datapath_thread_sockets(const struct datapath *, unsigned int i);
 
 /* An eventfd the control thread watches: readable when learning requests
  * are queued.  Then call datapath_run_learning(). */

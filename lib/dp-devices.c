@@ -49,6 +49,12 @@ dp_open_dev(struct datapath *dp, const struct dp_port *p, const char *name,
     return 0;
 }
 
+unsigned int
+datapath_thread_sockets(const struct datapath *dp, unsigned int i)
+{
+    return i < dp->n_threads ? dp->thread_sockets[i] : 0;
+}
+
 int
 datapath_port_attach(struct datapath *dp, struct dp_port *p,
                      char *err, size_t err_size)

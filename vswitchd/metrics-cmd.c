@@ -34,6 +34,12 @@ daemon_metrics(struct metrics *m)
                     "Seconds since the daemon started.");
     metrics_declare(m, "vswitch_datapath_threads", METRICS_GAUGE,
                     "Datapath threads forwarding frames.");
+    metrics_declare(m, "vswitch_datapath_thread_sockets", METRICS_GAUGE,
+                    "Sockets a datapath thread reads: one per attached port "
+                    "and team member.");
+    metrics_declare(m, "vswitch_datapath_thread_sockets_limit",
+                    METRICS_GAUGE, "The most sockets one datapath thread "
+                    "reads: a port or member past that is refused.");
 
     metrics_add_u64(m, "vswitch_build_info", 1, "version", PACKAGE_VERSION,
                     NULL);
@@ -43,6 +49,16 @@ daemon_metrics(struct metrics *m)
                        (g_get_monotonic_time() - start_mono) / 1e6, NULL);
     metrics_add_u64(m, "vswitch_datapath_threads", datapath_n_threads(dp),
                     NULL);
+    for (unsigned int i = 0; i < datapath_n_threads(dp); i++) {
+        char thread[16];
+
+        snprintf(thread, sizeof thread, "%u", i);
+        metrics_add_u64(m, "vswitch_datapath_thread_sockets",
+                        datapath_thread_sockets(dp, i), "thread", thread,
+                        NULL);
+    }
+    metrics_add_u64(m, "vswitch_datapath_thread_sockets_limit",
+                    DATAPATH_MAX_PORTS, NULL);
 }
 
 /* ---- MAC tables (what fdb/show says) ------------------------------------ */

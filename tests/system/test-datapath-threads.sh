@@ -24,6 +24,13 @@ assert_ping vm3 198.18.0.1
 assert_ping vm1 2001:db8::3
 assert_ping vm2 2001:db8::1
 
+# Ports 1 and 3 are thread 1's, port 2 thread 0's (port number modulo 2).
+socks=$(ctl metrics | awk '$1 ~ /^vswitch_datapath_thread_sockets\{/ \
+{print $1 "=" $2}' | sort | tr '\n' ' ')
+fam=vswitch_datapath_thread_sockets
+assert_eq "$fam{thread=\"0\"}=1 $fam{thread=\"1\"}=2 " "$socks" \
+    "sockets each thread reads"
+
 names=$(cat /proc/"$VST_DAEMON_PID"/task/*/comm | sort | tr '\n' ' ')
 log "threads: $names"
 for name in vswitchd datapath0 datapath1 link-watch rcu-free; do

@@ -192,6 +192,14 @@ def check(fams, stats, teams, fdb, version, threads, t0, now):
 
     eq(1, one(fams, 'vswitch_build_info', version=version), 'build info')
     eq(threads, one(fams, 'vswitch_datapath_threads'), 'datapath threads')
+    # Every port and member of this world is attached: one socket each
+    # (a team has none of its own).
+    socks = fams['vswitch_datapath_thread_sockets']['samples']
+    eq(threads, len(socks), 'threads with a socket count')
+    eq(len([p for p in stats['ports'] if p.get('type') != 'team']),
+       sum(v for _, v in socks), 'sockets the datapath threads read')
+    eq(1024, one(fams, 'vswitch_datapath_thread_sockets_limit'),
+       'sockets limit')
     start = one(fams, 'vswitch_start_time_seconds')
     up = one(fams, 'vswitch_uptime_seconds')
     eq(True, t0 - 1 <= start <= now + 1, 'start time %s in [%s, %s]'

@@ -44,6 +44,9 @@ thread serves (one per port, one per team member): start vswitchd with more \
     || fail "refusal of port $((CAP + 1)) does not say why: $out"
 log "port $((CAP + 1)) refused: $out"
 assert_eq "" "$(port_state "$vm3")" "vm3's port, refused: not added"
+assert_eq "$CAP" "$(ctl metrics | awk '$1 == \
+"vswitch_datapath_thread_sockets{thread=\"0\"}" {print $2}')" \
+    "sockets of thread 0 in the metrics"
 assert_no_ping vm3 198.18.0.1
 
 # A port removed makes room: vm3's port, added again, attaches and pings.
