@@ -257,7 +257,9 @@ bool dp_port_guard_tripped(const struct dp_port *);
 void datapath_port_guard_reset(struct datapath *, struct dp_port *);
 
 /* Opens the port's device.  Returns 0 or a negative errno with a reason in
- * 'err' (-ENOMEM: it could not be published; it is closed again). */
+ * 'err' (-ENOSPC: the datapath thread that would read it reads
+ * DATAPATH_MAX_PORTS sockets already; -ENOMEM: it could not be published,
+ * and is closed again). */
 int datapath_port_attach(struct datapath *, struct dp_port *,
                          char *err, size_t err_size);
 /* Same, but opens device 'device' for the port: an internal port's frames

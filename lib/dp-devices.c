@@ -25,11 +25,23 @@ dp_open_dev(struct datapath *dp, const struct dp_port *p, const char *name,
         if (error < 0) {
             return error;
         }
-        snprintf(err, err_size, "%s: datapath thread %u already serves %d "
-                 "sockets, the most one thread serves (one per port, one "
-                 "per team member): start vswitchd with more "
-                 "--datapath-threads, or remove a port and add this one "
-                 "again", name, t, DATAPATH_MAX_PORTS);
+        /* One thread: any port removed makes room.  Several: a port's
+         * thread is its number modulo theirs, and a port added again gets
+         * a new number. */
+        if (dp->n_threads == 1) {
+            snprintf(err, err_size, "%s: datapath thread 0 already serves "
+                     "%d sockets, the most one thread serves (one per "
+                     "port, one per team member): start vswitchd with more "
+                     "--datapath-threads, or remove a port and add this one "
+                     "again", name, DATAPATH_MAX_PORTS);
+        } else {
+            snprintf(err, err_size, "%s: datapath thread %u already serves "
+                     "%d sockets, the most one thread serves (one per "
+                     "port, one per team member; a port goes to the thread "
+                     "of its port-no modulo %u): start vswitchd with more "
+                     "--datapath-threads", name, t, DATAPATH_MAX_PORTS,
+                     dp->n_threads);
+        }
         return -ENOSPC;
     }
     error = netdev_packet_open(name, devp, err, err_size);
