@@ -19,6 +19,9 @@ dp_open_dev(struct datapath *dp, const struct dp_port *p, const char *name,
         return 0;
     }
     if (dp->thread_sockets[t] >= DATAPATH_MAX_PORTS) {
+        bool one = dp->n_threads == 1;
+        char sharing[64] = "";
+
         /* A device still to come is no socket yet: the port waits for it,
          * absent, as any other (and is refused then if it must be). */
         error = netdev_packet_lookup(name, err, err_size);
@@ -28,20 +31,16 @@ dp_open_dev(struct datapath *dp, const struct dp_port *p, const char *name,
         /* One thread: any port removed makes room.  Several: a port's
          * thread is its number modulo theirs, and a port added again gets
          * a new number. */
-        if (dp->n_threads == 1) {
-            snprintf(err, err_size, "%s: datapath thread 0 already serves "
-                     "%d sockets, the most one thread serves (one per "
-                     "port, one per team member): start vswitchd with more "
-                     "--datapath-threads, or remove a port and add this one "
-                     "again", name, DATAPATH_MAX_PORTS);
-        } else {
-            snprintf(err, err_size, "%s: datapath thread %u already serves "
-                     "%d sockets, the most one thread serves (one per "
-                     "port, one per team member; a port goes to the thread "
-                     "of its port-no modulo %u): start vswitchd with more "
-                     "--datapath-threads", name, t, DATAPATH_MAX_PORTS,
-                     dp->n_threads);
+        if (!one) {
+            snprintf(sharing, sizeof sharing, "; a port goes to the thread "
+                     "of its port-no modulo %u", dp->n_threads);
         }
+        snprintf(err, err_size, "%s: datapath thread %u already serves %d "
+                 "sockets, the most one thread serves (one per port, one "
+                 "per team member%s): start vswitchd with more "
+                 "--datapath-threads%s", name, t, DATAPATH_MAX_PORTS,
+                 sharing, one ? ", or remove a port and add this one again"
+                              : "");
         return -ENOSPC;
     }
     error = netdev_packet_open(name, devp, err, err_size);
@@ -71,7 +70,7 @@ int
 datapath_port_attach(struct datapath *dp, struct dp_port *p,
                      char *err, size_t err_size)
 {
-    return dp_open_dev(dp, p, p->name, &p->dev, err, err_size);
+    return datapath_port_attach_device(dp, p, p->name, err, err_size);
 }
 
 int

@@ -281,11 +281,14 @@ close_share(void *share_)
     for (size_t i = s->first; i < s->n; i += s->stride) {
         struct netdev_packet *dev = s->devs[i];
 
-        if (dev && dev->fd >= 0) {
+        if (!dev) {
+            continue;
+        }
+        if (dev->fd >= 0) {
             close(dev->fd);
             dev->fd = -1;
         }
-        if (dev && dev->tx_fd >= 0) {
+        if (dev->tx_fd >= 0) {
             close(dev->tx_fd);
             dev->tx_fd = -1;
         }
@@ -305,7 +308,7 @@ netdev_packet_close_sockets(struct netdev_packet **devs, size_t n)
 
     for (size_t k = 0; k < n_shares; k++) {
         shares[k] = (struct close_share) {
-            .devs = devs, .n = n, .first = k, .stride = MAX(n_shares, 1),
+            .devs = devs, .n = n, .first = k, .stride = n_shares,
         };
     }
     for (; started + 1 < n_shares; started++) {
