@@ -19,10 +19,23 @@ import json
 import statistics
 import sys
 
-SWITCHES = ["ours", "kbr", "ovs", "ovs-tso", "ovs-ab"]
-LABELS = {"ours": "ours", "kbr": "kernel bridge", "ovs": "ovs slb",
+SWITCHES = ["ours", "ours-bp", "kbr", "ovs", "ovs-tso", "ovs-ab"]
+LABELS = {"ours": "ours", "ours-bp": "ours --busy-poll",
+          "kbr": "kernel bridge", "ovs": "ovs slb",
           "ovs-tso": "ovs-tso slb", "ovs-ab": "ovs-ab"}
 OURS = "ours"
+# Ours with --busy-poll: compared with the kernel bridge only (its rows
+# are the latency ones), and not a column of ours' ratios.
+BUSY = "ours-bp"
+BRIDGE = "kbr"
+
+
+def ratio_pairs(switches):
+    """The (a, b) of each ratio column a/b, in order."""
+    pairs = [(OURS, s) for s in switches if s not in (OURS, BUSY)]
+    if BUSY in switches and BRIDGE in switches:
+        pairs.append((BUSY, BRIDGE))
+    return pairs
 
 # key, label, unit, scale from the recorded unit, which way is better.
 FIGURES = [
@@ -147,15 +160,12 @@ def summarize(samples, meta):
                           "max": max(vs), "samples": vs,
                           "rounds": [r for r, _ in sorted(got)]}
         ratios = {}
-        ours = values.get(OURS)
-        for sw in switches:
-            if sw == OURS:
-                continue
-            other = values.get(sw)
-            if ours and other and other["median"]:
-                ratios["%s/%s" % (OURS, sw)] = ours["median"] / other["median"]
+        for a, b in ratio_pairs(switches):
+            va, vb = values.get(a), values.get(b)
+            if va and vb and vb["median"]:
+                ratios["%s/%s" % (a, b)] = va["median"] / vb["median"]
             else:
-                ratios["%s/%s" % (OURS, sw)] = None
+                ratios["%s/%s" % (a, b)] = None
         figures.append({"key": key, "label": label, "unit": unit,
                         "better": better, "values": values,
                         "ratios": ratios})
@@ -169,15 +179,15 @@ def cell(v):
 
 
 def print_table(switches, figures, meta, notes):
-    others = [s for s in switches if s != OURS]
+    pairs = ratio_pairs(switches)
     head = (["figure", "unit", "better"] + [LABELS[s] for s in switches]
-            + ["ours/%s" % s for s in others])
+            + ["%s/%s" % p for p in pairs])
     rows = []
     for f in figures:
         row = [f["label"], f["unit"], f["better"]]
         row += [cell(f["values"][s]) for s in switches]
-        for s in others:
-            r = f["ratios"].get("%s/%s" % (OURS, s))
+        for p in pairs:
+            r = f["ratios"].get("%s/%s" % p)
             row.append("n/a" if r is None else "%.2f" % r)
         rows.append(row)
     widths = [max(len(r[i]) for r in rows + [head])
@@ -203,7 +213,8 @@ def print_table(switches, figures, meta, notes):
     for r in rows:
         print(line(r))
     print("n/a: not measured (a kernel bridge has no process and one "
-          "uplink; ovs-tso and ovs-ab are not in every part) or failed "
+          "uplink; ours --busy-poll is measured for latency and idle CPU "
+          "only; ovs-tso and ovs-ab are not in every part) or failed "
           "(see notes); a ratio is n/a when the other's median is 0.")
     fo = meta.get("failover")
     if fo:
@@ -255,7 +266,7 @@ def draw(path, switches, figures, meta):
     rows = (len(shown) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.6 * rows),
                              squeeze=False)
-    colors = {"ours": "#1f77b4", "kbr": "#7f7f7f", "ovs": "#ff7f0e",
+    colors = {"ours": "#1f77b4", "ours-bp": "#9467bd", "kbr": "#7f7f7f", "ovs": "#ff7f0e",
               "ovs-tso": "#d62728", "ovs-ab": "#2ca02c"}
     for ax, f in zip(axes.flat, shown):
         xs, hs, lo, hi, cs, names = [], [], [], [], [], []

@@ -7,7 +7,7 @@
 #
 #   make bench              full run (4 rounds of 10 s runs and the scale
 #                           figures, about 25 min)
-#   make bench QUICK=1      short run (2 rounds of 3 s runs, about 6 min)
+#   make bench QUICK=1      short run (2 rounds of 3 s runs, about 7 min)
 #
 # See the head of tests/bench/bench.sh for the other settings.
 EXTRA_DIST += tests/bench/bench.mk tests/bench/bench.sh tests/bench/bench-deps.sh \

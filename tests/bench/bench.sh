@@ -22,6 +22,10 @@
 # The switches, each built, measured and torn down in turn; the order
 # rotates from one round to the next so that drift hits all alike:
 #   ours      vswitchd in the switch namespace, the VMs' ports untagged.
+#   ours-bp   the same with vswitchd --busy-poll (its datapath thread
+#             spins instead of sleeping): measured for the latency rows
+#             and the idle CPU only, which show what the spinning buys and
+#             costs.
 #   kbr       a kernel bridge (ip link add type bridge) there.
 #   ovs       ovsdb-server and ovs-vswitchd (Debian's openvswitch-switch),
 #             started privately (own db, sockets and logs under the temp
@@ -79,11 +83,11 @@
 #
 # Settings (environment):
 #   BUILD           build tree with vswitchd/vswitchd (default: this tree)
-#   QUICK=1         short run: 3 s per traffic run, 2 rounds (about 6
-#                   minutes with the four switches; no scale figures)
+#   QUICK=1         short run: 3 s per traffic run, 2 rounds (about 7
+#                   minutes with the five switches; no scale figures)
 #   BENCH_ROUNDS    rounds (default 2 quick, 4 full)
 #   BENCH_SECONDS   seconds per traffic run (default 3 quick, 10 full)
-#   BENCH_SWITCHES  which switches, default "ours kbr ovs ovs-tso"
+#   BENCH_SWITCHES  which switches, default "ours ours-bp kbr ovs ovs-tso"
 #   BENCH_FO_SWITCHES  failover figures, default "ours ovs ovs-ab"
 #   BENCH_FO_REPEATS   repeats of each failover figure (3 quick, 5 full)
 #   BENCH_RESULTS   where JSON and PNG go (default BUILD/results)
@@ -123,7 +127,7 @@ else
     PINGS1=3000
 fi
 IDLE_SECS=5
-SWITCHES=${BENCH_SWITCHES:-ours kbr ovs ovs-tso}
+SWITCHES=${BENCH_SWITCHES:-ours ours-bp kbr ovs ovs-tso}
 FO_SWITCHES=${BENCH_FO_SWITCHES:-ours ovs ovs-ab}
 if [[ -n $QUICK ]]; then
     FO_REPEATS=${BENCH_FO_REPEATS:-3}
@@ -153,7 +157,7 @@ if [[ -n $SCALE ]]; then
     else
         for sw in $SWITCHES; do
             case $sw in
-            ovs-ab) ;;
+            ovs-ab|ours-bp) ;;
             ovs) [[ " $SWITCHES " == *" ovs-tso "* ]] || SCALE_SWITCHES+="$sw " ;;
             *) SCALE_SWITCHES+="$sw " ;;
             esac
@@ -361,6 +365,8 @@ offloads_restore()
 # ---------------------------------------------------------------------------
 # Switch: ours.
 
+# ours_up [VSWITCHD-OPTION...]: the daemon (with those options too), br0
+# with the VMs' ports and the team.
 ours_up()
 {
     local out i p
@@ -369,7 +375,7 @@ ours_up()
     ip netns exec "$(ns sw)" "$VSWITCHD" --config="$VST_CONF" \
         --socket="$VST_SOCK" --pidfile="$VST_PIDFILE" \
         --log-file="$VST_LOG" --log-level=warn \
-        --datapath-threads="$DP_THREADS" >"$out" 2>&1 &
+        --datapath-threads="$DP_THREADS" "$@" >"$out" 2>&1 &
     VST_DAEMON_PID=$!
     VST_DAEMON_PIDS+=("$VST_DAEMON_PID")
     SWITCH_PIDS=("$VST_DAEMON_PID")
@@ -589,6 +595,7 @@ switch_up()
     SWITCH_UP=$1
     case $1 in
     ours) ours_up ;;
+    ours-bp) ours_up --busy-poll ;;
     kbr) kbr_up ;;
     ovs|ovs-ab)
         if [[ $OVS_OFFLOADS == off ]]; then
@@ -599,14 +606,14 @@ switch_up()
         ovs_up "$1"
         ;;
     ovs-tso) ovs_up ovs-tso ;;
-    *) fail "unknown switch '$1' (ours, kbr, ovs, ovs-tso, ovs-ab)" ;;
+    *) fail "unknown switch '$1' (ours, ours-bp, kbr, ovs, ovs-tso, ovs-ab)" ;;
     esac
 }
 
 switch_down()
 {
     case $SWITCH_UP in
-    ours) ours_down ;;
+    ours|ours-bp) ours_down ;;
     kbr) kbr_down ;;
     ovs|ovs-ab) ovs_down; offloads_restore ;;
     ovs-tso) ovs_down ;;
@@ -1362,6 +1369,8 @@ measure()
     m_ping "$sw" rtt1ms "$PINGS1" 0.001
     in_ns vm4 ping -n -q -c 3 -i 0.1 -W 1 "${IP[vm3]}" >/dev/null 2>&1
     m_loaded "$sw"
+    # --busy-poll is a latency setting: its throughput is ours'.
+    [[ $sw == ours-bp ]] && return 0
     m_tcp "$sw" tcp_ew_1 vm1 vm2 1 cpu
     m_tcp "$sw" tcp_ew_4 vm1 vm2 4
     m_tcp "$sw" tcp_ns_1 vm1 rh1 1
@@ -1394,8 +1403,8 @@ main()
     : >"$FO_LOG"
     for sw in $SWITCHES; do
         case $sw in
-        ours|kbr|ovs|ovs-tso|ovs-ab) ;;
-        *) fail "unknown switch '$sw' in BENCH_SWITCHES (ours kbr ovs ovs-tso ovs-ab)" ;;
+        ours|ours-bp|kbr|ovs|ovs-tso|ovs-ab) ;;
+        *) fail "unknown switch '$sw' in BENCH_SWITCHES (ours ours-bp kbr ovs ovs-tso ovs-ab)" ;;
         esac
     done
     fo=
@@ -1495,7 +1504,7 @@ main()
     fi
     # Every switch measured, in the usual order.
     all=
-    for sw in ours kbr ovs ovs-tso ovs-ab; do
+    for sw in ours ours-bp kbr ovs ovs-tso ovs-ab; do
         [[ " $SWITCHES $FO_SWITCHES $SCALE_SWITCHES " == *" $sw "* ]] \
             && all+="$sw "
     done
