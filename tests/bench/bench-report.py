@@ -5,7 +5,8 @@ Reads the samples tests/bench/bench.sh recorded (one per line: round,
 switch, figure, value, tab-separated), its notes (one per line) and its
 description of the run (JSON), and
   - prints a table on stdout: each figure's median over the rounds with
-    min and max, for each switch, and the ratio of ours to each other;
+    min and max, for each switch, and the ratio of ours to each other
+    (and of ours with --busy-poll to the kernel bridge);
   - writes all of it, with every sample, to --json;
   - draws one bar chart per figure (median, min-max as error bars) into
     --png, if matplotlib is there (Debian's python3-matplotlib).
@@ -32,7 +33,9 @@ BRIDGE = "kbr"
 
 def ratio_pairs(switches):
     """The (a, b) of each ratio column a/b, in order."""
-    pairs = [(OURS, s) for s in switches if s not in (OURS, BUSY)]
+    pairs = []
+    if OURS in switches:
+        pairs = [(OURS, s) for s in switches if s not in (OURS, BUSY)]
     if BUSY in switches and BRIDGE in switches:
         pairs.append((BUSY, BRIDGE))
     return pairs
@@ -266,8 +269,8 @@ def draw(path, switches, figures, meta):
     rows = (len(shown) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.6 * rows),
                              squeeze=False)
-    colors = {"ours": "#1f77b4", "ours-bp": "#9467bd", "kbr": "#7f7f7f", "ovs": "#ff7f0e",
-              "ovs-tso": "#d62728", "ovs-ab": "#2ca02c"}
+    colors = {"ours": "#1f77b4", "ours-bp": "#9467bd", "kbr": "#7f7f7f",
+              "ovs": "#ff7f0e", "ovs-tso": "#d62728", "ovs-ab": "#2ca02c"}
     for ax, f in zip(axes.flat, shown):
         xs, hs, lo, hi, cs, names = [], [], [], [], [], []
         for i, s in enumerate(switches):
@@ -290,7 +293,7 @@ def draw(path, switches, figures, meta):
             ax.text(x, v["max"] if v else 0, fmt(h) if v else "n/a",
                     ha="center", va="bottom", fontsize=8)
         ax.set_xticks(xs)
-        ax.set_xticklabels(names, fontsize=8)
+        ax.set_xticklabels(names, fontsize=7, rotation=20, ha="right")
         title = f["label"]
         if f["better"] in ("higher", "lower"):
             title += " (%s is better)" % f["better"]

@@ -6,7 +6,7 @@
 # and results/bench-DATE.png in the build tree.
 #
 #   make bench              full run (4 rounds of 10 s runs and the scale
-#                           figures, about 25 min)
+#                           figures, about 30 min)
 #   make bench QUICK=1      short run (2 rounds of 3 s runs, about 7 min)
 #
 # See the head of tests/bench/bench.sh for the other settings.

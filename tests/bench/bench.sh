@@ -24,8 +24,11 @@
 #   ours      vswitchd in the switch namespace, the VMs' ports untagged.
 #   ours-bp   the same with vswitchd --busy-poll (its datapath thread
 #             spins instead of sleeping): measured for the latency rows
-#             and the idle CPU only, which show what the spinning buys and
-#             costs.
+#             (with the load's rate) and the idle CPU only.  Ours already
+#             keeps polling for --poll-window (5 ms) after each frame, so
+#             the pings 1 ms apart and the load find it awake either way:
+#             the pings 10 ms apart and the idle CPU are the rows that
+#             show what spinning all the time adds and costs.
 #   kbr       a kernel bridge (ip link add type bridge) there.
 #   ovs       ovsdb-server and ovs-vswitchd (Debian's openvswitch-switch),
 #             started privately (own db, sockets and logs under the temp
@@ -98,8 +101,8 @@
 #                   run, off with QUICK=1 (they take 1-3 minutes a switch,
 #                   OVS's add-ports the most); BENCH_SCALE=1 turns them on
 #                   with QUICK too, BENCH_SCALE=0 off
-#   BENCH_SCALE_SWITCHES  default: BENCH_SWITCHES but ovs-ab, and ovs only
-#                   without ovs-tso
+#   BENCH_SCALE_SWITCHES  default: BENCH_SWITCHES but ovs-ab and ours-bp,
+#                   and ovs only without ovs-tso
 #   BENCH_SCALE_PORTS (1000), BENCH_SCALE_MACS (10000), BENCH_SCALE_SIZES
 #                   ("4 64 256": ports on the bridge at the measured points)
 #
@@ -149,7 +152,8 @@ SCALE_SIZES=${BENCH_SCALE_SIZES:-4 64 256}
 SCALE_FO_SIZE=256
 SCALE_ADD_LIMIT=300     # Seconds of add-port commands per switch, at most.
 # Which switches: BENCH_SCALE_SWITCHES, by default those of BENCH_SWITCHES
-# but ovs-ab, and ovs only when ovs-tso is not there (one OVS is enough).
+# but ovs-ab and ours-bp, and ovs only when ovs-tso is not there (one OVS
+# is enough).
 SCALE_SWITCHES=
 if [[ -n $SCALE ]]; then
     if [[ -n ${BENCH_SCALE_SWITCHES:-} ]]; then
@@ -172,8 +176,8 @@ OVS_OFFLOADS=${BENCH_OVS_OFFLOADS:-off}
 if [[ -n $QUICK ]]; then
     LIMIT_SECS=170
     # The 1 ms pings and the latency under load take about 7 s a switch
-    # and round.
-    FO_LIMIT_SECS=330
+    # and round; ours-bp's rows about 36 s in all.
+    FO_LIMIT_SECS=370
 else
     LIMIT_SECS=1200
     FO_LIMIT_SECS=1500
@@ -371,7 +375,7 @@ ours_up()
 {
     local out i p
     rm -f "$VST_CONF" "$VST_SOCK" "$VST_PIDFILE"
-    out=$VST_TMP/vswitchd.$ROUND.out
+    out=$VST_TMP/vswitchd.$SWITCH_UP.$ROUND.out
     ip netns exec "$(ns sw)" "$VSWITCHD" --config="$VST_CONF" \
         --socket="$VST_SOCK" --pidfile="$VST_PIDFILE" \
         --log-file="$VST_LOG" --log-level=warn \
@@ -381,24 +385,26 @@ ours_up()
     SWITCH_PIDS=("$VST_DAEMON_PID")
     for ((i = 0; i < 100; i++)); do
         kill -0 "$VST_DAEMON_PID" 2>/dev/null \
-            || { note "ours: vswitchd exited at start: $(tail -n 3 "$out")"; return 1; }
+            || { note "$SWITCH_UP: vswitchd exited at start:" \
+                "$(tail -n 3 "$out")"; return 1; }
         [[ -S $VST_SOCK ]] && ctl list-br >/dev/null 2>&1 && break
         sleep 0.1
     done
-    ((i < 100)) || { note "ours: vswitchd did not answer within 10 s"; return 1; }
-    ctl add-br br0 >/dev/null || { note "ours: add-br failed"; return 1; }
+    ((i < 100)) \
+        || { note "$SWITCH_UP: vswitchd did not answer within 10 s"; return 1; }
+    ctl add-br br0 >/dev/null || { note "$SWITCH_UP: add-br failed"; return 1; }
     for p in $(vm_ports); do
         out=$(ctl add-port br0 "$p" 2>&1) \
-            || { note "ours: add-port $p failed: $out"; return 1; }
+            || { note "$SWITCH_UP: add-port $p failed: $out"; return 1; }
     done
     ours_attach_uplinks || return 1
     for p in $(vm_ports); do
         wait_for 10 port_is "$p" up \
-            || { note "ours: port $p is not up within 10 s"; return 1; }
+            || { note "$SWITCH_UP: port $p is not up within 10 s"; return 1; }
     done
     for p in $(uplinks_attached ours); do
         wait_for 10 ours_member_is "$p" up \
-            || { note "ours: team member $p is not up within 10 s"; return 1; }
+            || { note "$SWITCH_UP: team member $p is not up within 10 s"; return 1; }
     done
 }
 
@@ -410,7 +416,7 @@ ours_attach_uplinks()
     # shellcheck disable=SC2046 # one device a word
     out=$(ctl add-team br0 "$TEAM" $(uplinks_attached ours) \
         policy=src-port rebalance=0 2>&1) \
-        || { note "ours: add-team failed: $out"; return 1; }
+        || { note "$SWITCH_UP: add-team failed: $out"; return 1; }
 }
 
 # ours_team EXPR: EXPR over team/show --json of TEAM, with 't' the team and
