@@ -43,15 +43,6 @@ struct dp_grave {
     struct netdev_packet *devs;    /* Chained through 'retired_next'. */
 };
 
-/* Adds 'dev' to 'socks' if it has a socket. */
-static void
-add_socket(struct netdev_packet **socks, size_t *n, struct netdev_packet *dev)
-{
-    if (dev && dev->fd >= 0) {
-        socks[(*n)++] = dev;
-    }
-}
-
 static void
 grave_free_cb(struct rcu_head *head)
 {
@@ -69,13 +60,13 @@ grave_free_cb(struct rcu_head *head)
     if (socks) {            /* Else netdev_packet_close() closes each. */
         n = 0;
         for (struct dp_port *p = g->ports; p; p = p->next) {
-            add_socket(socks, &n, p->dev);
+            socks[n++] = p->dev;
             for (int i = 0; p->team && i < TEAM_MAX_MEMBERS; i++) {
-                add_socket(socks, &n, p->team->members[i].dev);
+                socks[n++] = p->team->members[i].dev;
             }
         }
         for (struct netdev_packet *d = g->devs; d; d = d->retired_next) {
-            add_socket(socks, &n, d);
+            socks[n++] = d;
         }
         netdev_packet_close_sockets(socks, n);
         free(socks);

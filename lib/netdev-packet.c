@@ -281,9 +281,6 @@ close_share(void *share_)
     for (size_t i = s->first; i < s->n; i += s->stride) {
         struct netdev_packet *dev = s->devs[i];
 
-        if (!dev) {
-            continue;
-        }
         if (dev->fd >= 0) {
             close(dev->fd);
             dev->fd = -1;
@@ -303,8 +300,18 @@ netdev_packet_close_sockets(struct netdev_packet **devs, size_t n)
      * thread that cannot be made leaves its share to this one. */
     enum { MAX_THREADS = 32, PER_THREAD = 16 };
     struct close_share shares[MAX_THREADS];
-    size_t n_shares = MIN(MAX_THREADS, (n + PER_THREAD - 1) / PER_THREAD);
-    size_t started = 0;
+    size_t n_shares, started = 0, n_socks = 0;
+
+    /* Only devices with a socket, first: no thread is started for the
+     * others (an in-memory device has none), which the closing threads
+     * would otherwise read. */
+    for (size_t i = 0; i < n; i++) {
+        if (devs[i] && (devs[i]->fd >= 0 || devs[i]->tx_fd >= 0)) {
+            devs[n_socks++] = devs[i];
+        }
+    }
+    n = n_socks;
+    n_shares = MIN(MAX_THREADS, (n + PER_THREAD - 1) / PER_THREAD);
 
     for (size_t k = 0; k < n_shares; k++) {
         shares[k] = (struct close_share) {

@@ -80,12 +80,13 @@ int netdev_packet_open(const char *name, struct netdev_packet **devp,
 /* Closes the socket (or frees an in-memory device's queue) and frees.
  * Accepts NULL. */
 void netdev_packet_close(struct netdev_packet *);
-/* Closes the sockets of the 'n' devices 'devs' (NULL entries allowed), all
- * at once: each close waits for a grace period of the kernel's RCU
- * (packet_release() calls synchronize_net(), about 12 ms here), so a
- * thousand ports closed one after another took 24 s, and closed from
- * several threads they share their grace periods.  The devices stay,
- * without sockets: close them with netdev_packet_close(). */
+/* Closes the sockets of the 'n' devices 'devs' (NULL entries and devices
+ * without sockets allowed; the array's order is not kept), all at once:
+ * each close waits for a grace period of the kernel's RCU (packet_release()
+ * calls synchronize_net(), about 12 ms here), so a thousand ports closed one
+ * after another took 24 s, and closed from several threads they share their
+ * grace periods.  The devices stay, without sockets: close them with
+ * netdev_packet_close(). */
 void netdev_packet_close_sockets(struct netdev_packet **devs, size_t n);
 
 /* Frames the kernel dropped because the socket's receive buffer was full,
