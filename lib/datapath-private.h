@@ -92,6 +92,10 @@ struct dp_port {
     uint64_t stats[DP_N_STATS];    /* rx pkts, rx bytes, tx pkts, tx bytes,
                                     * drops: atomic adds by any thread. */
     struct dp_team *team;          /* Owned; non-NULL for a team port. */
+    struct dp_view *view;          /* Owned: its view in the published
+                                    * snapshot, NULL before the first; kept
+                                    * by the next snapshot if unchanged
+                                    * (publish_now()).  Control only. */
     uint64_t team_tx_bytes;        /* Bytes this port sent into its
                                     * bridge's team (src-port load); written
                                     * by the thread that reads the port. */
@@ -178,7 +182,9 @@ struct dp_team {
                                     * several threads hit one bucket. */
 };
 
-/* One port as the datapath sees it in a snapshot: immutable. */
+/* One port as the datapath sees it in a snapshot: immutable, and shared
+ * by successive snapshots while the port does not change, so a snapshot
+ * costs a pointer per port, not a copy of every port. */
 struct dp_view {
     struct dp_port *port;          /* Borrowed, RCU-protected lifetime. */
     struct dp_bridge *bridge;      /* Borrowed, RCU-protected lifetime. */
@@ -195,8 +201,6 @@ struct dp_view {
     bool can_send;                 /* Has a device, or is a team with at
                                     * least one attached member. */
     uint32_t port_no;              /* Copy of port->port_no. */
-    uint32_t first, count;         /* Range of this bridge's views in the
-                                    * snapshot, sorted by port_no. */
     struct vlan_port vlan;         /* Copy of port->vlan: its VLAN rules. */
     struct port_policy policy;     /* Copy of port->policy. */
     /* Made from 'policy' by dp_policy_view_init() (dp-policy.c): */
@@ -237,24 +241,36 @@ struct dp_watch {
     struct dp_team *team;          /* Its team (RCU-protected lifetime). */
 };
 
-/* The published port view.  Views of one bridge are contiguous. */
+/* A port's place in a snapshot. */
+struct dp_entry {
+    const struct dp_view *view;    /* The port's view. */
+    uint32_t port_no;              /* view->port_no, for the lookups. */
+    uint32_t first, count;         /* Range of its bridge's entries in the
+                                    * snapshot, sorted by port_no. */
+};
+
+/* The published ports.  Entries of one bridge are contiguous. */
 struct dp_snapshot {
     struct rcu_head rcu_head;      /* For the deferred free. */
     uint64_t gen;                  /* Generation, increases by one. */
     size_t n_watch;                /* Entries in 'watch'. */
     struct dp_watch *watch;        /* Every attached team member (in the
-                                    * same allocation, after the views). */
-    size_t n;                      /* Number of views. */
-    struct dp_view views[];        /* The views. */
+                                    * same allocation, after 'entries'). */
+    size_t n;                      /* Number of entries. */
+    struct dp_entry entries[];     /* The ports. */
 };
 
-/* The view of port 'p' in 'snap', or NULL if 'p' is not published yet. */
-static inline const struct dp_view *
-dp_snapshot_view_of(const struct dp_snapshot *snap, const struct dp_port *p)
+/* Frees view 'v' (a port's, see publish_now()) at once; NULL is a
+ * no-op. */
+void dp_view_free(struct dp_view *);
+
+/* The entry of port 'p' in 'snap', or NULL if 'p' is not published yet. */
+static inline const struct dp_entry *
+dp_snapshot_entry_of(const struct dp_snapshot *snap, const struct dp_port *p)
 {
     for (size_t i = 0; i < snap->n; i++) {
-        if (snap->views[i].port == p) {
-            return &snap->views[i];
+        if (snap->entries[i].view->port == p) {
+            return &snap->entries[i];
         }
     }
     return NULL;
@@ -331,7 +347,7 @@ struct dp_thread {
         uint64_t serial[DP_SERIAL_SLOTS]; /* 0 = free. */
         uint16_t index[DP_SERIAL_SLOTS];
     } pidx_mem[2];
-    const struct dp_view *pviews[DATAPATH_MAX_PORTS]; /* pfds' views. */
+    const struct dp_entry *pentries[DATAPATH_MAX_PORTS]; /* pfds' ports. */
     int pslots[DATAPATH_MAX_PORTS];   /* Team member slot of pfds, or -1. */
     uint64_t pquiet[DATAPATH_MAX_PORTS]; /* pfds entry not polled before
                                     * this time (dp_now_usec()), 0 = polled:
@@ -473,19 +489,19 @@ void dp_stats_read(const uint64_t *stats, struct dp_port_stats *s);
 /* The thread body (dp-thread.c). */
 void *dp_thread_main(void *thread);
 /* Runs the pipeline on the 'n' frames received in 't''s buffers from
- * 'in' (member 'slot' of a team, or -1), at 'now_usec' (dp-thread.c).
+ * port 'in' (member 'slot' of a team, or -1), at 'now_usec' (dp-thread.c).
  * Returns how many of them the storm limit dropped. */
 int dp_thread_process_rcu(struct dp_thread *t,
                           const struct dp_snapshot *snap,
-                          const struct dp_view *in, int slot, int n,
+                          const struct dp_entry *in, int slot, int n,
                           uint64_t now_usec);
-/* Runs frame 'frame' of 'len' bytes, from 'in' (member 'slot' of a team,
- * or -1), through the pipeline at 'now_usec' as a trace (dp-trace.h): the
+/* Runs frame 'frame' of 'len' bytes, from port 'in' (member 'slot' of a
+ * team, or -1), through the pipeline at 'now_usec' as a trace (dp-trace.h): the
  * stages record their decisions in 'trace' and leave out their side
  * effects; nothing is sent (dp-thread.c).  Returns the verdict. */
 struct dp_trace;
 int dp_thread_trace_rcu(const struct dp_snapshot *snap,
-                        const struct dp_view *in, int slot,
+                        const struct dp_entry *in, int slot,
                         const uint8_t *frame, size_t len, uint64_t now_usec,
                         struct dp_trace *trace);
 /* The link watcher's callback (dp-thread.c): 'aux' is the datapath. */

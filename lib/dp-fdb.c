@@ -145,8 +145,7 @@ static bool
 src_alive_behind_team_rcu(const struct dp_batch *b,
                           const struct mac_entry *src)
 {
-    const struct dp_view *holder = dp_snapshot_find_rcu(b->snap, b->in,
-                                                        src->port_no);
+    const struct dp_view *holder = dp_snapshot_find_rcu(b, src->port_no);
 
     return holder && holder->team && src_alive_rcu(src, b->now);
 }

@@ -18,6 +18,7 @@ port_free(struct dp_port *p)
         free(p->team->map);
         free(p->team);
     }
+    dp_view_free(p->view);
     free(p);
 }
 

@@ -113,7 +113,7 @@ datapath_memory_receive_at(struct datapath *dp, struct dp_port *p, int slot,
 {
     struct dp_thread *t = dp->inject;
     const struct dp_snapshot *snap;
-    const struct dp_view *in;
+    const struct dp_entry *in;
     struct mmsghdr *mm;
 
     if (!port_memory(p, slot)) {
@@ -134,7 +134,7 @@ datapath_memory_receive_at(struct datapath *dp, struct dp_port *p, int slot,
 
     rcu_read_lock();
     snap = rcu_dereference(dp->snap);
-    in = dp_snapshot_view_of(snap, p);
+    in = dp_snapshot_entry_of(snap, p);
     if (in) {
         dp_thread_process_rcu(t, snap, in, slot, 1, now_usec);
     }

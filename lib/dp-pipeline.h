@@ -84,6 +84,7 @@ struct dp_batch {
                                     * output queue. */
     const struct dp_snapshot *snap; /* The snapshot the batch runs on. */
     const struct dp_view *in;      /* The input port. */
+    uint32_t first, count;         /* Its bridge's entries in 'snap'. */
     int slot;                      /* Team member it arrived on, or -1. */
     uint32_t now;                  /* Time, in seconds (MAC entries). */
     uint64_t now_usec;             /* Time, in time_usec() units. */
@@ -183,21 +184,21 @@ int dp_fdb_learn_rcu(struct dp_batch *, struct dp_frame *);
 void dp_fdb_note_team_tx_rcu(const struct dp_batch *,
                              const struct dp_frame *);
 
-/* The view of 'port_no' among the views of 'in''s bridge (sorted by port
- * number), or NULL.  Inline: the lookup stage and learning both run it per
- * frame, and neither file then calls the other for it. */
+/* The view of 'port_no' among the entries of 'b''s bridge (sorted by
+ * port number), or NULL.  Inline: the lookup stage and learning both run
+ * it per frame, and neither file then calls the other for it. */
 static inline const struct dp_view *
-dp_snapshot_find_rcu(const struct dp_snapshot *snap,
-                     const struct dp_view *in, uint32_t port_no)
+dp_snapshot_find_rcu(const struct dp_batch *b, uint32_t port_no)
 {
-    size_t lo = in->first, hi = in->first + in->count;
+    const struct dp_entry *e = b->snap->entries;
+    size_t lo = b->first, hi = (size_t) b->first + b->count;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        uint32_t no = snap->views[mid].port_no;
+        uint32_t no = e[mid].port_no;
 
         if (no == port_no) {
-            return &snap->views[mid];
+            return e[mid].view;
         } else if (no < port_no) {
             lo = mid + 1;
         } else {

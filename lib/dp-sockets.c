@@ -48,17 +48,17 @@ thread_epoll(struct dp_thread *t, int op, int fd, uint64_t serial,
     }
 }
 
-/* Adds the socket ('fd', 'serial') of view 'v' (member 'slot', or -1) as
+/* Adds the socket ('fd', 'serial') of port 'e' (member 'slot', or -1) as
  * entry 'n' of the new set, indexed in 'idx'. */
 static void
 thread_add_pfd(struct dp_thread *t, struct dp_serial_index *idx, size_t n,
-               const struct dp_view *v, int slot, int fd, uint64_t serial)
+               const struct dp_entry *e, int slot, int fd, uint64_t serial)
 {
     size_t s = serial_slot(idx, serial);
 
     t->pfds[n] = fd;
     t->pserial[n] = serial;
-    t->pviews[n] = v;
+    t->pentries[n] = e;
     t->pslots[n] = slot;
     t->pquiet[n] = 0;
     t->pmuted[n] = false;
@@ -85,17 +85,19 @@ dp_sockets_rebuild(struct dp_thread *t, const struct dp_snapshot *snap)
     /* (dp_open_dev() refuses a socket past DATAPATH_MAX_PORTS: the bounds
      * below only keep the arrays safe.) */
     for (size_t i = 0; i < snap->n; i++) {
-        const struct dp_view *v = &snap->views[i];
+        const struct dp_entry *e = &snap->entries[i];
+        const struct dp_view *v;
 
-        if (dp_thread_of(t->dp, v->port_no) != t->id) {
+        if (dp_thread_of(t->dp, e->port_no) != t->id) {
             continue;
         }
+        v = e->view;
         if (v->fd >= 0 && n < DATAPATH_MAX_PORTS) {
-            thread_add_pfd(t, idx, n++, v, -1, v->fd, v->fd_serial);
+            thread_add_pfd(t, idx, n++, e, -1, v->fd, v->fd_serial);
         }
         for (int m = 0; m < TEAM_MAX_MEMBERS; m++) {
             if (v->member_fd[m] >= 0 && v->team && n < DATAPATH_MAX_PORTS) {
-                thread_add_pfd(t, idx, n++, v, m, v->member_fd[m],
+                thread_add_pfd(t, idx, n++, e, m, v->member_fd[m],
                                v->member_serial[m]);
             }
         }

@@ -610,7 +610,7 @@ lookup_rcu(struct dp_batch *b, struct dp_frame *f)
                           DP_TRACE_LOOKUP_LOOP, in->port_no, -1, 0, 0);
             return DP_DROP_LOOP;
         }
-        out = dp_snapshot_find_rcu(b->snap, in, f->dst->port_no);
+        out = dp_snapshot_find_rcu(b, f->dst->port_no);
         if (out && out->can_send && vlan_port_carries(&out->vlan, f->vlan)) {
             dp_trace_note(b, DP_TRACE_LOOKUP, DP_PASS, DP_TRACE_LOOKUP_KNOWN,
                           out->port_no, -1, 0, 0);
@@ -624,8 +624,8 @@ lookup_rcu(struct dp_batch *b, struct dp_frame *f)
         dp_trace_note(b, DP_TRACE_LOOKUP, DP_PASS, DP_TRACE_LOOKUP_FLOOD, 0,
                       -1, 0, 0);
     }
-    for (uint32_t k = in->first; k < in->first + in->count; k++) {
-        const struct dp_view *out = &b->snap->views[k];
+    for (uint32_t k = b->first; k < b->first + b->count; k++) {
+        const struct dp_view *out = b->snap->entries[k].view;
 
         if (out != in && out->can_send
             && vlan_port_carries(&out->vlan, f->vlan)) {
@@ -724,13 +724,14 @@ pipeline_rcu(struct dp_batch *b, int i)
 }
 
 int
-dp_thread_trace_rcu(const struct dp_snapshot *snap, const struct dp_view *in,
+dp_thread_trace_rcu(const struct dp_snapshot *snap, const struct dp_entry *in,
                     int slot, const uint8_t *frame, size_t len,
                     uint64_t now_usec, struct dp_trace *trace)
 {
     static const struct virtio_net_hdr no_offload;
     struct dp_batch b = {
-        .snap = snap, .in = in, .slot = slot,
+        .snap = snap, .in = in->view, .slot = slot,
+        .first = in->first, .count = in->count,
         .now = now_usec / 1000000, .now_usec = now_usec,
         .tick = mac_tick(now_usec), .trace = trace,
     };
@@ -749,11 +750,13 @@ dp_thread_trace_rcu(const struct dp_snapshot *snap, const struct dp_view *in,
 
 int
 dp_thread_process_rcu(struct dp_thread *t, const struct dp_snapshot *snap,
-                      const struct dp_view *in, int slot, int n,
+                      const struct dp_entry *e, int slot, int n,
                       uint64_t now_usec)
 {
+    const struct dp_view *in = e->view;
     struct dp_batch b = {
         .t = t, .snap = snap, .in = in, .slot = slot,
+        .first = e->first, .count = e->count,
         .now = now_usec / 1000000, .now_usec = now_usec,
         .tick = mac_tick(now_usec),
     };
@@ -878,7 +881,7 @@ dp_thread_main(void *t_)
 
                 received |= n > 0;
                 if (n > 0
-                    && dp_thread_process_rcu(t, snap, t->pviews[i],
+                    && dp_thread_process_rcu(t, snap, t->pentries[i],
                                              t->pslots[i], n, now_usec)
                        >= DP_BATCH / 2) {
                     dp_sockets_quiet(t, i, now_usec);

@@ -18,7 +18,7 @@ dp_trace_run(struct datapath *dp, struct dp_port *p, int slot,
              const void *frame, size_t len, struct dp_trace *t)
 {
     const struct dp_snapshot *snap;
-    const struct dp_view *in;
+    const struct dp_entry *in;
 
     if (len > NETDEV_MAX_FRAME) {
         return -EMSGSIZE;
@@ -36,7 +36,7 @@ dp_trace_run(struct datapath *dp, struct dp_port *p, int slot,
 
     rcu_read_lock();
     snap = rcu_dereference(dp->snap);
-    in = dp_snapshot_view_of(snap, p);
+    in = dp_snapshot_entry_of(snap, p);
     if (in) {
         dp_thread_trace_rcu(snap, in, slot, frame, len, dp_now_usec(dp), t);
     }

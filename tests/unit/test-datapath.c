@@ -4,6 +4,7 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <string.h>
+#include "datapath-private.h"
 #include "rcu.h"
 #include "unit.h"
 
@@ -117,9 +118,91 @@ test_empty_txn(void)
     CU_ASSERT_EQUAL(datapath_snapshot_gen(dp), gen);
 }
 
+/* The published view of 'p' and its bridge's range, read as the datapath
+ * threads read them. */
+static const struct dp_view *
+published(const struct dp_port *p, uint32_t *first, uint32_t *count)
+{
+    const struct dp_entry *e;
+
+    rcu_read_lock();
+    e = dp_snapshot_entry_of(rcu_dereference(dp->snap), p);
+    if (e) {
+        *first = e->first;
+        *count = e->count;
+    }
+    rcu_read_unlock();
+    return e ? e->view : NULL;
+}
+
+/* A publication keeps the views of the ports that did not change: adding a
+ * port copies no other port's view (what kept add-port O(ports)), and a
+ * changed port gets a new view that says so.  The bridges' ranges follow
+ * the ports, a second bridge's kept apart. */
+static void
+test_unchanged_views_kept(void)
+{
+    struct dp_port_settings s = { .mode = VLAN_MODE_ACCESS, .vlan = 10 };
+    const struct dp_view *va, *vb, *vx;
+    struct dp_bridge *br, *br2;
+    struct dp_port *a, *b, *c, *x;
+    uint32_t first, count;
+
+    br = datapath_bridge_create(dp, "br1", 1024, 300);
+    br2 = datapath_bridge_create(dp, "br2", 1024, 300);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(br2);
+    a = datapath_port_add(dp, br, "vsw-a", &s);
+    x = datapath_port_add(dp, br2, "vsw-x", &s);
+    b = datapath_port_add(dp, br, "vsw-b", &s);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    va = published(a, &first, &count);
+    vb = published(b, &first, &count);
+    vx = published(x, &first, &count);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(va);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(vb);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(vx);
+    CU_ASSERT_EQUAL(count, 1);
+
+    c = datapath_port_add(dp, br, "vsw-c", &s);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_PTR_EQUAL(published(a, &first, &count), va);
+    CU_ASSERT_EQUAL(count, 3);
+    CU_ASSERT_PTR_EQUAL(published(b, &first, &count), vb);
+    CU_ASSERT_PTR_EQUAL(published(x, &first, &count), vx);
+    CU_ASSERT_EQUAL(count, 1);
+    CU_ASSERT_PTR_NOT_NULL(published(c, &first, &count));
+    CU_ASSERT_EQUAL(count, 3);
+
+    s.vlan = 20;
+    CU_ASSERT_EQUAL(datapath_port_set(dp, a, &s), 0);
+    va = published(a, &first, &count);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(va);
+    CU_ASSERT_TRUE(vlan_port_carries(&va->vlan, 20));
+    CU_ASSERT_FALSE(vlan_port_carries(&va->vlan, 10));
+    CU_ASSERT_PTR_EQUAL(published(b, &first, &count), vb);
+
+    datapath_port_remove(dp, b);
+    CU_ASSERT_PTR_NULL(published(b, &first, &count));
+    CU_ASSERT_PTR_EQUAL(published(a, &first, &count), va);
+    CU_ASSERT_EQUAL(count, 2);
+
+    datapath_txn_begin(dp);
+    datapath_port_remove(dp, a);
+    datapath_port_remove(dp, c);
+    datapath_port_remove(dp, x);
+    datapath_txn_commit(dp);
+    datapath_bridge_destroy(dp, br2);
+    datapath_bridge_destroy(dp, br);
+}
+
 static const CU_TestInfo tests[] = {
     { "a transaction publishes once", test_txn_publishes_once },
     { "an empty transaction publishes nothing", test_empty_txn },
+    { "a publication keeps unchanged ports' views",
+      test_unchanged_views_kept },
     CU_TEST_INFO_NULL,
 };
 
