@@ -27,6 +27,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/dp-pipeline.h lib/dp-thread.c lib/dp-sockets.c lib/dp-fdb.c \
 	lib/dp-policy.c \
 	lib/dp-devices.c lib/dp-grave.c lib/dp-memory.c lib/dp-team.c lib/dp-trace.c lib/dp-trace.h \
+	lib/dp-view.c \
 	lib/trace-frame.c lib/trace-frame.h \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \

@@ -260,8 +260,13 @@ struct dp_snapshot {
     struct dp_entry entries[];     /* The ports. */
 };
 
-/* Frees view 'v' (a port's, see publish_now()) at once; NULL is a
- * no-op. */
+/* A port's view (dp-view.c).  dp_view_get() returns port 'p''s view as
+ * it is now: 'p->view' if that is still right (byte for byte), else a new
+ * one, or NULL when out of memory.  dp_view_retire() frees a view no
+ * snapshot shows any more after a grace period, dp_view_free() at once;
+ * both accept NULL. */
+struct dp_view *dp_view_get(struct dp_port *p);
+void dp_view_retire(struct dp_view *);
 void dp_view_free(struct dp_view *);
 
 /* The entry of port 'p' in 'snap', or NULL if 'p' is not published yet. */
@@ -496,9 +501,10 @@ int dp_thread_process_rcu(struct dp_thread *t,
                           const struct dp_entry *in, int slot, int n,
                           uint64_t now_usec);
 /* Runs frame 'frame' of 'len' bytes, from port 'in' (member 'slot' of a
- * team, or -1), through the pipeline at 'now_usec' as a trace (dp-trace.h): the
- * stages record their decisions in 'trace' and leave out their side
- * effects; nothing is sent (dp-thread.c).  Returns the verdict. */
+ * team, or -1), through the pipeline at 'now_usec' as a trace
+ * (dp-trace.h): the stages record their decisions in 'trace' and leave
+ * out their side effects; nothing is sent (dp-thread.c).  Returns the
+ * verdict. */
 struct dp_trace;
 int dp_thread_trace_rcu(const struct dp_snapshot *snap,
                         const struct dp_entry *in, int slot,

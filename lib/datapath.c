@@ -71,79 +71,6 @@ snapshot_free_cb(struct rcu_head *head)
     free(CONTAINER_OF(head, struct dp_snapshot, rcu_head));
 }
 
-/* A view with its deferred free: a view is freed on its own when its port
- * changes, or with its port. */
-struct view_node {
-    struct rcu_head rcu_head;
-    struct dp_view view;
-};
-
-static void
-view_free_cb(struct rcu_head *head)
-{
-    free(CONTAINER_OF(head, struct view_node, rcu_head));
-}
-
-void
-dp_view_free(struct dp_view *v)
-{
-    if (v) {
-        free(CONTAINER_OF(v, struct view_node, view));
-    }
-}
-
-static void
-view_init(struct dp_view *v, struct dp_port *port)
-{
-    memset(v, 0, sizeof *v);
-    v->port = port;
-    v->bridge = port->bridge;
-    v->fd = port->dev ? port->dev->fd : -1;
-    v->tx_fd = port->dev ? port->dev->tx_fd : -1;
-    v->fd_serial = port->dev ? port->dev->serial : 0;
-    v->mem = port->dev ? port->dev->mem : NULL;
-    v->can_send = v->fd >= 0 || v->mem;
-    v->team = port->team;
-    for (int i = 0; i < TEAM_MAX_MEMBERS; i++) {
-        const struct dp_team_member *m = port->team ? &port->team->members[i]
-                                                    : NULL;
-        v->member_fd[i] = m && m->dev ? m->dev->fd : -1;
-        v->member_tx_fd[i] = m && m->dev ? m->dev->tx_fd : -1;
-        v->member_serial[i] = m && m->dev ? m->dev->serial : 0;
-        v->member_mem[i] = m && m->dev ? m->dev->mem : NULL;
-        v->member_ifindex[i] = m && m->dev ? m->dev->ifindex : 0;
-        if (m && m->dev) {
-            memcpy(v->member_mac[i], m->dev->mac, ETH_ADDR_LEN);
-        }
-        v->can_send |= dp_view_member_attached(v, i);
-    }
-    v->port_no = port->port_no;
-    v->vlan = port->vlan;
-    v->policy = port->policy;
-    dp_policy_view_init(v, port_rate_burst(&port->policy.rate_in),
-                        port_rate_burst(&port->policy.rate_out));
-}
-
-/* Port 'p''s view as it is now: its published one if that is still
- * right (view_init() made it, so byte for byte, padding included), else a
- * new one, or NULL when out of memory. */
-static struct dp_view *
-view_get(struct dp_port *p)
-{
-    struct view_node *node;
-    struct dp_view now;
-
-    view_init(&now, p);
-    if (p->view && !memcmp(p->view, &now, sizeof now)) {
-        return p->view;
-    }
-    node = malloc(sizeof *node);
-    if (node) {
-        memcpy(&node->view, &now, sizeof now);
-    }
-    return node ? &node->view : NULL;
-}
-
 /* Builds and publishes a new snapshot from the control thread's lists,
  * then hands what the old one still refers to (removed ports, retired
  * devices, views replaced) to call_rcu.  A port that did not change keeps
@@ -176,7 +103,7 @@ publish_now(struct datapath *dp)
     /* In order (port_link()). */
     for (p = dp->ports; p; p = p->next) {
         struct dp_entry *e = &snap->entries[snap->n];
-        struct dp_view *v = view_get(p);
+        struct dp_view *v = dp_view_get(p);
 
         if (!v) {
             goto nomem_views;
@@ -220,10 +147,7 @@ publish_now(struct datapath *dp)
     p = dp->ports;
     for (size_t i = 0; i < snap->n; i++, p = p->next) {
         if (p->view != snap->entries[i].view) {
-            if (p->view) {
-                call_rcu(&CONTAINER_OF(p->view, struct view_node,
-                                       view)->rcu_head, view_free_cb);
-            }
+            dp_view_retire(p->view);
             p->view = (struct dp_view *) snap->entries[i].view;
         }
     }
