@@ -32,7 +32,7 @@ lib_libvswitch_a_SOURCES = \
 	lib/link-watch.c lib/link-watch.h \
 	lib/log.c lib/log.h \
 	lib/sd-notify.c lib/sd-notify.h \
-	lib/config.c lib/config.h lib/config-private.h \
+	lib/config.c lib/config.h lib/config-private.h lib/config-port.c \
 	lib/config-team.c lib/config-validate.c lib/config-file.c \
 	lib/config-txn.c lib/config-txn.h \
 	lib/ctl-proto.c lib/ctl-proto.h \

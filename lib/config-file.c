@@ -865,8 +865,7 @@ config_keep_owned_ports(struct config *to, const struct config *from)
             || config_find_team_of_member(to, p->name)) {
             continue;
         }
-        copy = g_new(struct config_port, 1);
-        config_port_copy(copy, p);
+        copy = config_port_dup(p);
         if (copy->uplink && !config_find_team_of_member(to, copy->uplink)) {
             g_clear_pointer(&copy->uplink, g_free);
         }

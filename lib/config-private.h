@@ -23,7 +23,17 @@
 
 /* Objects (config.c), unchecked: the callers validate. */
 struct config_bridge *config_bridge_new(const char *name);
+/* A port of a configuration's 'ports' (config-port.c), shared between a
+ * configuration and its clones: made by config_port_new() or
+ * config_port_dup() (a deep copy of 'src'), one more configuration has it
+ * after config_port_ref(), one fewer after config_port_unref() (the
+ * array's free function), and config_port_unshare() returns port 'i' of
+ * 'cfg' ready to change: a copy of its own if it was shared. */
 struct config_port *config_port_new(const char *name, const char *bridge);
+struct config_port *config_port_dup(const struct config_port *src);
+struct config_port *config_port_ref(struct config_port *);
+void config_port_unref(void *port);
+struct config_port *config_port_unshare(struct config *, guint i);
 /* The fields of a port, also of the port inside a team: 'init' fills
  * uninitialized memory, 'uninit' frees what it owns, 'copy' makes an
  * uninitialized 'dst' a deep copy. */

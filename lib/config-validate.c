@@ -55,7 +55,7 @@ static int
 validate_ports(const struct config *cfg, struct seen *seen, char **msg)
 {
     for (guint i = 0; i < cfg->ports->len; i++) {
-        struct config_port *p = g_ptr_array_index(cfg->ports, i);
+        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
         const struct config_port *old;
 
         if (config_name_valid("port", p->name, msg)) {
@@ -68,7 +68,7 @@ validate_ports(const struct config *cfg, struct seen *seen, char **msg)
                                    p->bridge);
             return -EINVAL;
         }
-        g_hash_table_insert(seen->ports, p->name, p);
+        g_hash_table_insert(seen->ports, p->name, (gpointer) p);
         if (g_hash_table_contains(seen->bridges, p->name)) {
             *msg = g_strdup_printf("%s is both a bridge and a port (rename "
                                    "one)", p->name);

@@ -54,67 +54,6 @@ bridge_free(void *b_)
     g_free(b);
 }
 
-/* A port's fields, also those of the port inside each team. */
-void
-config_port_init(struct config_port *p, const char *name, const char *bridge)
-{
-    memset(p, 0, sizeof *p);
-    p->name = g_strdup(name);
-    p->bridge = g_strdup(bridge);
-    p->mode = VLAN_MODE_ALL;
-    vlan_bitmap_clear_all(&p->trunks);
-    port_policy_init(&p->policy, false);
-}
-
-void
-config_port_uninit(struct config_port *p)
-{
-    g_free(p->name);
-    g_free(p->bridge);
-    g_free(p->uplink);
-    g_free(p->owner);
-}
-
-/* Makes 'dst' (uninitialized) a deep copy of 'src'. */
-void
-config_port_copy(struct config_port *dst, const struct config_port *src)
-{
-    *dst = *src;
-    dst->name = g_strdup(src->name);
-    dst->bridge = g_strdup(src->bridge);
-    dst->uplink = g_strdup(src->uplink);
-    dst->owner = g_strdup(src->owner);
-}
-
-bool
-config_port_equal(const struct config_port *x, const struct config_port *y)
-{
-    return (!strcmp(x->name, y->name) && !strcmp(x->bridge, y->bridge)
-            && x->mode == y->mode && x->vlan == y->vlan
-            && vlan_bitmap_equal(&x->trunks, &y->trunks)
-            && x->native == y->native && !g_strcmp0(x->uplink, y->uplink)
-            && x->type == y->type && !g_strcmp0(x->owner, y->owner)
-            && port_policy_equal(&x->policy, &y->policy));
-}
-
-struct config_port *
-config_port_new(const char *name, const char *bridge)
-{
-    struct config_port *p = g_new(struct config_port, 1);
-
-    config_port_init(p, name, bridge);
-    return p;
-}
-
-static void
-port_free(void *p_)
-{
-    struct config_port *p = p_;
-
-    config_port_uninit(p);
-    g_free(p);
-}
-
 struct config_fdb *
 config_fdb_new(const char *bridge, uint16_t vlan,
                const uint8_t mac[ETH_ADDR_LEN], const char *port)
@@ -207,7 +146,7 @@ config_new(void)
     struct config *cfg = g_new0(struct config, 1);
 
     cfg->bridges = g_ptr_array_new_with_free_func(bridge_free);
-    cfg->ports = g_ptr_array_new_with_free_func(port_free);
+    cfg->ports = g_ptr_array_new_with_free_func(config_port_unref);
     cfg->teams = g_ptr_array_new_with_free_func(config_team_free);
     cfg->fdbs = g_ptr_array_new_with_free_func(fdb_free);
     return cfg;
@@ -226,12 +165,11 @@ config_clone(const struct config *cfg)
         nb->mac_table_size = b->mac_table_size;
         g_ptr_array_add(copy->bridges, nb);
     }
+    g_ptr_array_set_size(copy->ports, cfg->ports->len);
     for (guint i = 0; i < cfg->ports->len; i++) {
-        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
-        struct config_port *np = g_new(struct config_port, 1);
+        struct config_port *p = g_ptr_array_index(cfg->ports, i);
 
-        config_port_copy(np, p);
-        g_ptr_array_add(copy->ports, np);
+        copy->ports->pdata[i] = config_port_ref(p);
     }
     for (guint i = 0; i < cfg->teams->len; i++) {
         g_ptr_array_add(copy->teams,
@@ -276,17 +214,34 @@ config_find_bridge(const struct config *cfg, const char *name)
     return NULL;
 }
 
-struct config_port *
-config_find_port(const struct config *cfg, const char *name)
+/* The index of port 'name' in 'cfg->ports', or -1. */
+static int
+port_index(const struct config *cfg, const char *name)
 {
     for (guint i = 0; i < cfg->ports->len; i++) {
-        struct config_port *p = g_ptr_array_index(cfg->ports, i);
+        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
 
         if (!strcmp(p->name, name)) {
-            return p;
+            return i;
         }
     }
-    return NULL;
+    return -1;
+}
+
+const struct config_port *
+config_find_port(const struct config *cfg, const char *name)
+{
+    int i = port_index(cfg, name);
+
+    return i < 0 ? NULL : g_ptr_array_index(cfg->ports, i);
+}
+
+struct config_port *
+config_edit_port(struct config *cfg, const char *name)
+{
+    int i = port_index(cfg, name);
+
+    return i < 0 ? NULL : config_port_unshare(cfg, i);
 }
 
 GHashTable *
@@ -295,9 +250,9 @@ config_port_index(const struct config *cfg)
     GHashTable *index = g_hash_table_new(g_str_hash, g_str_equal);
 
     for (guint i = 0; i < cfg->ports->len; i++) {
-        struct config_port *p = g_ptr_array_index(cfg->ports, i);
+        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
 
-        g_hash_table_insert(index, p->name, p);
+        g_hash_table_insert(index, p->name, (gpointer) p);
     }
     return index;
 }
@@ -625,16 +580,9 @@ config_add_port(struct config *cfg, const char *bridge, const char *name,
 bool
 config_del_port(struct config *cfg, const char *name)
 {
-    guint i;
+    int i = port_index(cfg, name);
 
-    for (i = 0; i < cfg->ports->len; i++) {
-        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
-
-        if (!strcmp(p->name, name)) {
-            break;
-        }
-    }
-    if (i == cfg->ports->len) {
+    if (i < 0) {
         return false;
     }
     config_del_port_fdbs(cfg, name);
@@ -648,12 +596,11 @@ config_clear_uplinks(struct config *cfg, const char *bridge,
                      const char *member)
 {
     for (guint i = 0; i < cfg->ports->len; i++) {
-        struct config_port *p = g_ptr_array_index(cfg->ports, i);
+        const struct config_port *p = g_ptr_array_index(cfg->ports, i);
 
         if (p->uplink && !strcmp(p->uplink, member)
             && !strcmp(p->bridge, bridge)) {
-            g_free(p->uplink);
-            p->uplink = NULL;
+            g_clear_pointer(&config_port_unshare(cfg, i)->uplink, g_free);
         }
     }
 }

@@ -226,6 +226,8 @@ struct config {
 };
 
 struct config *config_new(void);
+/* A copy of 'cfg' that shares its ports (see config_edit_port()): O(1)
+ * per port. */
 struct config *config_clone(const struct config *);
 void config_free(struct config *);          /* Accepts NULL. */
 bool config_equal(const struct config *, const struct config *);
@@ -261,11 +263,17 @@ int config_validate(const struct config *, char **msg);
 
 struct config_bridge *config_find_bridge(const struct config *,
                                          const char *name);
-struct config_port *config_find_port(const struct config *,
-                                     const char *name);
-/* The ports of 'cfg' by name (name -> struct config_port *, both owned by
- * 'cfg'), for who looks many up: config_find_port() scans.  The caller
- * destroys the table (g_hash_table_destroy()) before changing 'cfg'. */
+/* A port of a configuration is read through config_find_port() and
+ * changed only through config_edit_port(): configurations made by
+ * config_clone() share their ports until one of them changes one.  Both
+ * return NULL if there is no port 'name'. */
+const struct config_port *config_find_port(const struct config *,
+                                           const char *name);
+struct config_port *config_edit_port(struct config *, const char *name);
+/* The ports of 'cfg' by name (name -> const struct config_port *, both
+ * owned by 'cfg'), for who looks many up: config_find_port() scans.  The
+ * caller destroys the table (g_hash_table_destroy()) before changing
+ * 'cfg'. */
 GHashTable *config_port_index(const struct config *);
 struct config_fdb *config_find_fdb(const struct config *, const char *bridge,
                                    uint16_t vlan,

@@ -307,7 +307,7 @@ cmd_set_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         return;
     }
     cfg = bridge_txn_begin();
-    cp = config_find_port(cfg, args[0]);
+    cp = config_edit_port(cfg, args[0]);
     if (!ctl_set_kv_args(cp, port_setter, n_args - 1, args + 1, reply)
         || !port_mtu_before_commit(args[0], cp->policy.mtu,
                                    running_cp->policy.mtu, &old_mtu,
@@ -319,8 +319,8 @@ cmd_set_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
         port_mtu_restore(args[0], old_mtu);
         return;
     }
-    cp = config_find_port(bridge_config(), args[0]);
-    if (cp->policy.enabled && args_enable(n_args - 1, args + 1)) {
+    running_cp = config_find_port(bridge_config(), args[0]);
+    if (running_cp->policy.enabled && args_enable(n_args - 1, args + 1)) {
         bridge_port_guard_reset(args[0]);
     }
 }
@@ -330,7 +330,7 @@ cmd_del_port(struct ctl_reply *reply, int n_args, char *args[], bool json,
              void *aux)
 {
     const char *name = args[n_args - 1];
-    struct config_port *cp = config_find_port(bridge_config(), name);
+    const struct config_port *cp = config_find_port(bridge_config(), name);
     struct config *cfg;
 
     if (!cp) {

@@ -36,6 +36,10 @@ struct port {
     struct dp_port *dp;            /* Owned datapath port. */
     struct dp_port_settings settings; /* Applied VLAN settings. */
     struct port_policy policy;     /* Applied policy (port-policy.h). */
+    const struct config_port *applied; /* Borrowed from 'running': what
+                                    * it has applied in full, or NULL.  The
+                                    * same pointer means no change
+                                    * (config_edit_port()). */
     bool carrier;                  /* Last known carrier. */
 };
 
@@ -112,20 +116,21 @@ port_apply_mtu(struct port *p)
     }
 }
 
-/* Hands the port's datapath its policy 'pp' if it changed. */
-static void
+/* Hands the port's datapath its policy 'pp' if it changed.  Returns
+ * false if it could not. */
+static bool
 port_set_policy(struct port *p, const struct port_policy *pp)
 {
     bool mtu_changed = pp->mtu != p->policy.mtu;
     GString *keys;
 
     if (port_policy_equal(pp, &p->policy)) {
-        return;
+        return true;
     }
     if (datapath_port_set_policy(dp, p->dp, pp)) {
         VLOG_ERR("port %s: policy not changed: out of memory (a reload "
                  "applies it once memory is free)", p->name);
-        return;
+        return false;
     }
     p->policy = *pp;
     keys = g_string_new(NULL);
@@ -142,6 +147,7 @@ port_set_policy(struct port *p, const struct port_policy *pp)
     if (mtu_changed) {
         port_apply_mtu(p);
     }
+    return true;
 }
 
 /* The datapath saw a BPDU on a port with bpdu-guard=yes and blocked it. */
@@ -251,7 +257,9 @@ absent_log(struct absent_list *a)
 }
 
 /* Makes the running state equal to 'cfg' (already validated), in
- * O(ports): the datapath publishes its new state once, at the end. */
+ * O(ports), where a port 'cfg' shares with the running configuration (a
+ * transaction did not change it) costs a lookup and a pointer comparison:
+ * the datapath publishes its new state once, at the end. */
 static void
 apply_config(const struct config *cfg)
 {
@@ -345,12 +353,15 @@ apply_config(const struct config *cfg)
         struct br *br = g_hash_table_lookup(bridges, cp->bridge);
         struct dp_port_settings s;
 
-        bridge_port_settings(cp, &s);
         if (p && p->internal && !dp_port_is_attached(p->dp)) {
             /* Its device was deleted behind the daemon's back. */
             g_free(internal_port_device(cp));
             port_try_attach(p, true);
         }
+        if (p && cp == p->applied) {
+            continue;
+        }
+        bridge_port_settings(cp, &s);
         if (!p) {
             struct dp_port *dp_port = br ? datapath_port_add(dp, br->dp,
                                                              cp->name, &s)
@@ -373,24 +384,28 @@ apply_config(const struct config *cfg)
             port_policy_init(&p->policy, false);
             g_hash_table_insert(ports, p->name, p);
             /* Before the attach, which sets the device's MTU. */
-            port_set_policy(p, &cp->policy);
+            p->applied = port_set_policy(p, &cp->policy) ? cp : NULL;
             if (!port_try_attach(p, true)) {
                 absent_add(&absent, p->name);
             }
             continue;
         }
+        p->applied = cp;
         if (!settings_equal(&s, &p->settings)) {
             if (datapath_port_set(dp, p->dp, &s)) {
                 VLOG_ERR("port %s: VLAN settings not changed: out of memory "
                          "(a reload applies them once memory is free)",
                          p->name);
+                p->applied = NULL;
             } else {
                 p->settings = s;
                 VLOG_INFO("port %s: VLAN settings changed; its MAC entries "
                           "were flushed", p->name);
             }
         }
-        port_set_policy(p, &cp->policy);
+        if (!port_set_policy(p, &cp->policy)) {
+            p->applied = NULL;
+        }
     }
 
     for (size_t k = 0; k < n_port_kinds; k++) {
@@ -567,9 +582,9 @@ bridge_config_ports(const char *bridge)
     GPtrArray *a = g_ptr_array_new();
 
     for (guint i = 0; i < running->ports->len; i++) {
-        struct config_port *cp = g_ptr_array_index(running->ports, i);
+        const struct config_port *cp = g_ptr_array_index(running->ports, i);
         if (!strcmp(cp->bridge, bridge)) {
-            g_ptr_array_add(a, cp);
+            g_ptr_array_add(a, (gpointer) cp);
         }
     }
     return a;

@@ -72,7 +72,7 @@ test_type_key(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(again);
     CU_ASSERT_TRUE(config_equal(cfg, again));
 
-    CU_ASSERT_EQUAL(config_port_set(config_find_port(cfg, "vnet0"), "type",
+    CU_ASSERT_EQUAL(config_port_set(config_edit_port(cfg, "vnet0"), "type",
                                     "tap", &msg), -EINVAL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     CU_ASSERT_STRING_EQUAL(msg, "type \"tap\" is not a port type "
