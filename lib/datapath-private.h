@@ -96,6 +96,10 @@ struct dp_port {
                                     * snapshot, NULL before the first; kept
                                     * by the next snapshot if unchanged
                                     * (publish_now()).  Control only. */
+    bool view_stale;               /* Something 'view' shows may have
+                                    * changed (dp_publish_port()): the next
+                                    * publication makes it again.  Control
+                                    * only. */
     uint64_t team_tx_bytes;        /* Bytes this port sent into its
                                     * bridge's team (src-port load); written
                                     * by the thread that reads the port. */
@@ -386,6 +390,9 @@ struct datapath {
     size_t n_ports;                /* Ports in 'ports'. */
     unsigned int txn_depth;        /* datapath_txn_begin() nesting. */
     bool publish_pending;          /* Changed since the last snapshot. */
+    bool views_stale;              /* A change no port was named for
+                                    * (datapath_publish()): the next
+                                    * publication checks every view. */
     struct dp_port *removed_ports; /* Freed after the next publication
                                     * (chained through 'next'). */
     struct netdev_packet *retired_devs; /* Closed after the next
@@ -462,6 +469,10 @@ dp_now_usec(const struct datapath *dp)
  * snapshot cannot be allocated (then the change stays pending and the
  * threads keep the previous snapshot). */
 int datapath_publish(struct datapath *);
+/* The same for a change to port 'changed' only, or with NULL to no port's
+ * view (a port added or removed): the other ports keep their views without
+ * a look, so a publication costs O(1) per port that did not change. */
+int dp_publish_port(struct datapath *, struct dp_port *changed);
 
 /* For dp-team.c (datapath.c): */
 /* Gives 'p' the VLAN settings 's', and the rules made of them. */
@@ -475,12 +486,12 @@ int dp_port_link_publish(struct datapath *, struct dp_port *p);
  * with a reason in 'err': -ENOSPC if the thread that serves 'p' serves
  * DATAPATH_MAX_PORTS sockets already, -ENOMEM if it could not be published
  * (then it is closed again), netdev_packet_open()'s errors. */
-int dp_open_dev(struct datapath *, const struct dp_port *p, const char *name,
+int dp_open_dev(struct datapath *, struct dp_port *p, const char *name,
                 struct netdev_packet **devp, char *err, size_t err_size);
 /* Takes '*devp', of 'p' or one of its members, out of the datapath (closed
  * after a grace period), adding its last kernel counts to 'stats' and
  * 'team_stats' (may be NULL). */
-void dp_retire_dev(struct datapath *, const struct dp_port *p,
+void dp_retire_dev(struct datapath *, struct dp_port *p,
                    struct netdev_packet **devp, uint64_t *stats,
                    uint64_t *team_stats);
 /* For datapath.c (dp-grave.c): */

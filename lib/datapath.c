@@ -103,7 +103,8 @@ publish_now(struct datapath *dp)
     /* In order (port_link()). */
     for (p = dp->ports; p; p = p->next) {
         struct dp_entry *e = &snap->entries[snap->n];
-        struct dp_view *v = dp_view_get(p);
+        struct dp_view *v = (dp->views_stale || p->view_stale || !p->view
+                             ? dp_view_get(p) : p->view);
 
         if (!v) {
             goto nomem_views;
@@ -144,12 +145,14 @@ publish_now(struct datapath *dp)
         call_rcu(&old->rcu_head, snapshot_free_cb);
     }
     /* The views replaced: freed once no thread can see 'old'. */
+    dp->views_stale = false;
     p = dp->ports;
     for (size_t i = 0; i < snap->n; i++, p = p->next) {
         if (p->view != snap->entries[i].view) {
             dp_view_retire(p->view);
             p->view = (struct dp_view *) snap->entries[i].view;
         }
+        p->view_stale = false;
     }
     dp_bury(dp);
     return 0;
@@ -172,13 +175,23 @@ nomem:
 }
 
 int
-datapath_publish(struct datapath *dp)
+dp_publish_port(struct datapath *dp, struct dp_port *changed)
 {
+    if (changed) {
+        changed->view_stale = true;
+    }
     if (dp->txn_depth) {
         dp->publish_pending = true;
         return 0;
     }
     return publish_now(dp);
+}
+
+int
+datapath_publish(struct datapath *dp)
+{
+    dp->views_stale = true;
+    return dp_publish_port(dp, NULL);
 }
 
 void
@@ -322,7 +335,7 @@ dp_port_link_publish(struct datapath *dp, struct dp_port *p)
     int error;
 
     port_link(dp, p);
-    error = datapath_publish(dp);
+    error = dp_publish_port(dp, p);
     if (error) {
         port_unhash(dp, p);
         if (p->team) {
@@ -572,6 +585,7 @@ report_guard_trips(struct datapath *dp)
     for (struct dp_port *p = dp->ports; p; p = p->next) {
         if (CMM_LOAD_SHARED(p->guard_tripped) && !p->guard_reported) {
             p->guard_reported = true;
+            p->view_stale = true;
             publish = true;
             if (dp->guard_func) {
                 dp->guard_func(p, dp->guard_func_aux);
@@ -579,7 +593,7 @@ report_guard_trips(struct datapath *dp)
         }
     }
     if (publish) {
-        datapath_publish(dp);
+        dp_publish_port(dp, NULL);
     }
 }
 
@@ -759,7 +773,7 @@ datapath_port_remove(struct datapath *dp, struct dp_port *p)
         dp_count_socket(dp, p, p->team->members[i].dev, -1);
     }
     port_unlink(dp, p);
-    datapath_publish(dp);
+    dp_publish_port(dp, NULL);
     /* 'p' is freed after the snapshot without it is out (maybe already,
      * outside a transaction): only what was saved is used from here. */
     mac_table_flush(macs, MAC_VLAN_ANY, port_no, true);
@@ -773,7 +787,7 @@ datapath_port_set(struct datapath *dp, struct dp_port *p,
     int error;
 
     dp_port_set_settings(p, s);
-    error = datapath_publish(dp);
+    error = dp_publish_port(dp, p);
     if (error) {
         dp_port_set_settings(p, &old);
         return error;
@@ -790,7 +804,7 @@ datapath_port_set_policy(struct datapath *dp, struct dp_port *p,
     int error;
 
     p->policy = *pp;
-    error = datapath_publish(dp);
+    error = dp_publish_port(dp, p);
     if (error) {
         p->policy = old;
     }
@@ -819,7 +833,7 @@ datapath_port_guard_reset(struct datapath *dp, struct dp_port *p)
         p->guard_reported = false;
         /* If this cannot be published, the port stays blocked for output
          * until the next publication that succeeds. */
-        datapath_publish(dp);
+        dp_publish_port(dp, p);
     }
 }
 

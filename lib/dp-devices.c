@@ -9,7 +9,7 @@
 #include "datapath-private.h"
 
 int
-dp_open_dev(struct datapath *dp, const struct dp_port *p, const char *name,
+dp_open_dev(struct datapath *dp, struct dp_port *p, const char *name,
             struct netdev_packet **devp, char *err, size_t err_size)
 {
     unsigned int t = dp_thread_of(dp, p->port_no);
@@ -47,7 +47,7 @@ dp_open_dev(struct datapath *dp, const struct dp_port *p, const char *name,
     if (error) {
         return error;
     }
-    error = datapath_publish(dp);
+    error = dp_publish_port(dp, p);
     if (error) {
         snprintf(err, err_size, "%s: out of memory publishing the device "
                  "to the datapath threads: not attached (try again, or "
@@ -102,7 +102,7 @@ count_rx_overrun(struct netdev_packet *dev, uint64_t *stats,
  * snapshot cannot be allocated, the device stays open (the threads may
  * still use it) until a later publication succeeds. */
 void
-dp_retire_dev(struct datapath *dp, const struct dp_port *p,
+dp_retire_dev(struct datapath *dp, struct dp_port *p,
               struct netdev_packet **devp, uint64_t *stats,
               uint64_t *team_stats)
 {
@@ -113,7 +113,7 @@ dp_retire_dev(struct datapath *dp, const struct dp_port *p,
     *devp = NULL;
     dev->retired_next = dp->retired_devs;
     dp->retired_devs = dev;
-    datapath_publish(dp);
+    dp_publish_port(dp, p);
 }
 
 void

@@ -184,6 +184,18 @@ test_unchanged_views_kept(void)
     CU_ASSERT_FALSE(vlan_port_carries(&va->vlan, 10));
     CU_ASSERT_PTR_EQUAL(published(b, &first, &count), vb);
 
+    /* A policy change too: the port disabled is blocked in its view. */
+    {
+        struct port_policy pp = *dp_port_policy(b);
+
+        pp.enabled = false;
+        CU_ASSERT_EQUAL(datapath_port_set_policy(dp, b, &pp), 0);
+        CU_ASSERT_PTR_NOT_EQUAL(published(b, &first, &count), vb);
+        vb = published(b, &first, &count);
+        CU_ASSERT_TRUE(vb->blocked);
+        CU_ASSERT_PTR_EQUAL(published(a, &first, &count), va);
+    }
+
     datapath_port_remove(dp, b);
     CU_ASSERT_PTR_NULL(published(b, &first, &count));
     CU_ASSERT_PTR_EQUAL(published(a, &first, &count), va);
