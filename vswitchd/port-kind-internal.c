@@ -47,6 +47,19 @@ internal_port_delete(const char *name)
     }
 }
 
+static bool
+has_internal(const struct config *cfg)
+{
+    for (guint i = 0; i < cfg->ports->len; i++) {
+        const struct config_port *cp = g_ptr_array_index(cfg->ports, i);
+
+        if (cp->type == CONFIG_PORT_INTERNAL) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* At start there is no running configuration: a clash found then is
  * logged by internal_port_device() instead, and the daemon still
  * starts. */
@@ -57,7 +70,9 @@ internal_port_check(const struct config *running, const struct config *cfg,
     GHashTable *old_ports;
     int retval = 0;
 
-    if (!running) {
+    /* With no internal port on either side every type is "system": a
+     * scan, not a table of every port, for each command. */
+    if (!running || (!has_internal(running) && !has_internal(cfg))) {
         return 0;
     }
     old_ports = config_port_index(running);
