@@ -36,10 +36,9 @@ struct port {
     struct dp_port *dp;            /* Owned datapath port. */
     struct dp_port_settings settings; /* Applied VLAN settings. */
     struct port_policy policy;     /* Applied policy (port-policy.h). */
-    const struct config_port *applied; /* Borrowed from 'running': what
-                                    * it has applied in full, or NULL.  The
-                                    * same pointer means no change
-                                    * (config_edit_port()). */
+    const struct config_port *applied; /* In 'running': what it applied
+                                    * in full, or NULL.  The same pointer:
+                                    * no change (config_edit_port()). */
     bool carrier;                  /* Last known carrier. */
 };
 
@@ -274,7 +273,8 @@ apply_config(const struct config *cfg)
     g_hash_table_iter_init(&iter, ports);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         struct port *p = value;
-        struct config_port *cp = g_hash_table_lookup(cfg_ports, p->name);
+        const struct config_port *cp = g_hash_table_lookup(cfg_ports,
+                                                           p->name);
         if (!cp || strcmp(cp->bridge, p->br->name)) {
             g_hash_table_iter_steal(&iter);
             VLOG_INFO("port %s removed from bridge %s", p->name, p->br->name);
